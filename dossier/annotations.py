@@ -1,0 +1,158 @@
+"""Anchor notes to their passages (W3C TextQuoteSelector semantics), report missing or
+ambiguous anchors, and mark the passages in the article's HTML."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import htmltext
+from .errors import Diagnostic
+from .htmltext import TextMap, Wrap, normalize_space
+from .model import Annotation
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A note placed in its article: its number (reading order) and its passage's text range."""
+
+    note: Annotation
+    number: int
+    start: int
+    end: int
+    block: int  # the top-level block of the article in which the passage starts
+
+
+@dataclass(frozen=True)
+class Block:
+    html: str
+    notes: tuple[int, ...]  # numbers of the notes whose passage starts in this block
+
+
+@dataclass(frozen=True)
+class AnchoredArticle:
+    blocks: tuple[Block, ...]
+    notes: tuple[Anchored, ...]
+    text: str  # the article's whitespace-normalized text
+
+
+def occurrences(text: str, needle: str) -> list[int]:
+    found = []
+    start = text.find(needle)
+    while start != -1:
+        found.append(start)
+        start = text.find(needle, start + 1)
+    return found
+
+
+def locate(text: str, quote: str, prefix: str = "", suffix: str = "") -> list[int]:
+    """Start offsets of ``quote`` in ``text`` that fit ``prefix`` and ``suffix``."""
+    quote, prefix, suffix = normalize_space(quote), normalize_space(prefix), normalize_space(suffix)
+    if not quote:
+        return []
+    return [
+        start
+        for start in occurrences(text, quote)
+        if text[:start].rstrip().endswith(prefix) and text[start + len(quote) :].lstrip().startswith(suffix)
+    ]
+
+
+def nearest_passage(text: str, quote: str) -> str:
+    """The run of words of ``text`` most like ``quote``, for a hint."""
+    words = text.split(" ")
+    size = max(len(normalize_space(quote).split(" ")), 1)
+    best, best_ratio = "", 0.0
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(quote)
+    for index in range(0, max(len(words) - size + 1, 1)):
+        window = " ".join(words[index : index + size])
+        matcher.set_seq1(window)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    return best
+
+
+def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
+    before = " ".join(text[:start].split(" ")[-words - 1 :]).strip()
+    after = " ".join(text[end:].split(" ")[: words + 1]).strip()
+    return before, after
+
+
+def anchor(article_html: str, notes: Sequence[Annotation]) -> tuple[AnchoredArticle, list[Diagnostic]]:
+    """Find every note's passage in ``article_html``; mark the passages; number the notes."""
+    textmap = htmltext.build(article_html)
+    text = textmap.text
+    problems: list[Diagnostic] = []
+    placed: list[tuple[int, int, Annotation]] = []
+    for note in notes:
+        where = note.origin.at("quote")
+        starts = locate(text, note.quote, note.prefix, note.suffix)
+        if not starts:
+            if (note.prefix or note.suffix) and locate(text, note.quote):
+                message = f"quote not found with this prefix/suffix in article '{note.article}'"
+            else:
+                message = f"quote not found in article '{note.article}'"
+            nearest = nearest_passage(text, normalize_space(note.quote))
+            problems.append(Diagnostic(where, message, f'nearest passage: "{nearest}"' if nearest else ""))
+            continue
+        if len(starts) > 1:
+            length = len(normalize_space(note.quote))
+            contexts = [_context(text, s, s + length) for s in starts[:2]]
+            hint = "add a prefix or suffix to choose one: " + " / ".join(
+                f'prefix "{before}" or suffix "{after}"' for before, after in contexts
+            )
+            problems.append(
+                Diagnostic(where, f"quote found {len(starts)} times in article '{note.article}'", hint)
+            )
+            continue
+        placed.append((starts[0], starts[0] + len(normalize_space(note.quote)), note))
+    placed.sort(key=lambda item: (item[0], item[1], item[2].slug))
+    kept: list[tuple[int, int, Annotation]] = []
+    for start, end, note in placed:
+        if kept and start < kept[-1][1]:
+            other = kept[-1][2]
+            problems.append(
+                Diagnostic(
+                    note.origin.at("quote"),
+                    f"passage overlaps the passage of note '{other.slug}' ({other.origin.path})",
+                    "anchor the two notes to passages that do not overlap",
+                )
+            )
+            continue
+        kept.append((start, end, note))
+    anchored = tuple(
+        Anchored(note, number, start, end, _block_at(textmap, start))
+        for number, (start, end, note) in enumerate(kept, start=1)
+    )
+    return AnchoredArticle(_mark(textmap, anchored), anchored, text), problems
+
+
+def _block_at(textmap: TextMap, position: int) -> int:
+    return textmap.block_of[textmap.units[position].token]
+
+
+def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> tuple[Block, ...]:
+    wraps = [
+        Wrap(
+            a.start,
+            a.end,
+            open=f'<mark class="passage" data-note="{a.number}">',
+            close="</mark>",
+            first=f'<mark class="passage" id="passage-{a.number}" data-note="{a.number}">',
+            after=f'<a class="note-ref" href="#note-{a.number}" aria-describedby="note-{a.number}">{a.number}</a>',
+        )
+        for a in notes
+    ]
+    tokens = htmltext.apply(textmap, wraps)
+    pieces: list[list[str]] = [[] for _ in range(textmap.blocks)]
+    for token, block in zip(tokens, textmap.block_of, strict=True):
+        if block >= 0:
+            pieces[block].append(token)
+    by_block: dict[int, list[int]] = {}
+    for a in notes:
+        by_block.setdefault(a.block, []).append(a.number)
+    return tuple(Block("".join(p), tuple(by_block.get(i, ()))) for i, p in enumerate(pieces))

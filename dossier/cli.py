@@ -1,0 +1,76 @@
+"""Commands, printing and exit codes: 0 ok, 1 content errors, 2 usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, pipeline
+from .errors import ContentErrors, Diagnostic, DossierError, format_all, summary
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dossier",
+        description="Build an annotated news dossier into a static site.",
+        epilog="Without a command, 'build' is run.",
+    )
+    parser.add_argument("--version", action="version", version=f"dossier {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+        sub.add_argument("--base-url", help="publish under this URL, e.g. https://org.github.io/repo/")
+        sub.add_argument("--drafts", action="store_true", help="include content marked 'draft: true'")
+
+    build = commands.add_parser("build", help="build the site into the output folder (default)",
+                                description="Check everything, then write the site; the previous output stays if anything is wrong.")
+    common(build)
+    build.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    check = commands.add_parser("check", help="validate everything, write nothing",
+                                description="Load, link and render everything in memory and report every problem.")
+    common(check)
+    return parser
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for line in format_all(diagnostics):
+        print(line, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    options = pipeline.Options(
+        root=args.root, out=getattr(args, "out", None), base_url=args.base_url, drafts=args.drafts
+    )
+    try:
+        if args.command == "check":
+            warnings = pipeline.check(options)
+            _report(warnings)
+            print(f"ok: no errors ({summary(warnings)})")
+        else:
+            count, warnings, seconds = pipeline.build(options)
+            _report(warnings)
+            if not args.quiet:
+                out = options.out or Path("_site")
+                print(f"built {count} files into {out} in {seconds:.2f} s")
+    except ContentErrors as exc:
+        _report(exc.diagnostics)
+        print(summary(exc.diagnostics), file=sys.stderr)
+        return EXIT_CONTENT
+    except DossierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

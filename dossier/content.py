@@ -1,0 +1,192 @@
+"""Find the content files, split their front matter and coerce their fields into records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node
+
+from . import fields as f
+from .errors import Diagnostic, Location
+from .fields import Field, FieldError
+from .frontmatter import decode, split
+from .model import NOTE_KINDS, Annotation, Article, Event, Origin, Page, Record, Topic, frozen_map
+from .slugs import is_slug, slugify
+
+
+def _note_kind(node: Node) -> str:
+    value = f.text(node)
+    if value not in NOTE_KINDS:
+        raise FieldError(f"unknown kind '{value}': expected one of " + ", ".join(NOTE_KINDS))
+    return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    folder: str
+    table: tuple[Field, ...]
+    build: Callable[..., Record]
+    body_required: bool
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "articles",
+        (
+            Field("title", f.text, required=True),
+            Field("date", f.date, required=True),
+            Field("topics", f.texts),
+            Field("source", f.text),
+            Field("summary", f.text),
+            Field("seed", f.text),
+            Field("seed_sha256", f.text),
+            Field("draft", f.boolean),
+        ),
+        Article,
+        body_required=True,
+    ),
+    Kind(
+        "annotations",
+        (
+            Field("article", f.slug, required=True),
+            Field("quote", f.text, required=True),
+            Field("prefix", f.text),
+            Field("suffix", f.text),
+            Field("kind", _note_kind, required=True),
+            Field("topics", f.texts),
+        ),
+        Annotation,
+        body_required=True,
+    ),
+    Kind(
+        "timeline",
+        (
+            Field("title", f.text, required=True),
+            Field("date", f.date, required=True),
+            Field("end", f.date),
+            Field("topics", f.texts),
+            Field("articles", f.slugs),
+        ),
+        Event,
+        body_required=False,
+    ),
+    Kind(
+        "topics",
+        (Field("label", f.text, required=True), Field("keywords", f.texts)),
+        Topic,
+        body_required=False,
+    ),
+    Kind(
+        "pages",
+        (
+            Field("title", f.text, required=True),
+            Field("summary", f.text),
+            Field("menu", f.integer),
+            Field("draft", f.boolean),
+        ),
+        Page,
+        body_required=True,
+    ),
+)
+KIND_BY_FOLDER = {kind.folder: kind for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class Content:
+    articles: tuple[Article, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    events: tuple[Event, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    pages: tuple[Page, ...] = ()
+
+
+def _ignored(name: str) -> bool:
+    """Editor droppings: hidden files, backups, swap files."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
+    """Every content file under ``root/content``, with its kind; stray files are errors."""
+    content = root / "content"
+    found: list[tuple[Kind, Path]] = []
+    problems: list[Diagnostic] = []
+    if not content.is_dir():
+        return found, [Diagnostic(Location("content", 0), "no content folder", "create content/articles/")]
+    for entry in sorted(content.iterdir()):
+        if _ignored(entry.name):
+            continue
+        rel = entry.relative_to(root).as_posix()
+        kind = KIND_BY_FOLDER.get(entry.name)
+        if kind is None or not entry.is_dir():
+            expected = ", ".join(k.folder for k in KINDS)
+            problems.append(Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}"))
+            continue
+        for path in sorted(entry.rglob("*")):
+            if path.is_dir() or any(_ignored(part) for part in path.relative_to(entry).parts):
+                continue
+            if path.suffix != ".md":
+                problems.append(
+                    Diagnostic(Location(path.relative_to(root).as_posix(), 0), "not a Markdown file", "content files end in .md")
+                )
+                continue
+            found.append((kind, path))
+    return found, problems
+
+
+def load_file(root: Path, kind: Kind, path: Path) -> tuple[Record | None, list[Diagnostic]]:
+    """One file → its record, or the diagnostics that prevent it."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(Location(rel, 0), f"cannot read file: {exc.strerror}")]
+    text, problems = decode(rel, data)
+    if text is None:
+        return None, problems
+    document, problems = split(rel, text)
+    if document is None:
+        return None, problems
+    coerced = f.coerce(rel, document.entries, kind.table)
+    problems = list(coerced.problems)
+    stem = path.stem
+    if not is_slug(stem):
+        suggestion = slugify(stem)
+        hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
+        problems.append(Diagnostic(Location(rel, 1), f"file name '{path.name}' is not a valid slug", hint))
+    body = document.body.strip("\n")
+    if kind.body_required and not body.strip():
+        problems.append(Diagnostic(Location(rel, document.body_line), "the text after the front matter is empty"))
+    if problems:
+        return None, problems
+    origin = Origin(rel, frozen_map(coerced.lines), document.body_line + _leading_blank_lines(document.body))
+    values: dict[str, Any] = dict(coerced.values)
+    return kind.build(slug=stem, body=body, origin=origin, **values), []
+
+
+def _leading_blank_lines(body: str) -> int:
+    return len(body) - len(body.lstrip("\n"))
+
+
+def load(root: Path) -> tuple[Content, list[Diagnostic]]:
+    """Every content file → records (those that loaded) and every problem found."""
+    files, problems = discover(root)
+    groups: dict[str, list[Record]] = {kind.folder: [] for kind in KINDS}
+    for kind, path in files:
+        record, file_problems = load_file(root, kind, path)
+        problems.extend(file_problems)
+        if record is not None:
+            groups[kind.folder].append(record)
+    return Content(*(tuple(groups[kind.folder]) for kind in KINDS)), problems  # type: ignore[arg-type]
+
+
+def records_by_kind(content: Content) -> Sequence[tuple[str, Sequence[Record]]]:
+    return (
+        ("articles", content.articles),
+        ("annotations", content.annotations),
+        ("timeline", content.events),
+        ("topics", content.topics),
+        ("pages", content.pages),
+    )

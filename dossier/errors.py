@@ -1,0 +1,115 @@
+"""Source locations, diagnostics and the one formatter every message goes through.
+
+Exception tree::
+
+    DossierError                 a problem the user must fix; never shown as a traceback
+     └── ContentErrors           one or more diagnostics collected over a whole phase
+
+A phase collects :class:`Diagnostic` values in a :class:`Report` instead of raising at the
+first problem, so that the user sees every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: a path relative to the project root and a 1-based line (0: no line)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.location.path, self.location.line, self.message)
+
+
+class DossierError(Exception):
+    """A problem the user must fix, reported without a traceback."""
+
+
+class ContentErrors(DossierError):
+    """Raised at the end of a phase that collected errors."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+@dataclass
+class Report:
+    """Collects diagnostics over a phase; :meth:`check` raises if any is an error."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(location, message, hint))
+
+    def warning(self, location: Location, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(location, message, hint, Severity.WARNING))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def check(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.diagnostics)
+
+    @contextmanager
+    def at(self, location: Location) -> Iterator[None]:
+        """Turn a :class:`DossierError` raised inside the block into an error at ``location``."""
+        try:
+            yield
+        except ContentErrors as exc:
+            self.extend(exc.diagnostics)
+        except DossierError as exc:
+            self.error(location, str(exc))
+
+
+def format_all(diagnostics: Iterable[Diagnostic]) -> list[str]:
+    """Every diagnostic as one line, sorted by file and line."""
+    return [d.format() for d in sorted(diagnostics, key=Diagnostic.sort_key)]
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    items = list(diagnostics)
+    errors = sum(1 for d in items if d.severity is Severity.ERROR)
+    warnings = len(items) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)

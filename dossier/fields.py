@@ -1,0 +1,149 @@
+"""One declared table of front-matter (and settings) fields, and the coercion of raw YAML.
+
+Each kind of file declares its fields once; :func:`coerce` turns the composed YAML entries
+into plain Python values, reporting unknown fields, missing required fields and wrong types
+at their line. Values are read from the text the editor typed, never from YAML's implicit
+typing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Diagnostic, Location
+from .frontmatter import Entry
+from .model import PartialDate
+from .slugs import is_slug
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; the message says what was expected."""
+
+
+def _scalar(node: Node) -> str | None:
+    """The text of a scalar node as typed (None for an empty plain value)."""
+    if not isinstance(node, ScalarNode):
+        kind = "a list" if isinstance(node, SequenceNode) else "a mapping"
+        raise FieldError(f"expected a single value, not {kind}")
+    if node.style is None and node.value in _NULLS:
+        return None
+    return str(node.value)
+
+
+def text(node: Node) -> str:
+    value = _scalar(node)
+    return "" if value is None else value.strip()
+
+
+def date(node: Node) -> PartialDate:
+    value = _scalar(node)
+    if value is None:
+        raise FieldError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def boolean(node: Node) -> bool:
+    value = _scalar(node)
+    if value is not None and value.lower() in _TRUE:
+        return True
+    if value is not None and value.lower() in _FALSE:
+        return False
+    raise FieldError(f"expected true or false, not '{value or ''}'")
+
+
+def integer(node: Node) -> int:
+    value = _scalar(node) or ""
+    try:
+        return int(value)
+    except ValueError:
+        raise FieldError(f"expected a whole number, not '{value}'") from None
+
+
+def slug(node: Node) -> str:
+    value = text(node)
+    if not is_slug(value):
+        raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
+    return value
+
+
+def texts(node: Node) -> tuple[str, ...]:
+    """A list of texts; a single value counts as a one-item list."""
+    if isinstance(node, SequenceNode):
+        items = []
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                raise FieldError("expected a list of single values, not a nested list or mapping")
+            items.append(text(item))
+        return tuple(i for i in items if i)
+    if isinstance(node, MappingNode):
+        raise FieldError("expected a list, not a mapping")
+    value = text(node)
+    return (value,) if value else ()
+
+
+def slugs(node: Node) -> tuple[str, ...]:
+    values = texts(node)
+    for value in values:
+        if not is_slug(value):
+            raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
+    return values
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    convert: Callable[[Node], Any]
+    required: bool = False
+    attr: str = ""  # the dataclass attribute, when it differs from the name
+
+    @property
+    def target(self) -> str:
+        return self.attr or self.name
+
+
+@dataclass(frozen=True)
+class Coerced:
+    values: dict[str, Any]
+    lines: dict[str, int]
+    problems: list[Diagnostic]
+
+
+def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], start_line: int = 1) -> Coerced:
+    """Raw entries → values keyed by attribute name, with every problem at its line."""
+    known = {f.name: f for f in table}
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    problems: list[Diagnostic] = []
+    for entry in entries:
+        spec = known.get(entry.key)
+        if spec is None:
+            close = difflib.get_close_matches(entry.key, list(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(sorted(known))
+            problems.append(Diagnostic(Location(path, entry.line), f"unknown field '{entry.key}'", hint))
+            continue
+        lines[spec.target] = entry.line
+        try:
+            value = spec.convert(entry.node)
+        except FieldError as exc:
+            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}': {exc}"))
+            continue
+        if value in ("", ()) and spec.required:
+            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}' must not be empty"))
+            continue
+        values[spec.target] = value
+    for spec in table:
+        if spec.required and spec.name not in {e.key for e in entries}:
+            problems.append(Diagnostic(Location(path, start_line), f"missing required field '{spec.name}'"))
+    return Coerced(values, lines, problems)

@@ -1,0 +1,171 @@
+"""The frozen domain types and :class:`PartialDate`. No I/O here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from types import MappingProxyType
+
+from .errors import Location
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Precision(IntEnum):
+    YEAR = 1
+    MONTH = 2
+    DAY = 3
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day.
+
+    Ordering is total: missing parts count as 0, so ``2024 < 2024-01 < 2024-01-01``.
+    """
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range 0001-9999")
+        if self.day and not self.month:
+            raise ValueError("a day needs a month")
+        if self.month and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month:02d} does not exist")
+        if self.day:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(
+                    f"day {self.day:02d} does not exist in {self.year}-{self.month:02d}"
+                    f" (it has {last} days)"
+                )
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        match = _DATE_RE.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> Precision:
+        if self.day:
+            return Precision.DAY
+        return Precision.MONTH if self.month else Precision.YEAR
+
+    def iso(self) -> str:
+        """The date at its own precision: ``2024``, ``2024-03`` or ``2024-03-15``."""
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def frozen_map(values: Mapping[str, int] | None = None) -> Mapping[str, int]:
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: its file, the line of each front-matter field, its body."""
+
+    path: str
+    lines: Mapping[str, int] = field(default_factory=frozen_map)
+    body_line: int = 1
+
+    def at(self, name: str = "") -> Location:
+        """The location of field ``name`` (or of the file's first line)."""
+        return Location(self.path, self.lines.get(name, 1))
+
+    def body(self) -> Location:
+        return Location(self.path, self.body_line)
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    date: PartialDate
+    body: str
+    origin: Origin
+    topics: tuple[str, ...] = ()
+    source: str = ""
+    summary: str = ""
+    seed: str = ""
+    seed_sha256: str = ""
+    draft: bool = False
+
+
+NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    slug: str
+    article: str
+    quote: str
+    kind: str
+    body: str
+    origin: Origin
+    prefix: str = ""
+    suffix: str = ""
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    slug: str
+    title: str
+    date: PartialDate
+    body: str
+    origin: Origin
+    end: PartialDate | None = None
+    topics: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+
+    @property
+    def is_span(self) -> bool:
+        return self.end is not None
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    label: str
+    body: str
+    origin: Origin
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    body: str
+    origin: Origin
+    summary: str = ""
+    menu: int = 0
+    draft: bool = False
+
+
+Record = Article | Annotation | Event | Topic | Page

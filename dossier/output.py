@@ -1,0 +1,85 @@
+"""The write step: stage the whole site in a sibling folder, then swap it in at once.
+
+A failed or killed build leaves the previous output exactly as it was; leftover staging
+folders are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import DossierError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def check_target(out: Path, root: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that would overwrite the project itself."""
+    out, root = out.resolve(), root.resolve()
+    if out == root or out in root.parents:
+        raise DossierError(f"output folder '{out}' contains the project: refusing to replace it")
+    for path in protected:
+        path = path.resolve()
+        if out == path or path in out.parents or out in path.parents:
+            raise DossierError(f"output folder '{out}' overlaps '{path}': refusing to write there")
+
+
+def staging_prefix(out: Path) -> str:
+    return f".{out.name}.staging-"
+
+
+def clean_leftovers(out: Path) -> None:
+    parent = out.parent
+    if parent.is_dir():
+        for leftover in parent.glob(staging_prefix(out) + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> int:
+    """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
+    staging.mkdir()
+    try:
+        for rel, data in sorted(files.items()):
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for rel, source in sorted(copies.items()):
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        if out.exists() and not out.is_dir():
+            raise DossierError(f"output '{out}' exists and is not a folder")
+        if not out.exists():
+            staging.rename(out)
+        elif _exchange(staging, out):
+            shutil.rmtree(staging)
+        else:
+            old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
+            out.rename(old)
+            staging.rename(out)
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(files) + len(copies)

@@ -1,0 +1,57 @@
+"""The topic vocabulary: references checked against it, and the topic → content index."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .errors import Diagnostic, Location
+from .model import Topic
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Declared topics by slug; a reference may be the slug or the exact label."""
+
+    topics: Mapping[str, Topic]
+
+    @classmethod
+    def of(cls, topics: Sequence[Topic]) -> Vocabulary:
+        return cls({t.slug: t for t in sorted(topics, key=lambda t: t.slug)})
+
+    def resolve(self, reference: str) -> str | None:
+        if reference in self.topics:
+            return reference
+        for topic in self.topics.values():
+            if reference == topic.label:
+                return topic.slug
+        return None
+
+    def suggest(self, reference: str) -> str:
+        candidates = {slug: slug for slug in self.topics}
+        candidates.update({t.label.casefold(): t.slug for t in self.topics.values()})
+        key = slugify(reference) or reference.casefold()
+        if key in self.topics:
+            return f"did you mean '{key}'?"
+        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
+        if not close:
+            close = difflib.get_close_matches(reference.casefold(), list(candidates), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{candidates[close[0]]}'?"
+        if not self.topics:
+            return "declare it in content/topics/"
+        return "declared topics: " + ", ".join(self.topics) + "; or declare it in content/topics/"
+
+    def check(self, references: Sequence[str], where: Location) -> tuple[tuple[str, ...], list[Diagnostic]]:
+        """References → slugs (in order, without repeats), unknown ones as errors at ``where``."""
+        slugs: list[str] = []
+        problems: list[Diagnostic] = []
+        for reference in references:
+            slug = self.resolve(reference)
+            if slug is None:
+                problems.append(Diagnostic(where, f"unknown topic '{reference}'", self.suggest(reference)))
+            elif slug not in slugs:
+                slugs.append(slug)
+        return tuple(slugs), problems

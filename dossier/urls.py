@@ -1,0 +1,55 @@
+"""Every internal URL of the site, from one place, under ``base_url``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Urls:
+    """``base_url`` is ``https://host/sub/`` or ``/sub/``; targets are paths below it."""
+
+    base_url: str
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def has_host(self) -> bool:
+        return bool(urlsplit(self.base_url).netloc)
+
+    def to(self, target: str = "") -> str:
+        """The URL of ``target`` (``articles/x/``, ``static/style.css``) from the domain root."""
+        return self.base_path + target.lstrip("/")
+
+    def absolute(self, target: str = "") -> str:
+        """The full URL of ``target`` when ``base_url`` has a host, else :meth:`to`."""
+        return self.base_url + target.lstrip("/") if self.has_host else self.to(target)
+
+    @staticmethod
+    def article(slug: str) -> str:
+        return f"articles/{slug}/"
+
+    @staticmethod
+    def topic(slug: str) -> str:
+        return f"topics/{slug}/"
+
+    @staticmethod
+    def page(slug: str) -> str:
+        return f"{slug}/"
+
+    @staticmethod
+    def event(slug: str) -> str:
+        return f"timeline/#{slug}"
+
+    @staticmethod
+    def note(article: str, number: int) -> str:
+        return f"articles/{article}/#note-{number}"
+
+
+def output_path(target: str) -> str:
+    """The file that serves ``target``: ``articles/x/`` → ``articles/x/index.html``."""
+    target = target.split("#", 1)[0]
+    return target + "index.html" if target.endswith("/") or not target else target
