@@ -105,9 +105,7 @@ def anchor(article_html: str, notes: Sequence[Annotation]) -> tuple[AnchoredArti
             hint = "add a prefix or suffix to choose one: " + " / ".join(
                 f'prefix "{before}" or suffix "{after}"' for before, after in contexts
             )
-            problems.append(
-                Diagnostic(where, f"quote found {len(starts)} times in article '{note.article}'", hint)
-            )
+            problems.append(Diagnostic(where, f"quote found {len(starts)} times in article '{note.article}'", hint))
             continue
         placed.append((starts[0], starts[0] + len(normalize_space(note.quote)), note))
     placed.sort(key=lambda item: (item[0], item[1], item[2].slug))

@@ -27,13 +27,19 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", help="publish under this URL, e.g. https://org.github.io/repo/")
         sub.add_argument("--drafts", action="store_true", help="include content marked 'draft: true'")
 
-    build = commands.add_parser("build", help="build the site into the output folder (default)",
-                                description="Check everything, then write the site; the previous output stays if anything is wrong.")
+    build = commands.add_parser(
+        "build",
+        help="build the site into the output folder (default)",
+        description="Check everything, then write the site; the previous output stays if anything is wrong.",
+    )
     common(build)
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    check = commands.add_parser("check", help="validate everything, write nothing",
-                                description="Load, link and render everything in memory and report every problem.")
+    check = commands.add_parser(
+        "check",
+        help="validate everything, write nothing",
+        description="Load, link and render everything in memory and report every problem.",
+    )
     common(check)
     return parser
 
@@ -45,7 +51,7 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
     options = pipeline.Options(

@@ -95,12 +95,16 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
     if node is None:
         return None, [Diagnostic(Location(SETTINGS_FILE, 1), "site.yml is empty", "add at least 'title:'")]
     entries, problems = mapping_entries(SETTINGS_FILE, node, 1, "site.yml")
-    if problems:
+    if not entries and problems:
         return None, problems
-    coerced = f.coerce(SETTINGS_FILE, entries, TABLE)
-    problems = list(coerced.problems)
+    coerced = f.coerce(SETTINGS_FILE, entries, TABLE, noun="setting")
+    problems += coerced.problems
     if coerced.values.get("latest_articles", 1) < 1:
-        problems.append(Diagnostic(Location(SETTINGS_FILE, coerced.lines["latest_articles"]), "'latest_articles' must be at least 1"))
+        problems.append(
+            Diagnostic(
+                Location(SETTINGS_FILE, coerced.lines["latest_articles"]), "'latest_articles' must be at least 1"
+            )
+        )
     if problems:
         return None, problems
     return LoadedSettings(Settings(**coerced.values), coerced.lines), []

@@ -122,14 +122,20 @@ def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
         kind = KIND_BY_FOLDER.get(entry.name)
         if kind is None or not entry.is_dir():
             expected = ", ".join(k.folder for k in KINDS)
-            problems.append(Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}"))
+            problems.append(
+                Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
+            )
             continue
         for path in sorted(entry.rglob("*")):
             if path.is_dir() or any(_ignored(part) for part in path.relative_to(entry).parts):
                 continue
             if path.suffix != ".md":
                 problems.append(
-                    Diagnostic(Location(path.relative_to(root).as_posix(), 0), "not a Markdown file", "content files end in .md")
+                    Diagnostic(
+                        Location(path.relative_to(root).as_posix(), 0),
+                        "not a Markdown file",
+                        "content files end in .md",
+                    )
                 )
                 continue
             found.append((kind, path))
@@ -150,7 +156,7 @@ def load_file(root: Path, kind: Kind, path: Path) -> tuple[Record | None, list[D
     if document is None:
         return None, problems
     coerced = f.coerce(rel, document.entries, kind.table)
-    problems = list(coerced.problems)
+    problems += coerced.problems
     stem = path.stem
     if not is_slug(stem):
         suggestion = slugify(stem)

@@ -120,7 +120,7 @@ class Coerced:
     problems: list[Diagnostic]
 
 
-def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], start_line: int = 1) -> Coerced:
+def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: str = "field") -> Coerced:
     """Raw entries → values keyed by attribute name, with every problem at its line."""
     known = {f.name: f for f in table}
     values: dict[str, Any] = {}
@@ -131,7 +131,7 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], start_li
         if spec is None:
             close = difflib.get_close_matches(entry.key, list(known), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(sorted(known))
-            problems.append(Diagnostic(Location(path, entry.line), f"unknown field '{entry.key}'", hint))
+            problems.append(Diagnostic(Location(path, entry.line), f"unknown {noun} '{entry.key}'", hint))
             continue
         lines[spec.target] = entry.line
         try:
@@ -145,5 +145,5 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], start_li
         values[spec.target] = value
     for spec in table:
         if spec.required and spec.name not in {e.key for e in entries}:
-            problems.append(Diagnostic(Location(path, start_line), f"missing required field '{spec.name}'"))
+            problems.append(Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'"))
     return Coerced(values, lines, problems)

@@ -16,8 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Diagnostic, Location
 
 _STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
 _FENCES = ("---", "...")
 
@@ -42,13 +41,11 @@ class Document:
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (no "billion laughs") at composition time."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed here", event.start_mark
-            )
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed here", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -73,10 +70,10 @@ def compose(path: str, text: str, first_line: int = 1) -> tuple[Node | None, lis
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or "syntax error"
-        if exc.context and "alias" not in problem:
-            problem = f"{exc.context}: {problem}"
-        return None, [Diagnostic(Location(path, line), f"invalid YAML: {problem}")]
+        hint = ""
+        if exc.context and exc.context_mark:
+            hint = f"{exc.context} at line {first_line + exc.context_mark.line}"
+        return None, [Diagnostic(Location(path, line), f"invalid YAML: {exc.problem or 'syntax error'}", hint)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(Location(path, first_line), f"invalid YAML: {exc}")]
     if node is not None:
@@ -123,9 +120,7 @@ def mapping_entries(
             continue
         key = key_node.value
         if key in seen:
-            problems.append(
-                Diagnostic(Location(path, line), f"duplicated key '{key}' (first at line {seen[key]})")
-            )
+            problems.append(Diagnostic(Location(path, line), f"duplicated key '{key}' (first at line {seen[key]})"))
             continue
         seen[key] = line
         entries.append(Entry(key, value_node, line))
@@ -133,7 +128,10 @@ def mapping_entries(
 
 
 def split(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
-    """A file's text → front-matter entries and body (or diagnostics)."""
+    """A file's text → front-matter entries and body, and diagnostics.
+
+    A duplicated key is reported but does not stop the reading of the other fields.
+    """
     lines = text.split("\n")
     if not text.strip():
         return None, [Diagnostic(Location(path, 1), "empty file", "start with a '---' front matter block")]
@@ -154,7 +152,7 @@ def split(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
     if problems:
         return None, problems
     entries, problems = mapping_entries(path, node, 2, "front matter")
-    if problems:
+    if not entries and problems:
         return None, problems
     body = "\n".join(lines[end + 1 :])
-    return Document(path, entries, body, end + 2), []
+    return Document(path, entries, body, end + 2), problems

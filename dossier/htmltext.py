@@ -16,7 +16,7 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _VOID = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _SPACE = re.compile(r"\s+")
 

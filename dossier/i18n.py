@@ -9,10 +9,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
-from .errors import DossierError
+from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .frontmatter import compose, decode, mapping_entries
 from .model import PartialDate, Precision
-from .errors import ContentErrors, Diagnostic, Location
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,7 @@ class PartialDate:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
                 raise ValueError(
-                    f"day {self.day:02d} does not exist in {self.year}-{self.month:02d}"
-                    f" (it has {last} days)"
+                    f"day {self.day:02d} does not exist in {self.year}-{self.month:02d} (it has {last} days)"
                 )
 
     @classmethod
@@ -52,8 +51,12 @@ class PartialDate:
         match = _DATE_RE.match(text.strip())
         if not match:
             raise ValueError(f"'{text}' is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else 0 for g in match.groups())
-        return cls(year, month, day)
+        year, month, day = match.groups()
+        if month == "00":
+            raise ValueError("month 00 does not exist")
+        if day == "00":
+            raise ValueError(f"day 00 does not exist in {year}-{month}")
+        return cls(int(year), int(month or 0), int(day or 0))
 
     @property
     def precision(self) -> Precision:

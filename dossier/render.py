@@ -63,21 +63,22 @@ def plan(site: Site, views: Views) -> tuple[list[PlannedPage], list[Diagnostic]]
         PlannedPage("robots.txt", "robots.txt", dict, "robots.txt"),
     ]
     for article in site.articles:
-        pages.append(PlannedPage(Urls.article(article.slug), "article.html", _bind(views.article, article), article.origin.path))
+        pages.append(
+            PlannedPage(Urls.article(article.slug), "article.html", _bind(views.article, article), article.origin.path)
+        )
     for topic in site.topics:
         pages.append(PlannedPage(Urls.topic(topic.slug), "topic.html", _bind(views.topic, topic), topic.origin.path))
-    for page in site.pages:
-        pages.append(PlannedPage(Urls.page(page.slug), "page.html", _bind(views.page, page), page.origin.path))
+    for free in site.pages:
+        pages.append(PlannedPage(Urls.page(free.slug), "page.html", _bind(views.page, free), free.origin.path))
     problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}
-    for page in pages:
-        first = seen.setdefault(page.path, page)
-        if first is not page:
-            where = Location(page.origin, 1) if "/" in page.origin else Location(first.origin, 1)
-            other = first.origin if where.path == page.origin else page.origin
-            problems.append(
-                Diagnostic(where, f"two things on one URL /{page.target}: this file and {other}", "rename one of them")
-            )
+    for planned in pages:
+        first = seen.setdefault(planned.path, planned)
+        if first is not planned:
+            where = Location(planned.origin, 1) if "/" in planned.origin else Location(first.origin, 1)
+            other = first.origin if where.path == planned.origin else planned.origin
+            message = f"two things on one URL /{planned.target}: this file and {other}"
+            problems.append(Diagnostic(where, message, "rename one of them"))
     return [p for p in pages if seen[p.path] is p], problems
 
 
@@ -96,12 +97,18 @@ def render(env: jinja2.Environment, pages: list[PlannedPage], common: View, root
             context = {**common, **page.view(), "page_url": page.target, "sitemap": sitemap}
             out[page.path] = template.render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Diagnostic(_template_location(exc.filename, exc.lineno, root), f"template syntax error: {exc.message}"))
+            problems.append(
+                Diagnostic(_template_location(exc.filename, exc.lineno, root), f"template syntax error: {exc.message}")
+            )
             break
         except jinja2.TemplateNotFound as exc:
-            problems.append(Diagnostic(Location("themes", 0), f"template '{exc.name}' not found (needed for /{page.target})"))
+            problems.append(
+                Diagnostic(Location("themes", 0), f"template '{exc.name}' not found (needed for /{page.target})")
+            )
         except (jinja2.TemplateError, DossierError, LookupError, TypeError, ValueError, AttributeError) as exc:
-            problems.append(Diagnostic(_runtime_location(exc, root), f"template error: {exc} (while rendering /{page.target})"))
+            problems.append(
+                Diagnostic(_runtime_location(exc, root), f"template error: {exc} (while rendering /{page.target})")
+            )
     if problems:
         raise ContentErrors(problems)
     return out

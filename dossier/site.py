@@ -64,7 +64,11 @@ def link(settings: Settings, content: Content, drafts: bool = False) -> tuple[Si
         note = replace(note, topics=topics_of(note))
         if note.article not in all_articles:
             problems.append(
-                Diagnostic(note.origin.at("article"), f"unknown article '{note.article}'", _unknown("article", note.article, all_articles))
+                Diagnostic(
+                    note.origin.at("article"),
+                    f"unknown article '{note.article}'",
+                    _unknown("article", note.article, all_articles),
+                )
             )
         elif note.article in published:
             notes.append(note)
@@ -74,7 +78,11 @@ def link(settings: Settings, content: Content, drafts: bool = False) -> tuple[Si
         for slug in event.articles:
             if slug not in all_articles:
                 problems.append(
-                    Diagnostic(event.origin.at("articles"), f"unknown article '{slug}'", _unknown("article", slug, all_articles))
+                    Diagnostic(
+                        event.origin.at("articles"),
+                        f"unknown article '{slug}'",
+                        _unknown("article", slug, all_articles),
+                    )
                 )
         kept = tuple(s for s in event.articles if s in published)
         events.append(replace(event, topics=topics_of(event), articles=kept))

@@ -11,7 +11,7 @@ _VALID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens; ``''`` when nothing is left."""
-    return str(_slugify(text, lowercase=True, separator="-", replacements=[["'", "-"], ["’", "-"]]))
+    return str(_slugify(text, lowercase=True, separator="-", replacements=[["'", "-"], ["\u2019", "-"]]))
 
 
 def is_slug(text: str) -> bool:

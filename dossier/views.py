@@ -106,7 +106,9 @@ class Views:
             view.update(
                 html=Markup(self.site.html[("event", event.slug)]),
                 topics=self.topic_links(event.topics),
-                articles=[{"title": self._articles[s].title, "url": self.urls.to(Urls.article(s))} for s in event.articles],
+                articles=[
+                    {"title": self._articles[s].title, "url": self.urls.to(Urls.article(s))} for s in event.articles
+                ],
             )
         return view
 
@@ -171,7 +173,12 @@ class Views:
         notes = {a.number: self.note(a.note, a.number) for a in anchored.notes}
         blocks = [{"html": Markup(b.html), "notes": [notes[n] for n in b.notes]} for b in anchored.blocks]
         events = [self.event_item(e) for e in self.site.events if article.slug in e.articles]
-        return {"article": self.article_item(article), "blocks": blocks, "notes": list(notes.values()), "events": events}
+        return {
+            "article": self.article_item(article),
+            "blocks": blocks,
+            "notes": list(notes.values()),
+            "events": events,
+        }
 
     def topics(self) -> View:
         return {"topics": [self.topic_item(t) for t in self.site.topics]}
@@ -187,11 +194,15 @@ class Views:
         }
 
     def timeline(self) -> View:
-        years = [{"year": year, "entries": [self.entry(e) for e in group]} for year, group in by_year(self.site.entries)]
+        years = [
+            {"year": year, "entries": [self.entry(e) for e in group]} for year, group in by_year(self.site.entries)
+        ]
         return {"years": years}
 
     def page(self, page: Page) -> View:
-        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(self.site.html[("page", page.slug)])}}
+        return {
+            "page": {"title": page.title, "summary": page.summary, "html": Markup(self.site.html[("page", page.slug)])}
+        }
 
     def feed(self) -> View:
         entries = []
@@ -208,6 +219,6 @@ class Views:
                     "topics": self.topic_links(article.topics),
                 }
             )
-        updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
+        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
         feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
         return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}

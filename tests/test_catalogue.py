@@ -1,0 +1,58 @@
+"""The invalid-content catalogue: one folder per case, a tree and its exact expected output.
+
+Each case is built over a previous good output; the build must exit 1, print exactly the
+lines of ``expected.txt`` and leave the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Run
+
+CATALOGUE = Path(__file__).parent / "catalogue"
+CASES = sorted(p.name for p in CATALOGUE.iterdir() if p.is_dir())
+
+
+def test_catalogue_is_complete() -> None:
+    required = {
+        "malformed-yaml", "no-front-matter", "missing-title", "unknown-field", "bad-month", "bad-day",
+        "end-before-start", "unknown-topic", "duplicate-slug", "annotation-unknown-article",
+        "quote-absent", "quote-ambiguous", "unknown-site-key",
+    }  # fmt: skip
+    assert required <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / case
+    shutil.copytree(CATALOGUE / case, root, ignore=shutil.ignore_patterns("expected.txt"))
+    if not (root / "themes").exists():
+        shutil.copytree(REPO / "themes", root / "themes")
+    previous = root / "_site"
+    previous.mkdir()
+    (previous / "index.html").write_text("previous good site")
+
+    result = run("build", "--root", root)
+
+    expected = (CATALOGUE / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.code == 1
+    assert result.err.splitlines() == expected
+    assert "Traceback" not in result.err
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith((".", "_"))) == ["_site"]
+    assert [p.name for p in previous.iterdir()] == ["index.html"]
+    assert (previous / "index.html").read_text() == "previous good site"
+
+
+@pytest.mark.parametrize("case", ["missing-title", "quote-ambiguous"])
+def test_check_reports_the_same(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = tmp_path / case
+    shutil.copytree(CATALOGUE / case, root, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(REPO / "themes", root / "themes")
+    result = run("check", "--root", root)
+    assert result.code == 1
+    assert result.err.splitlines() == (CATALOGUE / case / "expected.txt").read_text().splitlines()

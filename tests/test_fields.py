@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from dossier import fields as f
+from dossier.fields import Field, coerce
+from dossier.frontmatter import split
+from dossier.model import PartialDate
+
+TABLE = (
+    Field("title", f.text, required=True),
+    Field("date", f.date, required=True),
+    Field("topics", f.texts),
+    Field("draft", f.boolean),
+)
+
+
+def entries(text: str):  # type: ignore[no-untyped-def]
+    doc, problems = split("a.md", "---\n" + text + "---\n")
+    assert not problems and doc is not None
+    return doc.entries
+
+
+def test_implicit_yaml_types_do_not_leak() -> None:
+    for raw in ("2024", "'2024-03'", "2024-03", "2024-03-05"):
+        result = coerce("a.md", entries(f"title: NO\ndate: {raw}\n"), TABLE)
+        assert result.problems == []
+        assert result.values["title"] == "NO"
+        assert result.values["date"] == PartialDate.parse(raw.strip("'"))
+
+
+def test_text_field_keeps_what_was_typed() -> None:
+    for raw in ("on", "1e3", "yes", "0x10", "1_000", "~"):
+        result = coerce("a.md", entries(f"title: T\ndate: 2024\ntopics: [{raw}]\n"), TABLE)
+        assert result.values.get("topics", ()) == ((raw,) if raw != "~" else ())
+
+
+def test_unknown_missing_and_wrong_types() -> None:
+    result = coerce("a.md", entries("titel: T\ndate: [2024]\ndraft: maybe\n"), TABLE)
+    assert sorted(d.format() for d in result.problems) == [
+        "a.md:1: error: missing required field 'title'",
+        "a.md:2: error: unknown field 'titel' (hint: did you mean 'title'?)",
+        "a.md:3: error: 'date': expected a single value, not a list",
+        "a.md:4: error: 'draft': expected true or false, not 'maybe'",
+    ]
+
+
+def test_single_value_is_a_one_item_list() -> None:
+    result = coerce("a.md", entries("title: T\ndate: 2024\ntopics: irak\n"), TABLE)
+    assert result.values["topics"] == ("irak",)
