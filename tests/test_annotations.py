@@ -32,19 +32,23 @@ def test_plain_quote_is_marked_and_numbered() -> None:
 
 
 def test_quote_across_emphasis_and_line_break() -> None:
-    result, problems = anchor(html(), [note("entre les Etats-Unis et l'Irak"), note("à Reuters un responsable", slug="m")])
+    result, problems = anchor(
+        html(), [note("entre les Etats-Unis et l'Irak"), note("à Reuters un responsable", slug="m")]
+    )
     assert problems == []
     first = result.blocks[0].html
     assert '<mark class="passage" id="passage-1" data-note="1">entre les </mark><em>' in first
     assert '<em><mark class="passage" data-note="1">Etats-Unis</mark></em>' in first
-    assert "</em><mark class=\"passage\" data-note=\"1\"> et l'Irak</mark>" in first
+    assert '</em><mark class="passage" data-note="1"> et l\'Irak</mark>' in first
     assert 'data-note="2">à Reuters\nun responsable</mark>' in result.blocks[1].html
 
 
 def test_entities_are_matched_as_text() -> None:
     result, problems = anchor(html(), [note("en mai & juin")])
     assert problems == []
-    assert '<strong><mark class="passage" data-note="1">mai &amp; juin</mark><a class="note-ref"' in result.blocks[1].html
+    assert (
+        '<strong><mark class="passage" data-note="1">mai &amp; juin</mark><a class="note-ref"' in result.blocks[1].html
+    )
 
 
 def test_numbers_follow_reading_order() -> None:

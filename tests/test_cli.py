@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import REPO, Run
+
+
+def test_build_is_the_default_command(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    result = run("--root", root)
+    assert result.code == 0
+    assert (root / "_site" / "articles" / "un-article" / "index.html").is_file()
+    assert result.out.startswith("built ")
+
+
+def test_check_writes_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    result = run("check", "--root", root)
+    assert result.code == 0
+    assert result.out.startswith("ok: no errors")
+    assert not (root / "_site").exists()
+
+
+def test_out_and_base_url(tree: Callable[..., Path], run: Callable[..., Run], tmp_path: Path) -> None:
+    root = tree()
+    out = tmp_path / "public"
+    assert run("build", "--root", root, "--out", out, "--base-url", "https://example.org/x").code == 0
+    assert 'href="/x/articles/un-article/"' in (out / "index.html").read_text()
+
+
+def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    result = run("build", "--root", tree(), "--base-url", "ftp://x")
+    assert result.code == 1
+    assert result.err.startswith("error: --base-url: 'ftp://x' is not a base URL")
+
+
+def test_output_folder_must_not_be_the_project(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    for out in (root, root / "content", root.parent):
+        result = run("build", "--root", root, "--out", out)
+        assert result.code == 1
+        assert "refusing" in result.err
+    assert (root / "content" / "articles" / "un-article.md").is_file()
+
+
+def test_usage_errors_exit_2() -> None:
+    for args in (["build", "--nope"], ["frobnicate"]):
+        result = subprocess.run([sys.executable, "build.py", *args], cwd=REPO, capture_output=True, text=True)
+        assert result.returncode == 2
+        assert "usage:" in result.stderr
+
+
+def test_help_on_each_command() -> None:
+    for args in (["--help"], ["build", "--help"], ["check", "--help"]):
+        result = subprocess.run([sys.executable, "build.py", *args], cwd=REPO, capture_output=True, text=True)
+        assert result.returncode == 0
+        assert "usage:" in result.stdout
+
+
+def test_content_error_in_a_real_process_has_no_traceback(tree: Callable[..., Path]) -> None:
+    root = tree({"content/articles/bad.md": "---\ntitle: [\n---\nx\n"})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=root, capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith("content/articles/bad.md:")
+    assert result.stderr.splitlines()[-1] == "1 error"
+
+
+def test_drafts_are_left_out_unless_asked(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    draft = "---\ntitle: Brouillon\ndate: 2024-04\ndraft: true\n---\nTexte.\n"
+    root = tree({"content/articles/brouillon.md": draft})
+    assert run("build", "--root", root).code == 0
+    assert not (root / "_site" / "articles" / "brouillon").exists()
+    assert run("build", "--root", root, "--drafts").code == 0
+    assert (root / "_site" / "articles" / "brouillon" / "index.html").is_file()
