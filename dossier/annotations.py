@@ -82,9 +82,8 @@ def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]
     return before, after
 
 
-def anchor(article_html: str, notes: Sequence[Annotation]) -> tuple[AnchoredArticle, list[Diagnostic]]:
-    """Find every note's passage in ``article_html``; mark the passages; number the notes."""
-    textmap = htmltext.build(article_html)
+def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArticle, list[Diagnostic]]:
+    """Find every note's passage in the article's text; mark the passages; number the notes."""
     text = textmap.text
     problems: list[Diagnostic] = []
     placed: list[tuple[int, int, Annotation]] = []

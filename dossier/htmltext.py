@@ -144,3 +144,13 @@ def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
         pieces.append(raw[position:])
         out[token] = "".join(pieces)
     return out
+
+
+def block_texts(textmap: TextMap) -> list[str]:
+    """The normalized text of each top-level block."""
+    pieces: list[list[str]] = [[] for _ in range(textmap.blocks)]
+    for char, unit in zip(textmap.text, textmap.units, strict=True):
+        block = textmap.block_of[unit.token]
+        if block >= 0:
+            pieces[block].append(char)
+    return ["".join(p).strip() for p in pieces]

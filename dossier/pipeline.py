@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, content, i18n, output, render
+from . import config, content, i18n, output, render, seeds
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .site import Site, link
 from .urls import Urls
@@ -56,7 +56,9 @@ def load_site(options: Options) -> tuple[Site, config.LoadedSettings, list[Diagn
             loaded = config.LoadedSettings(loaded.settings.with_base_url(options.base_url), loaded.lines)
         except ValueError as exc:
             raise DossierError(f"--base-url: {exc}") from None
-    site, more = link(loaded.settings, records, drafts=options.drafts)
+    found, more = seeds.for_articles(root, records.articles)
+    problems += more
+    site, more = link(loaded.settings, records, found, drafts=options.drafts)
     problems += more
     if any(p.severity is Severity.ERROR for p in problems):
         raise ContentErrors(problems)

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from . import timeline
+from . import htmltext, provenance, timeline
 from .annotations import AnchoredArticle, anchor
 from .config import Settings
 from .content import Content
 from .errors import Diagnostic
 from .markup import Markdown
 from .model import Annotation, Article, Event, Page, Topic
+from .seeds import Seed
 from .topics import Vocabulary
 
 
@@ -47,7 +48,9 @@ def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
     return f"did you mean '{close[0]}'?" if close else f"no {kind} has this slug"
 
 
-def link(settings: Settings, content: Content, drafts: bool = False) -> tuple[Site, list[Diagnostic]]:
+def link(
+    settings: Settings, content: Content, seeds: Mapping[str, Seed] | None = None, drafts: bool = False
+) -> tuple[Site, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     vocabulary = Vocabulary.of(content.topics)
     all_articles = {a.slug: a for a in content.articles}
@@ -94,7 +97,10 @@ def link(settings: Settings, content: Content, drafts: bool = False) -> tuple[Si
     for note in notes:
         by_article.setdefault(note.article, []).append(note)
     for article in articles:
-        result, found = anchor(md.convert(article.body), by_article.get(article.slug, []))
+        textmap = htmltext.build(md.convert(article.body))
+        if article.seed and seeds and article.seed in seeds:
+            problems.extend(provenance.check(article, textmap, seeds[article.seed]))
+        result, found = anchor(textmap, by_article.get(article.slug, []))
         anchored[article.slug] = result
         problems.extend(found)
     for kind, records in (("note", notes), ("event", events), ("topic", content.topics)):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dossier import htmltext
 from dossier.annotations import anchor, locate, nearest_passage
+from dossier.htmltext import TextMap
 from dossier.markup import Markdown
 from dossier.model import Annotation, Origin, frozen_map
 
@@ -17,8 +19,8 @@ def note(quote: str, prefix: str = "", suffix: str = "", slug: str = "n") -> Ann
     return Annotation(slug, "a", quote, "contexte", "Note.", origin, prefix, suffix)
 
 
-def html() -> str:
-    return Markdown().convert(TEXT)
+def html() -> TextMap:
+    return htmltext.build(Markdown().convert(TEXT))
 
 
 def test_plain_quote_is_marked_and_numbered() -> None:

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from dossier.errors import Location
+from dossier.model import Origin, Topic
+from dossier.topics import Vocabulary
+
+VOCABULARY = Vocabulary.of(
+    [Topic("irak", "Irak", "", Origin("t/irak.md")), Topic("etats-unis", "États-Unis", "", Origin("t/eu.md"))]
+)
+WHERE = Location("a.md", 4)
+
+
+def test_slugs_and_labels_resolve() -> None:
+    slugs, problems = VOCABULARY.check(["irak", "États-Unis", "irak"], WHERE)
+    assert slugs == ("irak", "etats-unis")
+    assert problems == []
+
+
+def test_unknown_topics_get_a_hint() -> None:
+    _, problems = VOCABULARY.check(["Iraq", "Etats-Unis", "Irak ", "climat"], WHERE)
+    assert [(p.message, p.hint) for p in problems] == [
+        ("unknown topic 'Iraq'", "did you mean 'irak'?"),
+        ("unknown topic 'Etats-Unis'", "did you mean 'etats-unis'?"),
+        ("unknown topic 'Irak '", "did you mean 'irak'?"),
+        ("unknown topic 'climat'", "declared topics: etats-unis, irak; or declare it in content/topics/"),
+    ]
+    assert all(p.location == WHERE for p in problems)
