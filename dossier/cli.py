@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, importer, pipeline
 from .errors import ContentErrors, Diagnostic, DossierError, format_all, summary
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -41,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Load, link and render everything in memory and report every problem.",
     )
     common(check)
+    imp = commands.add_parser(
+        "import",
+        help="turn seeds into draft articles",
+        description="Turn raw seeds into draft articles in content/articles/, text kept verbatim. "
+        "Without SEED, every file of seeds/ that has no article yet.",
+    )
+    imp.add_argument("seeds", nargs="*", metavar="SEED", help="a seed file (path, or name in seeds/)")
+    imp.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+    imp.add_argument("--force", action="store_true", help="replace the article of a seed that already has one")
     return parser
 
 
@@ -54,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
+    if args.command == "import":
+        return _import(args.root, args.seeds, args.force)
     options = pipeline.Options(
         root=args.root, out=getattr(args, "out", None), base_url=args.base_url, drafts=args.drafts
     )
@@ -75,6 +86,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DossierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _import(root: Path, seeds: Sequence[str], force: bool) -> int:
+    try:
+        results = importer.run(root, seeds, force=force)
+    except ContentErrors as exc:
+        _report(exc.diagnostics)
+        print(summary(exc.diagnostics), file=sys.stderr)
+        return EXIT_CONTENT
+    except DossierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    if not results:
+        print("nothing to import: every seed has an article")
+    for result in results:
+        if result.action == "unchanged":
+            print(f"{result.path}: exists, not replaced (from {result.seed}; use --force to replace it)")
+        else:
+            print(f"{result.path}: {result.action} from {result.seed} (a draft: check its title, summary and topics)")
     return EXIT_OK
 
 

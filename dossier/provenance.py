@@ -38,7 +38,7 @@ def check(article: Article, textmap: TextMap, seed: Seed) -> list[Diagnostic]:
     for index, (mine, original) in enumerate(zip_longest(ours, theirs)):
         if mine == original:
             continue
-        line = source[index].line if index < len(source) else article.origin.body_line
+        line = source[min(index, len(source) - 1)].line if source else article.origin.body_line
         seed_line = seed.paragraphs[index].line if index < len(seed.paragraphs) else 0
         seed_at = Location(seed.path, seed_line)
         if mine is None:

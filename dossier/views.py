@@ -56,6 +56,7 @@ class Views:
             "url": self.urls.to(Urls.article(article.slug)),
             "date": self.date(article.date),
             "source": article.source,
+            "verbatim": bool(article.seed),
             "summary": article.summary,
             "topics": self.topic_links(article.topics),
             "note_count": len(anchored.notes),
