@@ -74,11 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(warnings)
             print(f"ok: no errors ({summary(warnings)})")
         else:
-            count, warnings, seconds = pipeline.build(options)
-            _report(warnings)
+            result = pipeline.build(options, progress=None if args.quiet else pipeline.progress_printer())
+            _report(result.warnings)
             if not args.quiet:
-                out = options.out or Path("_site")
-                print(f"built {count} files into {out} in {seconds:.2f} s")
+                print(result.line())
     except ContentErrors as exc:
         _report(exc.diagnostics)
         print(summary(exc.diagnostics), file=sys.stderr)

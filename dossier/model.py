@@ -6,9 +6,8 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
-from types import MappingProxyType
 
 from .errors import Location
 
@@ -84,8 +83,12 @@ class PartialDate:
         return self.iso()
 
 
-def frozen_map(values: Mapping[str, int] | None = None) -> Mapping[str, int]:
-    return MappingProxyType(dict(values or {}))
+Lines = tuple[tuple[str, int], ...]
+
+
+def frozen_map(values: Mapping[str, int] | None = None) -> Lines:
+    """Field lines as a hashable value, so that records can key caches."""
+    return tuple(sorted((values or {}).items()))
 
 
 @dataclass(frozen=True)
@@ -93,12 +96,12 @@ class Origin:
     """Where a record came from: its file, the line of each front-matter field, its body."""
 
     path: str
-    lines: Mapping[str, int] = field(default_factory=frozen_map)
+    lines: Lines = ()
     body_line: int = 1
 
     def at(self, name: str = "") -> Location:
         """The location of field ``name`` (or of the file's first line)."""
-        return Location(self.path, self.lines.get(name, 1))
+        return Location(self.path, next((line for key, line in self.lines if key == name), 1))
 
     def body(self) -> Location:
         return Location(self.path, self.body_line)

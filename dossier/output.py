@@ -10,7 +10,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DossierError
@@ -52,22 +53,45 @@ def clean_leftovers(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> int:
+@dataclass(frozen=True)
+class Counts:
+    written: int  # new or changed files
+    unchanged: int
+    removed: int
+    pages: int  # files made from templates (not copied)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _existing(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
+
+
+def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
     staging.mkdir()
+    before = _existing(out)
+    unchanged = 0
     try:
         for rel, data in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            unchanged += rel in before and _same(out / rel, data)
         for rel, source in sorted(copies.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            unchanged += rel in before and _same(out / rel, source.read_bytes())
         if out.exists() and not out.is_dir():
             raise DossierError(f"output '{out}' exists and is not a folder")
         if not out.exists():
@@ -82,4 +106,40 @@ def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(files) + len(copies)
+    total = len(files) + len(copies)
+    removed = len(before - set(files) - set(copies))
+    return Counts(total - unchanged, unchanged, removed, len(files))
+
+
+def sync(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path], paths: Iterable[str]) -> Counts:
+    """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
+
+    ``files`` holds the pages rendered again; a file is written only when its bytes changed
+    (through a temporary file renamed over it), and files no longer produced are removed.
+    Used by the development server, where a reader may be looking at the folder.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set(paths) | set(copies)
+    written = 0
+    for rel, data in sorted(files.items()):
+        written += _replace(out / rel, data)
+    for rel, source in sorted(copies.items()):
+        written += _replace(out / rel, source.read_bytes())
+    removed = 0
+    for rel in sorted(_existing(out) - wanted):
+        (out / rel).unlink()
+        removed += 1
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return Counts(written, len(wanted) - written, removed, len(files))
+
+
+def _replace(target: Path, data: bytes) -> bool:
+    if _same(target, data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return True

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any, TypeVar, cast
 
 from . import htmltext, provenance, timeline
 from .annotations import AnchoredArticle, anchor
@@ -20,6 +21,8 @@ from .markup import Markdown
 from .model import Annotation, Article, Event, Page, Topic
 from .seeds import Seed
 from .topics import Vocabulary
+
+R = TypeVar("R", Article, Annotation, Event)
 
 
 @dataclass(frozen=True)
@@ -48,23 +51,60 @@ def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
     return f"did you mean '{close[0]}'?" if close else f"no {kind} has this slug"
 
 
+class LinkCache:
+    """What the link phase computed last time, reused while its inputs are the same objects.
+
+    Each :func:`link` keeps only the entries it used, so the cache never grows stale.
+    """
+
+    def __init__(self) -> None:
+        self.markdown: dict[str, str] = {}
+        self.resolved: dict[object, tuple[Any, list[Diagnostic]]] = {}
+        self.anchored: dict[object, tuple[AnchoredArticle, list[Diagnostic]]] = {}
+        self.labels: tuple[tuple[str, str], ...] = ()
+
+
 def link(
-    settings: Settings, content: Content, seeds: Mapping[str, Seed] | None = None, drafts: bool = False
+    settings: Settings,
+    content: Content,
+    seeds: Mapping[str, Seed] | None = None,
+    drafts: bool = False,
+    cache: LinkCache | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
+    cache = cache or LinkCache()
     problems: list[Diagnostic] = []
     vocabulary = Vocabulary.of(content.topics)
+    labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
+    old_resolved = cache.resolved if labels == cache.labels else {}
+    resolved: dict[object, tuple[Any, list[Diagnostic]]] = {}
     all_articles = {a.slug: a for a in content.articles}
+    md = Markdown()
+    old_markdown: dict[str, str] = cache.markdown
+    markdown: dict[str, str] = {}
 
-    def topics_of(record: Article | Annotation | Event) -> tuple[str, ...]:
-        slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
-        problems.extend(found)
-        return slugs
+    def convert(text: str) -> str:
+        html = markdown.get(text)
+        if html is None:
+            html = old_markdown.get(text)
+            if html is None:
+                html = md.convert(text)
+            markdown[text] = html
+        return html
 
-    articles = [replace(a, topics=topics_of(a)) for a in content.articles if drafts or not a.draft]
+    def topics_of(record: R) -> R:
+        hit = resolved.get(record) or old_resolved.get(record)
+        if hit is None:
+            slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
+            hit = (replace(record, topics=slugs), found)
+        resolved[record] = hit
+        problems.extend(hit[1])
+        return cast(R, hit[0])
+
+    articles = [topics_of(a) for a in content.articles if drafts or not a.draft]
     published = {a.slug for a in articles}
     notes: list[Annotation] = []
     for note in content.annotations:
-        note = replace(note, topics=topics_of(note))
+        note = topics_of(note)
         if note.article not in all_articles:
             problems.append(
                 Diagnostic(
@@ -87,28 +127,37 @@ def link(
                         _unknown("article", slug, all_articles),
                     )
                 )
+        event = topics_of(event)
         kept = tuple(s for s in event.articles if s in published)
-        events.append(replace(event, topics=topics_of(event), articles=kept))
+        events.append(event if kept == event.articles else replace(event, articles=kept))
 
-    md = Markdown()
     html: dict[tuple[str, str], str] = {}
     anchored: dict[str, AnchoredArticle] = {}
+    old_anchored = cache.anchored
+    new_anchored: dict[object, tuple[AnchoredArticle, list[Diagnostic]]] = {}
     by_article: dict[str, list[Annotation]] = {}
     for note in notes:
         by_article.setdefault(note.article, []).append(note)
     for article in articles:
-        textmap = htmltext.build(md.convert(article.body))
-        if article.seed and seeds and article.seed in seeds:
-            problems.extend(provenance.check(article, textmap, seeds[article.seed]))
-        result, found = anchor(textmap, by_article.get(article.slug, []))
-        anchored[article.slug] = result
-        problems.extend(found)
+        seed = seeds.get(article.seed) if seeds and article.seed else None
+        key = (article, tuple(by_article.get(article.slug, ())), seed)
+        hit = old_anchored.get(key)
+        if hit is None:
+            textmap = htmltext.build(convert(article.body))
+            found = provenance.check(article, textmap, seed) if seed is not None else []
+            result, more = anchor(textmap, key[1])
+            hit = (result, found + more)
+        new_anchored[key] = hit
+        anchored[article.slug] = hit[0]
+        problems.extend(hit[1])
     for kind, records in (("note", notes), ("event", events), ("topic", content.topics)):
         for record in records:
-            html[(kind, record.slug)] = md.convert(record.body)
+            html[(kind, record.slug)] = convert(record.body)
     pages = [p for p in content.pages if drafts or not p.draft]
     for page in pages:
-        html[("page", page.slug)] = md.convert(page.body)
+        html[("page", page.slug)] = convert(page.body)
+    intro_html = convert(settings.intro)
+    cache.markdown, cache.resolved, cache.anchored, cache.labels = markdown, resolved, new_anchored, labels
 
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     events.sort(key=lambda e: (e.date, e.end or e.date, e.slug))
@@ -122,6 +171,6 @@ def link(
         anchored=MappingProxyType(anchored),
         html=MappingProxyType(html),
         entries=timeline.entries(events, articles),
-        intro_html=md.convert(settings.intro),
+        intro_html=intro_html,
     )
     return site, problems

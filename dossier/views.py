@@ -1,55 +1,66 @@
-"""Plain view data for the templates: dicts of text, URLs and safe HTML, no model objects."""
+"""Plain view data for the templates: dicts of text, URLs and safe HTML, no model objects.
+
+Each page's view is made from that page's *inputs* only (see :mod:`dossier.pages`), so a
+page whose inputs did not change renders to the same bytes and need not be rendered again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
 from .i18n import Strings
 from .model import Annotation, Article, Event, Page, PartialDate, Topic
-from .site import Site
-from .timeline import Entry, by_year
+from .timeline import Entry
 from .urls import Urls
 
 View = dict[str, Any]
+Labels = tuple[tuple[str, str], ...]
+
+
+class EventIn(NamedTuple):
+    event: Event
+    html: str
+    articles: tuple[tuple[str, str], ...]  # (slug, title) of the articles it cites
+
+
+class NoteIn(NamedTuple):
+    note: Annotation
+    number: int
+    html: str
+    article_title: str
+
+
+class ArticleIn(NamedTuple):
+    article: Article
+    note_count: int
+
+
+class TopicIn(NamedTuple):
+    topic: Topic
+    items: int  # articles, notes and events on the topic
 
 
 @dataclass(frozen=True)
 class Views:
-    site: Site
     strings: Strings
     urls: Urls
-
-    @cached_property
-    def _articles(self) -> dict[str, Article]:
-        return {a.slug: a for a in self.site.articles}
-
-    @cached_property
-    def _events(self) -> dict[str, Event]:
-        return {e.slug: e for e in self.site.events}
-
-    @cached_property
-    def _labels(self) -> dict[str, str]:
-        return {t.slug: t.label for t in self.site.topics}
-
-    @cached_property
-    def _numbers(self) -> dict[str, int]:
-        return {a.note.slug: a.number for anchored in self.site.anchored.values() for a in anchored.notes}
 
     # -- small pieces ---------------------------------------------------------------
 
     def date(self, value: PartialDate) -> View:
         return {"label": self.strings.date(value), "iso": value.iso(), "year": value.year}
 
-    def topic_links(self, slugs: Sequence[str]) -> list[View]:
-        return [{"slug": s, "label": self._labels[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
+    def topic_links(self, slugs: Sequence[str], labels: Labels) -> list[View]:
+        names = dict(labels)
+        return [{"slug": s, "label": names[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
 
-    def article_item(self, article: Article) -> View:
-        anchored = self.site.anchored[article.slug]
+    def article_item(self, item: ArticleIn, labels: Labels) -> View:
+        article = item.article
         return {
             "slug": article.slug,
             "title": article.title,
@@ -58,13 +69,13 @@ class Views:
             "source": article.source,
             "verbatim": bool(article.seed),
             "summary": article.summary,
-            "topics": self.topic_links(article.topics),
-            "note_count": len(anchored.notes),
+            "topics": self.topic_links(article.topics, labels),
+            "note_count": item.note_count,
             "draft": article.draft,
         }
 
-    def note(self, note: Annotation, number: int) -> View:
-        article = self._articles[note.article]
+    def note(self, item: NoteIn, labels: Labels) -> View:
+        note, number = item.note, item.number
         return {
             "id": f"note-{number}",
             "slug": note.slug,
@@ -72,18 +83,15 @@ class Views:
             "kind": note.kind,
             "kind_label": self.strings.get(f"kind_{note.kind}"),
             "quote": note.quote,
-            "html": Markup(self.site.html[("note", note.slug)]),
-            "topics": self.topic_links(note.topics),
+            "html": Markup(item.html),
+            "topics": self.topic_links(note.topics, labels),
             "passage_id": f"passage-{number}",
             "url": self.urls.to(Urls.note(note.article, number)),
-            "article": {"title": article.title, "url": self.urls.to(Urls.article(article.slug))},
+            "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
         }
 
-    def note_number(self, note: Annotation) -> int:
-        return self._numbers[note.slug]
-
-    def entry(self, entry: Entry) -> View:
-        view: View = {
+    def _entry(self, entry: Entry) -> View:
+        return {
             "id": entry.slug,
             "kind": entry.kind,
             "title": entry.title,
@@ -94,48 +102,46 @@ class Views:
             "articles": [],
             "url": self.urls.to(Urls.event(entry.slug)),
         }
-        if entry.kind == "article":
-            article = self._articles[entry.slug]
-            view.update(
-                id=f"article-{entry.slug}",
-                url=self.urls.to(Urls.article(entry.slug)),
-                html=Markup("") if not article.summary else article.summary,
-                topics=self.topic_links(article.topics),
-            )
-        else:
-            event = self._events[entry.slug]
-            view.update(
-                html=Markup(self.site.html[("event", event.slug)]),
-                topics=self.topic_links(event.topics),
-                articles=[
-                    {"title": self._articles[s].title, "url": self.urls.to(Urls.article(s))} for s in event.articles
-                ],
-            )
+
+    def event_entry(self, item: EventIn, labels: Labels) -> View:
+        event = item.event
+        view = self._entry(Entry(event.date, event.end, "span" if event.is_span else "event", event.slug, event.title))
+        view.update(
+            html=Markup(item.html),
+            topics=self.topic_links(event.topics, labels),
+            articles=[{"title": title, "url": self.urls.to(Urls.article(slug))} for slug, title in item.articles],
+        )
         return view
 
-    def event_item(self, event: Event) -> View:
-        entry = Entry(event.date, event.end, "span" if event.is_span else "event", event.slug, event.title)
-        return self.entry(entry)
+    def article_entry(self, article: Article, labels: Labels) -> View:
+        view = self._entry(Entry(article.date, None, "article", article.slug, article.title))
+        view.update(
+            id=f"article-{article.slug}",
+            url=self.urls.to(Urls.article(article.slug)),
+            html=article.summary,
+            topics=self.topic_links(article.topics, labels),
+        )
+        return view
 
-    def topic_item(self, topic: Topic) -> View:
-        articles, notes, events = self.site.topic_index(topic.slug)
+    def entry(self, item: EventIn | Article, labels: Labels) -> View:
+        return self.event_entry(item, labels) if isinstance(item, EventIn) else self.article_entry(item, labels)
+
+    def topic_item(self, item: TopicIn) -> View:
         return {
-            "slug": topic.slug,
-            "label": topic.label,
-            "url": self.urls.to(Urls.topic(topic.slug)),
-            "count": len(articles) + len(notes) + len(events),
+            "slug": item.topic.slug,
+            "label": item.topic.label,
+            "url": self.urls.to(Urls.topic(item.topic.slug)),
+            "count": item.items,
         }
 
     # -- pages --------------------------------------------------------------------
 
-    def common(self) -> View:
-        settings = self.site.settings
+    def common(self, settings: Any, pages: Sequence[Page], sources: Sequence[str]) -> View:
         nav = [
             {"label": self.strings.get("nav_articles"), "url": self.urls.to("articles/")},
             {"label": self.strings.get("nav_topics"), "url": self.urls.to("topics/")},
             {"label": self.strings.get("nav_timeline"), "url": self.urls.to("timeline/")},
-        ] + [{"label": p.title, "url": self.urls.to(Urls.page(p.slug))} for p in self.site.pages]
-        sources = sorted({a.source for a in self.site.articles if a.source})
+        ] + [{"label": p.title, "url": self.urls.to(Urls.page(p.slug))} for p in pages]
         return {
             "site": {
                 "title": settings.title,
@@ -147,67 +153,82 @@ class Views:
                 "url": self.urls.to(),
                 "feed_url": self.urls.to("feed.xml"),
                 "nav": nav,
-                "sources": sources,
+                "sources": list(sources),
             }
         }
 
-    def home(self) -> View:
-        latest = self.site.articles[: self.site.settings.latest_articles]
+    def home(
+        self,
+        intro_html: str,
+        latest: tuple[tuple[ArticleIn, tuple[NoteIn, ...]], ...],
+        topics: tuple[TopicIn, ...],
+        teaser: tuple[EventIn | Article, ...],
+        labels: Labels,
+    ) -> View:
         items = []
-        for article in latest:
-            item = self.article_item(article)
-            anchored = self.site.anchored[article.slug]
-            item["key_notes"] = [self.note(a.note, a.number) for a in anchored.notes[:3]]
+        for article, notes in latest:
+            item = self.article_item(article, labels)
+            item["key_notes"] = [self.note(n, labels) for n in notes]
             items.append(item)
         return {
-            "intro": Markup(self.site.intro_html),
+            "intro": Markup(intro_html),
             "latest": items,
-            "topics": [self.topic_item(t) for t in self.site.topics],
-            "teaser": [self.entry(e) for e in self.site.entries[-5:]],
+            "topics": [self.topic_item(t) for t in topics],
+            "teaser": [self.entry(e, labels) for e in teaser],
         }
 
-    def articles(self) -> View:
-        return {"articles": [self.article_item(a) for a in self.site.articles]}
+    def articles(self, articles: tuple[ArticleIn, ...], labels: Labels) -> View:
+        return {"articles": [self.article_item(a, labels) for a in articles]}
 
-    def article(self, article: Article) -> View:
-        anchored = self.site.anchored[article.slug]
-        notes = {a.number: self.note(a.note, a.number) for a in anchored.notes}
-        blocks = [{"html": Markup(b.html), "notes": [notes[n] for n in b.notes]} for b in anchored.blocks]
-        events = [self.event_item(e) for e in self.site.events if article.slug in e.articles]
+    def article(
+        self,
+        item: ArticleIn,
+        blocks: tuple[tuple[str, tuple[int, ...]], ...],
+        notes: tuple[NoteIn, ...],
+        events: tuple[EventIn, ...],
+        labels: Labels,
+    ) -> View:
+        views = {n.number: self.note(n, labels) for n in notes}
         return {
-            "article": self.article_item(article),
-            "blocks": blocks,
-            "notes": list(notes.values()),
-            "events": events,
+            "article": self.article_item(item, labels),
+            "blocks": [{"html": Markup(html), "notes": [views[n] for n in numbers]} for html, numbers in blocks],
+            "notes": list(views.values()),
+            "events": [self.event_entry(e, labels) for e in events],
         }
 
-    def topics(self) -> View:
-        return {"topics": [self.topic_item(t) for t in self.site.topics]}
+    def topics(self, topics: tuple[TopicIn, ...]) -> View:
+        return {"topics": [self.topic_item(t) for t in topics]}
 
-    def topic(self, topic: Topic) -> View:
-        articles, notes, events = self.site.topic_index(topic.slug)
+    def topic(
+        self,
+        topic: TopicIn,
+        intro_html: str,
+        articles: tuple[ArticleIn, ...],
+        notes: tuple[NoteIn, ...],
+        events: tuple[EventIn, ...],
+        labels: Labels,
+    ) -> View:
         return {
             "topic": self.topic_item(topic),
-            "intro": Markup(self.site.html[("topic", topic.slug)]),
-            "articles": [self.article_item(a) for a in articles],
-            "notes": [self.note(n, self.note_number(n)) for n in notes],
-            "events": [self.event_item(e) for e in events],
+            "intro": Markup(intro_html),
+            "articles": [self.article_item(a, labels) for a in articles],
+            "notes": [self.note(n, labels) for n in notes],
+            "events": [self.event_entry(e, labels) for e in events],
         }
 
-    def timeline(self) -> View:
+    def timeline(self, entries: tuple[EventIn | Article, ...], labels: Labels) -> View:
         years = [
-            {"year": year, "entries": [self.entry(e) for e in group]} for year, group in by_year(self.site.entries)
+            {"year": year, "entries": [self.entry(e, labels) for e in group]}
+            for year, group in groupby(entries, key=lambda e: _date_of(e).year)
         ]
         return {"years": years}
 
-    def page(self, page: Page) -> View:
-        return {
-            "page": {"title": page.title, "summary": page.summary, "html": Markup(self.site.html[("page", page.slug)])}
-        }
+    def page(self, page: Page, html: str) -> View:
+        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html)}}
 
-    def feed(self) -> View:
+    def feed(self, articles: tuple[tuple[Article, tuple[str, ...]], ...], labels: Labels) -> View:
         entries = []
-        for article in self.site.articles:
+        for article, blocks in articles:
             target = Urls.article(article.slug)
             entries.append(
                 {
@@ -216,10 +237,17 @@ class Views:
                     "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.summary,
-                    "content": Markup("".join(b.html for b in self.site.anchored[article.slug].blocks)),
-                    "topics": self.topic_links(article.topics),
+                    "content": Markup("".join(blocks)),
+                    "topics": self.topic_links(article.topics, labels),
                 }
             )
         updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
         feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
         return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}
+
+    def sitemap(self, targets: tuple[str, ...]) -> View:
+        return {"sitemap": list(targets)}
+
+
+def _date_of(item: EventIn | Article) -> PartialDate:
+    return item.event.date if isinstance(item, EventIn) else item.date

@@ -14,7 +14,9 @@ def test_build_is_the_default_command(tree: Callable[..., Path], run: Callable[.
     result = run("--root", root)
     assert result.code == 0
     assert (root / "_site" / "articles" / "un-article" / "index.html").is_file()
-    assert result.out.startswith("built ")
+    assert result.out.startswith(f"{root / '_site'}: 11 written, 0 unchanged, 0 removed (10 pages) in ")
+    again = run("--root", root)
+    assert again.out.startswith(f"{root / '_site'}: 0 written, 11 unchanged, 0 removed (10 pages) in ")
 
 
 def test_check_writes_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:

@@ -1,0 +1,182 @@
+"""A build that remembers: files parsed, Markdown converted, notes anchored, pages rendered.
+
+:class:`Builder` is the one pipeline (load → link → plan → render). A clean build is a new
+builder's first :meth:`Builder.produce`; the development server keeps one builder and calls
+it again with the paths that changed, so that only changed files are parsed and only pages
+whose inputs changed are rendered. Both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import jinja2
+
+from . import __version__, config, i18n, pages, render
+from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
+from .filecache import FileCache
+from .site import LinkCache, Site, link
+from .urls import Urls
+from .views import Labels, Views
+
+
+@dataclass(frozen=True)
+class Options:
+    root: Path
+    out: Path | None = None
+    base_url: str | None = None
+    drafts: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced: the pages rendered this time, and every path of the site."""
+
+    files: dict[str, bytes]  # rendered this time (all of them for a first build)
+    paths: frozenset[str]  # every page path of the site
+    copies: dict[str, Path]  # static files: output path → source
+    warnings: list[Diagnostic]
+    inputs: dict[str, tuple[object, ...]]
+    key: tuple[object, ...]
+    pages: int  # pages planned
+
+
+@dataclass
+class _State:
+    key: tuple[object, ...] = ()
+    inputs: dict[str, tuple[object, ...]] = field(default_factory=dict)
+
+
+def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
+    name = loaded.settings.theme
+    path = root / "themes" / name
+    if not name or "/" in name or name.startswith(".") or not (path / "templates").is_dir():
+        themes = sorted(p.name for p in (root / "themes").glob("*") if (p / "templates").is_dir())
+        hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
+        where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
+        raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
+    return path
+
+
+def _digest(dirs: Iterable[Path]) -> str:
+    """The contents of every file below ``dirs`` (templates, static files) as one hash."""
+    h = hashlib.sha256()
+    for folder in dirs:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """Prints rendering progress for builds of a thousand pages or more, twice a second at most."""
+    out = stream or sys.stderr
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total >= 1000 and (now - last[0] >= 0.5 or done == total):
+            last[0] = now
+            print(f"rendering {done}/{total} pages", file=out, flush=True)
+
+    return show
+
+
+class Builder:
+    def __init__(self, options: Options, progress: Callable[[int, int], None] | None = None) -> None:
+        self.options = options
+        self.root = options.root.absolute()
+        self.files = FileCache(self.root)
+        self.link_cache = LinkCache()
+        self.state = _State()
+        self.labels: Labels = ()
+        self.progress = progress
+        self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
+
+    def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
+        """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
+        loaded, problems = config.load(self.root)
+        records, more = self.files.refresh(changed)
+        problems += more
+        if loaded is None:
+            raise ContentErrors(problems)
+        if self.options.base_url is not None:
+            try:
+                loaded = config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
+            except ValueError as exc:
+                raise DossierError(f"--base-url: {exc}") from None
+        found, more = self.files.seeds_for(records.articles)
+        problems += more
+        site, more = link(loaded.settings, records, found, drafts=self.options.drafts, cache=self.link_cache)
+        problems += more
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise ContentErrors(problems)
+        return site, loaded, problems
+
+    def produce(self, changed: Iterable[Path] | None = None) -> Result:
+        """Everything the build would write, in memory; pages whose inputs did not change are left out."""
+        root = self.root
+        site, loaded, warnings = self.load(changed)
+        theme = theme_dir(root, loaded)
+        try:
+            strings = i18n.load(theme, site.settings.language, root)
+        except DossierError as exc:
+            if isinstance(exc, ContentErrors):
+                raise
+            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
+            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        urls = Urls(site.settings.base_url)
+        views = Views(strings, urls)
+        labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
+        if labels != self.labels:
+            self.labels = labels
+        plan, problems = pages.plan(site, views, pages.index(site, self.labels))
+        if problems:
+            raise ContentErrors(problems)
+        dirs = render.template_dirs(root, theme)
+        sources = sorted({a.source for a in site.articles if a.source})
+        common = views.common(site.settings, site.pages, sources)
+        key: tuple[object, ...] = (
+            __version__,
+            site.settings,
+            tuple(sorted(strings.strings.items())),
+            tuple(map(str, dirs)),
+            _digest(dirs),
+        )
+        key += (repr(common), self.options.drafts)
+        previous = self.state.inputs if key == self.state.key else {}
+        env = self._environment(dirs, urls, strings, key)
+        files = render.render(env, plan, common, root, previous, self.progress)
+        static = theme / "static"
+        copies = {
+            "static/" + p.relative_to(static).as_posix(): p
+            for p in sorted(static.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
+        if not urls.has_host:
+            warnings.append(
+                Diagnostic(
+                    Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1)),
+                    "base_url has no host: the feed and sitemap use relative URLs",
+                    "set base_url, or pass --base-url https://host/path/ to publish",
+                    Severity.WARNING,
+                )
+            )
+        inputs = {p.path: p.inputs for p in plan}
+        return Result(files, frozenset(inputs), copies, warnings, inputs, key, len(plan))
+
+    def accept(self, result: Result) -> None:
+        """Remember ``result`` as written: the next build renders only what differs from it."""
+        self.state = _State(result.key, result.inputs)
+
+    def _environment(
+        self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]
+    ) -> jinja2.Environment:
+        if self._env is None or self._env[0] != key:
+            self._env = (key, render.environment(dirs, urls, strings))
+        return self._env[1]
