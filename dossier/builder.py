@@ -32,6 +32,7 @@ class Options:
     out: Path | None = None
     base_url: str | None = None
     drafts: bool = False
+    dev: bool = False  # pages load the development server's script (live reload, error overlay)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class Builder:
         dirs = render.template_dirs(root, theme)
         sources = sorted({a.source for a in site.articles if a.source})
         common = views.common(site.settings, site.pages, sources)
+        common["site"]["dev"] = self.options.dev
         key: tuple[object, ...] = (
             __version__,
             site.settings,

@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Load, link and render everything in memory and report every problem.",
     )
     common(check)
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve on loopback and rebuild on every change, with live reload",
+        description="Build (drafts included) into .dossier-cache/serve/, serve it, watch content/, themes/, "
+        "templates/, seeds/ and site.yml, rebuild what changed and reload the open pages. "
+        "A failed rebuild keeps the last good pages and shows the errors over them.",
+    )
+    serve.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     imp = commands.add_parser(
         "import",
         help="turn seeds into draft articles",
@@ -65,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(args_list)
     if args.command == "import":
         return _import(args.root, args.seeds, args.force)
+    if args.command == "serve":
+        from .server import DevServer  # the server's libraries load only for this command
+
+        return DevServer(args.root, args.host, args.port).serve(open_browser=args.open)
     options = pipeline.Options(
         root=args.root, out=getattr(args, "out", None), base_url=args.base_url, drafts=args.drafts
     )

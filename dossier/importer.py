@@ -21,9 +21,12 @@ from .seeds import Seed
 from .slugs import slugify
 
 _INLINE = re.compile(r"([\\`*_{}\[\]>|])")
-_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(#|[-+](?=\s)|-+\s*$)")
 _SETEXT_EQUALS = re.compile(r"^=(?==*\s*$)")
+_NUMERIC = (  # characters Markdown reads at the start of a line, that a backslash cannot escape
+    (re.compile(r"^:(?=\s|$)"), "&#58;"),  # definition list
+    (re.compile(r"^~(?=~~)"), "&#126;"),  # fenced code
+)
 _ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«])")
 TITLE_LENGTH = 110
@@ -34,9 +37,11 @@ SLUG_LENGTH = 60
 def escape_line(line: str) -> str:
     """One line of wire copy as Markdown that renders to the same text."""
     line = line.lstrip(" \t")  # indentation would make a code block; it is not text
-    line = _ENTITY_LIKE.sub("&amp;", line)
+    line = line.replace("&", "&amp;")  # browsers read "&#0" or "&copy" as characters, with or without ";"
     line = _INLINE.sub(r"\\\1", line).replace("<", "&lt;")
     line = _SETEXT_EQUALS.sub("&#61;", line)
+    for pattern, replacement in _NUMERIC:
+        line = pattern.sub(replacement, line)
     line = _ORDERED.sub(r"\1\\\2", line)
     if line.endswith("  "):
         line = line.rstrip(" ")  # two trailing spaces would make a line break

@@ -111,11 +111,14 @@ def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> 
     return Counts(total - unchanged, unchanged, removed, len(files))
 
 
-def sync(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path], paths: Iterable[str]) -> Counts:
+def sync(
+    out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path], paths: Iterable[str], keep: str = ""
+) -> Counts:
     """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
 
     ``files`` holds the pages rendered again; a file is written only when its bytes changed
-    (through a temporary file renamed over it), and files no longer produced are removed.
+    (through a temporary file renamed over it), and files no longer produced are removed,
+    except those below the folder ``keep``.
     Used by the development server, where a reader may be looking at the folder.
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -126,7 +129,7 @@ def sync(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path], path
     for rel, source in sorted(copies.items()):
         written += _replace(out / rel, source.read_bytes())
     removed = 0
-    for rel in sorted(_existing(out) - wanted):
+    for rel in sorted(r for r in _existing(out) - wanted if not (keep and r.startswith(keep + "/"))):
         (out / rel).unlink()
         removed += 1
     for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):

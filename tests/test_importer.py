@@ -31,7 +31,7 @@ def test_rendered_text_equals_the_seed_text() -> None:
     assert rendered_paragraphs(importer.to_markdown(seed)) == seed_paragraphs(seed)
 
 
-SPECIAL = "*_`#<>&[]()!{}|\\-+=.:;1234567890 \n"
+SPECIAL = "*_`#<>&[]()!{}|\\-+=.:;~^1234567890 \n"
 LINES = st.text(alphabet=st.sampled_from(list(SPECIAL) + list("abcdéÉ«»\"'")), min_size=1, max_size=40)
 
 

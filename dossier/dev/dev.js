@@ -1,0 +1,34 @@
+// Development server only: live reload, and the build's diagnostics over the page.
+(function () {
+  "use strict";
+  var base = document.currentScript.src.replace(/dev\.js(\?.*)?$/, "");
+  var live = document.createElement("script");
+  live.src = "/livereload.js?port=" + (window.location.port || 80);
+  document.head.appendChild(live);
+
+  fetch(base + "status.json", { cache: "no-store" })
+    .then(function (response) { return response.json(); })
+    .then(function (status) {
+      if (status.ok) { return; }
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = base + "dev.css";
+      document.head.appendChild(css);
+      var overlay = document.createElement("div");
+      overlay.id = "dossier-errors";
+      overlay.setAttribute("role", "alertdialog");
+      overlay.setAttribute("aria-labelledby", "dossier-errors-title");
+      var title = document.createElement("h2");
+      title.id = "dossier-errors-title";
+      title.textContent = "Build failed: " + status.summary;
+      var list = document.createElement("pre");
+      list.textContent = status.lines.join("\n");
+      var note = document.createElement("p");
+      note.textContent = "The page below is the last good build. Fix the file and save: this page reloads by itself.";
+      overlay.appendChild(title);
+      overlay.appendChild(list);
+      overlay.appendChild(note);
+      document.body.appendChild(overlay);
+    })
+    .catch(function () { /* no status: nothing to show */ });
+})();

@@ -1,0 +1,147 @@
+"""Incremental rebuilds (the development server's) always equal a clean build of the same tree."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from dossier import pipeline
+from dossier.builder import Options
+from dossier.server import DEV_FOLDER, DevServer
+
+sys.path.insert(0, str(REPO))
+from bench.generate import generate
+
+Edit = Callable[[Path], set[Path]]
+
+
+def replace_in(path: Path, old: str, new: str) -> set[Path]:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return {path}
+
+
+def write(path: Path, text: str) -> set[Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return {path}
+
+
+def remove(path: Path) -> set[Path]:
+    path.unlink()
+    return {path}
+
+
+def rename(path: Path, new: Path) -> set[Path]:
+    path.rename(new)
+    return {path, new}
+
+
+def article(root: Path, n: int) -> Path:
+    return root / "content" / "articles" / f"article-{n:05d}.md"
+
+
+def note(root: Path, n: int, k: int) -> Path:
+    return root / "content" / "annotations" / f"article-{n:05d}-{k}.md"
+
+
+def first_topic(root: Path) -> Path:
+    return sorted((root / "content" / "topics").glob("*.md"))[0]
+
+
+NEW_ARTICLE = '---\ntitle: "Nouvel article"\ndate: 2024-05\ntopics: [energie]\n---\nUn texte tout neuf, en mai.\n'
+NEW_NOTE = "---\narticle: nouvel-article\nquote: tout neuf\nkind: contexte\n---\nUne note neuve.\n"
+TEMPLATE = "themes/default/templates/article.html"
+USER_TEMPLATE = '{% extends "base.html" %}{% block content %}404{% endblock %}'
+FAILING = {"break a note's quote", "delete a used topic", "break site.yml"}
+EDITS: list[tuple[str, Edit]] = [
+    ("edit an article's title", lambda r: replace_in(article(r, 1), 'title: "', 'title: "Titre revu : ')),
+    ("append a paragraph", lambda r: write(article(r, 2), article(r, 2).read_text() + "\nUn paragraphe ajouté.\n")),
+    ("add an article", lambda r: write(r / "content/articles/nouvel-article.md", NEW_ARTICLE)),
+    ("add a note to it", lambda r: write(r / "content/annotations/note-neuve.md", NEW_NOTE)),
+    ("edit a note's text", lambda r: replace_in(note(r, 3, 0), "Voir *aussi*", "Voir **encore**")),
+    ("break a note's quote", lambda r: replace_in(r / "content/annotations/note-neuve.md", "tout neuf", "tout vieux")),
+    ("fix it", lambda r: replace_in(r / "content/annotations/note-neuve.md", "tout vieux", "tout neuf")),
+    ("delete a note", lambda r: remove(note(r, 4, 1))),
+    ("rename an article with its note", lambda r: rename_article(r)),
+    ("delete an article", lambda r: delete_article(r)),
+    ("edit a topic's label", lambda r: replace_in(first_topic(r), 'label: "', 'label: "Thème renommé, ')),
+    ("edit a topic's intro", lambda r: write(first_topic(r), first_topic(r).read_text() + "Encore.\n")),
+    ("add a topic", lambda r: write(r / "content/topics/nouveau.md", "---\nlabel: Nouveau\n---\nNeuf.\n")),
+    ("use it", lambda r: replace_in(article(r, 5), "topics: [", "topics: [nouveau, ")),
+    ("delete a used topic", lambda r: remove(r / "content/topics/nouveau.md")),
+    ("declare it again", lambda r: write(r / "content/topics/nouveau.md", "---\nlabel: Nouveau\n---\nNeuf.\n")),
+    ("move an event", lambda r: replace_in(r / "content/timeline/evenement-00001.md", "date: 2001", "date: 1999")),
+    ("add a span", lambda r: write(r / "content/timeline/ere.md", "---\ntitle: Ère\ndate: 2001\nend: 2003\n---\n")),
+    ("edit a template", lambda r: replace_in(r / TEMPLATE, 'class="text"', 'class="text t"')),
+    ("add a user template", lambda r: write(r / "templates/404.html", USER_TEMPLATE)),
+    ("remove it", lambda r: remove(r / "templates/404.html")),
+    ("edit the stylesheet", lambda r: write(r / "themes/default/static/style.css", "body { color: red }\n")),
+    ("edit site.yml", lambda r: replace_in(r / "site.yml", 'title: "', 'title: "Autre titre, ')),
+    ("add a page", lambda r: write(r / "content/pages/methode.md", "---\ntitle: Méthode\nmenu: 1\n---\nComment.\n")),
+    ("break site.yml", lambda r: write(r / "site.yml", "title: [\n")),
+    ("fix site.yml", lambda r: write(r / "site.yml", "title: Réparé\nlanguage: fr\n")),
+]  # fmt: skip
+
+
+def rename_article(root: Path) -> set[Path]:
+    changed = rename(root / "content/articles/nouvel-article.md", root / "content/articles/article-renomme.md")
+    return changed | replace_in(root / "content/annotations/note-neuve.md", "nouvel-article", "article-renomme")
+
+
+def delete_article(root: Path) -> set[Path]:
+    return remove(root / "content/articles/article-renomme.md") | remove(root / "content/annotations/note-neuve.md")
+
+
+def tree_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(DEV_FOLDER + "/")
+    }
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    root = tmp_path / "dossier"
+    generate(root, articles=12, notes_per_article=3, events=8, topic_count=8)
+    return root
+
+
+def test_incremental_equals_clean_over_a_sequence_of_edits(generated: Path, tmp_path: Path) -> None:
+    logs: list[str] = []
+    server = DevServer(generated, "127.0.0.1", 8000, log=logs.append)
+    assert server.rebuild()
+    for name, edit in EDITS:
+        changed = edit(generated)
+        ok = server.rebuild(changed)
+        clean = tmp_path / "clean-build"
+        shutil.rmtree(clean, ignore_errors=True)
+        options = Options(generated, clean, base_url="http://127.0.0.1:8000/", drafts=True, dev=True)
+        try:
+            pipeline.build(options)
+            clean_ok = True
+        except Exception:  # the clean build's failure is compared, not raised
+            clean_ok = False
+        assert ok == clean_ok == (name not in FAILING), (name, logs[-3:])
+        if ok:
+            assert tree_of(server.out) == tree_of(clean), name
+    assert server.builder.files.reads < 12 + 36 + 8 + 8 + 1 + len(EDITS) * 2  # each file parsed again only on change
+
+
+def test_a_note_edit_renders_only_what_shows_it(generated: Path) -> None:
+    logs: list[str] = []
+    server = DevServer(generated, "127.0.0.1", 8000, log=logs.append)
+    assert server.rebuild()
+    total = int(logs[-1].split("(")[1].split()[0])
+    assert server.rebuild(replace_in(note(generated, 6, 0), "Voir", "Lire"))
+    rendered = int(logs[-1].split("(")[1].split()[0])
+    assert 1 <= rendered <= 4 < total  # its article, its topic, maybe the home page's key notes
+    assert server.rebuild(set())
+    assert logs[-1].startswith("rebuilt in") and "(0 pages rendered)" in logs[-1]
