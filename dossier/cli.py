@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, importer, pipeline
+from . import __version__, importer, pipeline, scaffold
 from .errors import ContentErrors, Diagnostic, DossierError, format_all, summary
+from .model import NOTE_KINDS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -52,6 +53,46 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    new = commands.add_parser(
+        "new",
+        help="write a new content file",
+        description="Write a correctly-formed content "
+        "file from the arguments, checked like the build checks it; never replaces a file.",
+    )
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+
+    def kind(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = kinds.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+        sub.add_argument("--slug", help="the file's name (default: made from the title, label or quote)")
+        sub.add_argument("--text", help="the Markdown body")
+        return sub
+
+    article = kind("article", "an article (a draft until it has its text)")
+    article.add_argument("--title", required=True)
+    article.add_argument("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
+    article.add_argument("--topics", help="comma-separated topic slugs or labels")
+    article.add_argument("--source")
+    article.add_argument("--summary")
+    note = kind("annotation", "a note anchored to a passage of an article")
+    note.add_argument("--article", required=True, help="the article's slug")
+    note.add_argument("--quote", required=True, help="the exact passage")
+    note.add_argument("--prefix", help="words just before, when the quote occurs more than once")
+    note.add_argument("--suffix", help="words just after, when the quote occurs more than once")
+    note.add_argument("--kind", dest="note_kind", default="contexte", choices=NOTE_KINDS)
+    note.add_argument("--topics", help="comma-separated topic slugs or labels")
+    event = kind("event", "a timeline event, or a span with --end")
+    event.add_argument("--title", required=True)
+    event.add_argument("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")
+    event.add_argument("--end", help="makes it a span")
+    event.add_argument("--topics", help="comma-separated topic slugs or labels")
+    event.add_argument("--articles", help="comma-separated slugs of the articles that mention it")
+    topic = kind("topic", "a topic of the vocabulary")
+    topic.add_argument("--label", required=True)
+    topic.add_argument("--keywords", help="comma-separated words that suggest it on import")
+    page = kind("page", "a free page")
+    page.add_argument("--title", required=True)
+    page.add_argument("--summary")
     imp = commands.add_parser(
         "import",
         help="turn seeds into draft articles",
@@ -76,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(args_list)
     if args.command == "import":
         return _import(args.root, args.seeds, args.force)
+    if args.command == "new":
+        return _new(args)
     if args.command == "serve":
         from .server import DevServer  # the server's libraries load only for this command
 
@@ -100,6 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DossierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = scaffold.create(args.root, scaffold.request_from(args.kind, args))
+    except ContentErrors as exc:
+        _report(exc.diagnostics)
+        print(summary(exc.diagnostics), file=sys.stderr)
+        return EXIT_CONTENT
+    except DossierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path)
     return EXIT_OK
 
 

@@ -1,0 +1,70 @@
+"""``new KIND``: files written from arguments load without diagnostics; bad requests write nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Run
+
+
+def test_new_files_build(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    made = [
+        run("new", "topic", "--root", root, "--label", "États-Unis", "--keywords", "Washington, américain"),
+        run("new", "article", "--root", root, "--title", "Deuxième article", "--date", "2024-04", "--topics", "irak",
+            "--text", "Un texte *court* sur Bagdad."),
+        run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "entre les Etats-Unis et",
+            "--kind", "chiffre", "--topics", "États-Unis", "--text", "Une note."),
+        run("new", "event", "--root", root, "--title", "Invasion", "--date", "2003-03-20", "--end", "2011-12",
+            "--articles", "un-article"),
+        run("new", "page", "--root", root, "--title", "Méthode"),
+    ]  # fmt: skip
+    assert [r.out.strip() for r in made] == [
+        "content/topics/etats-unis.md",
+        "content/articles/deuxieme-article.md",
+        "content/annotations/un-article-entre-les-etats-unis-et.md",
+        "content/timeline/invasion.md",
+        "content/pages/methode.md",
+    ]
+    assert all(r.code == 0 for r in made)
+    assert (root / "content/topics/etats-unis.md").read_text() == (
+        '---\nlabel: "États-Unis"\nkeywords: ["Washington", "américain"]\n---\n\n'
+    )
+    check = run("check", "--root", root)
+    assert check.code == 0 and check.errors == []
+    assert run("build", "--root", root).code == 0
+    assert "Une note." in (root / "_site/articles/un-article/index.html").read_text()
+
+
+def test_an_article_without_text_is_a_draft(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    assert run("new", "article", "--root", root, "--title", "Sans texte", "--date", "2024").code == 0
+    assert "draft: true" in (root / "content/articles/sans-texte.md").read_text()
+    assert run("check", "--root", root).code == 0
+
+
+def test_refusals_write_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
+    absent = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "ont entame en janvier")
+    assert absent.errors == [
+        "content/annotations/un-article-ont-entame-en-janvier.md: error: quote not found in article 'un-article'"
+        ' (hint: nearest passage: "ont entamé en janvier")'
+    ]
+    twice = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "discussions")
+    assert "quote found 2 times" in twice.errors[0]
+    unknown = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "x")
+    assert unknown.errors == ["content/annotations/autre-x.md: error: unknown article 'autre'"]
+    bad_date = run("new", "event", "--root", root, "--title", "E", "--date", "2024-02-30")
+    assert bad_date.errors == [
+        "content/timeline/e.md:3: error: 'date': day 30 does not exist in 2024-02 (it has 29 days)"
+    ]
+    topic = run("new", "article", "--root", root, "--title", "A", "--date", "2024", "--topics", "Iraq")
+    assert topic.errors == ["content/articles/a.md: error: unknown topic 'Iraq' (hint: did you mean 'irak'?)"]
+    exists = run("new", "topic", "--root", root, "--label", "Irak")
+    assert exists.errors == [
+        "content/topics/irak.md: error: exists already: not replaced (hint: choose another --slug)"
+    ]
+    assert all(r.code == 1 for r in (absent, twice, unknown, bad_date, topic, exists))
+    assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
