@@ -20,7 +20,7 @@ import jinja2
 
 from . import __version__, config, i18n, pages, render
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
-from .filecache import FileCache
+from .filecache import FileCache, Signature, signature
 from .site import LinkCache, Site, link
 from .urls import Urls
 from .views import Labels, Views
@@ -98,10 +98,23 @@ class Builder:
         self.labels: Labels = ()
         self.progress = progress
         self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
+        self._settings: tuple[Signature | None, tuple[config.LoadedSettings | None, list[Diagnostic]]] | None = None
+        self._i18n: tuple[tuple[object, ...], i18n.Strings] | None = None
+
+    def _strings(self, theme: Path, language: str) -> i18n.Strings:
+        """The theme's UI strings, read again only when their file changed."""
+        key = (theme, language, signature(theme / "i18n" / f"{language}.yml"))
+        if self._i18n is None or self._i18n[0] != key or key[2] is None:
+            self._i18n = (key, i18n.load(theme, language, self.root))
+        return self._i18n[1]
 
     def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
         """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
-        loaded, problems = config.load(self.root)
+        sig = signature(self.root / config.SETTINGS_FILE)
+        if self._settings is None or self._settings[0] != sig or sig is None:
+            self._settings = (sig, config.load(self.root))
+        loaded, problems = self._settings[1]
+        problems = list(problems)
         records, more = self.files.refresh(changed)
         problems += more
         if loaded is None:
@@ -125,7 +138,7 @@ class Builder:
         site, loaded, warnings = self.load(changed)
         theme = theme_dir(root, loaded)
         try:
-            strings = i18n.load(theme, site.settings.language, root)
+            strings = self._strings(theme, site.settings.language)
         except DossierError as exc:
             if isinstance(exc, ContentErrors):
                 raise

@@ -39,22 +39,27 @@ class Loaded:
 class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.files: dict[Path, tuple[Kind, Loaded]] = {}
+        self.files: dict[str, tuple[Kind, Loaded]] = {}  # absolute path → what it gave
+        self._order: list[str] | None = []  # the keys of ``files``, sorted; None when to be sorted
         self.stray: list[Diagnostic] = []
         self.seeds: dict[str, tuple[Signature | None, Seed | None, list[Diagnostic]]] = {}
         self.reads = 0  # files parsed since the cache was made (for tests and benchmarks)
 
     def _load(self, kind: Kind, path: Path) -> None:
+        key = str(path)
         sig = signature(path)
         if sig is None:
-            self.files.pop(path, None)
+            if self.files.pop(key, None) is not None:
+                self._order = None
             return
-        known = self.files.get(path)
+        known = self.files.get(key)
         if known is not None and known[1].signature == sig:
             return
         record, problems = content.load_file(self.root, kind, path)
         self.reads += 1
-        self.files[path] = (kind, Loaded(sig, record, tuple(problems)))
+        if known is None:
+            self._order = None
+        self.files[key] = (kind, Loaded(sig, record, tuple(problems)))
 
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
@@ -76,20 +81,24 @@ class FileCache:
                 self._load(kind, path)
         else:
             found, self.stray = content.discover(self.root)
-            wanted = {Path(os.path.abspath(p)): kind for kind, p in found}
-            for path in list(self.files):
-                if path not in wanted:
-                    del self.files[path]
-            for path, kind in wanted.items():
-                self._load(kind, path)
+            wanted = {os.path.abspath(p): (kind, p) for kind, p in found}
+            for key in list(self.files):
+                if key not in wanted:
+                    del self.files[key]
+                    self._order = None
+            for kind, path in wanted.values():
+                self._load(kind, Path(os.path.abspath(path)))
         return self.content()
 
     def content(self) -> tuple[Content, list[Diagnostic]]:
         groups: dict[str, list[Record]] = {kind.folder: [] for kind in content.KINDS}
         problems = list(self.stray)
-        for path in sorted(self.files):
-            kind, loaded = self.files[path]
-            problems.extend(loaded.problems)
+        if self._order is None:
+            self._order = sorted(self.files)
+        for key in self._order:
+            kind, loaded = self.files[key]
+            if loaded.problems:
+                problems.extend(loaded.problems)
             if loaded.record is not None:
                 groups[kind.folder].append(loaded.record)
         return Content(*(tuple(groups[kind.folder]) for kind in content.KINDS)), problems  # type: ignore[arg-type]

@@ -112,14 +112,20 @@ def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> 
 
 
 def sync(
-    out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path], paths: Iterable[str], keep: str = ""
+    out: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    paths: Iterable[str],
+    previous: Iterable[str] | None = None,
+    keep: str = "",
 ) -> Counts:
     """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
 
     ``files`` holds the pages rendered again; a file is written only when its bytes changed
-    (through a temporary file renamed over it), and files no longer produced are removed,
-    except those below the folder ``keep``.
-    Used by the development server, where a reader may be looking at the folder.
+    (through a temporary file renamed over it), and files no longer produced are removed:
+    those of ``previous`` (the paths of the last sync), or, without it, any file of ``out``
+    except those below the folder ``keep``. Used by the development server, where a reader
+    may be looking at the folder.
     """
     out.mkdir(parents=True, exist_ok=True)
     wanted = set(paths) | set(copies)
@@ -128,14 +134,15 @@ def sync(
         written += _replace(out / rel, data)
     for rel, source in sorted(copies.items()):
         written += _replace(out / rel, source.read_bytes())
-    removed = 0
-    for rel in sorted(r for r in _existing(out) - wanted if not (keep and r.startswith(keep + "/"))):
-        (out / rel).unlink()
-        removed += 1
-    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
+    old = set(previous) if previous is not None else _existing(out)
+    stale = sorted(r for r in old - wanted if not (keep and r.startswith(keep + "/")))
+    for rel in stale:
+        (out / rel).unlink(missing_ok=True)
+        for folder in (out / rel).parents:
+            if folder == out or any(folder.iterdir()):
+                break
             folder.rmdir()
-    return Counts(written, len(wanted) - written, removed, len(files))
+    return Counts(written, len(wanted) - written, len(stale), len(files))
 
 
 def _replace(target: Path, data: bytes) -> bool:

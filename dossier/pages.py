@@ -102,18 +102,16 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
         PlannedPage(
             "feed.xml",
             "feed.xml",
-            (tuple((a, tuple(b.html for b in site.anchored[a.slug].blocks)) for a in site.articles), labels),
+            (tuple((a, site.anchored[a.slug]) for a in site.articles), labels),
             views.feed,
             "the feed",
         ),
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
     ]
     for article in site.articles:
-        anchored = site.anchored[article.slug]
-        blocks = tuple((b.html, b.notes) for b in anchored.blocks)
         inputs: tuple[object, ...] = (
             idx.articles[article.slug],
-            blocks,
+            site.anchored[article.slug],
             idx.notes[article.slug],
             idx.events_of.get(article.slug, ()),
             labels,

@@ -132,6 +132,7 @@ class DevServer:
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.diagnostics: list[Diagnostic] = []
+        self.paths: set[str] | None = None  # the files of the last good build in the served folder
 
     # -- building -----------------------------------------------------------------
 
@@ -142,8 +143,9 @@ class DevServer:
             content = None if changed is None else {p for p in changed if _under(p, self.root / "content")}
             try:
                 result = self.builder.produce(content)
-                counts = output.sync(self.out, result.files, result.copies, result.paths, keep=DEV_FOLDER)
+                counts = output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
                 self.builder.accept(result)
+                self.paths = set(result.paths) | set(result.copies)
                 problems, ok = result.warnings, True
             except ContentErrors as exc:
                 problems, ok = list(exc.diagnostics), False

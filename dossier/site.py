@@ -59,8 +59,8 @@ class LinkCache:
 
     def __init__(self) -> None:
         self.markdown: dict[str, str] = {}
-        self.resolved: dict[object, tuple[Any, list[Diagnostic]]] = {}
-        self.anchored: dict[object, tuple[AnchoredArticle, list[Diagnostic]]] = {}
+        self.resolved: dict[int, tuple[Any, Any, list[Diagnostic]]] = {}
+        self.anchored: dict[tuple[int, ...], tuple[tuple[object, ...], AnchoredArticle, list[Diagnostic]]] = {}
         self.labels: tuple[tuple[str, str], ...] = ()
 
 
@@ -76,7 +76,7 @@ def link(
     vocabulary = Vocabulary.of(content.topics)
     labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
     old_resolved = cache.resolved if labels == cache.labels else {}
-    resolved: dict[object, tuple[Any, list[Diagnostic]]] = {}
+    resolved: dict[int, tuple[Any, Any, list[Diagnostic]]] = {}
     all_articles = {a.slug: a for a in content.articles}
     md = Markdown()
     old_markdown: dict[str, str] = cache.markdown
@@ -92,13 +92,16 @@ def link(
         return html
 
     def topics_of(record: R) -> R:
-        hit = resolved.get(record) or old_resolved.get(record)
-        if hit is None:
+        # Keyed by identity: an unchanged file gives the very same record object, and the
+        # old cache holds its records alive while it is read, so an id cannot be reused.
+        hit = old_resolved.get(id(record))
+        if hit is None or hit[0] is not record:
             slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
-            hit = (replace(record, topics=slugs), found)
-        resolved[record] = hit
-        problems.extend(hit[1])
-        return cast(R, hit[0])
+            hit = (record, replace(record, topics=slugs), found)
+        resolved[id(record)] = hit
+        if hit[2]:
+            problems.extend(hit[2])
+        return cast(R, hit[1])
 
     articles = [topics_of(a) for a in content.articles if drafts or not a.draft]
     published = {a.slug for a in articles}
@@ -134,22 +137,24 @@ def link(
     html: dict[tuple[str, str], str] = {}
     anchored: dict[str, AnchoredArticle] = {}
     old_anchored = cache.anchored
-    new_anchored: dict[object, tuple[AnchoredArticle, list[Diagnostic]]] = {}
+    new_anchored: dict[tuple[int, ...], tuple[tuple[object, ...], AnchoredArticle, list[Diagnostic]]] = {}
     by_article: dict[str, list[Annotation]] = {}
     for note in notes:
         by_article.setdefault(note.article, []).append(note)
     for article in articles:
         seed = seeds.get(article.seed) if seeds and article.seed else None
-        key = (article, tuple(by_article.get(article.slug, ())), seed)
+        inputs = (article, seed, *by_article.get(article.slug, ()))
+        key = tuple(map(id, inputs))
         hit = old_anchored.get(key)
-        if hit is None:
+        if hit is None or any(a is not b for a, b in zip(hit[0], inputs, strict=True)):
             textmap = htmltext.build(convert(article.body))
             found = provenance.check(article, textmap, seed) if seed is not None else []
-            result, more = anchor(textmap, key[1])
-            hit = (result, found + more)
+            result, more = anchor(textmap, by_article.get(article.slug, ()))
+            hit = (inputs, result, found + more)
         new_anchored[key] = hit
-        anchored[article.slug] = hit[0]
-        problems.extend(hit[1])
+        anchored[article.slug] = hit[1]
+        if hit[2]:
+            problems.extend(hit[2])
     for kind, records in (("note", notes), ("event", events), ("topic", content.topics)):
         for record in records:
             html[(kind, record.slug)] = convert(record.body)

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from .annotations import AnchoredArticle
 from .i18n import Strings
 from .model import Annotation, Article, Event, Page, PartialDate, Topic
 from .timeline import Entry
@@ -183,7 +184,7 @@ class Views:
     def article(
         self,
         item: ArticleIn,
-        blocks: tuple[tuple[str, tuple[int, ...]], ...],
+        anchored: AnchoredArticle,
         notes: tuple[NoteIn, ...],
         events: tuple[EventIn, ...],
         labels: Labels,
@@ -191,7 +192,7 @@ class Views:
         views = {n.number: self.note(n, labels) for n in notes}
         return {
             "article": self.article_item(item, labels),
-            "blocks": [{"html": Markup(html), "notes": [views[n] for n in numbers]} for html, numbers in blocks],
+            "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
             "notes": list(views.values()),
             "events": [self.event_entry(e, labels) for e in events],
         }
@@ -226,9 +227,9 @@ class Views:
     def page(self, page: Page, html: str) -> View:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html)}}
 
-    def feed(self, articles: tuple[tuple[Article, tuple[str, ...]], ...], labels: Labels) -> View:
+    def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> View:
         entries = []
-        for article, blocks in articles:
+        for article, anchored in articles:
             target = Urls.article(article.slug)
             entries.append(
                 {
@@ -237,7 +238,7 @@ class Views:
                     "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.summary,
-                    "content": Markup("".join(blocks)),
+                    "content": Markup("".join(b.html for b in anchored.blocks)),
                     "topics": self.topic_links(article.topics, labels),
                 }
             )
