@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -233,12 +234,13 @@ class Writer:
                 plain.extend(sentences)
             count += sum(len(s.split()) for s in sentences)
         body = "\n\n".join(paragraphs) + "\n"
+        rendered = " ".join(re.sub(r"\]\([^)]*\)|[*\[>«»]|^- ", "", body, flags=re.M).split())
         passages = []
         for sentence in r.sample(plain, min(len(plain), 12)):
             words_of = sentence.split(" ")
             start = r.randint(0, max(len(words_of) - 8, 0))
             passage = " ".join(words_of[start : start + r.randint(5, 8)]).strip(",.")
-            if body.count(passage) == 1 and passage not in passages:
+            if rendered.count(passage) == 1 and passage not in passages:
                 passages.append(passage)
         year = 2000 + index % 25
         date = f"{year}-{1 + index % 12:02d}-{1 + index % 28:02d}"

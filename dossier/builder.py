@@ -18,12 +18,12 @@ from typing import TextIO
 
 import jinja2
 
-from . import __version__, config, i18n, pages, render
+from . import __version__, config, delta, i18n, pages, render
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache, Signature, signature
 from .site import LinkCache, Site, link
 from .urls import Urls
-from .views import Labels, Views
+from .views import Labels, View, Views
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,20 @@ class Result:
     inputs: dict[str, tuple[object, ...]]
     key: tuple[object, ...]
     pages: int  # pages planned
+    last: delta.Last | None = None  # what an editor's next small change can be patched onto
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the last whole build rendered with, for patched builds."""
+
+    env: jinja2.Environment
+    common: View
+    extra: tuple[Diagnostic, ...]  # warnings that are not about content
+    copies: dict[str, Path]
+    theme: Path
+    dirs: list[Path]
+    templates: object  # the templates' digest
 
 
 @dataclass
@@ -94,12 +108,16 @@ class Builder:
         self.root = options.root.absolute()
         self.files = FileCache(self.root)
         self.link_cache = LinkCache()
+        self.index_cache = pages.IndexCache()
         self.state = _State()
         self.labels: Labels = ()
         self.progress = progress
         self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
         self._settings: tuple[Signature | None, tuple[config.LoadedSettings | None, list[Diagnostic]]] | None = None
         self._i18n: tuple[tuple[object, ...], i18n.Strings] | None = None
+        self._last: delta.Last | None = None
+        self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
+        self._context: _Context | None = None
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
         """The theme's UI strings, read again only when their file changed."""
@@ -133,9 +151,25 @@ class Builder:
         return site, loaded, problems
 
     def produce(self, changed: Iterable[Path] | None = None) -> Result:
-        """Everything the build would write, in memory; pages whose inputs did not change are left out."""
+        """Everything the build would write, in memory; pages whose inputs did not change are left out.
+
+        ``changed`` (the paths a watcher saw change) lets the builder re-read only those files,
+        and patch the last build when they are only edits to articles' text and notes.
+        """
+        paths = None if changed is None else {Path(p).absolute() for p in changed}
+        if paths and self._last is not None:
+            patched = self._patched(paths)
+            if patched is not None:
+                self.patched += 1
+                return patched
+        self._last = None  # patch only onto a build that succeeded from this very state
+        return self._whole(paths)
+
+    def _whole(self, paths: set[Path] | None) -> Result:
+        content_paths = None if paths is None else {p for p in paths if p.is_relative_to(self.root / "content")}
         root = self.root
-        site, loaded, warnings = self.load(changed)
+        site, loaded, warnings = self.load(content_paths)
+        site_warnings = tuple(warnings)
         theme = theme_dir(root, loaded)
         try:
             strings = self._strings(theme, site.settings.language)
@@ -149,7 +183,8 @@ class Builder:
         labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
         if labels != self.labels:
             self.labels = labels
-        plan, problems = pages.plan(site, views, pages.index(site, self.labels))
+        idx = pages.index(site, self.labels, self.index_cache)
+        plan, problems = pages.plan(site, views, idx)
         if problems:
             raise ContentErrors(problems)
         dirs = render.template_dirs(root, theme)
@@ -173,8 +208,9 @@ class Builder:
             for p in sorted(static.rglob("*"))
             if p.is_file() and not p.name.startswith(".")
         }
+        extra = []
         if not urls.has_host:
-            warnings.append(
+            extra.append(
                 Diagnostic(
                     Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1)),
                     "base_url has no host: the feed and sitemap use relative URLs",
@@ -183,11 +219,52 @@ class Builder:
                 )
             )
         inputs = {p.path: p.inputs for p in plan}
-        return Result(files, frozenset(inputs), copies, warnings, inputs, key, len(plan))
+        positions = {p.path: i for i, p in enumerate(plan)}
+        last = delta.Last(site, idx, views, tuple(plan), positions, site_warnings)
+        self._context = _Context(env, common, tuple(extra), copies, theme, dirs, key[4])
+        return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
+
+    def _patched(self, paths: set[Path]) -> Result | None:
+        """The last build patched with edits to articles' text and notes, when that is all there is."""
+        context, last = self._context, self._last
+        if context is None or last is None:
+            return None
+        folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
+        if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):
+            return None
+        settings = self._settings
+        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+            return None
+        strings = self._i18n
+        if strings is None or strings[0][2] != signature(Path(str(strings[0][0])) / "i18n" / f"{strings[0][1]}.yml"):
+            return None
+        if _digest(context.dirs) != context.templates:
+            return None
+        _, problems = self.files.refresh(paths)
+        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+            return None
+        patched = delta.patch(last, self.files.changes, self.link_cache, self.index_cache)
+        if patched is None:
+            return None
+        site, idx, plan, warnings = patched
+        files = render.render(context.env, plan, context.common, self.root, self.state.inputs, self.progress)
+        inputs = {p.path: p.inputs for p in plan}
+        result_last = delta.Last(site, idx, last.views, tuple(plan), last.positions, tuple(warnings))
+        return Result(
+            files,
+            frozenset(inputs),
+            context.copies,
+            [*warnings, *context.extra],
+            inputs,
+            self.state.key,
+            len(plan),
+            result_last,
+        )
 
     def accept(self, result: Result) -> None:
         """Remember ``result`` as written: the next build renders only what differs from it."""
         self.state = _State(result.key, result.inputs)
+        self._last = result.last
 
     def _environment(
         self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]

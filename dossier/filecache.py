@@ -41,25 +41,47 @@ class FileCache:
         self.root = root
         self.files: dict[str, tuple[Kind, Loaded]] = {}  # absolute path → what it gave
         self._order: list[str] | None = []  # the keys of ``files``, sorted; None when to be sorted
+        # The last content() result, as lists per kind, and where each file's record stands in
+        # them; a modified file that still loads is patched in place, anything else rebuilds.
+        self._groups: dict[str, list[Record]] | None = None
+        self._where: dict[str, tuple[str, int]] = {}
+        self._faulty: set[str] = set()  # files whose loading gave diagnostics
         self.stray: list[Diagnostic] = []
         self.seeds: dict[str, tuple[Signature | None, Seed | None, list[Diagnostic]]] = {}
         self.reads = 0  # files parsed since the cache was made (for tests and benchmarks)
+        # What the last refresh changed: (old record, new record) of each file parsed again;
+        # ``structural`` when files came or went, or a full scan was made.
+        self.changes: list[tuple[Record | None, Record | None]] = []
+        self.structural = True
 
     def _load(self, kind: Kind, path: Path) -> None:
         key = str(path)
         sig = signature(path)
         if sig is None:
+            self._faulty.discard(key)
             if self.files.pop(key, None) is not None:
-                self._order = None
+                self._order = self._groups = None
+                self.structural = True
             return
         known = self.files.get(key)
         if known is not None and known[1].signature == sig:
             return
         record, problems = content.load_file(self.root, kind, path)
         self.reads += 1
+        self.changes.append((known[1].record if known else None, None if problems else record))
         if known is None:
             self._order = None
+            self.structural = True
         self.files[key] = (kind, Loaded(sig, record, tuple(problems)))
+        if problems:
+            self._faulty.add(key)
+        else:
+            self._faulty.discard(key)
+        where = self._where.get(key)
+        if self._groups is not None and where is not None and record is not None and not problems:
+            self._groups[where[0]][where[1]] = record
+        else:
+            self._groups = None
 
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
@@ -74,33 +96,40 @@ class FileCache:
     def refresh(self, changed: Iterable[Path] | None = None) -> tuple[Content, list[Diagnostic]]:
         """Bring the cache up to date; ``changed`` limits the work to those paths when it can."""
         paths = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
+        self.changes, self.structural = [], paths is None
         if paths is not None and all(self._kind_of(p) is not None and not p.is_dir() for p in paths):
             for path in paths:
                 kind = self._kind_of(path)
                 assert kind is not None
                 self._load(kind, path)
         else:
+            self.structural = True
             found, self.stray = content.discover(self.root)
             wanted = {os.path.abspath(p): (kind, p) for kind, p in found}
             for key in list(self.files):
                 if key not in wanted:
                     del self.files[key]
-                    self._order = None
+                    self._faulty.discard(key)
+                    self._order = self._groups = None
             for kind, path in wanted.values():
                 self._load(kind, Path(os.path.abspath(path)))
         return self.content()
 
     def content(self) -> tuple[Content, list[Diagnostic]]:
-        groups: dict[str, list[Record]] = {kind.folder: [] for kind in content.KINDS}
         problems = list(self.stray)
-        if self._order is None:
-            self._order = sorted(self.files)
-        for key in self._order:
-            kind, loaded = self.files[key]
-            if loaded.problems:
-                problems.extend(loaded.problems)
-            if loaded.record is not None:
-                groups[kind.folder].append(loaded.record)
+        if self._groups is None:
+            groups: dict[str, list[Record]] = {kind.folder: [] for kind in content.KINDS}
+            self._where = {}
+            if self._order is None:
+                self._order = sorted(self.files)
+            for key in self._order:
+                kind, loaded = self.files[key]
+                if loaded.record is not None:
+                    self._where[key] = (kind.folder, len(groups[kind.folder]))
+                    groups[kind.folder].append(loaded.record)
+            self._groups = groups
+        problems += [p for key in self._faulty for p in self.files[key][1].problems]
+        groups = self._groups
         return Content(*(tuple(groups[kind.folder]) for kind in content.KINDS)), problems  # type: ignore[arg-type]
 
     def seeds_for(self, articles: Iterable[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -28,12 +29,18 @@ class Strings:
         return text.format(**values) if values else text
 
     def date(self, value: PartialDate) -> str:
-        day = value.first_day()
-        if value.precision is Precision.DAY:
-            return str(format_date(day, "long", locale=self.locale))
-        if value.precision is Precision.MONTH:
-            return str(format_skeleton("yMMMM", day, locale=self.locale))
-        return str(value.year)
+        return _date(value, self.locale)
+
+
+@lru_cache(maxsize=65536)
+def _date(value: PartialDate, locale: Locale) -> str:
+    """A partial date at its precision, in the locale (Babel's CLDR patterns); memoized."""
+    day = value.first_day()
+    if value.precision is Precision.DAY:
+        return str(format_date(day, "long", locale=locale))
+    if value.precision is Precision.MONTH:
+        return str(format_skeleton("yMMMM", day, locale=locale))
+    return str(value.year)
 
 
 def load(theme_dir: Path, language: str, root: Path) -> Strings:

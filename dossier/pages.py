@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from .annotations import AnchoredArticle
 from .errors import Diagnostic, Location
 from .model import Article
 from .site import Site
@@ -19,8 +20,7 @@ from .urls import Urls, output_path
 from .views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
 
 
-@dataclass(frozen=True)
-class PlannedPage:
+class PlannedPage(NamedTuple):
     target: str
     template: str
     inputs: tuple[Any, ...]
@@ -35,6 +35,9 @@ class PlannedPage:
         return self.make(*self.inputs)
 
 
+FEED_ENTRIES = 50  # the newest articles, as feed readers expect
+
+
 @dataclass(frozen=True)
 class Index:
     """Cross-references computed once per build."""
@@ -47,22 +50,38 @@ class Index:
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]
 
 
-def index(site: Site, labels: Labels) -> Index:
+class IndexCache:
+    """Each article's note inputs from the last build, reused while its anchoring is the same object."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
+
+
+def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
+    cache = cache or IndexCache()
     titles = {a.slug: a.title for a in site.articles}
-    articles = {a.slug: ArticleIn(a, len(site.anchored[a.slug].notes)) for a in site.articles}
-    notes = {
-        slug: tuple(NoteIn(n.note, n.number, site.html[("note", n.note.slug)], titles[slug]) for n in anchored.notes)
-        for slug, anchored in site.anchored.items()
-    }
+    articles = {a.slug: ArticleIn.of(a, len(site.anchored[a.slug].notes)) for a in site.articles}
+    notes: dict[str, tuple[NoteIn, ...]] = {}
+    kept: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
+    html = site.html
+    for article in site.articles:  # newest first: topic pages list notes in this order
+        slug, anchored = article.slug, site.anchored[article.slug]
+        hit = cache.notes.get(slug)
+        if hit is None or hit[0] is not anchored or hit[1] != article.title:
+            made = tuple(NoteIn(n.note, n.number, html[("note", n.note.slug)], article.title) for n in anchored.notes)
+            hit = (anchored, article.title, made)
+        kept[slug] = hit
+        notes[slug] = hit[2]
+    cache.notes = kept
     events = {
-        e.slug: EventIn(e, site.html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles)) for e in site.events
+        e.slug: EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles)) for e in site.events
     }
     events_of: dict[str, list[EventIn]] = {}
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
         t.slug: ([], [], []) for t in site.topics
     }
     for item in articles.values():
-        for slug in item.article.topics:
+        for slug in item.topics:
             by_topic[slug][0].append(item)
     for group in notes.values():
         for note in group:
@@ -73,57 +92,72 @@ def index(site: Site, labels: Labels) -> Index:
             by_topic[slug][2].append(event)
         for slug, _ in event.articles:
             events_of.setdefault(slug, []).append(event)
-    for _, topic_notes, _ in by_topic.values():
-        topic_notes.sort(key=lambda n: (n.note.article, n.note.slug))
     return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic)
 
 
-def _entries(site: Site, idx: Index) -> tuple[EventIn | Article, ...]:
-    return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug].article for e in site.entries)
+def _entries(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
+    return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug] for e in site.entries)
+
+
+@dataclass(frozen=True)
+class Planner:
+    """Makes each page of the plan; the incremental builder asks it again for a few pages."""
+
+    site: Site
+    views: Views
+    idx: Index
+
+    def topics(self) -> tuple[TopicIn, ...]:
+        return tuple(TopicIn(t, sum(len(group) for group in self.idx.by_topic[t.slug])) for t in self.site.topics)
+
+    def home(self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
+        site, idx = self.site, self.idx
+        latest = tuple(
+            (idx.articles[a.slug], idx.notes[a.slug][:3]) for a in site.articles[: site.settings.latest_articles]
+        )
+        inputs = (site.intro_html, latest, topics, entries[-5:], idx.labels)
+        return PlannedPage("", "home.html", inputs, self.views.home, "the home page")
+
+    def feed(self) -> PlannedPage:
+        inputs = (tuple((a, self.site.anchored[a.slug]) for a in self.site.articles[:FEED_ENTRIES]), self.idx.labels)
+        return PlannedPage("feed.xml", "feed.xml", inputs, self.views.feed, "the feed")
+
+    def article(self, article: Article) -> PlannedPage:
+        idx, slug = self.idx, article.slug
+        inputs = (
+            idx.articles[slug],
+            self.site.anchored[slug],
+            idx.notes[slug],
+            idx.events_of.get(slug, ()),
+            idx.labels,
+        )
+        return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
+
+    def topic(self, item: TopicIn) -> PlannedPage:
+        found = self.idx.by_topic[item.topic.slug]
+        html = self.site.html[("topic", item.topic.slug)]
+        inputs = (item, html, tuple(found[0]), tuple(found[1]), tuple(found[2]), self.idx.labels)
+        return PlannedPage(Urls.topic(item.topic.slug), "topic.html", inputs, self.views.topic, item.topic.origin.path)
 
 
 def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:
     """Every output page; two things on one output path is an error naming both."""
+    planner = Planner(site, views, idx)
     labels = idx.labels
-    topics = tuple(TopicIn(t, sum(len(group) for group in idx.by_topic[t.slug])) for t in site.topics)
-    latest = tuple(
-        (idx.articles[a.slug], idx.notes[a.slug][:3]) for a in site.articles[: site.settings.latest_articles]
-    )
+    topics = planner.topics()
     entries = _entries(site, idx)
     all_articles = tuple(idx.articles[a.slug] for a in site.articles)
     pages = [
-        PlannedPage(
-            "", "home.html", (site.intro_html, latest, topics, entries[-5:], labels), views.home, "the home page"
-        ),
+        planner.home(topics, entries),
         PlannedPage("articles/", "articles.html", (all_articles, labels), views.articles, "the article list"),
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
         PlannedPage("timeline/", "timeline.html", (entries, labels), views.timeline, "the timeline"),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
-        PlannedPage(
-            "feed.xml",
-            "feed.xml",
-            (tuple((a, site.anchored[a.slug]) for a in site.articles), labels),
-            views.feed,
-            "the feed",
-        ),
+        planner.feed(),
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
     ]
-    for article in site.articles:
-        inputs: tuple[object, ...] = (
-            idx.articles[article.slug],
-            site.anchored[article.slug],
-            idx.notes[article.slug],
-            idx.events_of.get(article.slug, ()),
-            labels,
-        )
-        pages.append(
-            PlannedPage(Urls.article(article.slug), "article.html", inputs, views.article, article.origin.path)
-        )
-    for topic_in in topics:
-        topic = topic_in.topic
-        found = idx.by_topic[topic.slug]
-        inputs = (topic_in, site.html[("topic", topic.slug)], tuple(found[0]), tuple(found[1]), tuple(found[2]), labels)
-        pages.append(PlannedPage(Urls.topic(topic.slug), "topic.html", inputs, views.topic, topic.origin.path))
+    pages += [planner.article(article) for article in site.articles]
+    pages += [planner.topic(item) for item in topics]
     for free in site.pages:
         inputs = (free, site.html[("page", free.slug)])
         pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))

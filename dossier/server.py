@@ -140,9 +140,8 @@ class DevServer:
         """One (incremental) build into the served folder; False when it failed."""
         with self.lock:
             started = time.perf_counter()
-            content = None if changed is None else {p for p in changed if _under(p, self.root / "content")}
             try:
-                result = self.builder.produce(content)
+                result = self.builder.produce(changed)
                 counts = output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
                 self.builder.accept(result)
                 self.paths = set(result.paths) | set(result.copies)
@@ -242,10 +241,6 @@ class _OnlySettings(FileSystemEventHandler):
 
 def _text(path: str | bytes) -> str:
     return path if isinstance(path, str) else path.decode()
-
-
-def _under(path: Path, folder: Path) -> bool:
-    return path.is_relative_to(folder)
 
 
 def _failure_page(lines: list[str]) -> str:

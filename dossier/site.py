@@ -10,14 +10,14 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from . import htmltext, provenance, timeline
 from .annotations import AnchoredArticle, anchor
-from .config import Settings
+from .config import SETTINGS_FILE, Settings
 from .content import Content
-from .errors import Diagnostic
-from .markup import Markdown
+from .errors import Diagnostic, Location
+from .markup import Converted, Markdown
 from .model import Annotation, Article, Event, Page, Topic
 from .seeds import Seed
 from .topics import Vocabulary
@@ -29,7 +29,6 @@ R = TypeVar("R", Article, Annotation, Event)
 class Site:
     settings: Settings
     articles: tuple[Article, ...]  # newest first
-    annotations: tuple[Annotation, ...]
     events: tuple[Event, ...]  # in date order
     topics: tuple[Topic, ...]  # by label
     pages: tuple[Page, ...]  # by menu order, then title
@@ -37,13 +36,6 @@ class Site:
     html: Mapping[tuple[str, str], str]  # (kind, slug) → rendered body
     entries: tuple[timeline.Entry, ...]
     intro_html: str
-
-    def topic_index(self, slug: str) -> tuple[tuple[Article, ...], tuple[Annotation, ...], tuple[Event, ...]]:
-        return (
-            tuple(a for a in self.articles if slug in a.topics),
-            tuple(n for n in self.annotations if slug in n.topics),
-            tuple(e for e in self.events if slug in e.topics),
-        )
 
 
 def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
@@ -54,14 +46,19 @@ def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
 class LinkCache:
     """What the link phase computed last time, reused while its inputs are the same objects.
 
-    Each :func:`link` keeps only the entries it used, so the cache never grows stale.
+    An unchanged file gives the very same record object from one build to the next, so the
+    checks below are identity checks, cheap enough to run over every record each time; only
+    what changed is resolved, converted or anchored again. Each :func:`link` keeps only the
+    entries it used, so the cache never grows stale.
     """
 
     def __init__(self) -> None:
-        self.markdown: dict[str, str] = {}
-        self.resolved: dict[int, tuple[Any, Any, list[Diagnostic]]] = {}
-        self.anchored: dict[tuple[int, ...], tuple[tuple[object, ...], AnchoredArticle, list[Diagnostic]]] = {}
+        self.converted: dict[str, Converted] = {}  # Markdown text → sanitized HTML
+        self.resolved: dict[str, tuple[Any, Any, list[Diagnostic]]] = {}  # path → (record, resolved, problems)
+        self.anchored: dict[str, tuple[Article, Seed | None, list[Annotation], AnchoredArticle, list[Diagnostic]]] = {}
         self.labels: tuple[tuple[str, str], ...] = ()
+        self.ordered: tuple[list[Article], tuple[Article, ...]] = ([], ())
+        self.entries: tuple[tuple[object, ...], tuple[timeline.Entry, ...]] = ((), ())
 
 
 def link(
@@ -72,110 +69,121 @@ def link(
     cache: LinkCache | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     cache = cache or LinkCache()
+    seeds = seeds or {}
     problems: list[Diagnostic] = []
     vocabulary = Vocabulary.of(content.topics)
     labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
     old_resolved = cache.resolved if labels == cache.labels else {}
-    resolved: dict[int, tuple[Any, Any, list[Diagnostic]]] = {}
+    resolved: dict[str, tuple[Any, Any, list[Diagnostic]]] = {}
+    old_converted = cache.converted
+    converted: dict[str, Converted] = {}
+    md: list[Markdown] = []
+
+    def convert(text: str) -> Converted:
+        done = converted.get(text)
+        if done is None:
+            done = old_converted.get(text)
+            if done is None:
+                if not md:
+                    md.append(Markdown())
+                done = md[0].render(text)
+            converted[text] = done
+        return done
+
+    def resolve(records: tuple[R, ...]) -> list[R]:
+        out = []
+        for record in records:
+            key = record.origin.path
+            hit = old_resolved.get(key)
+            if hit is None or hit[0] is not record:
+                slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
+                hit = (record, record if slugs == record.topics else replace(record, topics=slugs), found)
+            resolved[key] = hit
+            if hit[2]:
+                problems.extend(hit[2])
+            out.append(hit[1])
+        return out
+
     all_articles = {a.slug: a for a in content.articles}
-    md = Markdown()
-    old_markdown: dict[str, str] = cache.markdown
-    markdown: dict[str, str] = {}
-
-    def convert(text: str) -> str:
-        html = markdown.get(text)
-        if html is None:
-            html = old_markdown.get(text)
-            if html is None:
-                html = md.convert(text)
-            markdown[text] = html
-        return html
-
-    def topics_of(record: R) -> R:
-        # Keyed by identity: an unchanged file gives the very same record object, and the
-        # old cache holds its records alive while it is read, so an id cannot be reused.
-        hit = old_resolved.get(id(record))
-        if hit is None or hit[0] is not record:
-            slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
-            hit = (record, replace(record, topics=slugs), found)
-        resolved[id(record)] = hit
-        if hit[2]:
-            problems.extend(hit[2])
-        return cast(R, hit[1])
-
-    articles = [topics_of(a) for a in content.articles if drafts or not a.draft]
+    articles = resolve(tuple(a for a in content.articles if drafts or not a.draft))
     published = {a.slug for a in articles}
-    notes: list[Annotation] = []
-    for note in content.annotations:
-        note = topics_of(note)
-        if note.article not in all_articles:
-            problems.append(
-                Diagnostic(
-                    note.origin.at("article"),
-                    f"unknown article '{note.article}'",
-                    _unknown("article", note.article, all_articles),
-                )
-            )
-        elif note.article in published:
-            notes.append(note)
+    by_article: dict[str, list[Annotation]] = {}
+    for note in resolve(content.annotations):
+        if note.article in published:
+            by_article.setdefault(note.article, []).append(note)
+        elif note.article not in all_articles:
+            hint = _unknown("article", note.article, all_articles)
+            problems.append(Diagnostic(note.origin.at("article"), f"unknown article '{note.article}'", hint))
     events: list[Event] = []
-    for event in content.events:
+    for event in resolve(content.events):
         problems.extend(timeline.check_span(event))
         for slug in event.articles:
             if slug not in all_articles:
-                problems.append(
-                    Diagnostic(
-                        event.origin.at("articles"),
-                        f"unknown article '{slug}'",
-                        _unknown("article", slug, all_articles),
-                    )
-                )
-        event = topics_of(event)
+                hint = _unknown("article", slug, all_articles)
+                problems.append(Diagnostic(event.origin.at("articles"), f"unknown article '{slug}'", hint))
         kept = tuple(s for s in event.articles if s in published)
         events.append(event if kept == event.articles else replace(event, articles=kept))
 
     html: dict[tuple[str, str], str] = {}
     anchored: dict[str, AnchoredArticle] = {}
-    old_anchored = cache.anchored
-    new_anchored: dict[tuple[int, ...], tuple[tuple[object, ...], AnchoredArticle, list[Diagnostic]]] = {}
-    by_article: dict[str, list[Annotation]] = {}
-    for note in notes:
-        by_article.setdefault(note.article, []).append(note)
+    old_anchored, new_anchored = cache.anchored, {}
     for article in articles:
-        seed = seeds.get(article.seed) if seeds and article.seed else None
-        inputs = (article, seed, *by_article.get(article.slug, ()))
-        key = tuple(map(id, inputs))
-        hit = old_anchored.get(key)
-        if hit is None or any(a is not b for a, b in zip(hit[0], inputs, strict=True)):
-            textmap = htmltext.build(convert(article.body))
-            found = provenance.check(article, textmap, seed) if seed is not None else []
-            result, more = anchor(textmap, by_article.get(article.slug, ()))
-            hit = (inputs, result, found + more)
-        new_anchored[key] = hit
-        anchored[article.slug] = hit[1]
-        if hit[2]:
-            problems.extend(hit[2])
-    for kind, records in (("note", notes), ("event", events), ("topic", content.topics)):
+        seed = seeds.get(article.seed) if article.seed else None
+        notes = by_article.get(article.slug, [])
+        hit = old_anchored.get(article.slug)
+        if hit is None or hit[0] is not article or hit[1] is not seed or hit[2] != notes:
+            done = convert(article.body)
+            textmap = htmltext.build(done.html)
+            found = done.warnings(article.origin.body())
+            if seed is not None:
+                found += provenance.check(article, textmap, seed)
+            result, more = anchor(textmap, notes)
+            hit = (article, seed, notes, result, found + more)
+        elif article.body in old_converted:  # keep it: a note edit will anchor this article again
+            converted[article.body] = old_converted[article.body]
+        new_anchored[article.slug] = hit
+        anchored[article.slug] = hit[3]
+        if hit[4]:
+            problems.extend(hit[4])
+        for note in notes:
+            done = convert(note.body)
+            html[("note", note.slug)] = done.html
+            if done.removed:
+                problems.extend(done.warnings(note.origin.body()))
+    pages = tuple(p for p in content.pages if drafts or not p.draft)
+    others: tuple[tuple[str, tuple[Event | Topic | Page, ...]], ...] = (
+        ("event", tuple(events)),
+        ("topic", content.topics),
+        ("page", pages),
+    )
+    for kind, records in others:
         for record in records:
-            html[(kind, record.slug)] = convert(record.body)
-    pages = [p for p in content.pages if drafts or not p.draft]
-    for page in pages:
-        html[("page", page.slug)] = convert(page.body)
-    intro_html = convert(settings.intro)
-    cache.markdown, cache.resolved, cache.anchored, cache.labels = markdown, resolved, new_anchored, labels
+            done = convert(record.body)
+            html[(kind, record.slug)] = done.html
+            if done.removed:
+                problems.extend(done.warnings(record.origin.body()))
+    intro = convert(settings.intro)
+    if intro.removed:
+        problems.extend(intro.warnings(Location(SETTINGS_FILE, 1)))
 
-    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
-    events.sort(key=lambda e: (e.date, e.end or e.date, e.slug))
+    if cache.ordered[0] != articles:
+        ordered = sorted(articles, key=lambda a: (a.date.year, a.date.month, a.date.day, a.slug), reverse=True)
+        cache.ordered = (articles, tuple(ordered))
+    events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
+    sorted_articles = cache.ordered[1]
+    key = (*events, None, *sorted_articles)
+    if cache.entries[0] != key:
+        cache.entries = (key, timeline.entries(events, sorted_articles))
+    cache.converted, cache.resolved, cache.anchored, cache.labels = converted, resolved, new_anchored, labels
     site = Site(
         settings=settings,
-        articles=tuple(articles),
-        annotations=tuple(sorted(notes, key=lambda n: (n.article, n.slug))),
+        articles=sorted_articles,
         events=tuple(events),
         topics=tuple(sorted(content.topics, key=lambda t: (t.label.casefold(), t.slug))),
         pages=tuple(sorted(pages, key=lambda p: (p.menu, p.title.casefold(), p.slug))),
         anchored=MappingProxyType(anchored),
         html=MappingProxyType(html),
-        entries=timeline.entries(events, articles),
-        intro_html=intro_html,
+        entries=cache.entries[1],
+        intro_html=intro.html,
     )
     return site, problems

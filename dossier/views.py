@@ -37,8 +37,22 @@ class NoteIn(NamedTuple):
 
 
 class ArticleIn(NamedTuple):
-    article: Article
+    """What lists show of an article (not its text: editing the text leaves lists alone)."""
+
+    slug: str
+    title: str
+    date: PartialDate
+    source: str
+    verbatim: bool  # imported from a seed, whose text the build checked
+    summary: str
+    topics: tuple[str, ...]
+    draft: bool
     note_count: int
+
+    @classmethod
+    def of(cls, article: Article, note_count: int) -> ArticleIn:
+        a = article
+        return cls(a.slug, a.title, a.date, a.source, bool(a.seed), a.summary, a.topics, a.draft, note_count)
 
 
 class TopicIn(NamedTuple):
@@ -61,14 +75,14 @@ class Views:
         return [{"slug": s, "label": names[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
 
     def article_item(self, item: ArticleIn, labels: Labels) -> View:
-        article = item.article
+        article = item
         return {
             "slug": article.slug,
             "title": article.title,
             "url": self.urls.to(Urls.article(article.slug)),
             "date": self.date(article.date),
             "source": article.source,
-            "verbatim": bool(article.seed),
+            "verbatim": article.verbatim,
             "summary": article.summary,
             "topics": self.topic_links(article.topics, labels),
             "note_count": item.note_count,
@@ -114,7 +128,7 @@ class Views:
         )
         return view
 
-    def article_entry(self, article: Article, labels: Labels) -> View:
+    def article_entry(self, article: ArticleIn, labels: Labels) -> View:
         view = self._entry(Entry(article.date, None, "article", article.slug, article.title))
         view.update(
             id=f"article-{article.slug}",
@@ -124,7 +138,7 @@ class Views:
         )
         return view
 
-    def entry(self, item: EventIn | Article, labels: Labels) -> View:
+    def entry(self, item: EventIn | ArticleIn, labels: Labels) -> View:
         return self.event_entry(item, labels) if isinstance(item, EventIn) else self.article_entry(item, labels)
 
     def topic_item(self, item: TopicIn) -> View:
@@ -163,7 +177,7 @@ class Views:
         intro_html: str,
         latest: tuple[tuple[ArticleIn, tuple[NoteIn, ...]], ...],
         topics: tuple[TopicIn, ...],
-        teaser: tuple[EventIn | Article, ...],
+        teaser: tuple[EventIn | ArticleIn, ...],
         labels: Labels,
     ) -> View:
         items = []
@@ -217,7 +231,7 @@ class Views:
             "events": [self.event_entry(e, labels) for e in events],
         }
 
-    def timeline(self, entries: tuple[EventIn | Article, ...], labels: Labels) -> View:
+    def timeline(self, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> View:
         years = [
             {"year": year, "entries": [self.entry(e, labels) for e in group]}
             for year, group in groupby(entries, key=lambda e: _date_of(e).year)
@@ -250,5 +264,5 @@ class Views:
         return {"sitemap": list(targets)}
 
 
-def _date_of(item: EventIn | Article) -> PartialDate:
+def _date_of(item: EventIn | ArticleIn) -> PartialDate:
     return item.event.date if isinstance(item, EventIn) else item.date
