@@ -16,11 +16,12 @@ from types import MappingProxyType
 from typing import cast
 
 from . import htmltext, provenance
-from .annotations import anchor
+from .annotations import AnchoredArticle, anchor
 from .errors import Diagnostic, Severity
 from .markup import Converted, Markdown
 from .model import Annotation, Article, Record
 from .pages import Index, IndexCache, PlannedPage, Planner, _entries
+from .seeds import Seed
 from .site import LinkCache, Site
 from .views import ArticleIn, NoteIn, Views
 
@@ -60,27 +61,27 @@ def patch(
             notes.append((old, new))
         else:
             return None
-    resolved = dict(link.resolved)
+    resolved: dict[str, tuple[Record, Record, list[Diagnostic]]] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
     pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
     for before, after in pairs:
-        hit = resolved.get(before.origin.path)
+        hit = link.resolved.get(before.origin.path)
         if hit is None or hit[0] is not before or hit[2]:
             return None
         fresh = replace(after, topics=hit[1].topics)
         resolved[before.origin.path] = (after, fresh, [])
         swaps[id(hit[1])] = fresh
-    anchored_cache = dict(link.anchored)
+    anchored_cache: dict[str, tuple[Article, Seed | None, list[Annotation], AnchoredArticle, list[Diagnostic]]] = {}
     affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
     anchored = dict(site.anchored)
     html = dict(site.html)
-    converted = dict(link.converted)
+    converted: dict[str, Converted] = {}  # updates to link.converted
     changed_paths = {after.origin.path for _, after in pairs}
     warnings = [w for w in last.warnings if w.location.path not in changed_paths]
     md = Markdown()
 
     def convert(text: str) -> Converted:
-        done = converted.get(text)
+        done = converted.get(text) or link.converted.get(text)
         if done is None:
             done = converted[text] = md.render(text)
         return done
@@ -88,7 +89,7 @@ def patch(
     new_articles = list(site.articles)
     position = {a.slug: i for i, a in enumerate(site.articles)}
     for slug in sorted(affected):
-        entry = anchored_cache.get(slug)
+        entry = link.anchored.get(slug)
         if entry is None or slug not in position:
             return None  # a draft's notes, or an unknown article: let the whole build say it
         article = cast(Article, swaps.get(id(entry[0]), entry[0]))
@@ -123,12 +124,16 @@ def patch(
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
-            page = planner.topic(item)
-            plan[last.positions[page.path]] = page
+            for page in planner.topic(item):
+                if page.path not in last.positions:
+                    return None
+                plan[last.positions[page.path]] = page
     for slug in affected:
         page = planner.article(new_site.articles[position[slug]])
         plan[last.positions[page.path]] = page
-    link.resolved, link.anchored, link.converted = resolved, anchored_cache, converted
+    link.resolved.update(resolved)
+    link.anchored.update(anchored_cache)
+    link.converted.update(converted)
     return new_site, idx, plan, warnings
 
 

@@ -36,6 +36,8 @@ class PlannedPage(NamedTuple):
 
 
 FEED_ENTRIES = 50  # the newest articles, as feed readers expect
+TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets a page per year
+TOPIC_LATEST = 10  # the articles a split topic's main page shows
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,30 @@ class Planner:
         )
         return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
 
-    def topic(self, item: TopicIn) -> PlannedPage:
-        found = self.idx.by_topic[item.topic.slug]
-        html = self.site.html[("topic", item.topic.slug)]
-        inputs = (item, html, tuple(found[0]), tuple(found[1]), tuple(found[2]), self.idx.labels)
-        return PlannedPage(Urls.topic(item.topic.slug), "topic.html", inputs, self.views.topic, item.topic.origin.path)
+    def topic(self, item: TopicIn) -> list[PlannedPage]:
+        """A topic's page, or, past TOPIC_SPLIT items, a main page and a page per year."""
+        slug, origin = item.topic.slug, item.topic.origin.path
+        articles, notes, events = self.idx.by_topic[slug]
+        html = self.site.html[("topic", slug)]
+        labels = self.idx.labels
+        if item.items <= TOPIC_SPLIT:
+            inputs: tuple[object, ...] = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
+            return [PlannedPage(Urls.topic(slug), "topic.html", inputs, self.views.topic, origin)]
+        by_year: dict[int, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {}
+        for article in articles:
+            by_year.setdefault(article.date.year, ([], [], []))[0].append(article)
+        for note in notes:
+            by_year.setdefault(self.idx.articles[note.note.article].date.year, ([], [], []))[1].append(note)
+        for event in events:
+            by_year.setdefault(event.event.date.year, ([], [], []))[2].append(event)
+        years = tuple((y, sum(len(group) for group in by_year[y])) for y in sorted(by_year, reverse=True))
+        main: tuple[object, ...] = (item, html, tuple(articles[:TOPIC_LATEST]), (), (), labels, years)
+        pages = [PlannedPage(Urls.topic(slug), "topic.html", main, self.views.topic, origin)]
+        for year, _ in years:
+            found = by_year[year]
+            inputs = (item, "", tuple(found[0]), tuple(found[1]), tuple(found[2]), labels, (), year)
+            pages.append(PlannedPage(Urls.topic_year(slug, year), "topic.html", inputs, self.views.topic, origin))
+        return pages
 
 
 def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:
@@ -157,7 +178,7 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
     ]
     pages += [planner.article(article) for article in site.articles]
-    pages += [planner.topic(item) for item in topics]
+    pages += [page for item in topics for page in planner.topic(item)]
     for free in site.pages:
         inputs = (free, site.html[("page", free.slug)])
         pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -37,6 +38,10 @@ class Urls:
         return f"topics/{slug}/"
 
     @staticmethod
+    def topic_year(slug: str, year: int) -> str:
+        return f"topics/{slug}/{year}/"
+
+    @staticmethod
     def page(slug: str) -> str:
         return f"{slug}/"
 
@@ -49,6 +54,7 @@ class Urls:
         return f"articles/{article}/#note-{number}"
 
 
+@lru_cache(maxsize=1 << 16)
 def output_path(target: str) -> str:
     """The file that serves ``target``: ``articles/x/`` → ``articles/x/index.html``."""
     target = target.split("#", 1)[0]

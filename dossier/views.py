@@ -222,13 +222,19 @@ class Views:
         notes: tuple[NoteIn, ...],
         events: tuple[EventIn, ...],
         labels: Labels,
+        years: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
     ) -> View:
+        """A topic's page; a large topic has a page per year, and its main page lists the years."""
+        slug = topic.topic.slug
         return {
             "topic": self.topic_item(topic),
             "intro": Markup(intro_html),
             "articles": [self.article_item(a, labels) for a in articles],
             "notes": [self.note(n, labels) for n in notes],
             "events": [self.event_entry(e, labels) for e in events],
+            "years": [{"year": y, "count": n, "url": self.urls.to(Urls.topic_year(slug, y))} for y, n in years],
+            "year": year,
         }
 
     def timeline(self, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> View:
