@@ -233,10 +233,15 @@ class Writer:
                 paragraphs.append(" ".join(sentences))
                 plain.extend(sentences)
             count += sum(len(s.split()) for s in sentences)
+        while len(plain) < 8:  # enough plain sentences to anchor notes in
+            sentences = [self.sentence(tag + i) for i in range(2)]
+            tag += 10
+            paragraphs.append(" ".join(sentences))
+            plain.extend(sentences)
         body = "\n\n".join(paragraphs) + "\n"
         rendered = " ".join(re.sub(r"\]\([^)]*\)|[*\[>«»]|^- ", "", body, flags=re.M).split())
         passages = []
-        for sentence in r.sample(plain, min(len(plain), 12)):
+        for sentence in r.sample(plain, min(len(plain), 24)):
             words_of = sentence.split(" ")
             start = r.randint(0, max(len(words_of) - 8, 0))
             passage = " ".join(words_of[start : start + r.randint(5, 8)]).strip(",.")

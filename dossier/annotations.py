@@ -4,7 +4,7 @@ ambiguous anchors, and mark the passages in the article's HTML."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import htmltext
@@ -37,6 +37,10 @@ class AnchoredArticle:
     text: str  # the article's whitespace-normalized text
 
 
+HINT_WORDS = 5_000_000
+"""How many words, summed over notes whose quote is not found, are searched for a hint."""
+
+
 def occurrences(text: str, needle: str) -> list[int]:
     found = []
     start = text.find(needle)
@@ -46,16 +50,61 @@ def occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
-def locate(text: str, quote: str, prefix: str = "", suffix: str = "") -> list[int]:
-    """Start offsets of ``quote`` in ``text`` that fit ``prefix`` and ``suffix``."""
+class Finder:
+    """Finds many quotes in one text: with many notes, through an index of its K-grams.
+
+    Scanning the whole text once per note is quadratic (10,000 notes on a long article);
+    past :attr:`THRESHOLD` notes, every run of ``K`` characters is indexed once instead, and
+    a needle is looked for from its rarest run.
+    """
+
+    K = 6
+    THRESHOLD = 500
+
+    def __init__(self, text: str, notes: int = 0) -> None:
+        self.text = text
+        self._index: dict[str, list[int]] | None = None
+        if notes >= self.THRESHOLD:
+            index: dict[str, list[int]] = {}
+            for start in range(len(text) - self.K + 1):
+                index.setdefault(text[start : start + self.K], []).append(start)
+            self._index = index
+
+    def __call__(self, needle: str) -> list[int]:
+        if self._index is None or len(needle) < self.K:
+            return occurrences(self.text, needle)
+        # Candidates from the needle's rarest K-gram, then checked in full.
+        best: list[int] = []
+        shift = 0
+        for offset in range(len(needle) - self.K + 1):
+            starts = self._index.get(needle[offset : offset + self.K])
+            if starts is None:
+                return []
+            if offset == 0 or len(starts) < len(best):
+                best, shift = starts, offset
+        return [s - shift for s in best if s >= shift and self.text.startswith(needle, s - shift)]
+
+
+def locate(
+    text: str, quote: str, prefix: str = "", suffix: str = "", find: Callable[[str], list[int]] | None = None
+) -> list[int]:
+    """Start offsets of ``quote`` in ``text`` that fit ``prefix`` and ``suffix``.
+
+    ``find`` gives the offsets of a needle in ``text`` (default: a scan; see :class:`Finder`).
+    """
     quote, prefix, suffix = normalize_space(quote), normalize_space(prefix), normalize_space(suffix)
     if not quote:
         return []
-    return [
-        start
-        for start in occurrences(text, quote)
-        if text[:start].rstrip().endswith(prefix) and text[start + len(quote) :].lstrip().startswith(suffix)
-    ]
+    # The text is normalized (single spaces), so a window one character wider than the
+    # prefix or suffix is enough: no copy of the whole text per occurrence.
+    found = []
+    for start in (find or Finder(text))(quote):
+        end = start + len(quote)
+        before = text[max(start - len(prefix) - 1, 0) : start].rstrip()
+        after = text[end : end + len(suffix) + 1].lstrip()
+        if before.endswith(prefix) and after.startswith(suffix):
+            found.append(start)
+    return found
 
 
 def nearest_passage(text: str, quote: str) -> str:
@@ -85,17 +134,22 @@ def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]
 def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArticle, list[Diagnostic]]:
     """Find every note's passage in the article's text; mark the passages; number the notes."""
     text = textmap.text
+    find = Finder(text, len(notes))
+    hint_budget = HINT_WORDS
     problems: list[Diagnostic] = []
     placed: list[tuple[int, int, Annotation]] = []
     for note in notes:
         where = note.origin.at("quote")
-        starts = locate(text, note.quote, note.prefix, note.suffix)
+        starts = locate(text, note.quote, note.prefix, note.suffix, find)
         if not starts:
-            if (note.prefix or note.suffix) and locate(text, note.quote):
+            if (note.prefix or note.suffix) and locate(text, note.quote, find=find):
                 message = f"quote not found with this prefix/suffix in article '{note.article}'"
             else:
                 message = f"quote not found in article '{note.article}'"
-            nearest = nearest_passage(text, normalize_space(note.quote))
+            nearest = ""
+            if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
+                hint_budget -= text.count(" ") + 1
+                nearest = nearest_passage(text, normalize_space(note.quote))
             problems.append(Diagnostic(where, message, f'nearest passage: "{nearest}"' if nearest else ""))
             continue
         if len(starts) > 1:

@@ -18,7 +18,7 @@ from typing import TextIO
 
 import jinja2
 
-from . import __version__, config, delta, i18n, pages, render
+from . import __version__, config, content, delta, i18n, pages, render
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache, Signature, signature
 from .site import LinkCache, Site, link
@@ -144,7 +144,14 @@ class Builder:
                 raise DossierError(f"--base-url: {exc}") from None
         found, more = self.files.seeds_for(records.articles)
         problems += more
-        site, more = link(loaded.settings, records, found, drafts=self.options.drafts, cache=self.link_cache)
+        site, more = link(
+            loaded.settings,
+            records,
+            found,
+            drafts=self.options.drafts,
+            cache=self.link_cache,
+            intro_line=loaded.lines.get("intro", 1),
+        )
         problems += more
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
@@ -203,11 +210,11 @@ class Builder:
         env = self._environment(dirs, urls, strings, key)
         files = render.render(env, plan, common, root, previous, self.progress)
         static = theme / "static"
-        copies = {
-            "static/" + p.relative_to(static).as_posix(): p
-            for p in sorted(static.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")
-        }
+        found = [p for p in sorted(static.rglob("*")) if not p.name.startswith(".")]
+        refused = [d for d in (content.unsafe_path(root, p) for p in found) if d is not None]
+        if refused:
+            raise ContentErrors(refused)
+        copies = {"static/" + p.relative_to(static).as_posix(): p for p in found if p.is_file()}
         extra = []
         if not urls.has_host:
             extra.append(

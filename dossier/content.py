@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,36 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith("~")
 
 
+def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
+    """Why ``path`` (below ``root``) may not be read, or None.
+
+    Refused: a symbolic link (of the file or of a folder on its way) that leads outside the
+    project or nowhere, and anything that is not a regular file or folder (a named pipe
+    would block the build, a device would never end).
+    """
+    rel = path.relative_to(root).as_posix()
+    folder = os.fspath(root)
+    for part in rel.split("/"):
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            break
+    else:  # no symbolic link on the way: only the kind of file matters
+        if os.path.exists(folder) and not (os.path.isdir(folder) or os.path.isfile(folder)):
+            return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
+        return None
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop
+        hint = "remove it or make it point to a file of the project"
+        return Diagnostic(Location(rel, 0), "broken symbolic link", hint)
+    if not real.is_relative_to(root.resolve()):
+        hint = "copy the file into the project instead"
+        return Diagnostic(Location(rel, 0), "symbolic link leads outside the project", hint)
+    if not (real.is_dir() or real.is_file()):
+        return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
+    return None
+
+
 def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
     """Every content file under ``root/content``, with its kind; stray files are errors."""
     content = root / "content"
@@ -127,7 +158,13 @@ def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
             )
             continue
         for path in sorted(entry.rglob("*")):
-            if path.is_dir() or any(_ignored(part) for part in path.relative_to(entry).parts):
+            if any(_ignored(part) for part in path.relative_to(entry).parts):
+                continue
+            refused = unsafe_path(root, path)
+            if refused is not None:
+                problems.append(refused)
+                continue
+            if path.is_dir():
                 continue
             if path.suffix != ".md":
                 problems.append(
@@ -145,6 +182,9 @@ def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
 def load_file(root: Path, kind: Kind, path: Path) -> tuple[Record | None, list[Diagnostic]]:
     """One file → its record, or the diagnostics that prevent it."""
     rel = path.relative_to(root).as_posix()
+    refused = unsafe_path(root, path)
+    if refused is not None:
+        return None, [refused]
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -9,6 +9,7 @@ typing.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from .slugs import is_slug
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "yes", "on"})
 _FALSE = frozenset({"false", "no", "off"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a "\x07" escape can put in a value
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+\d)")  # a YAML timestamp: day, time, zone
 
 
 class FieldError(ValueError):
@@ -36,7 +39,11 @@ def _scalar(node: Node) -> str | None:
         raise FieldError(f"expected a single value, not {kind}")
     if node.style is None and node.value in _NULLS:
         return None
-    return str(node.value)
+    value = str(node.value)
+    control = _CONTROL.search(value)
+    if control:
+        raise FieldError(f"control character U+{ord(control.group()):04X} is not allowed")
+    return value
 
 
 def text(node: Node) -> str:
@@ -48,6 +55,11 @@ def date(node: Node) -> PartialDate:
     value = _scalar(node)
     if value is None:
         raise FieldError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+    timestamp = _TIMESTAMP.match(value.strip())
+    if timestamp:
+        raise FieldError(
+            f"'{value}' has a time or a time zone: dates are YYYY, YYYY-MM or YYYY-MM-DD (write {timestamp.group(1)})"
+        )
     try:
         return PartialDate.parse(value)
     except ValueError as exc:

@@ -67,6 +67,13 @@ def compose(path: str, text: str, first_line: int = 1) -> tuple[Node | None, lis
     """YAML text → its node tree (or diagnostics), lines counted from ``first_line``."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text.count("\n", 0, exc.position)
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        message = f"invalid YAML: character U+{character:04X} is not allowed"
+        return None, [Diagnostic(Location(path, line), message, "remove the control character")]
+    except RecursionError:
+        return None, [Diagnostic(Location(path, first_line), "invalid YAML: lists or mappings nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)

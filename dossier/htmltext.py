@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, overload
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -19,6 +22,9 @@ _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _SPACE = re.compile(r"\s+")
+_TRAILING = re.compile(r"\s+\Z")
+_GAP = re.compile(r"\s\s+")  # collapsed to the first of its characters
+_ONE_SPACE = re.compile(r"\s")
 
 
 def normalize_space(text: str) -> str:
@@ -34,13 +40,82 @@ class Unit:
     end: int
 
 
+class Run(NamedTuple):
+    """Characters of the text from ``offset`` on, all from one token.
+
+    A linear run maps text position ``offset + k`` to the raw character ``raw_start + k``;
+    a non-linear one (a character reference) maps each of its characters to the whole raw
+    span [``raw_start``, ``raw_end``).
+    """
+
+    offset: int
+    token: int
+    raw_start: int
+    raw_end: int  # -1 for a linear run
+
+
+class Units(Sequence[Unit]):
+    """One :class:`Unit` per character of the text, stored as runs (a 5 MB article has few)."""
+
+    def __init__(self, runs: Sequence[Run], length: int) -> None:
+        self.runs = tuple(runs)
+        self._offsets = [run.offset for run in self.runs]
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def run_index(self, position: int) -> int:
+        return bisect_right(self._offsets, position) - 1
+
+    def _unit(self, position: int) -> Unit:
+        run = self.runs[self.run_index(position)]
+        if run.raw_end < 0:
+            start = run.raw_start + position - run.offset
+            return Unit(run.token, start, start + 1)
+        return Unit(run.token, run.raw_start, run.raw_end)
+
+    @overload
+    def __getitem__(self, index: int) -> Unit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Unit]: ...
+
+    def __getitem__(self, index: int | slice) -> Unit | list[Unit]:
+        if isinstance(index, slice):
+            return [self._unit(i) for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("text position out of range")
+        return self._unit(index)
+
+    def spans(self, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
+        """(text start, text end, token, run index) of each run's part within [start, end)."""
+        if start >= end:
+            return
+        index = self.run_index(start)
+        while index < len(self.runs) and self.runs[index].offset < end:
+            run = self.runs[index]
+            stop = self.runs[index + 1].offset if index + 1 < len(self.runs) else self._length
+            yield max(start, run.offset), min(end, stop), run.token, index
+            index += 1
+
+    def raw_span(self, start: int, end: int, index: int) -> tuple[int, int]:
+        """The raw offsets, in its token, of the text range [start, end) of run ``index``."""
+        run = self.runs[index]
+        if run.raw_end < 0:
+            return run.raw_start + start - run.offset, run.raw_start + end - run.offset
+        return run.raw_start, run.raw_end
+
+
 @dataclass(frozen=True)
 class TextMap:
     tokens: tuple[str, ...]
     is_text: tuple[bool, ...]
     block_of: tuple[int, ...]  # top-level block index of each token (-1 between blocks)
     text: str  # whitespace-normalized text of the whole fragment
-    units: tuple[Unit, ...]  # one per character of ``text``
+    units: Units  # one per character of ``text``
     blocks: int
 
 
@@ -49,15 +124,62 @@ def _tag_name(tag: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+class _Builder:
+    """Accumulates the normalized text and its runs, one text token at a time."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+        self.runs: list[Run] = []
+        self.pending: tuple[int, int, int] | None = None  # a space to emit before the next character
+
+    def space(self, token: int, start: int, end: int) -> None:
+        if self.length and self.pending is None:
+            self.pending = (token, start, end)
+
+    def _emit(self, text: str, token: int, start: int, end: int) -> None:
+        if self.pending is not None:
+            space_token, space_start, space_end = self.pending
+            self.pending = None
+            self._emit(" ", space_token, space_start, space_end)
+        self.runs.append(Run(self.length, token, start, end))
+        self.pieces.append(text)
+        self.length += len(text)
+
+    def plain(self, token: int, raw: str, start: int, end: int) -> None:
+        """Raw text [start, end) of a token, without character references."""
+        head = _SPACE.match(raw, start, end)
+        if head:
+            self.space(token, start, start + 1)
+            start = head.end()
+        if start >= end:
+            return
+        tail = _TRAILING.search(raw, start, end)
+        stop = tail.start() if tail else end
+        position = start
+        for gap in _GAP.finditer(raw, start, stop):
+            self._emit(_ONE_SPACE.sub(" ", raw[position : gap.start() + 1]), token, position, -1)
+            position = gap.end()
+        self._emit(_ONE_SPACE.sub(" ", raw[position:stop]), token, position, -1)
+        if tail:
+            self.space(token, tail.start(), tail.start() + 1)
+
+    def reference(self, token: int, decoded: str, start: int, end: int) -> None:
+        """A character reference [start, end) of a token, decoded."""
+        for char in decoded:
+            if char.isspace():
+                self.space(token, start, end)
+            else:
+                self._emit(char, token, start, end)
+
+
 def build(fragment: str) -> TextMap:
     tokens = [t for t in _TOKEN.split(fragment) if t]
     is_text: list[bool] = []
     block_of: list[int] = []
-    chars: list[str] = []
-    units: list[Unit] = []
+    builder = _Builder()
     depth = 0
     block = -1
-    pending_space: Unit | None = None
     for index, token in enumerate(tokens):
         if token.startswith("<"):
             is_text.append(False)
@@ -77,32 +199,14 @@ def build(fragment: str) -> TextMap:
             continue
         is_text.append(True)
         block_of.append(block if depth else -1)
-        for start, end, char in _characters(token):
-            if char.isspace():
-                if chars and pending_space is None:
-                    pending_space = Unit(index, start, end)
-                continue
-            if pending_space is not None:
-                chars.append(" ")
-                units.append(pending_space)
-                pending_space = None
-            chars.append(char)
-            units.append(Unit(index, start, end))
-    return TextMap(tuple(tokens), tuple(is_text), tuple(block_of), "".join(chars), tuple(units), block + 1)
-
-
-def _characters(token: str) -> list[tuple[int, int, str]]:
-    """(raw start, raw end, decoded character) for each character of a text token."""
-    result: list[tuple[int, int, str]] = []
-    position = 0
-    for match in _ENTITY.finditer(token):
-        result.extend((i, i + 1, token[i]) for i in range(position, match.start()))
-        decoded = html.unescape(match.group(0))
-        for char in decoded:
-            result.append((match.start(), match.end(), char))
-        position = match.end()
-    result.extend((i, i + 1, token[i]) for i in range(position, len(token)))
-    return result
+        position = 0
+        for match in _ENTITY.finditer(token):
+            builder.plain(index, token, position, match.start())
+            builder.reference(index, html.unescape(match.group(0)), match.start(), match.end())
+            position = match.end()
+        builder.plain(index, token, position, len(token))
+    text = "".join(builder.pieces)
+    return TextMap(tuple(tokens), tuple(is_text), tuple(block_of), text, Units(builder.runs, len(text)), block + 1)
 
 
 @dataclass(frozen=True)
@@ -122,12 +226,12 @@ def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
     inserts: dict[int, list[tuple[int, str]]] = {}
     for wrap in sorted(wraps, key=lambda w: w.start):
         segments: list[tuple[int, int, int]] = []  # token, raw start, raw end
-        for unit in textmap.units[wrap.start : wrap.end]:
-            if segments and segments[-1][0] == unit.token:
-                token, start, _ = segments[-1]
-                segments[-1] = (token, start, unit.end)
+        for start, end, token, run in textmap.units.spans(wrap.start, wrap.end):
+            raw_start, raw_end = textmap.units.raw_span(start, end, run)
+            if segments and segments[-1][0] == token:
+                segments[-1] = (token, segments[-1][1], raw_end)
             else:
-                segments.append((unit.token, unit.start, unit.end))
+                segments.append((token, raw_start, raw_end))
         for number, (token, start, end) in enumerate(segments):
             opening = wrap.first if number == 0 else wrap.open
             closing = wrap.close + (wrap.after if number == len(segments) - 1 else "")
@@ -149,8 +253,8 @@ def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
 def block_texts(textmap: TextMap) -> list[str]:
     """The normalized text of each top-level block."""
     pieces: list[list[str]] = [[] for _ in range(textmap.blocks)]
-    for char, unit in zip(textmap.text, textmap.units, strict=True):
-        block = textmap.block_of[unit.token]
+    for start, end, token, _ in textmap.units.spans(0, len(textmap.text)):
+        block = textmap.block_of[token]
         if block >= 0:
-            pieces[block].append(char)
+            pieces[block].append(textmap.text[start:end])
     return ["".join(p).strip() for p in pieces]

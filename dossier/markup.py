@@ -1,10 +1,61 @@
-"""Markdown → HTML, one converter reused for every document."""
+"""Markdown → safe HTML, one converter reused for every document.
+
+Every conversion goes through the sanitizer (:mod:`dossier.sanitize`): there is no way to
+get unsanitized HTML out of this module. :meth:`Markdown.render` also says what was removed,
+at which line of the text, so that the link phase can warn the editor at the right place.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import markdown
 
+from . import sanitize
+from .errors import Diagnostic, Location, Severity
+
 EXTENSIONS = ("extra", "sane_lists")
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Something the sanitizer took out: its line in the Markdown text (1-based) and what it was."""
+
+    line: int
+    message: str
+    unsafe: bool
+
+    def diagnostic(self, body: Location) -> Diagnostic:
+        """The warning for a text whose first line is ``body``."""
+        where = Location(body.path, max(body.line, 1) + self.line - 1)
+        if self.unsafe:
+            message, hint = f"unsafe HTML removed: {self.message}", "content cannot run scripts"
+        else:
+            message, hint = f"HTML removed: {self.message}", "only plain layout HTML is kept"
+        return Diagnostic(where, message, hint, Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A document's sanitized HTML and what the sanitizer removed from it."""
+
+    html: str
+    removed: tuple[Removed, ...] = ()
+
+    def warnings(self, body: Location) -> list[Diagnostic]:
+        """One warning per removal, for a text whose first line is at ``body``."""
+        return [r.diagnostic(body) for r in self.removed]
+
+
+def _line_of(text: str, needles: tuple[str, ...], cursor: int) -> tuple[int, int]:
+    """The 1-based line of the first needle found from ``cursor`` (then from the start), and its offset."""
+    for start in (cursor, 0):
+        for needle in needles:
+            found = re.compile(re.escape(needle), re.IGNORECASE).search(text, start)
+            if found:
+                return text.count("\n", 0, found.start()) + 1, found.start()
+    return text.count("\n", 0, cursor) + 1, cursor
 
 
 class Markdown:
@@ -13,9 +64,23 @@ class Markdown:
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
 
-    def convert(self, text: str) -> str:
+    def render(self, text: str) -> Converted:
+        """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
-        return self._md.convert(text)
+        raw = self._md.convert(text)
+        found = sanitize.removals(raw)
+        if not found:
+            return Converted(sanitize.clean(raw))
+        removed: list[Removed] = []
+        cursor = 0
+        for removal in found:
+            line, cursor = _line_of(text, removal.needles, cursor)
+            removed.append(Removed(line, removal.message, removal.unsafe))
+        return Converted(sanitize.clean(raw), tuple(removed))
+
+    def convert(self, text: str) -> str:
+        """Markdown → sanitized HTML."""
+        return self.render(text).html
 
     def inline(self, text: str) -> str:
         """Markdown for one line of text, without the wrapping paragraph."""

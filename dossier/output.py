@@ -50,7 +50,10 @@ def clean_leftovers(out: Path) -> None:
     parent = out.parent
     if parent.is_dir():
         for leftover in parent.glob(staging_prefix(out) + "*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_symlink():
+                leftover.unlink()
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def _existing(out: Path) -> set[str]:
 
 def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``."""
-    out = out.absolute()
+    out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"

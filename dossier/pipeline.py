@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import output
 from .builder import Builder, Options, progress_printer
-from .errors import Diagnostic
+from .errors import Diagnostic, DossierError
 
 __all__ = ["Options", "Summary", "build", "check", "progress_printer"]
 
@@ -43,7 +43,10 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     output.check_target(out, root, protected)
     builder = Builder(options, progress)
     result = builder.produce()
-    counts = output.write(out, result.files, result.copies)
+    try:
+        counts = output.write(out, result.files, result.copies)
+    except OSError as exc:
+        raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
     return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started)
 
 

@@ -84,10 +84,16 @@ def read(root: Path, rel: str) -> tuple[Seed | None, list[Diagnostic]]:
 
 
 def safe_path(root: Path, rel: str) -> str | None:
-    """Why ``rel`` may not be read as a seed (outside the project, absolute...), or None."""
-    if not rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+    """Why ``rel`` may not be read as a seed (outside the project, absolute...), or None.
+
+    Symbolic links are followed before the check: a link to a file outside is refused too.
+    """
+    if not rel or "\x00" in rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
         return "a seed path must be relative to the project, without '..'"
-    resolved = (root / rel).resolve()
+    try:
+        resolved = (root / rel).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return "the seed path is a broken symbolic link"
     if not resolved.is_relative_to(root.resolve()):
         return "the seed path leads outside the project"
     return None

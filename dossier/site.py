@@ -67,6 +67,7 @@ def link(
     seeds: Mapping[str, Seed] | None = None,
     drafts: bool = False,
     cache: LinkCache | None = None,
+    intro_line: int = 1,
 ) -> tuple[Site, list[Diagnostic]]:
     cache = cache or LinkCache()
     seeds = seeds or {}
@@ -164,7 +165,7 @@ def link(
                 problems.extend(done.warnings(record.origin.body()))
     intro = convert(settings.intro)
     if intro.removed:
-        problems.extend(intro.warnings(Location(SETTINGS_FILE, 1)))
+        problems.extend(intro.warnings(Location(SETTINGS_FILE, intro_line)))
 
     if cache.ordered[0] != articles:
         ordered = sorted(articles, key=lambda a: (a.date.year, a.date.month, a.date.day, a.slug), reverse=True)

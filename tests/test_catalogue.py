@@ -22,6 +22,10 @@ def test_catalogue_is_complete() -> None:
         "malformed-yaml", "no-front-matter", "missing-title", "unknown-field", "bad-month", "bad-day",
         "end-before-start", "unknown-topic", "duplicate-slug", "annotation-unknown-article",
         "quote-absent", "quote-ambiguous", "unknown-site-key",
+        "not-utf8", "empty-file", "binary-file", "front-matter-not-closed", "front-matter-list",
+        "front-matter-scalar", "billion-laughs", "python-tag", "timestamp-date", "duplicate-key",
+        "slug-dot-dot", "seed-outside", "yaml-too-deep", "control-character", "raw-control-character",
+        "template-syntax", "unknown-theme",
     }  # fmt: skip
     assert required <= set(CASES)
 

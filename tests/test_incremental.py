@@ -99,7 +99,8 @@ EDITS: list[tuple[str, Edit]] = [
 def shorten_quote(path: Path) -> set[Path]:
     text = path.read_text(encoding="utf-8")
     quote = text.split('quote: "', 1)[1].split('"', 1)[0]
-    return replace_in(path, f'quote: "{quote}"', 'quote: "' + quote.split(" ", 1)[1] + '"')
+    first, rest = quote.split(" ", 1)
+    return replace_in(path, f'quote: "{quote}"', f'quote: "{rest}"\nprefix: "{first}"')
 
 
 def edit_text(path: Path) -> set[Path]:

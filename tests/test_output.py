@@ -45,3 +45,23 @@ def test_check_target(tmp_path: Path) -> None:
     for bad in (root, tmp_path, root / "content", root / "content" / "x"):
         with pytest.raises(DossierError):
             output.check_target(bad, root, [root / "content"])
+
+
+def test_an_output_folder_behind_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "public"
+    link.symlink_to(real)
+    output.write(link, {"index.html": b"one"}, {})
+    output.write(link, {"index.html": b"two"}, {})
+    assert link.is_symlink() and (real / "index.html").read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "real"]
+
+
+def test_a_write_error_is_reported_without_traceback(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    (root / "_site").write_text("a file where the output folder should be")
+    result = run("build", "--root", root)
+    assert result.code == 1
+    assert result.err.startswith("error: ")
+    assert "Traceback" not in result.err
