@@ -80,3 +80,21 @@ def test_drafts_are_left_out_unless_asked(tree: Callable[..., Path], run: Callab
     assert not (root / "_site" / "articles" / "brouillon").exists()
     assert run("build", "--root", root, "--drafts").code == 0
     assert (root / "_site" / "articles" / "brouillon" / "index.html").is_file()
+
+
+def test_long_builds_show_progress() -> None:
+    import io
+
+    from dossier.builder import progress_printer
+
+    stream = io.StringIO()
+    show = progress_printer(stream)
+    for done in range(1, 1201):
+        show(done, 1200)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "rendering 1/1200 pages" and lines[-1] == "rendering 1200/1200 pages"
+    quiet = io.StringIO()
+    small = progress_printer(quiet)
+    for done in range(1, 11):
+        small(done, 10)
+    assert quiet.getvalue() == ""
