@@ -15,14 +15,13 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import cast
 
-from . import htmltext, provenance
-from .annotations import AnchoredArticle, anchor
+from .annotations import AnchoredArticle
 from .errors import Diagnostic, Severity
 from .markup import Converted, Markdown
 from .model import Annotation, Article, Record
 from .pages import Index, IndexCache, PlannedPage, Planner, _entries
 from .seeds import Seed
-from .site import LinkCache, Site
+from .site import LinkCache, Site, anchor_article
 from .views import ArticleIn, NoteIn, Views
 
 _ARTICLE_FRONT = ("title", "date", "topics", "source", "summary", "seed", "seed_sha256", "draft")
@@ -95,13 +94,7 @@ def patch(
         article = cast(Article, swaps.get(id(entry[0]), entry[0]))
         seed = entry[1]
         group = [cast(Annotation, swaps.get(id(n), n)) for n in entry[2]]
-        done = convert(article.body)
-        textmap = htmltext.build(done.html)
-        found = done.warnings(article.origin.body())
-        if seed is not None:
-            found += provenance.check(article, textmap, seed)
-        result, more = anchor(textmap, group)
-        found += more
+        result, found = anchor_article(convert(article.body), article, seed, group)
         if any(d.severity is Severity.ERROR for d in found):
             return None
         warnings = [w for w in warnings if w.location.path != article.origin.path]
@@ -120,7 +113,7 @@ def patch(
     planner = Planner(new_site, last.views, idx)
     plan = list(last.plan)
     topics = planner.topics()
-    for page in (planner.home(topics, _entries(new_site, idx)), planner.feed()):
+    for page in (planner.home(topics, _entries(new_site, idx)), planner.feed(), planner.notes_feed()):
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
@@ -129,8 +122,9 @@ def patch(
                     return None
                 plan[last.positions[page.path]] = page
     for slug in affected:
-        page = planner.article(new_site.articles[position[slug]])
-        plan[last.positions[page.path]] = page
+        article = new_site.articles[position[slug]]
+        for page in (planner.article(article), planner.annotations(article)):
+            plan[last.positions[page.path]] = page
     link.resolved.update(resolved)
     link.anchored.update(anchored_cache)
     link.converted.update(converted)

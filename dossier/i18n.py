@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_skeleton
 
 from .errors import ContentErrors, Diagnostic, DossierError, Location
@@ -27,6 +28,12 @@ class Strings:
         except KeyError:
             raise DossierError(f"no UI string '{key}' for language '{self.language}'") from None
         return text.format(**values) if values else text
+
+    @property
+    def og_locale(self) -> str:
+        """The language with its likeliest territory, as Open Graph wants it (``fr_FR``)."""
+        likely = Locale.parse(get_global("likely_subtags").get(str(self.locale), str(self.locale)))
+        return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
 
     def date(self, value: PartialDate) -> str:
         return _date(value, self.locale)

@@ -124,6 +124,22 @@ class Planner:
         inputs = (tuple((a, self.site.anchored[a.slug]) for a in self.site.articles[:FEED_ENTRIES]), self.idx.labels)
         return PlannedPage("feed.xml", "feed.xml", inputs, self.views.feed, "the feed")
 
+    def notes_feed(self) -> PlannedPage:
+        """The latest notes, newest articles first, in reading order within an article."""
+        notes: list[tuple[NoteIn, ArticleIn]] = []
+        for article in self.site.articles:
+            if len(notes) >= FEED_ENTRIES:
+                break
+            notes += [(n, self.idx.articles[article.slug]) for n in self.idx.notes[article.slug]]
+        inputs = (tuple(notes[:FEED_ENTRIES]), self.idx.labels)
+        return PlannedPage("annotations.xml", "annotations.xml", inputs, self.views.notes_feed, "the notes feed")
+
+    def annotations(self, article: Article) -> PlannedPage:
+        slug = article.slug
+        inputs = (self.idx.articles[slug], self.site.anchored[slug], self.idx.notes[slug])
+        target = Urls.article(slug) + "annotations.jsonld"
+        return PlannedPage(target, "", inputs, self.views.annotations, article.origin.path)
+
     def article(self, article: Article) -> PlannedPage:
         idx, slug = self.idx, article.slug
         inputs = (
@@ -174,15 +190,25 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
         PlannedPage("timeline/", "timeline.html", (entries, labels), views.timeline, "the timeline"),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
+        PlannedPage("search/", "search.html", (), dict, "the search page"),
         planner.feed(),
+        planner.notes_feed(),
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
+        PlannedPage(
+            "timeline.json",
+            "",
+            (site.settings.title, site.settings.description, entries),
+            views.timeline_data,
+            "the timeline data",
+        ),
     ]
     pages += [planner.article(article) for article in site.articles]
+    pages += [planner.annotations(article) for article in site.articles]
     pages += [page for item in topics for page in planner.topic(item)]
     for free in site.pages:
         inputs = (free, site.html[("page", free.slug)])
         pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))
-    targets = tuple(p.target for p in pages if p.target.endswith("/") or p.target == "")
+    targets = tuple(p.target for p in pages if (p.target.endswith("/") or p.target == "") and p.target != "search/")
     pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
     problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -53,6 +54,9 @@ def render(
         if progress is not None:
             progress(number, len(pages))
         if previous.get(page.path) == page.inputs:
+            continue
+        if not page.template:  # data, not a page: JSON, keys in the order the view gives them
+            out[page.path] = (json.dumps(page.view(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
             continue
         try:
             template = env.get_template(page.template)

@@ -7,7 +7,7 @@ entries ordered, indexes built. Each document's Markdown is converted exactly on
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -41,6 +41,18 @@ class Site:
 def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(slug, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else f"no {kind} has this slug"
+
+
+def anchor_article(
+    done: Converted, article: Article, seed: Seed | None, notes: Sequence[Annotation]
+) -> tuple[AnchoredArticle, list[Diagnostic]]:
+    """An article's converted text, checked against its seed, with its notes anchored."""
+    textmap = htmltext.build(done.html)
+    found = done.warnings(article.origin.body())
+    if seed is not None:
+        found += provenance.check(article, textmap, seed)
+    result, more = anchor(textmap, notes)
+    return result, found + more
 
 
 class LinkCache:
@@ -133,13 +145,7 @@ def link(
         notes = by_article.get(article.slug, [])
         hit = old_anchored.get(article.slug)
         if hit is None or hit[0] is not article or hit[1] is not seed or hit[2] != notes:
-            done = convert(article.body)
-            textmap = htmltext.build(done.html)
-            found = done.warnings(article.origin.body())
-            if seed is not None:
-                found += provenance.check(article, textmap, seed)
-            result, more = anchor(textmap, notes)
-            hit = (article, seed, notes, result, found + more)
+            hit = (article, seed, notes, *anchor_article(convert(article.body), article, seed, notes))
         elif article.body in old_converted:  # keep it: a note edit will anchor this article again
             converted[article.body] = old_converted[article.body]
         new_anchored[article.slug] = hit

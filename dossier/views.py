@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .annotations import AnchoredArticle
 from .i18n import Strings
@@ -167,9 +167,12 @@ class Views:
                 "license": settings.license,
                 "url": self.urls.to(),
                 "feed_url": self.urls.to("feed.xml"),
+                "notes_feed_url": self.urls.to("annotations.xml"),
+                "locale": self.strings.og_locale,
                 "nav": nav,
                 "sources": list(sources),
-            }
+            },
+            "jsonld": None,
         }
 
     def home(
@@ -205,6 +208,8 @@ class Views:
     ) -> View:
         views = {n.number: self.note(n, labels) for n in notes}
         return {
+            "jsonld": self.news_article(item, labels),
+            "data_url": self.urls.to(Urls.article(item.slug) + "annotations.jsonld"),
             "article": self.article_item(item, labels),
             "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
             "notes": list(views.values()),
@@ -227,7 +232,26 @@ class Views:
     ) -> View:
         """A topic's page; a large topic has a page per year, and its main page lists the years."""
         slug = topic.topic.slug
+        target = Urls.topic_year(slug, year) if year else Urls.topic(slug)
         return {
+            "jsonld": {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "name": self.strings.get("topic_year_title", label=topic.topic.label, year=year)
+                if year
+                else topic.topic.label,
+                "url": self.urls.absolute(target),
+                "numberOfItems": len(articles),
+                "itemListElement": [
+                    {
+                        "@type": "ListItem",
+                        "position": i,
+                        "url": self.urls.absolute(Urls.article(a.slug)),
+                        "name": a.title,
+                    }
+                    for i, a in enumerate(articles, start=1)
+                ],
+            },
             "topic": self.topic_item(topic),
             "intro": Markup(intro_html),
             "articles": [self.article_item(a, labels) for a in articles],
@@ -266,9 +290,144 @@ class Views:
         feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
         return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}
 
+    def news_article(self, item: ArticleIn, labels: Labels) -> View:
+        """schema.org NewsArticle: the page is based on the agency's dispatch."""
+        url = self.urls.absolute(Urls.article(item.slug))
+        data: View = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item.title,
+            "datePublished": item.date.iso(),
+            "inLanguage": self.strings.language,
+            "url": url,
+            "mainEntityOfPage": url,
+            "about": [{"@type": "Thing", "name": t["label"]} for t in self.topic_links(item.topics, labels)],
+        }
+        if item.summary:
+            data["description"] = item.summary
+        if item.source:
+            data["isBasedOn"] = {
+                "@type": "NewsArticle",
+                "headline": item.title,
+                "datePublished": item.date.iso(),
+                "publisher": {"@type": "Organization", "name": item.source},
+            }
+        return data
+
+    def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> View:
+        entries = []
+        for note, article in notes:
+            page = Urls.article(article.slug)
+            entries.append(
+                {
+                    "title": f"{self.strings.get(f'kind_{note.note.kind}')} : « {note.note.quote} »",
+                    "url": self.urls.absolute(Urls.note(article.slug, note.number)),
+                    "id": self._id(f"{page}#annotation-{note.note.slug}"),
+                    "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
+                    "summary": article.title,
+                    "content": Markup(note.html),
+                    "topics": self.topic_links(note.note.topics, labels),
+                }
+            )
+        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
+        return {
+            "entries": entries,
+            "updated": updated,
+            "feed_id": self._id("annotations.xml"),
+            "self_url": self.urls.absolute("annotations.xml"),
+            "feed_title": self.strings.get("notes_feed_title"),
+        }
+
+    def _id(self, target: str) -> str:
+        """A stable Atom id: the absolute URL when the site has a host, else a URN."""
+        return self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}"
+
+    def annotations(self, item: ArticleIn, anchored: AnchoredArticle, notes: tuple[NoteIn, ...]) -> View:
+        """The article's notes as a W3C Web Annotation collection (TextQuoteSelector targets)."""
+        page = self.urls.absolute(Urls.article(item.slug))
+        data = page + "annotations.jsonld"
+        items = []
+        for placed, note in zip(anchored.notes, notes, strict=True):
+            selector: View = {"type": "TextQuoteSelector", "exact": anchored.text[placed.start : placed.end]}
+            selector["prefix"] = anchored.text[max(placed.start - 32, 0) : placed.start]
+            selector["suffix"] = anchored.text[placed.end : placed.end + 32]
+            items.append(
+                {
+                    "id": f"{page}#annotation-{note.note.slug}",
+                    "type": "Annotation",
+                    "motivation": "commenting",
+                    "body": {
+                        "type": "TextualBody",
+                        "value": note.html,
+                        "format": "text/html",
+                        "language": self.strings.language,
+                        "purpose": "commenting",
+                    },
+                    "target": {"source": page, "selector": selector},
+                }
+            )
+        return {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": data,
+            "type": "AnnotationCollection",
+            "label": item.title,
+            "total": len(items),
+            "first": {"id": data + "#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+        }
+
+    def timeline_data(self, title: str, text: str, entries: tuple[EventIn | ArticleIn, ...]) -> View:
+        """The timeline in Knight Lab's TimelineJS3 JSON format: events, spans, and eras for long spans."""
+        events: list[View] = []
+        eras: list[View] = []
+        for entry in entries:
+            if isinstance(entry, EventIn):
+                e = entry.event
+                item: View = {
+                    "unique_id": e.slug,
+                    "start_date": _tl_date(e.date, self.strings.date(e.date)),
+                    "text": {"headline": e.title, "text": entry.html},
+                    "group": self.strings.get("timeline_kind_span" if e.is_span else "timeline_kind_event"),
+                }
+                if e.end is not None:
+                    item["end_date"] = _tl_date(e.end, self.strings.date(e.end))
+                    if e.end.year - e.date.year >= ERA_YEARS:
+                        eras.append(
+                            {
+                                "start_date": _tl_date(e.date, self.strings.date(e.date)),
+                                "end_date": _tl_date(e.end, self.strings.date(e.end)),
+                                "text": {"headline": e.title},
+                            }
+                        )
+            else:
+                item = {
+                    "unique_id": f"article-{entry.slug}",
+                    "start_date": _tl_date(entry.date, self.strings.date(entry.date)),
+                    "text": {
+                        "headline": f'<a href="{self.urls.to(Urls.article(entry.slug))}">{escape(entry.title)}</a>',
+                        "text": escape(entry.summary),
+                    },
+                    "group": self.strings.get("timeline_kind_article"),
+                }
+            events.append(item)
+        return {"title": {"text": {"headline": escape(title), "text": escape(text)}}, "events": events, "eras": eras}
+
     def sitemap(self, targets: tuple[str, ...]) -> View:
         return {"sitemap": list(targets)}
 
 
 def _date_of(item: EventIn | ArticleIn) -> PartialDate:
     return item.event.date if isinstance(item, EventIn) else item.date
+
+
+ERA_YEARS = 2  # a span of this many years or more is also an era of the TimelineJS timeline
+
+
+def _tl_date(value: PartialDate, label: str) -> View:
+    """A TimelineJS3 date object at the date's own precision."""
+    date: View = {"year": str(value.year)}
+    if value.month:
+        date["month"] = str(value.month)
+    if value.day:
+        date["day"] = str(value.day)
+    date["display_date"] = label
+    return date
