@@ -33,6 +33,7 @@ class Options:
     base_url: str | None = None
     drafts: bool = False
     dev: bool = False  # pages load the development server's script (live reload, error overlay)
+    search: bool = True  # `build` indexes the written site with Pagefind (dossier/search.py)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument(
+        "--no-search", dest="search", action="store_false", help="do not build the search index (pagefind/)"
+    )
     check = commands.add_parser(
         "check",
         help="validate everything, write nothing",
@@ -124,7 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return DevServer(args.root, args.host, args.port).serve(open_browser=args.open)
     options = pipeline.Options(
-        root=args.root, out=getattr(args, "out", None), base_url=args.base_url, drafts=args.drafts
+        root=args.root,
+        out=getattr(args, "out", None),
+        base_url=args.base_url,
+        drafts=args.drafts,
+        search=getattr(args, "search", False),
     )
     try:
         if args.command == "check":

@@ -10,7 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +75,18 @@ def _existing(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
 
 
-def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> Counts:
-    """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``."""
+def write(
+    out: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    before_swap: Callable[[Path], None] | None = None,
+) -> Counts:
+    """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
+
+    ``before_swap(staging)`` runs once every file is in the staging folder and before it
+    becomes ``out``: what it adds there (a search index) is published in the same swap, and
+    an exception from it leaves the previous output as it was.
+    """
     out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
@@ -95,6 +105,12 @@ def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             unchanged += rel in before and _same(out / rel, source.read_bytes())
+        added: set[str] = set()
+        if before_swap is not None:
+            before_swap(staging)
+            added = _existing(staging) - set(files) - set(copies)
+            for rel in added:
+                unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
         if out.exists() and not out.is_dir():
             raise DossierError(f"output '{out}' exists and is not a folder")
         if not out.exists():
@@ -109,8 +125,8 @@ def write(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    total = len(files) + len(copies)
-    removed = len(before - set(files) - set(copies))
+    total = len(files) + len(copies) + len(added)
+    removed = len(before - set(files) - set(copies) - added)
     return Counts(total - unchanged, unchanged, removed, len(files))
 
 

@@ -212,9 +212,11 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
     pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
     problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}
+    clashes: set[tuple[str, str]] = set()  # one message per pair of sources, not per output file
     for planned in pages:
         first = seen.setdefault(planned.path, planned)
-        if first is not planned:
+        if first is not planned and (first.origin, planned.origin) not in clashes:
+            clashes.add((first.origin, planned.origin))
             where = Location(planned.origin, 1) if "/" in planned.origin else Location(first.origin, 1)
             other = first.origin if where.path == planned.origin else planned.origin
             message = f"two things on one URL /{planned.target}: this file and {other}"

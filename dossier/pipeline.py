@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import output
+from . import output, search
 from .builder import Builder, Options, progress_printer
 from .errors import Diagnostic, DossierError
 
@@ -35,7 +35,7 @@ class Summary:
 
 
 def build(options: Options, progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Produce the whole site and swap it into the output folder."""
+    """Produce the whole site, index it for search (unless ``options.search`` is off) and swap it in."""
     started = time.perf_counter()
     root = options.root
     out = options.out if options.out is not None else root / "_site"
@@ -44,7 +44,7 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     builder = Builder(options, progress)
     result = builder.produce()
     try:
-        counts = output.write(out, result.files, result.copies)
+        counts = output.write(out, result.files, result.copies, search.index if options.search else None)
     except OSError as exc:
         raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
     return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started)

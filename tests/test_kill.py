@@ -93,8 +93,7 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> No
     for version, root in versions.items():
         build(root, tmp_path / f"ref-{version}" / "_site")
         reference[version] = snapshot(tmp_path / f"ref-{version}" / "_site")
-    assert set(reference["A"]) == set(reference["B"])
-    differing = [rel for rel in reference["A"] if reference["A"][rel] != reference["B"][rel]]
+    differing = [rel for rel in reference["A"] if reference["A"][rel] != reference["B"].get(rel)]
     assert len(differing) >= STATIC_FILES + 10  # pages and static files: a mix would show
 
     out = tmp_path / "public" / "_site"

@@ -43,7 +43,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("shipped"))
     from dossier import cli
 
-    assert cli.main(["build", "--root", str(root), "-q"]) == 0
+    assert cli.main(["build", "--root", str(root), "-q", "--no-search"]) == 0  # the index: tests/test_search.py
     return root / "_site"
 
 
@@ -83,7 +83,7 @@ def test_golden(built: Path, request: pytest.FixtureRequest) -> None:
 
 def test_two_builds_are_identical(built: Path, tmp_path: Path, run: Callable[..., Run]) -> None:
     root = copy_project(tmp_path / "again")
-    assert run("build", "--root", root).code == 0
+    assert run("build", "--root", root, "--no-search").code == 0
     assert sorted(p.relative_to(built) for p in built.rglob("*")) == sorted(
         p.relative_to(root / "_site") for p in (root / "_site").rglob("*")
     )

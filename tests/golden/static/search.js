@@ -1,0 +1,76 @@
+// The search page: reads ?q=, asks the Pagefind index the build wrote in pagefind/, and lists
+// the pages found. The page's texts come from the theme's UI strings (data-* attributes); no
+// HTML from the index is inserted as such: excerpts are rebuilt as text with <mark>s.
+const MAX_RESULTS = 30;
+
+const root = document.getElementById("search");
+const form = document.querySelector(".search-form");
+const status = root.querySelector(".search-status");
+const list = root.querySelector(".search-results");
+const text = (key, values) =>
+  (root.dataset[key] || "").replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+
+function excerpt(html) {
+  const p = document.createElement("p");
+  p.className = "search-excerpt";
+  const parsed = new DOMParser().parseFromString(html, "text/html"); // inert: nothing runs or loads
+  for (const node of parsed.body.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      p.append(mark);
+    } else {
+      p.append(node.textContent);
+    }
+  }
+  return p;
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  li.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  li.append(heading, excerpt(data.excerpt));
+  return li;
+}
+
+async function main() {
+  const query = (new URLSearchParams(location.search).get("q") || "").trim();
+  form.elements.q.value = query;
+  status.textContent = "";
+  let pagefind;
+  try {
+    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
+  } catch {
+    status.textContent = text("unavailable", {});
+    root.dataset.state = "unavailable";
+    return;
+  }
+  if (!query) {
+    form.elements.q.focus();
+    root.dataset.state = "ready";
+    return;
+  }
+  document.title = `${query} — ${document.title}`;
+  status.textContent = text("searching", {});
+  root.setAttribute("aria-busy", "true");
+  const found = await pagefind.search(query);
+  const pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  list.replaceChildren(...pages.map(item));
+  const count = found.results.length;
+  status.textContent = text(count === 0 ? "none" : count === 1 ? "one" : "many", { count, query });
+  root.removeAttribute("aria-busy");
+  root.dataset.state = "done"; // for tests and styles: the results are shown
+}
+
+main().catch((error) => {
+  status.textContent = text("unavailable", {});
+  root.removeAttribute("aria-busy");
+  root.dataset.state = "unavailable";
+  console.error(error);
+});
