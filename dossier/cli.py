@@ -118,65 +118,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    if args.command == "import":
-        return _import(args.root, args.seeds, args.force)
-    if args.command == "new":
-        return _new(args)
-    if args.command == "serve":
-        from .server import DevServer  # the server's libraries load only for this command
+    commands = {"import": _import, "new": _new, "serve": _serve, "check": _check}
+    try:
+        commands.get(args.command, _build)(args)
+    except ContentErrors as exc:
+        _report(exc.diagnostics)
+        print(summary(exc.diagnostics), file=sys.stderr)
+        return EXIT_CONTENT
+    except DossierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
 
-        return DevServer(args.root, args.host, args.port).serve(open_browser=args.open)
-    options = pipeline.Options(
+
+def _options(args: argparse.Namespace) -> pipeline.Options:
+    return pipeline.Options(
         root=args.root,
         out=getattr(args, "out", None),
         base_url=args.base_url,
         drafts=args.drafts,
         search=getattr(args, "search", False),
     )
-    try:
-        if args.command == "check":
-            warnings = pipeline.check(options)
-            _report(warnings)
-            print(f"ok: no errors ({summary(warnings)})")
-        else:
-            result = pipeline.build(options, progress=None if args.quiet else pipeline.progress_printer())
-            _report(result.warnings)
-            if not args.quiet:
-                print(result.line())
-    except ContentErrors as exc:
-        _report(exc.diagnostics)
-        print(summary(exc.diagnostics), file=sys.stderr)
-        return EXIT_CONTENT
-    except DossierError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
-    return EXIT_OK
 
 
-def _new(args: argparse.Namespace) -> int:
-    try:
-        path = scaffold.create(args.root, scaffold.request_from(args.kind, args))
-    except ContentErrors as exc:
-        _report(exc.diagnostics)
-        print(summary(exc.diagnostics), file=sys.stderr)
-        return EXIT_CONTENT
-    except DossierError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
+def _check(args: argparse.Namespace) -> None:
+    warnings = pipeline.check(_options(args))
+    _report(warnings)
+    print(f"ok: no errors ({summary(warnings)})")
+
+
+def _build(args: argparse.Namespace) -> None:
+    result = pipeline.build(_options(args), progress=None if args.quiet else pipeline.progress_printer())
+    _report(result.warnings)
+    if not args.quiet:
+        print(result.line())
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from .server import DevServer  # the server's libraries load only for this command
+
+    DevServer(args.root, args.host, args.port).serve(open_browser=args.open)
+
+
+def _new(args: argparse.Namespace) -> None:
+    path = scaffold.create(args.root, scaffold.request_from(args.kind, args))
     print(path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path)
-    return EXIT_OK
 
 
-def _import(root: Path, seeds: Sequence[str], force: bool) -> int:
-    try:
-        results = importer.run(root, seeds, force=force)
-    except ContentErrors as exc:
-        _report(exc.diagnostics)
-        print(summary(exc.diagnostics), file=sys.stderr)
-        return EXIT_CONTENT
-    except DossierError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONTENT
+def _import(args: argparse.Namespace) -> None:
+    results = importer.run(args.root, args.seeds, force=args.force)
     if not results:
         print("nothing to import: every seed has an article")
     for result in results:
@@ -184,7 +174,6 @@ def _import(root: Path, seeds: Sequence[str], force: bool) -> int:
             print(f"{result.path}: exists, not replaced (from {result.seed}; use --force to replace it)")
         else:
             print(f"{result.path}: {result.action} from {result.seed} (a draft: check its title, summary and topics)")
-    return EXIT_OK
 
 
 def run() -> None:

@@ -269,7 +269,7 @@ class Views:
         return {"years": years}
 
     def page(self, page: Page, html: str) -> View:
-        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html)}}
+        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
 
     def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> View:
         entries = []

@@ -77,11 +77,16 @@ def test_serve_includes_drafts_and_uses_a_local_base_url(server: tuple[Path, str
         assert url.encode() + b"articles/un-article/" in response.read()
     draft = "---\ntitle: Brouillon\ndate: 2024-04\ndraft: true\n---\nTexte.\n"
     (root / "content" / "articles" / "brouillon.md").write_text(draft, encoding="utf-8")
+    draft_page = "---\ntitle: Méthode\ndraft: true\n---\nComment.\n"
+    (root / "content" / "pages").mkdir()
+    (root / "content" / "pages" / "methode.md").write_text(draft_page, encoding="utf-8")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "articles/brouillon/") as response:
-                assert "Brouillon" in response.read().decode()
+                assert '<span class="badge">Brouillon</span>' in response.read().decode()
+            with urllib.request.urlopen(url + "methode/") as response:
+                assert '<span class="badge">Brouillon</span>' in response.read().decode()
                 break
         except OSError:
             time.sleep(0.1)
