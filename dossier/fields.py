@@ -37,7 +37,7 @@ def _scalar(node: Node) -> str | None:
     if not isinstance(node, ScalarNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a mapping"
         raise FieldError(f"expected a single value, not {kind}")
-    if node.style is None and node.value in _NULLS:
+    if not node.style and node.value in _NULLS:  # a plain scalar: style None (Python parser) or '' (libyaml)
         return None
     value = str(node.value)
     control = _CONTROL.search(value)

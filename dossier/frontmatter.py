@@ -63,8 +63,41 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _plain(node: Node) -> bool:
+    """No alias (a node met twice) and only standard tags: what the careful parser would accept."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen or current.tag not in _STANDARD_TAGS:
+            return False
+        seen.add(id(current))
+        if isinstance(current, SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+    return True
+
+
 def compose(path: str, text: str, first_line: int = 1) -> tuple[Node | None, list[Diagnostic]]:
-    """YAML text → its node tree (or diagnostics), lines counted from ``first_line``."""
+    """YAML text → its node tree (or diagnostics), lines counted from ``first_line``.
+
+    libyaml composes the usual, valid front matter fast; anything it refuses, and anything
+    with an alias, a tag or a character the pure-Python parser refuses, is composed again by
+    the pure-Python parser, whose messages (and refusal of aliases) are the ones reported.
+    """
+    if _FAST_LOADER is not None and not _NON_PRINTABLE.search(text):
+        try:
+            fast = yaml.compose(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, RecursionError):
+            pass
+        else:
+            if fast is None or _plain(fast):
+                return fast, []
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
