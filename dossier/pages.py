@@ -38,6 +38,8 @@ class PlannedPage(NamedTuple):
 FEED_ENTRIES = 50  # the newest articles, as feed readers expect
 TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets a page per year
 TOPIC_LATEST = 10  # the articles a split topic's main page shows
+TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year
+TIMELINE_LATEST = 20  # the entries a split timeline's main page shows
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,22 @@ class Planner:
         return pages
 
 
+def timeline_pages(views: Views, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> list[PlannedPage]:
+    """The timeline, or, past TIMELINE_SPLIT entries, a main page (years, latest entries) and a page per year."""
+    if len(entries) <= TIMELINE_SPLIT:
+        return [PlannedPage("timeline/", "timeline.html", (entries, labels), views.timeline, "the timeline")]
+    by_year: dict[int, list[EventIn | ArticleIn]] = {}
+    for entry in entries:
+        by_year.setdefault(entry.event.date.year if isinstance(entry, EventIn) else entry.date.year, []).append(entry)
+    index = tuple((y, len(by_year[y])) for y in sorted(by_year, reverse=True))
+    main = (entries[-TIMELINE_LATEST:], labels, index)
+    pages = [PlannedPage("timeline/", "timeline.html", main, views.timeline, "the timeline")]
+    for year, found in by_year.items():
+        inputs = (tuple(found), labels, (), year)
+        pages.append(PlannedPage(Urls.timeline_year(year), "timeline.html", inputs, views.timeline, "the timeline"))
+    return pages
+
+
 def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:
     """Every output page; two things on one output path is an error naming both."""
     planner = Planner(site, views, idx)
@@ -188,7 +206,7 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
         planner.home(topics, entries),
         PlannedPage("articles/", "articles.html", (all_articles, labels), views.articles, "the article list"),
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
-        PlannedPage("timeline/", "timeline.html", (entries, labels), views.timeline, "the timeline"),
+        *timeline_pages(views, entries, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
         PlannedPage("search/", "search.html", (), dict, "the search page"),
         planner.feed(),

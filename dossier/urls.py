@@ -42,6 +42,10 @@ class Urls:
         return f"topics/{slug}/{year}/"
 
     @staticmethod
+    def timeline_year(year: int) -> str:
+        return f"timeline/{year}/"
+
+    @staticmethod
     def page(slug: str) -> str:
         return f"{slug}/"
 

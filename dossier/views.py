@@ -261,12 +261,20 @@ class Views:
             "year": year,
         }
 
-    def timeline(self, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> View:
+    def timeline(
+        self,
+        entries: tuple[EventIn | ArticleIn, ...],
+        labels: Labels,
+        index: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
+    ) -> View:
+        """The timeline; a long one has a page per year, and its main page lists the years."""
         years = [
-            {"year": year, "entries": [self.entry(e, labels) for e in group]}
-            for year, group in groupby(entries, key=lambda e: _date_of(e).year)
+            {"year": y, "entries": [self.entry(e, labels) for e in group]}
+            for y, group in groupby(entries, key=lambda e: _date_of(e).year)
         ]
-        return {"years": years}
+        pages = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
+        return {"years": years, "index": pages, "year": year}
 
     def page(self, page: Page, html: str) -> View:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}

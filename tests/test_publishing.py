@@ -194,3 +194,26 @@ def test_timeline_json_uses_timelinejs3_fields(site: Path) -> None:
     spans = [e for e in data["events"] if "end_date" in e]
     assert spans and all(e["group"] == "Période" for e in spans)
     assert {e["text"]["headline"] for e in data["eras"]} <= {e["text"]["headline"] for e in spans}
+
+
+def test_long_listings_are_split_by_year(tmp_path: Path, run: Callable[..., Run]) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from bench.generate import generate
+
+    root = tmp_path / "long"
+    generate(root, articles=320, notes_per_article=1, events=12, topic_count=4)
+    assert run("build", "--root", root, "--no-search").code == 0
+    out = root / "_site"
+    years = sorted(p.parent.name for p in (out / "timeline").glob("*/index.html"))
+    assert years == [str(y) for y in range(2000, 2025)]
+    main = (out / "timeline" / "index.html").read_text(encoding="utf-8")
+    assert main.count('class="entry ') == 20 and 'href="/timeline/2024/"' in main
+    listed = sum((out / "timeline" / y / "index.html").read_text().count('class="entry ') for y in years)
+    assert listed == 320 + 12
+    for topic in (out / "topics").iterdir():
+        if topic.is_dir():
+            assert any(p.name.isdigit() for p in topic.iterdir()), topic.name  # 80+ items each: split
+    biggest = max(p.stat().st_size for p in out.rglob("*.html"))
+    assert biggest < 300_000
