@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,13 +226,3 @@ def load(root: Path) -> tuple[Content, list[Diagnostic]]:
         if record is not None:
             groups[kind.folder].append(record)
     return Content(*(tuple(groups[kind.folder]) for kind in KINDS)), problems  # type: ignore[arg-type]
-
-
-def records_by_kind(content: Content) -> Sequence[tuple[str, Sequence[Record]]]:
-    return (
-        ("articles", content.articles),
-        ("annotations", content.annotations),
-        ("timeline", content.events),
-        ("topics", content.topics),
-        ("pages", content.pages),
-    )

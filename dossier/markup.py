@@ -81,10 +81,3 @@ class Markdown:
     def convert(self, text: str) -> str:
         """Markdown → sanitized HTML."""
         return self.render(text).html
-
-    def inline(self, text: str) -> str:
-        """Markdown for one line of text, without the wrapping paragraph."""
-        html = self.convert(text)
-        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            return html[3:-4]
-        return html

@@ -1,10 +1,9 @@
-"""Order events, spans and articles at mixed precision; group them by year."""
+"""Order events, spans and articles at mixed precision; check spans."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
 
 from .errors import Diagnostic
 from .model import Article, Event, PartialDate
@@ -41,7 +40,3 @@ def entries(events: Sequence[Event], articles: Sequence[Article]) -> tuple[Entry
     items = [Entry(e.date, e.end, "span" if e.is_span else "event", e.slug, e.title) for e in events]
     items += [Entry(a.date, None, "article", a.slug, a.title) for a in articles]
     return tuple(sorted(items, key=Entry.sort_key))
-
-
-def by_year(items: Sequence[Entry]) -> list[tuple[int, tuple[Entry, ...]]]:
-    return [(year, tuple(group)) for year, group in groupby(items, key=lambda e: e.date.year)]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dossier.model import Article, Event, Origin, PartialDate, frozen_map
-from dossier.timeline import by_year, check_span, entries
+from dossier.timeline import check_span, entries
 
 D = PartialDate.parse
 
@@ -11,14 +11,10 @@ def event(slug: str, date: str, end: str | None = None) -> Event:
     return Event(slug, slug.title(), D(date), "", origin, D(end) if end else None)
 
 
-def test_order_and_grouping() -> None:
+def test_order_at_mixed_precision() -> None:
     article = Article("art", "Article", D("2024-03"), "x", Origin("a.md"))
     items = entries([event("b", "2024"), event("a", "2003-03-20", "2011-12"), event("c", "2024-03")], [article])
     assert [(e.slug, e.kind) for e in items] == [("a", "span"), ("b", "event"), ("c", "event"), ("art", "article")]
-    assert [(year, [e.slug for e in group]) for year, group in by_year(items)] == [
-        (2003, ["a"]),
-        (2024, ["b", "c", "art"]),
-    ]
 
 
 def test_end_before_start_at_mixed_precision() -> None:
