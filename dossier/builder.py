@@ -115,17 +115,23 @@ class Builder:
         self.progress = progress
         self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
         self._settings: tuple[Signature | None, tuple[config.LoadedSettings | None, list[Diagnostic]]] | None = None
-        self._i18n: tuple[tuple[object, ...], i18n.Strings] | None = None
+        self._i18n: tuple[tuple[Path, Signature | None], i18n.Strings] | None = None
         self._last: delta.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
         self._context: _Context | None = None
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
         """The theme's UI strings, read again only when their file changed."""
-        key = (theme, language, signature(theme / "i18n" / f"{language}.yml"))
-        if self._i18n is None or self._i18n[0] != key or key[2] is None:
-            self._i18n = (key, i18n.load(theme, language, self.root))
+        path = theme / "i18n" / f"{language}.yml"
+        sig = signature(path)
+        if self._i18n is None or self._i18n[0] != (path, sig) or sig is None:
+            self._i18n = ((path, sig), i18n.load(theme, language, self.root))
         return self._i18n[1]
+
+    def _i18n_changed(self) -> bool:
+        assert self._i18n is not None
+        path, sig = self._i18n[0]
+        return sig is None or signature(path) != sig
 
     def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
         """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
@@ -199,12 +205,13 @@ class Builder:
         sources = sorted({a.source for a in site.articles if a.source})
         common = views.common(site.settings, site.pages, sources)
         common["site"]["dev"] = self.options.dev
+        templates = _digest(dirs)
         key: tuple[object, ...] = (
             __version__,
             site.settings,
             tuple(sorted(strings.strings.items())),
             tuple(map(str, dirs)),
-            _digest(dirs),
+            templates,
         )
         key += (repr(common), self.options.drafts)
         previous = self.state.inputs if key == self.state.key else {}
@@ -229,7 +236,7 @@ class Builder:
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
         last = delta.Last(site, idx, views, tuple(plan), positions, site_warnings)
-        self._context = _Context(env, common, tuple(extra), copies, theme, dirs, key[4])
+        self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
         return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
 
     def _patched(self, paths: set[Path]) -> Result | None:
@@ -243,8 +250,7 @@ class Builder:
         settings = self._settings
         if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
             return None
-        strings = self._i18n
-        if strings is None or strings[0][2] != signature(Path(str(strings[0][0])) / "i18n" / f"{strings[0][1]}.yml"):
+        if self._i18n is None or self._i18n_changed():
             return None
         if _digest(context.dirs) != context.templates:
             return None
