@@ -119,6 +119,10 @@ class TextMap:
     blocks: int
 
 
+def _is_link(token: str) -> bool:
+    return token[:2].lower() == "<a" and _tag_name(token) == "a"
+
+
 def _tag_name(tag: str) -> str:
     match = re.match(r"</?\s*([A-Za-z][A-Za-z0-9-]*)", tag)
     return match.group(1).lower() if match else ""
@@ -221,9 +225,35 @@ class Wrap:
     after: str = ""  # inserted after the last segment
 
 
+def _link_ends(tokens: Sequence[str]) -> dict[int, int]:
+    """For each token inside a link (``<a>``), the index of the token closing its outermost link."""
+    ends: dict[int, int] = {}
+    inside: list[int] = []  # tokens since the outermost link opened
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.startswith("<") and _tag_name(token) == "a" and not token.startswith("<!--"):
+            if token.startswith("</"):
+                depth = max(depth - 1, 0)
+                if depth == 0:
+                    ends.update(dict.fromkeys(inside, index))
+                    inside = []
+                continue
+            if not token.endswith("/>"):
+                depth += 1
+        if depth:
+            inside.append(index)
+    return ends
+
+
 def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
-    """The fragment's tokens with every wrap inserted (wraps must not overlap)."""
+    """The fragment's tokens with every wrap inserted (wraps must not overlap).
+
+    A wrap's ``after`` (the note's number, itself a link) never goes inside a link of the
+    text, where it would nest one link in another: a passage that ends inside a link gets
+    it right after that link's end.
+    """
     inserts: dict[int, list[tuple[int, str]]] = {}
+    link_ends: dict[int, int] | None = None
     for wrap in sorted(wraps, key=lambda w: w.start):
         segments: list[tuple[int, int, int]] = []  # token, raw start, raw end
         for start, end, token, run in textmap.units.spans(wrap.start, wrap.end):
@@ -234,8 +264,15 @@ def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
                 segments.append((token, raw_start, raw_end))
         for number, (token, start, end) in enumerate(segments):
             opening = wrap.first if number == 0 else wrap.open
-            closing = wrap.close + (wrap.after if number == len(segments) - 1 else "")
-            inserts.setdefault(token, []).extend([(start, opening), (end, closing)])
+            inserts.setdefault(token, []).extend([(start, opening), (end, wrap.close)])
+        if wrap.after and segments:
+            token, _, end = segments[-1]
+            if link_ends is None:
+                link_ends = _link_ends(textmap.tokens) if any(_is_link(t) for t in textmap.tokens) else {}
+            if token in link_ends:
+                token = link_ends[token]
+                end = len(textmap.tokens[token])
+            inserts.setdefault(token, []).append((end, wrap.after))
     out = list(textmap.tokens)
     for token, points in inserts.items():
         raw = out[token]

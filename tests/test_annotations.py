@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from dossier import htmltext
 from dossier.annotations import anchor, locate, nearest_passage
 from dossier.htmltext import TextMap
@@ -86,3 +88,30 @@ def test_locate_and_nearest() -> None:
     assert locate("a b a b", "a b") == [0, 4]
     assert locate("a b a b", "a", suffix="b a") == [0]
     assert nearest_passage("le chat dort sur le tapis", "chien dort") == "chat dort"
+
+
+def test_a_passage_in_a_link_gets_its_number_after_the_link() -> None:
+    """The note's number is a link: it never goes inside a link of the text (no nested links)."""
+    textmap = htmltext.build(Markdown().convert("Voir [le rapport de *mars* publié](https://example.org/r) hier.\n"))
+    result, problems = anchor(textmap, [note("rapport de mars"), note("hier", slug="m")])
+    assert problems == []
+    block = result.blocks[0].html
+    assert block == (
+        '<p>Voir <a href="https://example.org/r">le '
+        '<mark class="passage" id="passage-1" data-note="1">rapport de </mark>'
+        '<em><mark class="passage" data-note="1">mars</mark></em> publié</a>'
+        '<a class="note-ref" href="#note-1" aria-describedby="note-1">1</a> '
+        '<mark class="passage" id="passage-2" data-note="2">hier</mark>'
+        '<a class="note-ref" href="#note-2" aria-describedby="note-2">2</a>.</p>'
+    )
+    assert re.search(r"<a [^>]*>(?:(?!</a>).)*<a ", block) is None
+
+
+def test_a_passage_across_a_link_end_keeps_its_number_after_the_passage() -> None:
+    textmap = htmltext.build(Markdown().convert("Voir [le rapport](https://example.org/r) publié hier.\n"))
+    result, problems = anchor(textmap, [note("rapport publié")])
+    assert problems == []
+    assert result.blocks[0].html.endswith(
+        '<mark class="passage" data-note="1"> publié</mark><a class="note-ref" href="#note-1"'
+        ' aria-describedby="note-1">1</a> hier.</p>'
+    )

@@ -10,7 +10,7 @@ The contracts checked here:
 - loading any bytes as any kind of content file gives a record or diagnostics, never an
   exception;
 - a quote taken from any paragraph of a generated article (with emphasis, links and line
-  breaks in it) is found, at its place, and marked exactly.
+  breaks in it) is found, at its place, and marked exactly, its number never inside a link.
 """
 
 from __future__ import annotations
@@ -198,6 +198,18 @@ def test_a_quote_from_any_paragraph_is_found_in_place(article: Generated, data: 
     assert (placed.start, placed.end, placed.block) == (start, start + len(quote), number)
     assert textmap.text[placed.start : placed.end] == quote
     assert marked_text(result.blocks[number].html) == quote
+    assert not nested_links(result.blocks[number].html)
+    assert result.blocks[number].html.count('class="note-ref"') == 1
+
+
+def nested_links(block_html: str) -> bool:
+    """Whether a link opens inside another (invalid HTML: the note's number in a link of the text)."""
+    depth = 0
+    for tag in re.findall(r"</?a[\s>]", block_html):
+        depth += -1 if tag.startswith("</") else 1
+        if depth > 1:
+            return True
+    return False
 
 
 @settings(max_examples=100, deadline=None)
