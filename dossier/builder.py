@@ -9,31 +9,20 @@ whose inputs changed are rendered. Both give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 import jinja2
 
 from . import __version__, config, content, delta, i18n, pages, render
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
-from .filecache import FileCache, Signature, signature
+from .filecache import FileCache
+from .options import Options
+from .signatures import Signature, signature
 from .site import LinkCache, Site, link
 from .urls import Urls
 from .views import Labels, View, Views
-
-
-@dataclass(frozen=True)
-class Options:
-    root: Path
-    out: Path | None = None
-    base_url: str | None = None
-    drafts: bool = False
-    dev: bool = False  # pages load the development server's script (live reload, error overlay)
-    search: bool = True  # `build` indexes the written site with Pagefind (dossier/search.py)
 
 
 @dataclass(frozen=True)
@@ -69,6 +58,17 @@ class _State:
     inputs: dict[str, tuple[object, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Memory:
+    """What a builder knows that another process can reuse (see :mod:`dossier.buildcache`)."""
+
+    files: FileCache
+    link: LinkCache
+    index: pages.IndexCache
+    key: tuple[object, ...]
+    inputs: dict[str, tuple[object, ...]]
+
+
 def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     name = loaded.settings.theme
     path = root / "themes" / name
@@ -87,20 +87,6 @@ def _digest(dirs: Iterable[Path]) -> str:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
-    """Prints rendering progress for builds of a thousand pages or more, twice a second at most."""
-    out = stream or sys.stderr
-    last = [0.0]
-
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if total >= 1000 and (now - last[0] >= 0.5 or done == total):
-            last[0] = now
-            print(f"rendering {done}/{total} pages", file=out, flush=True)
-
-    return show
 
 
 class Builder:
@@ -274,6 +260,19 @@ class Builder:
             len(plan),
             result_last,
         )
+
+    def memory(self) -> Memory:
+        return Memory(self.files, self.link_cache, self.index_cache, self.state.key, self.state.inputs)
+
+    def remember(self, memory: Memory, missing: Iterable[str] = ()) -> None:
+        """Start from what another builder knew; the pages at ``missing`` are rendered again."""
+        self.files, self.link_cache, self.index_cache = memory.files, memory.link, memory.index
+        self.files.root = self.root
+        self.files.reads = self.files.rehashed = 0
+        inputs = dict(memory.inputs)
+        for path in missing:
+            inputs.pop(path, None)
+        self.state = _State(memory.key, inputs)
 
     def accept(self, result: Result) -> None:
         """Remember ``result`` as written: the next build renders only what differs from it."""

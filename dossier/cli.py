@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, importer, pipeline, scaffold
+from . import __version__, pipeline
 from .errors import ContentErrors, Diagnostic, DossierError, format_all, summary
 from .model import NOTE_KINDS
 
@@ -38,6 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument(
         "--no-search", dest="search", action="store_false", help="do not build the search index (pagefind/)"
+    )
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="neither read nor write .dossier-cache/build/ (a cold build)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=default_jobs(),
+        help=f"processes that convert Markdown and render pages (default: the machine's cores, here {default_jobs()})",
     )
     check = commands.add_parser(
         "check",
@@ -131,6 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), got '{text}'")
+    return value
+
+
 def _options(args: argparse.Namespace) -> pipeline.Options:
     return pipeline.Options(
         root=args.root,
@@ -138,6 +166,8 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         base_url=args.base_url,
         drafts=args.drafts,
         search=getattr(args, "search", False),
+        cache=getattr(args, "cache", False),
+        jobs=getattr(args, "jobs", default_jobs()),
     )
 
 
@@ -161,11 +191,15 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _new(args: argparse.Namespace) -> None:
+    from . import scaffold
+
     path = scaffold.create(args.root, scaffold.request_from(args.kind, args))
     print(path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path)
 
 
 def _import(args: argparse.Namespace) -> None:
+    from . import importer
+
     results = importer.run(args.root, args.seeds, force=args.force)
     if not results:
         print("nothing to import: every seed has an article")

@@ -1,12 +1,15 @@
 """Content files read and parsed again only when they changed on disk.
 
-The cache keys each file by its stat signature (mtime in ns, size, inode). A refresh is
-either full (walk ``content/``) or limited to the paths a watcher reported; any path it
-cannot classify makes it fall back to a full refresh.
+The cache keys each file by its stat signature (mtime in ns, size, inode), then by a hash of
+its bytes: a file whose signature changed but whose bytes did not (a fresh checkout, a
+``touch``) keeps its record, the very same object, so nothing downstream is done again. A
+refresh is either full (walk ``content/``) or limited to the paths a watcher reported; any
+path it cannot classify makes it fall back to a full refresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,16 +20,7 @@ from .content import KIND_BY_FOLDER, Content, Kind
 from .errors import Diagnostic
 from .model import Article, Record
 from .seeds import Seed
-
-Signature = tuple[int, int, int]
-
-
-def signature(path: Path) -> Signature | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+from .signatures import Signature, signature
 
 
 @dataclass(frozen=True)
@@ -34,6 +28,11 @@ class Loaded:
     signature: Signature
     record: Record | None
     problems: tuple[Diagnostic, ...]
+    digest: bytes = b""  # a hash of the file's bytes
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 class FileCache:
@@ -49,14 +48,14 @@ class FileCache:
         self.stray: list[Diagnostic] = []
         self.seeds: dict[str, tuple[Signature | None, Seed | None, list[Diagnostic]]] = {}
         self.reads = 0  # files parsed since the cache was made (for tests and benchmarks)
+        self.rehashed = 0  # files whose signature changed but not their bytes
         # What the last refresh changed: (old record, new record) of each file parsed again;
         # ``structural`` when files came or went, or a full scan was made.
         self.changes: list[tuple[Record | None, Record | None]] = []
         self.structural = True
 
-    def _load(self, kind: Kind, path: Path) -> None:
-        key = str(path)
-        sig = signature(path)
+    def _load(self, kind: Kind, key: str) -> None:
+        sig = signature(key)
         if sig is None:
             self._faulty.discard(key)
             if self.files.pop(key, None) is not None:
@@ -66,13 +65,20 @@ class FileCache:
         known = self.files.get(key)
         if known is not None and known[1].signature == sig:
             return
-        record, problems = content.load_file(self.root, kind, path)
+        path = Path(key)
+        data = self._read(path)
+        hashed = digest(data) if data is not None else b""
+        if known is not None and data is not None and known[1].digest == hashed:
+            self.files[key] = (kind, Loaded(sig, known[1].record, known[1].problems, hashed))
+            self.rehashed += 1
+            return
+        record, problems = content.load_file(self.root, kind, path, data)
         self.reads += 1
         self.changes.append((known[1].record if known else None, None if problems else record))
         if known is None:
             self._order = None
             self.structural = True
-        self.files[key] = (kind, Loaded(sig, record, tuple(problems)))
+        self.files[key] = (kind, Loaded(sig, record, tuple(problems), hashed))
         if problems:
             self._faulty.add(key)
         else:
@@ -82,6 +88,15 @@ class FileCache:
             self._groups[where[0]][where[1]] = record
         else:
             self._groups = None
+
+    def _read(self, path: Path) -> bytes | None:
+        """The bytes of a file that may be read (None: let the loader say why it may not)."""
+        if content.unsafe_path(self.root, path) is not None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
 
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
@@ -101,18 +116,18 @@ class FileCache:
             for path in paths:
                 kind = self._kind_of(path)
                 assert kind is not None
-                self._load(kind, path)
+                self._load(kind, str(path))
         else:
             self.structural = True
-            found, self.stray = content.discover(self.root)
-            wanted = {os.path.abspath(p): (kind, p) for kind, p in found}
+            found, self.stray = content.discover_files(self.root)
+            wanted = {path: kind for kind, path in found}
             for key in list(self.files):
                 if key not in wanted:
                     del self.files[key]
                     self._faulty.discard(key)
                     self._order = self._groups = None
-            for kind, path in wanted.values():
-                self._load(kind, Path(os.path.abspath(path)))
+            for key, kind in wanted.items():
+                self._load(kind, key)
         return self.content()
 
     def content(self) -> tuple[Content, list[Diagnostic]]:

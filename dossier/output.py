@@ -71,8 +71,21 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _existing(out: Path) -> set[str]:
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
+def existing(out: Path) -> set[str]:
+    """Every file below ``out`` (relative paths)."""
+    found: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    found.add(prefix + entry.name)
+
+    if out.is_dir():
+        walk(os.fspath(out), "")
+    return found
 
 
 def write(
@@ -80,9 +93,12 @@ def write(
     files: Mapping[str, bytes],
     copies: Mapping[str, Path],
     before_swap: Callable[[Path], None] | None = None,
+    kept: Iterable[str] = (),
 ) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
+    ``kept`` are files of the current ``out`` that stay as they are: they are hard-linked
+    into the staging folder (copied where links are refused), never rewritten.
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was.
@@ -92,9 +108,21 @@ def write(
     clean_leftovers(out)
     staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
     staging.mkdir()
-    before = _existing(out)
+    before = existing(out)
     unchanged = 0
+    kept = sorted(set(kept) - set(files) - set(copies))
     try:
+        folders: set[Path] = set()
+        for rel in kept:
+            target = staging / rel
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            try:
+                os.link(out / rel, target)
+            except OSError:
+                shutil.copyfile(out / rel, target)
+        unchanged += len(kept)
         for rel, data in sorted(files.items()):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +136,7 @@ def write(
         added: set[str] = set()
         if before_swap is not None:
             before_swap(staging)
-            added = _existing(staging) - set(files) - set(copies)
+            added = existing(staging) - set(files) - set(copies) - set(kept)
             for rel in added:
                 unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
         if out.exists() and not out.is_dir():
@@ -125,8 +153,8 @@ def write(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    total = len(files) + len(copies) + len(added)
-    removed = len(before - set(files) - set(copies) - added)
+    total = len(files) + len(copies) + len(added) + len(kept)
+    removed = len(before - set(files) - set(copies) - added - set(kept))
     return Counts(total - unchanged, unchanged, removed, len(files))
 
 
@@ -153,7 +181,7 @@ def sync(
         written += _replace(out / rel, data)
     for rel, source in sorted(copies.items()):
         written += _replace(out / rel, source.read_bytes())
-    old = set(previous) if previous is not None else _existing(out)
+    old = set(previous) if previous is not None else existing(out)
     stale = sorted(r for r in old - wanted if not (keep and r.startswith(keep + "/")))
     for rel in stale:
         (out / rel).unlink(missing_ok=True)

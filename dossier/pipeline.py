@@ -6,16 +6,34 @@ one, so the last good output stays.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from . import output, search
-from .builder import Builder, Options, progress_printer
+from . import output
 from .errors import Diagnostic, DossierError
+from .options import Options
+from .resume import Kept, Resume
 
 __all__ = ["Options", "Summary", "build", "check", "progress_printer"]
+
+
+def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """Prints rendering progress for builds of a thousand pages or more, twice a second at most."""
+    out = stream or sys.stderr
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total >= 1000 and (now - last[0] >= 0.5 or done == total):
+            last[0] = now
+            print(f"rendering {done}/{total} pages", file=out, flush=True)
+
+    return show
 
 
 @dataclass(frozen=True)
@@ -35,21 +53,45 @@ class Summary:
 
 
 def build(options: Options, progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Produce the whole site, index it for search (unless ``options.search`` is off) and swap it in."""
+    """Produce the whole site, index it for search (unless ``options.search`` is off) and swap it in.
+
+    With ``options.cache``, the build starts from what the last one left (:mod:`dossier.resume`):
+    when no input changed and the output is as written, nothing is done; otherwise only what
+    changed is parsed, converted, anchored and rendered, and the other files of the output
+    are kept as they are.
+    """
     started = time.perf_counter()
     root = options.root
     out = options.out if options.out is not None else root / "_site"
     protected = [root / "content", root / "themes", root / "seeds", root / "templates"]
     output.check_target(out, root, protected)
+    resume = Resume(options, out) if options.cache else None
+    quick = resume.unchanged() if resume is not None else None
+    if quick is not None:
+        counts = output.Counts(0, quick.files, 0, 0)
+        return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started)
+    from . import search  # the engine loads only when there is something to build
+    from .builder import Builder
+
     builder = Builder(options, progress)
+    kept = resume.prime(builder) if resume is not None else None
     result = builder.produce()
-    try:
-        counts = output.write(out, result.files, result.copies, search.index if options.search else None)
-    except OSError as exc:
-        raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
+    plan = Kept.plan(Path(os.path.realpath(out)), kept, result, options.search, search.FOLDER)
+    if plan.nothing:
+        counts = output.Counts(0, len(plan.kept) + len(result.copies), 0, 0)  # the output stays as it is
+    else:
+        indexer = search.index if options.search and not plan.index_kept else None
+        try:
+            counts = output.write(out, result.files, result.copies, indexer, plan.kept)
+        except OSError as exc:
+            raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
+    if resume is not None:
+        resume.save(builder, result, counts)
     return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started)
 
 
 def check(options: Options) -> list[Diagnostic]:
     """Validate everything a build would, write nothing; returns the warnings."""
+    from .builder import Builder
+
     return Builder(options).produce().warnings

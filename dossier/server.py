@@ -29,9 +29,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import output
-from .builder import Builder, Options
+from .builder import Builder
 from .config import SETTINGS_FILE
 from .errors import ContentErrors, Diagnostic, DossierError, Location, format_all, summary
+from .options import Options
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
 LONGEST_WAIT = 0.5  # ... or after this long, whatever happens

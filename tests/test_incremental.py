@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 from dossier import pipeline
-from dossier.builder import Options
+from dossier.options import Options
 from dossier.server import DEV_FOLDER, DevServer
 
 sys.path.insert(0, str(REPO))

@@ -1,0 +1,148 @@
+"""A build that resumes from the last one: what ``.dossier-cache/build/`` holds, and what it allows.
+
+Two files per set of build options (:func:`dossier.buildcache.path_for`):
+
+- ``<name>.quick``: the stat signature of every file the last successful build read, taken
+  before it started, and of every file it left in the output folder. When both still hold,
+  the output is the answer and nothing is done: no parsing, not even loading the engine.
+- ``<name>.pickle``: the builder's memory (:class:`dossier.builder.Memory`) and the output
+  folder as written. The next build starts from it: files whose bytes are the same are not
+  parsed again, Markdown is not converted again, notes are not anchored again, and a page
+  whose inputs are the same, and whose file in the output folder is still the one written,
+  is neither rendered nor written again: it is linked into the new output as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import buildcache, output
+from .errors import Diagnostic
+from .options import Options
+from .signatures import Signature, signature, tree
+
+if TYPE_CHECKING:
+    from .builder import Builder, Memory, Result
+
+SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
+Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
+
+
+@dataclass(frozen=True)
+class Saved:
+    memory: Memory
+    out: str
+    outputs: Outputs
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    inputs: tuple[tuple[str, Signature], ...]
+    outputs: Outputs
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class Quick:
+    """A build that had nothing to do: how many files the output has, and the warnings it had."""
+
+    files: int
+    warnings: list[Diagnostic]
+
+
+def inputs(root: Path) -> tuple[tuple[str, Signature], ...]:
+    """Every file a build reads: site.yml, content/, seeds/, themes/, templates/."""
+    found: list[tuple[str, Signature]] = []
+    settings = signature(root / SETTINGS_FILE)
+    if settings is not None:
+        found.append((SETTINGS_FILE, settings))
+    for folder in ("content", "seeds", "themes", "templates"):
+        found += tree(os.fspath(root / folder))
+    return tuple(found)
+
+
+def still(out: Path, outputs: Outputs) -> Outputs:
+    """Those of ``outputs`` that are still in ``out`` as they were written."""
+    base = os.fspath(out) + os.sep
+    return {rel: sig for rel, sig in outputs.items() if signature(base + rel) == sig}
+
+
+class Resume:
+    def __init__(self, options: Options, out: Path) -> None:
+        self.options = options
+        self.out = Path(os.path.realpath(out))
+        root = options.root.absolute()
+        settings = (str(self.out), options.base_url, options.drafts, options.dev, options.search)
+        self.where = buildcache.path_for(root, *settings)
+        self.key = buildcache.engine_key()
+        self.inputs = inputs(root)  # before anything is read: a file changed meanwhile is seen next time
+        self.saved: Saved | None = None
+
+    def unchanged(self) -> Quick | None:
+        """The last build's outcome when no input changed and its output is as it left it."""
+        quick = buildcache.load(self.where.with_suffix(".quick"), self.key)
+        if not isinstance(quick, Unchanged) or quick.inputs != self.inputs:
+            return None
+        if len(still(self.out, quick.outputs)) != len(quick.outputs) or output.existing(self.out) != set(quick.outputs):
+            return None
+        return Quick(len(quick.outputs), list(quick.warnings))
+
+    def prime(self, builder: Builder) -> Outputs | None:
+        """Give ``builder`` the last build's memory; returns the output files still as written."""
+        saved = buildcache.load(self.where, self.key)
+        if not isinstance(saved, Saved) or saved.out != str(self.out):
+            return None
+        self.saved = saved
+        kept = still(self.out, saved.outputs)
+        builder.remember(saved.memory, missing=set(saved.memory.inputs) - set(kept))
+        return kept
+
+    def save(self, builder: Builder, result: Result, counts: output.Counts) -> None:
+        files = builder.files
+        base = os.fspath(self.out) + os.sep
+        outputs = {rel: signature(base + rel) for rel in sorted(output.existing(self.out))}
+        if self.saved is None or counts.written or counts.removed or files.reads or files.rehashed:
+            builder.accept(result)
+            buildcache.save(self.where, self.key, Saved(builder.memory(), str(self.out), outputs))
+        quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
+        buildcache.save(self.where.with_suffix(".quick"), self.key, quick)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a build keeps of the output folder as it is."""
+
+    kept: frozenset[str]  # files linked into the new output unchanged
+    index_kept: bool  # the search index stays (no page's text changed)
+    nothing: bool  # nothing to write at all: the output stays as it is
+
+    @classmethod
+    def plan(cls, out: Path, still: Outputs | None, result: Result, search: bool, index_folder: str) -> Kept:
+        """``still``: the files of ``out`` as the last build wrote them (None: no last build known)."""
+        if still is None:
+            return cls(frozenset(), False, False)
+        index = (
+            {rel for rel in still if rel.startswith(index_folder + "/")}
+            if search and not any(rel.endswith(".html") for rel in result.files)
+            else set()
+        )
+        kept = (set(result.paths) - set(result.files)) | index
+        static = all(rel in still and _same_file(out / rel, source) for rel, source in result.copies.items())
+        expected = set(result.paths) | set(result.copies) | index
+        nothing = (
+            not result.files
+            and static
+            and (bool(index) or not search)
+            and expected == set(still) == output.existing(out)
+        )
+        return cls(frozenset(kept), bool(index), nothing)
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    try:
+        return target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
+    except OSError:
+        return False
