@@ -1,0 +1,186 @@
+"""Builds that resume from .dossier-cache/ give, after every kind of change, the bytes of a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from dossier import buildcache, pipeline
+from dossier.errors import ContentErrors
+from dossier.options import Options
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, out: Path, cache: bool = True, jobs: int = 1) -> pipeline.Summary:
+    return pipeline.build(Options(root=root, out=out, search=False, cache=cache, jobs=jobs))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    generate(root, articles=14, notes_per_article=2, events=6, topic_count=5)
+    return root
+
+
+class Checker:
+    """Builds ``root`` with the cache, and a clean build beside it, and compares them."""
+
+    def __init__(self, root: Path, tmp: Path) -> None:
+        self.root, self.out, self.clean = root, tmp / "site", tmp / "clean"
+        self.cached_builds = 0
+
+    def check(self, step: str) -> pipeline.Summary:
+        summary = build(self.root, self.out)
+        shutil.rmtree(self.clean, ignore_errors=True)
+        build(self.root, self.clean, cache=False)
+        got, want = files(self.out), files(self.clean)
+        assert sorted(got) == sorted(want), f"after {step}: not the same files"
+        differing = [rel for rel in want if got[rel] != want[rel]]
+        assert not differing, f"after {step}: differs from a clean build: {differing[:5]}"
+        return summary
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path) -> None:
+    checker = Checker(project, tmp_path)
+    first = checker.check("a first build")
+    assert first.counts.written > 0
+    assert checker.check("nothing").counts.written == 0
+
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    notes = sorted((project / "content" / "annotations").glob("*.md"))
+    theme = project / "themes" / "default"
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("touching every file", lambda: [os.utime(p) for p in project.rglob("*.md")] and None),
+        ("an article's text", lambda: _edit(articles[0], "\n\n", "\n\nUne phrase ajoutée au texte.\n\n")),
+        ("an article's title", lambda: _edit(articles[1], "title: ", "title: Nouveau titre, ")),
+        ("a note's text", lambda: _edit(notes[0], "Voir *aussi*", "Voir **encore**")),
+        ("a template", lambda: _edit(theme / "templates" / "base.html", "</body>", "<!-- changed --></body>")),
+        ("a setting", lambda: _edit(project / "site.yml", "Dossier de banc", "Dossier d'essai")),
+        ("a UI string", lambda: _edit(theme / "i18n" / "fr.yml", '"\n', ' (modifié)"\n')),
+        ("a static file", lambda: (theme / "static" / "extra.css").write_text("p{}", encoding="utf-8")),
+        ("a deleted note", lambda: notes[1].unlink()),
+        ("a renamed note", lambda: notes[2].rename(notes[2].with_name("renommee.md"))),
+        ("a deleted article", lambda: _delete_article(project, articles[3])),
+        ("a renamed article", lambda: _rename_article(project, articles[4], "article-renomme")),
+        ("a new topic", lambda: _new_topic(project)),
+    ]
+    for step, change in steps:
+        change()
+        summary = checker.check(step)
+        if step == "touching every file":  # same bytes: nothing to write
+            assert summary.counts.written == 0
+        else:
+            assert summary.counts.written > 0, f"{step}: nothing written"
+
+
+def _delete_article(root: Path, article: Path) -> None:
+    for note in (root / "content" / "annotations").glob(f"{article.stem}-*.md"):
+        note.unlink()
+    for event in (root / "content" / "timeline").glob("*.md"):
+        _drop_citation(event, article.stem)
+    article.unlink()
+
+
+def _rename_article(root: Path, article: Path, slug: str) -> None:
+    for note in (root / "content" / "annotations").glob(f"{article.stem}-*.md"):
+        _edit(note, f"article: {article.stem}", f"article: {slug}")
+    for event in (root / "content" / "timeline").glob("*.md"):
+        _drop_citation(event, article.stem)
+    article.rename(article.with_name(f"{slug}.md"))
+
+
+def _drop_citation(event: Path, slug: str) -> None:
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace(f"articles: [{slug}]", "articles: []"), encoding="utf-8")
+
+
+def _new_topic(root: Path) -> None:
+    (root / "content" / "topics" / "nouveau-theme.md").write_text(
+        "---\nlabel: Nouveau thème\n---\nUn thème de plus.\n", encoding="utf-8"
+    )
+
+
+def test_a_tampered_output_is_repaired(project: Path, tmp_path: Path) -> None:
+    checker = Checker(project, tmp_path)
+    checker.check("a first build")
+    out = checker.out
+    article = next((out / "articles").rglob("index.html"))
+    article.unlink()
+    (out / "index.html").write_text("changed by hand", encoding="utf-8")
+    (out / "stray.html").write_text("not from the build", encoding="utf-8")
+    assert checker.check("a tampered output").counts.written > 0
+    shutil.rmtree(out)
+    assert checker.check("a deleted output").counts.written > 0
+
+
+@pytest.mark.parametrize("damage", ["flipped", "truncated", "empty", "garbage"])
+def test_a_damaged_cache_is_a_cold_build(project: Path, tmp_path: Path, damage: str) -> None:
+    checker = Checker(project, tmp_path)
+    checker.check("a first build")
+    _edit(sorted((project / "content" / "articles").glob("*.md"))[0], "\n\n", "\n\nUn ajout.\n\n")
+    for cache in sorted((project / buildcache.FOLDER).iterdir()):
+        data = cache.read_bytes()
+        if damage == "flipped":
+            middle = len(data) // 2
+            data = data[:middle] + bytes([data[middle] ^ 0x5A]) + data[middle + 1 :]
+        elif damage == "truncated":
+            data = data[: len(data) * 2 // 3]
+        elif damage == "empty":
+            data = b""
+        else:
+            data = os.urandom(len(data))
+        cache.write_bytes(data)
+    assert buildcache.load(cache, buildcache.engine_key()) is None
+    checker.check(f"a {damage} cache")
+
+
+def test_another_engine_does_not_read_the_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checker = Checker(project, tmp_path)
+    checker.check("a first build")
+    monkeypatch.setattr(buildcache, "__version__", "999.0")
+    loaded: list[object] = []
+    real_load = buildcache.load
+    monkeypatch.setattr(buildcache, "load", lambda path, key: loaded.append(real_load(path, key)) or loaded[-1])
+    summary = checker.check("another engine version")
+    assert loaded and all(value is None for value in loaded)
+    assert summary.counts.pages > 0  # every page rendered again
+
+
+def test_an_error_leaves_the_output_and_the_cache_usable(project: Path, tmp_path: Path) -> None:
+    checker = Checker(project, tmp_path)
+    checker.check("a first build")
+    before = files(checker.out)
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("title: ", "title: [", 1), encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build(project, checker.out)
+    assert files(checker.out) == before
+    article.write_text(good.replace("\n\n", "\n\nCorrigé.\n\n", 1), encoding="utf-8")
+    checker.check("a fixed error")
+
+
+def test_resumed_builds_render_only_what_changed(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = build(project, out)
+    note = sorted((project / "content" / "annotations").glob("*.md"))[0]
+    _edit(note, "Voir *aussi*", "Voir *encore*")
+    second = build(project, out)
+    assert 0 < second.counts.pages < first.counts.pages / 4
+    assert second.counts.unchanged > second.counts.written
