@@ -15,12 +15,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, config, content, delta, i18n, pages, render
+from . import __version__, config, content, delta, i18n, pages, parallel, render
+from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache
+from .markup import Converted, Markdown
 from .options import Options
 from .signatures import Signature, signature
-from .site import LinkCache, Site, link
+from .site import AnchorJob, LinkCache, Site, anchor_article, link
 from .urls import Urls
 from .views import Labels, View, Views
 
@@ -67,6 +69,19 @@ class Memory:
     index: pages.IndexCache
     key: tuple[object, ...]
     inputs: dict[str, tuple[object, ...]]
+
+
+_markdown: list[Markdown] = []  # one converter per process
+
+
+def _convert(text: str) -> Converted:
+    if not _markdown:
+        _markdown.append(Markdown())
+    return _markdown[0].render(text)
+
+
+def _anchor(job: AnchorJob) -> tuple[AnchoredArticle, list[Diagnostic]]:
+    return anchor_article(*job)
 
 
 def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
@@ -137,6 +152,9 @@ class Builder:
                 raise DossierError(f"--base-url: {exc}") from None
         found, more = self.files.seeds_for(records.articles)
         problems += more
+        jobs = self.options.jobs
+        if jobs > 1:
+            self._convert_ahead(records, loaded.settings.intro)
         site, more = link(
             loaded.settings,
             records,
@@ -144,11 +162,22 @@ class Builder:
             drafts=self.options.drafts,
             cache=self.link_cache,
             intro_line=loaded.lines.get("intro", 1),
+            anchor_all=(lambda pending: parallel.map_items(_anchor, pending, jobs)) if jobs > 1 else None,
         )
         problems += more
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
+
+    def _convert_ahead(self, records: content.Content, intro: str) -> None:
+        """Convert, over several processes, the Markdown the link phase will need and not find."""
+        known = self.link_cache.converted
+        groups = (records.articles, records.annotations, records.events, records.topics, records.pages)
+        texts = list(dict.fromkeys(r.body for group in groups for r in group if r.body not in known))
+        if intro not in known:
+            texts.append(intro)
+        for text, done in zip(texts, parallel.map_items(_convert, texts, self.options.jobs), strict=True):
+            known[text] = done
 
     def produce(self, changed: Iterable[Path] | None = None) -> Result:
         """Everything the build would write, in memory; pages whose inputs did not change are left out.
@@ -202,7 +231,7 @@ class Builder:
         key += (repr(common), self.options.drafts)
         previous = self.state.inputs if key == self.state.key else {}
         env = self._environment(dirs, urls, strings, key)
-        files = render.render(env, plan, common, root, previous, self.progress)
+        files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs)
         static = theme / "static"
         found = [p for p in sorted(static.rglob("*")) if not p.name.startswith(".")]
         refused = [d for d in (content.unsafe_path(root, p) for p in found) if d is not None]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import parallel
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .i18n import Strings
 from .pages import PlannedPage
@@ -42,39 +43,68 @@ def render(
     root: Path,
     previous: Mapping[str, tuple[object, ...]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> dict[str, bytes]:
     """The bytes of every page whose inputs differ from ``previous`` (path → inputs).
 
-    Template problems are diagnostics at the template's line, naming the page.
+    Template problems are diagnostics at the template's line, naming the page; a syntax
+    error is reported once, at the first page that meets it. ``jobs`` processes share the
+    rendering; the result does not depend on their number.
     """
     previous = previous or {}
+    todo = [page for page in pages if previous.get(page.path) != page.inputs]
+
+    broken: dict[str, Rendered] = {}  # templates that do not compile: said once, not parsed again
+
+    def one(page: PlannedPage) -> Rendered:
+        known = broken.get(page.template)
+        if known is not None:
+            return known
+        rendered = _render_one(env, page, common, root)
+        if rendered[2]:
+            broken[page.template] = rendered
+        return rendered
+
+    count = [len(pages) - len(todo)]
+
+    def advance(more: int) -> None:
+        count[0] += more
+        if progress is not None:
+            progress(count[0], len(pages))
+
     out: dict[str, bytes] = {}
     problems: list[Diagnostic] = []
-    for number, page in enumerate(pages, start=1):
-        if progress is not None:
-            progress(number, len(pages))
-        if previous.get(page.path) == page.inputs:
-            continue
-        if not page.template:  # data, not a page: JSON, keys in the order the view gives them
-            out[page.path] = (json.dumps(page.view(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-            continue
-        try:
-            template = env.get_template(page.template)
-            context = {**common, **page.view(), "page_url": page.target}
-            out[page.path] = template.render(context).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
-            location = _template_location(exc.filename, exc.lineno, root)
-            problems.append(Diagnostic(location, f"template syntax error: {exc.message}"))
-            break
-        except jinja2.TemplateNotFound as exc:
-            message = f"template '{exc.name}' not found (needed for /{page.target})"
-            problems.append(Diagnostic(Location("themes", 0), message))
-        except (jinja2.TemplateError, DossierError, LookupError, TypeError, ValueError, AttributeError) as exc:
-            message = f"template error: {exc} (while rendering /{page.target})"
-            problems.append(Diagnostic(_runtime_location(exc, root), message))
+    for page, (data, problem, fatal) in zip(todo, parallel.map_items(one, todo, jobs, advance), strict=True):
+        if data is not None:
+            out[page.path] = data
+        if problem is not None:
+            problems.append(problem)
+            if fatal:
+                break
     if problems:
         raise ContentErrors(problems)
     return out
+
+
+Rendered = tuple[bytes | None, Diagnostic | None, bool]  # bytes, or a problem (and whether it stops the build)
+
+
+def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: Path) -> Rendered:
+    if not page.template:  # data, not a page: JSON, keys in the order the view gives them
+        return (json.dumps(page.view(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"), None, False
+    try:
+        template = env.get_template(page.template)
+        context = {**common, **page.view(), "page_url": page.target}
+        return template.render(context).encode("utf-8"), None, False
+    except jinja2.TemplateSyntaxError as exc:
+        location = _template_location(exc.filename, exc.lineno, root)
+        return None, Diagnostic(location, f"template syntax error: {exc.message}"), True
+    except jinja2.TemplateNotFound as exc:
+        message = f"template '{exc.name}' not found (needed for /{page.target})"
+        return None, Diagnostic(Location("themes", 0), message), False
+    except (jinja2.TemplateError, DossierError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        message = f"template error: {exc} (while rendering /{page.target})"
+        return None, Diagnostic(_runtime_location(exc, root), message), False
 
 
 def _template_location(filename: str | None, line: int | None, root: Path) -> Location:

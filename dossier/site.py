@@ -7,7 +7,7 @@ entries ordered, indexes built. Each document's Markdown is converted exactly on
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -55,6 +55,14 @@ def anchor_article(
     return result, found + more
 
 
+AnchorJob = tuple[Converted, Article, "Seed | None", Sequence[Annotation]]
+AnchorAll = Callable[[Sequence[AnchorJob]], Sequence[tuple[AnchoredArticle, list[Diagnostic]]]]
+
+
+def _anchor_here(jobs: Sequence[AnchorJob]) -> list[tuple[AnchoredArticle, list[Diagnostic]]]:
+    return [anchor_article(*job) for job in jobs]
+
+
 class LinkCache:
     """What the link phase computed last time, reused while its inputs are the same objects.
 
@@ -80,7 +88,9 @@ def link(
     drafts: bool = False,
     cache: LinkCache | None = None,
     intro_line: int = 1,
+    anchor_all: AnchorAll | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
+    """``anchor_all`` anchors many articles at once (:func:`anchor_article` on each job, in order)."""
     cache = cache or LinkCache()
     seeds = seeds or {}
     problems: list[Diagnostic] = []
@@ -140,15 +150,23 @@ def link(
     html: dict[tuple[str, str], str] = {}
     anchored: dict[str, AnchoredArticle] = {}
     old_anchored, new_anchored = cache.anchored, {}
+    pending: list[AnchorJob] = []
     for article in articles:
         seed = seeds.get(article.seed) if article.seed else None
         notes = by_article.get(article.slug, [])
         hit = old_anchored.get(article.slug)
         if hit is None or hit[0] is not article or hit[1] is not seed or hit[2] != notes:
-            hit = (article, seed, notes, *anchor_article(convert(article.body), article, seed, notes))
-        elif article.body in old_converted:  # keep it: a note edit will anchor this article again
-            converted[article.body] = old_converted[article.body]
-        new_anchored[article.slug] = hit
+            pending.append((convert(article.body), article, seed, notes))
+        else:
+            if article.body in old_converted:  # keep it: a note edit will anchor this article again
+                converted[article.body] = old_converted[article.body]
+            new_anchored[article.slug] = hit
+    results = (anchor_all or _anchor_here)(pending)
+    for (_, article, seed, _), (result, found) in zip(pending, results, strict=True):
+        new_anchored[article.slug] = (article, seed, by_article.get(article.slug, []), result, found)
+    for article in articles:
+        hit = new_anchored[article.slug]
+        notes = hit[2]
         anchored[article.slug] = hit[3]
         if hit[4]:
             problems.extend(hit[4])

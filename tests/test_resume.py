@@ -148,9 +148,7 @@ def test_a_damaged_cache_is_a_cold_build(project: Path, tmp_path: Path, damage: 
     checker.check(f"a {damage} cache")
 
 
-def test_another_engine_does_not_read_the_cache(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_another_engine_does_not_read_the_cache(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checker = Checker(project, tmp_path)
     checker.check("a first build")
     monkeypatch.setattr(buildcache, "__version__", "999.0")

@@ -1,0 +1,68 @@
+"""Work spread over the machine's cores: forked processes that inherit the data, results in order.
+
+The workers are forked after the data they work on exists, so nothing is sent to them but
+ranges of positions; only results travel back. Each result is what a one-process run gives
+for the same item, placed at the same position, so the output does not depend on the
+number of processes. Where ``fork`` is not available, or the work is small, it runs here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 48  # below this, starting processes costs more than it saves
+CHUNKS_PER_JOB = 6  # several chunks a process, so that one slow chunk does not hold the others
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _run(span: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    function, items = _work
+    return [function(items[i]) for i in range(*span)]
+
+
+def spans(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into at most ``parts`` consecutive spans of nearly equal length."""
+    parts = max(1, min(parts, count))
+    size, extra = divmod(count, parts)
+    out, start = [], 0
+    for index in range(parts):
+        end = start + size + (index < extra)
+        out.append((start, end))
+        start = end
+    return [s for s in out if s[0] < s[1]]
+
+
+def map_items(
+    function: Callable[[T], R], items: Sequence[T], jobs: int, done: Callable[[int], None] | None = None
+) -> list[R]:
+    """``[function(item) for item in items]``, computed by ``jobs`` processes when worth it.
+
+    ``done(count)`` is called as the results of ``count`` more items come in.
+    """
+    chunks = spans(len(items), max(jobs * CHUNKS_PER_JOB, len(items) // 250))
+    if jobs <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        results: list[R] = []
+        for start, end in chunks:
+            results += [function(items[i]) for i in range(start, end)]
+            if done is not None:
+                done(end - start)
+        return results
+    global _work
+    _work = (function, items)
+    results = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for (start, end), part in zip(chunks, pool.imap(_run, chunks), strict=True):
+                results += part
+                if done is not None:
+                    done(end - start)
+    finally:
+        _work = None
+    return results
