@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
@@ -94,6 +95,7 @@ def write(
     copies: Mapping[str, Path],
     before_swap: Callable[[Path], None] | None = None,
     kept: Iterable[str] = (),
+    spare: Path | None = None,
 ) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
@@ -102,36 +104,43 @@ def write(
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was.
+
+    ``spare`` (a folder on the same file system) keeps the previous output once it is
+    swapped out; the next write brings that folder up to date and swaps it in, instead of
+    making every folder of the site again and deleting the old one. Whatever state a killed
+    build left it in, it is checked file by file before use.
     """
     out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
-    staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-    staging.mkdir()
+    if out.exists() and not out.is_dir():
+        raise DossierError(f"output '{out}' exists and is not a folder")
     before = existing(out)
-    unchanged = 0
     kept = sorted(set(kept) - set(files) - set(copies))
+    reuse = spare is not None and out.is_dir() and spare.is_dir() and not spare.is_symlink()
+    if reuse:
+        assert spare is not None
+        staging = spare
+        _prepare(staging, out, set(kept) | set(files) | set(copies))
+    else:
+        staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
+        staging.mkdir()
+    unchanged = len(kept)
     try:
         folders: set[Path] = set()
         for rel in kept:
             target = staging / rel
+            if reuse and _same_inode(target, out / rel):
+                continue
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            try:
-                os.link(out / rel, target)
-            except OSError:
-                shutil.copyfile(out / rel, target)
-        unchanged += len(kept)
+            _place(target, functools.partial(_link_or_copy, out / rel))
         for rel, data in sorted(files.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _place(staging / rel, functools.partial(_write_bytes, data))
             unchanged += rel in before and _same(out / rel, data)
         for rel, source in sorted(copies.items()):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            _place(staging / rel, functools.partial(shutil.copyfile, source))
             unchanged += rel in before and _same(out / rel, source.read_bytes())
         added: set[str] = set()
         if before_swap is not None:
@@ -139,23 +148,78 @@ def write(
             added = existing(staging) - set(files) - set(copies) - set(kept)
             for rel in added:
                 unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
-        if out.exists() and not out.is_dir():
-            raise DossierError(f"output '{out}' exists and is not a folder")
-        if not out.exists():
-            staging.rename(out)
-        elif _exchange(staging, out):
-            shutil.rmtree(staging)
-        else:
-            old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
-            out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old)
+        _swap(staging, out, spare)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not reuse:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     total = len(files) + len(copies) + len(added) + len(kept)
     removed = len(before - set(files) - set(copies) - added - set(kept))
     return Counts(total - unchanged, unchanged, removed, len(files))
+
+
+def _swap(staging: Path, out: Path, spare: Path | None) -> None:
+    """``staging`` becomes ``out``; the previous ``out`` becomes ``spare``, or goes."""
+    if not out.exists():
+        staging.rename(out)
+    elif _exchange(staging, out):
+        if spare is None:
+            shutil.rmtree(staging)
+        elif staging != spare:
+            shutil.rmtree(spare, ignore_errors=True)
+            staging.rename(spare)
+    else:
+        old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+
+
+def _prepare(staging: Path, out: Path, wanted: set[str]) -> None:
+    """Remove from a reused staging folder every file the new output does not have."""
+    for rel in sorted(existing(staging) - wanted):
+        path = staging / rel
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        for folder in path.parents:
+            if folder == staging or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def _same_inode(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
+def _write_bytes(data: bytes, target: Path) -> None:
+    target.write_bytes(data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _place(target: Path, make: Callable[[Path], object]) -> None:
+    """Make ``target`` as a new file (a temporary one renamed over it): a file it replaces may be
+    a link to a file of the published output, which must not change."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    if not target.exists() and not target.is_symlink():
+        make(target)
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    make(temporary)
+    os.replace(temporary, target)
 
 
 def sync(

@@ -65,6 +65,7 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     out = options.out if options.out is not None else root / "_site"
     protected = [root / "content", root / "themes", root / "seeds", root / "templates"]
     output.check_target(out, root, protected)
+    output.clean_leftovers(Path(os.path.realpath(out)))  # what a killed build left beside the output
     resume = Resume(options, out) if options.cache else None
     quick = resume.unchanged() if resume is not None else None
     if quick is not None:
@@ -82,7 +83,8 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     else:
         indexer = search.index if options.search and not plan.index_kept else None
         try:
-            counts = output.write(out, result.files, result.copies, indexer, plan.kept)
+            spare = resume.spare() if resume is not None else None
+            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare)
         except OSError as exc:
             raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
     if resume is not None:

@@ -81,6 +81,16 @@ class Resume:
         self.inputs = inputs(root)  # before anything is read: a file changed meanwhile is seen next time
         self.saved: Saved | None = None
 
+    def spare(self) -> Path | None:
+        """Where the previous output is kept for the next build to update (same file system only)."""
+        spare = self.where.with_suffix(".spare")
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            same = os.stat(spare.parent).st_dev == os.stat(self.out.parent).st_dev
+        except OSError:
+            return None
+        return spare if same else None
+
     def unchanged(self) -> Quick | None:
         """The last build's outcome when no input changed and its output is as it left it."""
         quick = buildcache.load(self.where.with_suffix(".quick"), self.key)

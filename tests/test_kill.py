@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO, with_theme, write_tree
 
 KILLS = 25
@@ -53,29 +54,32 @@ def snapshot(out: Path) -> dict[str, str]:
     }
 
 
-def command(root: Path, out: Path) -> list[str]:
-    return [sys.executable, str(REPO / "build.py"), "build", "--root", str(root), "--out", str(out), "-q"]
+def command(root: Path, out: Path, cache: bool) -> list[str]:
+    line = [sys.executable, str(REPO / "build.py"), "build", "--root", str(root), "--out", str(out), "-q"]
+    return line if cache else [*line, "--no-cache"]
 
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def build(root: Path, out: Path) -> None:
-    subprocess.run(command(root, out), env=ENV, check=True, capture_output=True)
+def build(root: Path, out: Path, cache: bool = False) -> None:
+    subprocess.run(command(root, out, cache), env=ENV, check=True, capture_output=True)
 
 
 def staging(parent: Path) -> list[str]:
     return sorted(n for n in os.listdir(parent) if n.startswith("._site.staging-"))
 
 
-def build_and_kill(root: Path, out: Path, delay: float) -> tuple[bool, float]:
-    """Start a build, SIGKILL it ``delay`` seconds after its staging folder appears.
+def build_and_kill(root: Path, out: Path, delay: float, cache: bool) -> tuple[bool, float]:
+    """Start a build, SIGKILL it ``delay`` seconds after its staging folder appears (with the
+    cache, which updates the previous output kept in .dossier-cache/, after it starts).
 
     Returns whether the kill landed while the build was running, and how long it had been
     writing then (or, not killed, how long it wrote).
     """
-    process = subprocess.Popen(command(root, out), env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seen = None
+    line = command(root, out, cache)
+    process = subprocess.Popen(line, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = time.monotonic() if cache else None
     while process.poll() is None:
         if seen is None and staging(out.parent):
             seen = time.monotonic()
@@ -87,7 +91,8 @@ def build_and_kill(root: Path, out: Path, delay: float) -> tuple[bool, float]:
     return killed and seen is not None, time.monotonic() - seen if seen is not None else 0.0
 
 
-def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cache", [False, True], ids=["cold", "resumed"])
+def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path, cache: bool) -> None:
     versions = {v: make_version(tmp_path / v, v) for v in "AB"}
     reference = {}
     for version, root in versions.items():
@@ -97,8 +102,8 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> No
     assert len(differing) >= STATIC_FILES + 10  # pages and static files: a mix would show
 
     out = tmp_path / "public" / "_site"
-    build(versions["A"], out)
-    _, writing = build_and_kill(versions["B"], out, delay=float("inf"))  # how long a build writes here
+    build(versions["A"], out, cache)
+    _, writing = build_and_kill(versions["B"], out, float("inf"), cache)  # how long a build writes here
     current = "B"
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -106,7 +111,7 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> No
     outcomes = {"old": 0, "new": 0}
     while kills < KILLS and (time.monotonic() - started < TIME_LIMIT or landed < 5):
         target = "B" if current == "A" else "A"
-        hit, _ = build_and_kill(versions[target], out, rng.uniform(0.0, 1.1 * writing))
+        hit, _ = build_and_kill(versions[target], out, rng.uniform(0.0, 1.1 * writing), cache)
         landed += hit
         kills += 1
         state = snapshot(out)
@@ -117,7 +122,7 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> No
         assert len(staging(out.parent)) <= 1  # each build removed the staging folders of the ones before
     assert landed >= 5, f"only {landed} of {kills} kills landed while writing (seed {seed})"
 
-    build(versions["B"], out)
+    build(versions["B"], out, cache)
     assert snapshot(out) == reference["B"]
     assert staging(out.parent) == []
     assert sorted(os.listdir(out.parent)) == ["_site"]

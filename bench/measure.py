@@ -1,0 +1,119 @@
+"""Time a whole command and sample the memory of its process tree (Linux /proc).
+
+Memory is sampled every 20 ms over the command and all its descendants: the peak of the
+tree's summed PSS (proportional set size: a page shared by forked processes is counted
+once, split between them) and, for reference, of the summed RSS (shared pages counted in
+every process that maps them).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_pss_mb: float
+    peak_rss_mb: float
+    code: int
+    output: str
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        tree.setdefault(parent, []).append(int(entry))
+    return tree
+
+
+def _tree(pid: int) -> list[int]:
+    tree, found, todo = _children(), [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += tree.get(current, [])
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    pss = rss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return pss, rss
+
+
+def run(command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` to its end; its wall time and the peak memory of its process tree."""
+    peak = [0, 0]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        list(command), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pss = rss = 0
+            for pid in _tree(process.pid):
+                p, r = _memory_kb(pid)
+                pss, rss = pss + p, rss + r
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return Run(seconds, peak[0] / 1024, peak[1] / 1024, process.returncode, output)
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    runs: tuple[Run, ...]
+
+    @property
+    def seconds(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def row(self) -> str:
+        s = self.seconds
+        pss = max(r.peak_pss_mb for r in self.runs)
+        rss = max(r.peak_rss_mb for r in self.runs)
+        return (
+            f"| {self.name} | {self.median:.2f} | {min(s):.2f} | {max(s):.2f} | {len(s)} "
+            f"| {pss:.0f} | {rss:.0f} |"
+        )
+
+
+HEADER = (
+    "| measure | median (s) | min (s) | max (s) | runs | peak PSS of the tree (MB) | peak RSS summed (MB) |\n"
+    "|---|---|---|---|---|---|---|"
+)

