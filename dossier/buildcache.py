@@ -88,13 +88,19 @@ class _Checked:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pickling millions of small objects is much faster without the cyclic collector running."""
+def _no_collection(freeze: bool = False) -> Iterator[None]:
+    """Pickling millions of small objects is much faster without the cyclic collector running.
+
+    ``freeze``: what was loaded lives as long as the build, so the collector is told never
+    to scan it again (each full collection would otherwise walk those millions of objects).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -107,7 +113,7 @@ def load(path: Path, key: bytes) -> Any | None:
             if magic != MAGIC or found != key:
                 return None
             checked = _Checked(file)
-            with _no_collection():
+            with _no_collection(freeze=True):
                 value = pickle.load(checked)
             if checked.length != length or checked.crc != crc or file.read(1):
                 return None

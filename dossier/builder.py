@@ -171,8 +171,11 @@ class Builder:
 
     def _convert_ahead(self, records: content.Content, intro: str) -> None:
         """Convert, over several processes, the Markdown the link phase will need and not find."""
-        known = self.link_cache.converted
-        groups = (records.articles, records.annotations, records.events, records.topics, records.pages)
+        records_by_slug = {a.slug: a for a in records.articles}
+        known, anchored = self.link_cache.converted, self.link_cache.anchored
+        fresh = {slug for slug, hit in anchored.items() if hit[0] is records_by_slug.get(slug)} if anchored else set()
+        articles = [a for a in records.articles if a.slug not in fresh]  # those to anchor again
+        groups = (articles, records.annotations, records.events, records.topics, records.pages)
         texts = list(dict.fromkeys(r.body for group in groups for r in group if r.body not in known))
         if intro not in known:
             texts.append(intro)
@@ -291,7 +294,13 @@ class Builder:
         )
 
     def memory(self) -> Memory:
-        return Memory(self.files, self.link_cache, self.index_cache, self.state.key, self.state.inputs)
+        """What is worth keeping: an article's converted text is left out (its anchored text is
+        kept; should one of its notes change, it is converted again, in milliseconds)."""
+        link = LinkCache()
+        link.__dict__.update(self.link_cache.__dict__)
+        bodies = {hit[0].body for hit in link.anchored.values()}
+        link.converted = {text: done for text, done in link.converted.items() if text not in bodies}
+        return Memory(self.files, link, self.index_cache, self.state.key, self.state.inputs)
 
     def remember(self, memory: Memory, missing: Iterable[str] = ()) -> None:
         """Start from what another builder knew; the pages at ``missing`` are rendered again."""
@@ -312,5 +321,6 @@ class Builder:
         self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]
     ) -> jinja2.Environment:
         if self._env is None or self._env[0] != key:
-            self._env = (key, render.environment(dirs, urls, strings))
+            compiled = self.root / ".dossier-cache" / "templates" if self.options.cache else None
+            self._env = (key, render.environment(dirs, urls, strings, compiled))
         return self._env[1]

@@ -23,8 +23,12 @@ def template_dirs(root: Path, theme_dir: Path) -> list[Path]:
     return [user, theme_dir / "templates"] if user.is_dir() else [theme_dir / "templates"]
 
 
-def environment(dirs: list[Path], urls: Urls, strings: Strings) -> jinja2.Environment:
+def environment(dirs: list[Path], urls: Urls, strings: Strings, compiled: Path | None = None) -> jinja2.Environment:
+    """``compiled``: a folder where compiled templates are kept between builds (keyed by their source)."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
