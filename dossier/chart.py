@@ -1,16 +1,14 @@
 """Coverage over time: counts per year (or month) and a small inline SVG bar chart of them.
 
 Made at build time, with integer coordinates only, so the same counts give the same bytes.
-Colours are CSS classes (``chart-s0``, ``chart-s1``...) and ``currentColor``, so the page's
-stylesheet (and its dark mode) decides them.
+This module says where each bar and label goes; the theme's template writes the SVG, with
+CSS classes for the colours, so the page's stylesheet (and its dark mode) decides them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from markupsafe import Markup, escape
 
 from .model import PartialDate
 
@@ -96,43 +94,58 @@ def _scale(value: int, peak: int, size: int) -> int:
     return (2 * value * size + peak) // (2 * peak) if peak else 0
 
 
-def svg(
-    cov: Coverage,
-    title: str,
-    title_id: str,
-    tick: Callable[[PartialDate], str],
-    bar_title: Callable[[PartialDate, tuple[int, ...]], str],
-) -> Markup:
-    """A stacked bar per period (series ``k`` in class ``chart-s{k}``), the peak's figure, and tick labels."""
+@dataclass(frozen=True)
+class Rect:
+    series: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    period: PartialDate
+    counts: tuple[int, ...]
+    rects: tuple[Rect, ...]  # stacked from the axis up, series 0 first; none for an empty period
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Where everything goes, in the picture's integer units; the theme's template draws it."""
+
+    width: int
+    height: int
+    left: int  # the plot's left edge (the peak's figure stands before it)
+    right: int  # the plot's right edge
+    top: int  # the peak's line
+    base: int  # the axis
+    peak: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[int, str], ...]  # (x of the label's centre, label) under the axis
+    label_y: int  # the tick labels' baseline
+
+
+def draw(cov: Coverage, tick: Callable[[PartialDate], str]) -> Drawing:
+    """A stacked bar per period, scaled to the busiest period, and the labels ``tick`` gives chosen periods."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     base = TOP + plot_h
     peak = max(cov.totals, default=0)
     n = len(cov.buckets)
-    parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{escape(title_id)}">',
-        f'<title id="{escape(title_id)}">{escape(title)}</title>',
-        f'<line class="chart-grid" x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}"/>',
-        f'<text class="chart-peak" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{peak}</text>',
-        f'<text class="chart-peak" x="{LEFT - 6}" y="{base}" text-anchor="end">0</text>',
-    ]
+    bars = []
     for i, (period, counts) in enumerate(cov.buckets):
         x0, x1 = LEFT + i * plot_w // n, LEFT + (i + 1) * plot_w // n
         gap = 2 if x1 - x0 > 8 else (1 if x1 - x0 > 2 else 0)
-        parts.append(f"<g><title>{escape(bar_title(period, counts))}</title>")
-        below = 0
+        rects, below = [], 0
         for k, count in enumerate(counts):
             top, bottom = _scale(below + count, peak, plot_h), _scale(below, peak, plot_h)
             below += count
             if top > bottom:
-                x, y, w, h = x0 + gap // 2, base - top, x1 - x0 - gap, top - bottom
-                parts.append(f'<rect class="chart-s{k}" x="{x}" y="{y}" width="{w}" height="{h}"/>')
-        parts.append("</g>")
-    parts.append(f'<line class="chart-axis" x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}"/>')
+                rects.append(Rect(k, x0 + gap // 2, base - top, x1 - x0 - gap, top - bottom))
+        bars.append(Bar(period, counts, tuple(rects)))
+    labels = []
     for i in ticks(cov):
         label = tick(cov.buckets[i][0])
         half = len(label) * CHAR_WIDTH // 2  # an estimate: keeps the label inside the picture
-        x = min(max(LEFT + (2 * i + 1) * plot_w // (2 * n), LEFT + half), WIDTH - RIGHT - half)
-        parts.append(f'<text class="chart-tick" x="{x}" y="{HEIGHT - 6}" text-anchor="middle">{escape(label)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        labels.append((min(max(LEFT + (2 * i + 1) * plot_w // (2 * n), LEFT + half), WIDTH - RIGHT - half), label))
+    return Drawing(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, base, peak, tuple(bars), tuple(labels), HEIGHT - 6)

@@ -312,9 +312,30 @@ class Views:
             peak_count=peak[1],
         )
         series = [get("chart_articles"), get("chart_notes"), get("chart_events")]
+        drawing = chart.draw(cov, tick)
         return {
-            "svg": chart.svg(cov, title, title_id, tick, lambda p, counts: f"{period(p)} : {items(sum(counts))}"),
             "title": title,
+            "title_id": title_id,
+            "drawing": {
+                "width": drawing.width,
+                "height": drawing.height,
+                "left": drawing.left,
+                "right": drawing.right,
+                "top": drawing.top,
+                "base": drawing.base,
+                "peak": drawing.peak,
+                "bars": [
+                    {
+                        "title": f"{period(bar.period)} : {items(sum(bar.counts))}",
+                        "rects": [
+                            {"series": r.series, "x": r.x, "y": r.y, "w": r.width, "h": r.height} for r in bar.rects
+                        ],
+                    }
+                    for bar in drawing.bars
+                ],
+                "ticks": [{"x": x, "label": label} for x, label in drawing.ticks],
+                "label_y": drawing.label_y,
+            },
             "series": [{"n": k, "label": label} for k, label in enumerate(series)],
             "period_label": get("chart_month") if cov.monthly else get("chart_year"),
             "rows": [
