@@ -197,17 +197,16 @@ class Views:
             item = self.article_item(article, labels)
             item["key_notes"] = [{**self.note(n, labels), "excerpt": excerpt(n.html)} for n in notes]
             items.append(item)
-        articles, notes_total, events = counts
         get = self.strings.get
+        keys = ("count_articles", "note_count", "count_events", "count_topics")
         figures = [
-            get("count_articles_one") if articles == 1 else get("count_articles_many", count=articles),
-            get("note_count_one") if notes_total == 1 else get("note_count_many", count=notes_total),
-            get("count_events_one") if events == 1 else get("count_events_many", count=events),
-            get("count_topics_one") if len(topics) == 1 else get("count_topics_many", count=len(topics)),
+            get(f"{key}_one") if n == 1 else get(f"{key}_many", count=n)
+            for key, n in zip(keys, (*counts, len(topics)), strict=True)
+            if n
         ]
         return {
             "intro": Markup(intro_html),
-            "figures": figures if articles else [],
+            "figures": figures,
             "latest": items,
             "topics": [self.topic_item(t) for t in topics],
             "teaser": [self.entry(e, labels) for e in teaser],
