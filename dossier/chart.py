@@ -14,7 +14,7 @@ from .model import PartialDate
 
 WIDTH, HEIGHT = 480, 150
 LEFT, RIGHT, TOP, BOTTOM = 30, 6, 10, 24  # margins: the peak's figure on the left, tick labels below
-CHAR_WIDTH = 7  # the average width of a tick label's character at the chart's font size
+CHAR_WIDTH = 8  # the average width of a tick label's character at the chart's font size (14 units)
 MONTHLY_YEARS = 2  # dates within this many calendar years are counted per month
 
 
@@ -79,7 +79,7 @@ def ticks(cov: Coverage) -> list[int]:
     steps = (1, 3, 6, 12, 24) if cov.monthly else (1, 2, 5, 10, 20, 50, 100, 200, 500)
     most = 4 if cov.monthly else 6
     step = next((s for s in steps if n <= s * most), steps[-1])
-    label_w = 80 if cov.monthly else 48  # room for a label and a space, in the picture's units
+    label_w = 90 if cov.monthly else 52  # room for a label and a space, in the picture's units
     room = -(-label_w * n // (WIDTH - LEFT - RIGHT))  # in bars: ceil(label_w / bar width)
 
     def round_one(p: PartialDate) -> bool:
