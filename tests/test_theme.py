@@ -132,6 +132,8 @@ def browser() -> Iterator[Any]:
 def contexts(browser: Any, served: Served) -> Iterator[dict[str, Any]]:
     """A browser context per size (the phone's with touch); axe-core is served from the site's origin."""
     SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):  # the folder shows this run only
+        old.unlink()
     made = {}
     for size, (width, height) in SIZES.items():
         phone = size == "phone"
@@ -225,10 +227,11 @@ def test_every_page_kind_is_accessible_and_clean(served: Served, watched: Any, k
         scroll = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
         assert scroll[0] <= scroll[1], f"{kind}: the page scrolls sideways ({scroll[0]} px wide in {scroll[1]})"
     found = watch.axe(served)
-    page.emulate_media(color_scheme="dark")  # the same page in the dark scheme: its colours again
-    if kind == "article":
-        page.screenshot(path=SCREENSHOTS / f"{kind}-{width}x{height}-dark.png", full_page=True)
-    found += [f"dark: {v}" for v in watch.axe(served, ["color-contrast", "link-in-text-block"])]
+    if size == "wide" or kind == "article":  # the same page in the dark scheme: its colours again
+        page.emulate_media(color_scheme="dark")
+        if kind == "article":
+            page.screenshot(path=SCREENSHOTS / f"{kind}-{width}x{height}-dark.png", full_page=True)
+        found += [f"dark: {v}" for v in watch.axe(served, ["color-contrast", "link-in-text-block"])]
     assert found == [], "axe-core:\n" + "\n".join(found)
     assert watch.problems == [], "\n".join(watch.problems)
     assert served.failures == []
@@ -262,6 +265,42 @@ def test_sidenotes_sit_beside_their_passages_on_a_wide_screen(served: Served, wa
     assert all(n["left"] >= text_right + 16 for n in notes), "notes in the margin, not over the text"
     gaps = [b["top"] - a["bottom"] for a, b in itertools.pairwise(layout["paragraphs"])]
     assert max(gaps) < 40, f"a gap in the text column: {max(gaps)} px"
+
+
+MEASURE = """() => {
+  // the characters of each full line (not a paragraph's last) of the article's text
+  const counts = [];
+  for (const p of document.querySelectorAll('.text .block > p')) {
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let top = null, count = 0;
+    const lines = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.note-ref')) continue;
+      for (let i = 0; i < node.length; i++) {
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box) continue;
+        if (top !== null && box.top > top + 4) { lines.push(count); count = 0; }
+        if (top === null || box.top > top + 4) top = box.top;
+        count++;
+      }
+    }
+    counts.push(...lines);
+  }
+  return counts.sort((a, b) => a - b);
+}"""
+
+
+def test_the_article_text_has_a_measure_of_60_to_75_characters(served: Served, watched: Any) -> None:
+    for size in SIZES:
+        counts = watched(size).goto(served.url + ARTICLE).evaluate(MEASURE)
+        median = counts[len(counts) // 2]
+        print(f"{size}: {median} characters a line (median of {len(counts)} full lines)")
+        if size == "wide":
+            assert 60 <= median <= 75
+        else:
+            assert 30 <= median <= 75
 
 
 def test_a_folded_sidenote_unfolds_and_the_next_ones_move_down(served: Served, watched: Any) -> None:
