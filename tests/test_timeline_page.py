@@ -136,7 +136,9 @@ def test_links_across_the_site_point_to_entries(page: Any, served: Served) -> No
     assert _in_view(page, "#event-election-presidentielle-2024")
 
 
-def test_spans_are_bars_beside_the_entries_they_cover(page: Any, served: Served) -> None:
+@pytest.mark.parametrize("width", [1280, 390])
+def test_spans_are_bars_beside_the_entries_they_cover(page: Any, served: Served, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{served.url}timeline/")
     pieces = page.evaluate(
         """([first, last]) => {
