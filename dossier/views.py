@@ -325,7 +325,7 @@ class Views:
                 "peak": drawing.peak,
                 "bars": [
                     {
-                        "title": f"{period(bar.period)} : {items(sum(bar.counts))}",
+                        "title": get("label_value", label=period(bar.period), value=items(sum(bar.counts))),
                         "rects": [
                             {"series": r.series, "x": r.x, "y": r.y, "w": r.width, "h": r.height} for r in bar.rects
                         ],

@@ -122,7 +122,7 @@ def test_a_topic_page_has_a_coverage_chart_with_its_figures(tree: Callable[..., 
     )
     assert f'<title id="chart-title">{summary}</title>' in html
     assert f'<span class="meta">{summary}</span>' in html
-    assert "<g><title>2014 : 1 élément</title>" in html and "<g><title>2015 : 0 éléments</title></g>" in html
+    assert "<g><title>2014\u00a0: 1 élément</title>" in html and "<g><title>2015\u00a0: 0 éléments</title></g>" in html
     assert (
         '<tr><th scope="row"><time datetime="2024">2024</time></th><td>1</td><td>1</td><td>0</td><td>2</td></tr>'
         in html
@@ -151,7 +151,7 @@ def test_the_home_page_shows_two_notes_of_each_latest_article(
     assert run("build", "--root", root).code == 0
     html = (root / "_site" / "index.html").read_text()
     assert html.count('<li class="key-note ') == 2
-    assert '<a href="/articles/un-article/#note-1">« entre les Etats-Unis et l&#39;Irak »</a>' in html
+    assert '<a href="/articles/un-article/#note-1">«\u00a0entre les Etats-Unis et l&#39;Irak\u00a0»</a>' in html
     assert '<p class="key-note-text">Une note avec un lien.</p>' in html
     cut = re.search(r'<p class="key-note-text">(Une note très[^<]*)</p>', html)
     assert cut and cut[1].endswith("…") and len(cut[1]) <= views.EXCERPT + 1
