@@ -10,8 +10,9 @@
   const text = document.querySelector(".text[data-expand]");
   if (!text) return;
   const wide = window.matchMedia("(min-width: 64rem)");
-  const LATE = 24; // px: how far below its passage a note may start
-  const GAP = 4; // px between two notes in the margin
+  const LATE = 20; // px: how far below its passage a note may start
+  const GAP = 10; // px between two notes in the margin
+  const TIGHT = 4; // px after a note folded to one line
 
   const notes = [...text.querySelectorAll(".note")].map((el) => {
     const number = el.id.slice("note-".length);
@@ -68,9 +69,17 @@
     const one = heights(1);
     const line = heights(2).map((two, i) => two - one[i] || 1);
     let bottom = -Infinity;
+    let gap = GAP;
     notes.forEach((n, i) => {
-      const top = Math.max(want[i], bottom + GAP);
-      const room = i + 1 < notes.length ? want[i + 1] + LATE - GAP - top : Infinity;
+      const top = Math.max(want[i], bottom + gap);
+      // the room before the next notes, each of which may start at most LATE px below its
+      // passage, once the ones between (on the same lines, say) are folded to one line
+      let room = Infinity;
+      let between = 0;
+      for (let j = i + 1; j < notes.length && want[j] - want[i] < 2 * window.innerHeight; j++) {
+        room = Math.min(room, want[j] + LATE - between - GAP - top);
+        between += one[j] + TIGHT;
+      }
       const lines = n.unfolded || full[i] <= room ? 0 : Math.max(1, Math.floor((room - one[i]) / line[i]) + 1);
       const height = lines ? Math.min(one[i] + (lines - 1) * line[i], full[i]) : full[i];
       n.el.classList.toggle("is-folded", lines > 0);
@@ -79,6 +88,7 @@
       n.toggle.hidden = !lines && !n.unfolded;
       n.toggle.setAttribute("aria-expanded", String(!lines));
       bottom = top + height;
+      gap = lines === 1 ? TIGHT : GAP;
     });
     text.style.minHeight = `${Math.ceil(bottom)}px`;
   }

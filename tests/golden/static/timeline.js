@@ -67,7 +67,12 @@ if (root) {
   };
 
   const reveal = async () => {
-    const id = decodeURIComponent(window.location.hash.slice(1));
+    let id = "";
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch {
+      return; // not an address this page made
+    }
     if (!id) {
       return;
     }
