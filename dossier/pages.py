@@ -8,10 +8,11 @@ are equal renders to the same bytes: it is not rendered again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from . import chart, eras
 from .annotations import AnchoredArticle
 from .errors import Diagnostic, Location
 from .model import Article
@@ -40,6 +41,8 @@ TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets 
 TOPIC_LATEST = 10  # the articles a split topic's main page shows
 TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year
 TIMELINE_LATEST = 20  # the entries a split timeline's main page shows
+HOME_NOTES = 2  # the notes the home page shows under each of the latest articles
+HOME_TEASER = 5  # the latest timeline entries the home page shows
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,10 @@ def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
         kept[slug] = hit
         notes[slug] = hit[2]
     cache.notes = kept
+    split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
     events = {
-        e.slug: EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles)) for e in site.events
+        e.slug: EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split)
+        for e in site.events
     }
     events_of: dict[str, list[EventIn]] = {}
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
@@ -117,9 +122,11 @@ class Planner:
     def home(self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
         site, idx = self.site, self.idx
         latest = tuple(
-            (idx.articles[a.slug], idx.notes[a.slug][:3]) for a in site.articles[: site.settings.latest_articles]
+            (idx.articles[a.slug], idx.notes[a.slug][:HOME_NOTES])
+            for a in site.articles[: site.settings.latest_articles]
         )
-        inputs = (site.intro_html, latest, topics, entries[-5:], idx.labels)
+        counts = (len(idx.articles), sum(a.note_count for a in idx.articles.values()), len(site.events))
+        inputs = (site.intro_html, latest, topics, entries[-HOME_TEASER:], idx.labels, counts)
         return PlannedPage("", "home.html", inputs, self.views.home, "the home page")
 
     def feed(self) -> PlannedPage:
@@ -159,8 +166,17 @@ class Planner:
         articles, notes, events = self.idx.by_topic[slug]
         html = self.site.html[("topic", slug)]
         labels = self.idx.labels
+        dates = self.idx.articles
+        cov = chart.coverage(
+            (
+                [a.date for a in articles],
+                [dates[n.note.article].date for n in notes],
+                [e.event.date for e in events],
+            )
+        )
         if item.items <= TOPIC_SPLIT:
-            inputs: tuple[object, ...] = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
+            found_all = (tuple(articles), tuple(notes), tuple(events))
+            inputs: tuple[object, ...] = (item, html, *found_all, labels, (), None, cov)
             return [PlannedPage(Urls.topic(slug), "topic.html", inputs, self.views.topic, origin)]
         by_year: dict[int, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {}
         for article in articles:
@@ -170,7 +186,7 @@ class Planner:
         for event in events:
             by_year.setdefault(event.event.date.year, ([], [], []))[2].append(event)
         years = tuple((y, sum(len(group) for group in by_year[y])) for y in sorted(by_year, reverse=True))
-        main: tuple[object, ...] = (item, html, tuple(articles[:TOPIC_LATEST]), (), (), labels, years)
+        main: tuple[object, ...] = (item, html, tuple(articles[:TOPIC_LATEST]), (), (), labels, years, None, cov)
         pages = [PlannedPage(Urls.topic(slug), "topic.html", main, self.views.topic, origin)]
         for year, _ in years:
             found = by_year[year]
@@ -187,12 +203,26 @@ def timeline_pages(views: Views, entries: tuple[EventIn | ArticleIn, ...], label
     for entry in entries:
         by_year.setdefault(entry.event.date.year if isinstance(entry, EventIn) else entry.date.year, []).append(entry)
     index = tuple((y, len(by_year[y])) for y in sorted(by_year, reverse=True))
-    main = (entries[-TIMELINE_LATEST:], labels, index)
+    spans = [(i, e) for i, e in enumerate(entries) if isinstance(e, EventIn) and e.event.end is not None]
+    latest = entries[-TIMELINE_LATEST:]
+    main = (latest, labels, index, None, _carried(spans, len(entries) - len(latest), latest))
     pages = [PlannedPage("timeline/", "timeline.html", main, views.timeline, "the timeline")]
+    done = 0
     for year, found in by_year.items():
-        inputs = (tuple(found), labels, (), year)
+        inputs = (tuple(found), labels, (), year, _carried(spans, done, found))
+        done += len(found)
         pages.append(PlannedPage(Urls.timeline_year(year), "timeline.html", inputs, views.timeline, "the timeline"))
     return pages
+
+
+def _carried(
+    spans: Sequence[tuple[int, EventIn]], start: int, page: Sequence[EventIn | ArticleIn]
+) -> tuple[EventIn, ...]:
+    """The spans (at their place among all entries) before ``start`` still running at ``page``'s first entry."""
+    if not page:
+        return ()
+    first = page[0].event.date if isinstance(page[0], EventIn) else page[0].date
+    return tuple(e for i, e in spans if i < start and e.event.end is not None and eras.covers(e.event.end, first))
 
 
 def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:

@@ -50,8 +50,9 @@ class Urls:
         return f"{slug}/"
 
     @staticmethod
-    def event(slug: str) -> str:
-        return f"timeline/#{slug}"
+    def event(slug: str, year: int | None = None) -> str:
+        """An event on the timeline, or on its year's page when the timeline is split by year."""
+        return f"{Urls.timeline_year(year) if year else 'timeline/'}#event-{slug}"
 
     @staticmethod
     def note(article: str, number: int) -> str:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, NamedTuple
 
+from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
+from . import chart, eras
 from .annotations import AnchoredArticle
 from .i18n import Strings
 from .model import Annotation, Article, Event, Page, PartialDate, Topic
@@ -27,6 +29,7 @@ class EventIn(NamedTuple):
     event: Event
     html: str
     articles: tuple[tuple[str, str], ...]  # (slug, title) of the articles it cites
+    on_year_page: bool = False  # the timeline is split by year: the event is on its year's page
 
 
 class NoteIn(NamedTuple):
@@ -105,9 +108,9 @@ class Views:
             "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
         }
 
-    def _entry(self, entry: Entry) -> View:
+    def _entry(self, entry: Entry, year: int | None = None) -> View:
         return {
-            "id": entry.slug,
+            "id": f"event-{entry.slug}",
             "kind": entry.kind,
             "title": entry.title,
             "date": self.date(entry.date),
@@ -115,12 +118,16 @@ class Views:
             "html": Markup(""),
             "topics": [],
             "articles": [],
-            "url": self.urls.to(Urls.event(entry.slug)),
+            "url": self.urls.to(Urls.event(entry.slug, year)),
+            "lane": None,  # on the timeline page: the lane of the span's own bar
+            "eras": [],  # on the timeline page: the pieces of era bars beside this entry
         }
 
     def event_entry(self, item: EventIn, labels: Labels) -> View:
         event = item.event
-        view = self._entry(Entry(event.date, event.end, "span" if event.is_span else "event", event.slug, event.title))
+        kind = "span" if event.is_span else "event"
+        year = event.date.year if item.on_year_page else None
+        view = self._entry(Entry(event.date, event.end, kind, event.slug, event.title), year)
         view.update(
             html=Markup(item.html),
             topics=self.topic_links(event.topics, labels),
@@ -182,14 +189,24 @@ class Views:
         topics: tuple[TopicIn, ...],
         teaser: tuple[EventIn | ArticleIn, ...],
         labels: Labels,
+        counts: tuple[int, int, int] = (0, 0, 0),
     ) -> View:
+        """The dossier in brief: its intro and figures, the latest articles and their first notes, topics, teaser."""
         items = []
         for article, notes in latest:
             item = self.article_item(article, labels)
-            item["key_notes"] = [self.note(n, labels) for n in notes]
+            item["key_notes"] = [{**self.note(n, labels), "excerpt": excerpt(n.html)} for n in notes]
             items.append(item)
+        get = self.strings.get
+        keys = ("count_articles", "note_count", "count_events", "count_topics")
+        figures = [
+            get(f"{key}_one") if n == 1 else get(f"{key}_many", count=n)
+            for key, n in zip(keys, (*counts, len(topics)), strict=True)
+            if n
+        ]
         return {
             "intro": Markup(intro_html),
+            "figures": figures,
             "latest": items,
             "topics": [self.topic_item(t) for t in topics],
             "teaser": [self.entry(e, labels) for e in teaser],
@@ -229,8 +246,12 @@ class Views:
         labels: Labels,
         years: tuple[tuple[int, int], ...] = (),
         year: int | None = None,
+        coverage: chart.Coverage | None = None,
     ) -> View:
-        """A topic's page; a large topic has a page per year, and its main page lists the years."""
+        """A topic's page; a large topic has a page per year, and its main page lists the years.
+
+        ``coverage`` counts the topic's articles, notes and events per period, for its chart.
+        """
         slug = topic.topic.slug
         target = Urls.topic_year(slug, year) if year else Urls.topic(slug)
         return {
@@ -259,6 +280,68 @@ class Views:
             "events": [self.event_entry(e, labels) for e in events],
             "years": [{"year": y, "count": n, "url": self.urls.to(Urls.topic_year(slug, y))} for y, n in years],
             "year": year,
+            "chart": self.chart(coverage, "chart-title") if coverage is not None else None,
+        }
+
+    def chart(self, cov: chart.Coverage, title_id: str) -> View | None:
+        """A coverage chart: the SVG, its legend and its figures as a table; None under two periods."""
+        peak = cov.peak
+        if len(cov.buckets) < 2 or peak is None:
+            return None
+        get = self.strings.get
+
+        def items(n: int) -> str:
+            return get("items_count_one") if n == 1 else get("items_count_many", count=n)
+
+        def period(value: PartialDate) -> str:
+            return self.strings.date(value)
+
+        def tick(value: PartialDate) -> str:
+            if not cov.monthly:
+                return str(value.year)
+            return str(format_skeleton("yMMM", value.first_day(), locale=self.strings.locale))
+
+        first, last = cov.buckets[0][0], cov.buckets[-1][0]
+        title = get(
+            "chart_summary",
+            items=items(cov.total),
+            first=period(first),
+            last=period(last),
+            peak=period(peak[0]),
+            peak_count=peak[1],
+        )
+        series = [get("chart_articles"), get("chart_notes"), get("chart_events")]
+        drawing = chart.draw(cov, tick)
+        return {
+            "title": title,
+            "title_id": title_id,
+            "drawing": {
+                "width": drawing.width,
+                "height": drawing.height,
+                "left": drawing.left,
+                "right": drawing.right,
+                "top": drawing.top,
+                "base": drawing.base,
+                "peak": drawing.peak,
+                "bars": [
+                    {
+                        "title": get("label_value", label=period(bar.period), value=items(sum(bar.counts))),
+                        "rects": [
+                            {"series": r.series, "x": r.x, "y": r.y, "w": r.width, "h": r.height} for r in bar.rects
+                        ],
+                    }
+                    for bar in drawing.bars
+                ],
+                "ticks": [{"x": x, "label": label} for x, label in drawing.ticks],
+                "label_y": drawing.label_y,
+            },
+            "series": [{"n": k, "label": label} for k, label in enumerate(series)],
+            "period_label": get("chart_month") if cov.monthly else get("chart_year"),
+            "rows": [
+                {"period": period(p), "iso": p.iso(), "counts": list(counts), "total": sum(counts)}
+                for p, counts in cov.buckets
+                if sum(counts)
+            ],
         }
 
     def timeline(
@@ -267,14 +350,40 @@ class Views:
         labels: Labels,
         index: tuple[tuple[int, int], ...] = (),
         year: int | None = None,
+        carried: tuple[EventIn, ...] = (),
     ) -> View:
-        """The timeline; a long one has a page per year, and its main page lists the years."""
+        """The timeline; a long one has a page per year, and its main page lists the years.
+
+        Spans are drawn as bars beside the entries they cover (see :mod:`dossier.eras`);
+        ``carried`` are the spans that began before this page's first entry. Each entry
+        carries its topics' slugs for the topic filter, and the topics present make its options.
+        """
+        rows = [(_date_of(e), e.event.end if isinstance(e, EventIn) else None) for e in entries]
+        found, marks = eras.layout(rows, [c.event.end for c in carried if c.event.end is not None])
+        names = [c.event.title for c in carried]
+        names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
+        made = []
+        for entry, row_marks in zip(entries, marks, strict=True):
+            view = self.entry(entry, labels)
+            view["eras"] = [_mark(m, found[m.era], names[m.era]) for m in row_marks]
+            view["lane"] = next((m.lane for m in row_marks if found[m.era].row >= 0 and m.start), None)
+            made.append(view)
+        rows_of = iter(made)
         years = [
-            {"year": y, "entries": [self.entry(e, labels) for e in group]}
+            {"year": y, "entries": [next(rows_of) for _ in group]}
             for y, group in groupby(entries, key=lambda e: _date_of(e).year)
         ]
         pages = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
-        return {"years": years, "index": pages, "year": year}
+        present: dict[str, int] = {}
+        for view in made:
+            for topic in view["topics"]:
+                present[topic["slug"]] = present.get(topic["slug"], 0) + 1
+        names_of = dict(labels)
+        filters = [
+            {"slug": slug, "label": names_of[slug], "count": n}
+            for slug, n in sorted(present.items(), key=lambda item: (names_of[item[0]].casefold(), item[0]))
+        ]
+        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
 
     def page(self, page: Page, html: str) -> View:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
@@ -421,6 +530,33 @@ class Views:
 
     def sitemap(self, targets: tuple[str, ...]) -> View:
         return {"sitemap": list(targets)}
+
+
+def _mark(mark: eras.Mark, era: eras.Era, name: str) -> View:
+    """One piece of an era's bar; the piece where the bar begins carries the era's name."""
+    rows = era.last - era.first + 1
+    labelled = mark.start and rows > 1
+    return {
+        "lane": mark.lane,
+        "carried": mark.start and era.row < 0,  # the bar comes from an earlier page
+        "start": mark.start,
+        "end": mark.end,
+        "label": name if labelled else "",
+        "rows": min(rows, ERA_LABEL_ROWS),
+    }
+
+
+ERA_LABEL_ROWS = 8  # an era's name runs beside at most this many rows (the stylesheet's era-rows-N)
+EXCERPT = 150  # characters of a note shown on the home page
+
+
+def excerpt(html: str, size: int = EXCERPT) -> str:
+    """The text of ``html``, cut at a word before ``size`` characters, with an ellipsis when cut."""
+    text = Markup(html).striptags()
+    if len(text) <= size:
+        return text
+    cut = text[: size + 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2013\u2014-")
+    return cut + "…"
 
 
 def _date_of(item: EventIn | ArticleIn) -> PartialDate:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from conftest import Run
+
+from dossier import views
 
 NOTE = """\
 ---
@@ -55,3 +58,109 @@ def test_language_without_strings(tree: Callable[..., Path], run: Callable[..., 
     assert result.errors == [
         "site.yml:2: error: theme has no UI strings for language 'de' (themes/default/i18n/de.yml is missing)"
     ]
+
+
+SPAN = """\
+---
+title: "Guerre contre l'État islamique"
+date: 2014-06-10
+end: 2017-12
+topics: [irak]
+articles: [un-article]
+---
+La guerre.
+"""
+
+EVENT = """\
+---
+title: "Reprise de Mossoul"
+date: 2017-07
+topics: [irak]
+---
+Mossoul reprise.
+"""
+
+
+def test_timeline_entries_carry_ids_topics_and_era_bars(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree({"content/timeline/guerre.md": SPAN, "content/timeline/mossoul.md": EVENT})
+    assert run("build", "--root", root).code == 0
+    html = (root / "_site" / "timeline" / "index.html").read_text()
+    assert '<li class="entry entry-span era-lane-0" id="event-guerre" data-topics="irak">' in html
+    assert '<span class="era era-lane-0 era-start"><span class="era-label era-rows-2">Guerre contre' in html
+    assert '<li class="entry entry-event" id="event-mossoul" data-topics="irak">' in html
+    assert '<span class="era era-lane-0 era-end"></span>' in html  # the span covers Mossoul, its last row
+    assert '<li class="entry entry-article" id="article-un-article" data-topics="irak">' in html  # after 2017-12
+    assert html.count('class="era ') == 2
+    assert '<a class="entry-anchor" href="#event-guerre"><time datetime="2014-06-10">10 juin 2014</time>' in html
+    assert '<option value="irak">Irak (3)</option>' not in html  # one topic only: nothing to filter
+    assert '<script src="/static/timeline.js" defer></script>' in html
+
+
+def test_events_elsewhere_link_to_their_timeline_entry(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree({"content/timeline/guerre.md": SPAN})
+    assert run("build", "--root", root).code == 0
+    article = (root / "_site" / "articles" / "un-article" / "index.html").read_text()
+    assert '<a href="/timeline/#event-guerre">Guerre contre l&#39;État islamique</a>' in article
+    assert 'id="event-guerre"' not in article  # the id is the timeline's
+    home = (root / "_site" / "index.html").read_text()
+    assert 'href="/timeline/#event-guerre"' in home
+
+
+def test_a_topic_page_has_a_coverage_chart_with_its_figures(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree(
+        {
+            "content/timeline/guerre.md": SPAN,
+            "content/annotations/une-note.md": NOTE.replace("définition", "contexte\ntopics: [irak]"),
+        }
+    )
+    assert run("build", "--root", root).code == 0
+    html = (root / "_site" / "topics" / "irak" / "index.html").read_text()
+    summary = "3 éléments de 2014 à 2024, dont 2 en 2024"
+    assert (
+        '<svg class="chart" viewBox="0 0 480 150" width="480" height="150" role="img" aria-labelledby="chart-title">'
+        in html
+    )
+    assert f'<title id="chart-title">{summary}</title>' in html
+    assert f'<span class="meta">{summary}</span>' in html
+    assert "<g><title>2014\u00a0: 1 élément</title>" in html and "<g><title>2015\u00a0: 0 éléments</title></g>" in html
+    assert (
+        '<tr><th scope="row"><time datetime="2024">2024</time></th><td>1</td><td>1</td><td>0</td><td>2</td></tr>'
+        in html
+    )
+    assert '<time datetime="2015">' not in html  # the table lists the years with something
+
+
+def test_one_period_makes_no_chart(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    assert run("build", "--root", root).code == 0
+    assert 'class="chart"' not in (root / "_site" / "topics" / "irak" / "index.html").read_text()
+
+
+def test_the_home_page_shows_two_notes_of_each_latest_article(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    long = "Une note " + "très longue, " * 20 + "fin."
+    notes = {
+        "content/annotations/a.md": NOTE,
+        "content/annotations/b.md": NOTE.replace("entre les Etats-Unis et l'Irak", "la fin de la coalition").replace(
+            "Une note avec un [lien](https://example.org/).", long
+        ),
+        "content/annotations/c.md": NOTE.replace("entre les Etats-Unis et l'Irak", "Washington et Bagdad"),
+    }  # in reading order: a, b, then c (the second paragraph), which the home page leaves out
+    root = tree(notes)
+    assert run("build", "--root", root).code == 0
+    html = (root / "_site" / "index.html").read_text()
+    assert html.count('<li class="key-note ') == 2
+    assert '<a href="/articles/un-article/#note-1">«\u00a0entre les Etats-Unis et l&#39;Irak\u00a0»</a>' in html
+    assert '<p class="key-note-text">Une note avec un lien.</p>' in html
+    cut = re.search(r'<p class="key-note-text">(Une note très[^<]*)</p>', html)
+    assert cut and cut[1].endswith("…") and len(cut[1]) <= views.EXCERPT + 1
+    assert long.startswith(cut[1][:-1]) and long[len(cut[1]) - 1] in " ,"  # cut between words
+    assert "1 article annoté" in html and "3 notes" in html and "1 thème" in html
+    assert "repère" not in html  # no timeline: no figure of it
+
+
+def test_excerpts_are_cut_at_a_word() -> None:
+    assert views.excerpt("<p>Court.</p>") == "Court."
+    assert views.excerpt("<p>un deux, trois quatre</p>", size=12) == "un deux…"
+    assert views.excerpt("<p>a &amp; b</p>") == "a & b"

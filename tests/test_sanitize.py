@@ -171,7 +171,11 @@ def test_build_warns_at_the_file_and_line(tree: Callable[..., Path], run: Callab
     ]
     built = (root / "_site" / "articles" / "un-article" / "index.html").read_text()
     scripts = re.findall(r"<script[^>]*>", built)
-    theme = ['<script type="application/ld+json">', '<script type="module" src="/static/search.js">']
+    theme = [
+        '<script type="application/ld+json">',
+        '<script type="module" src="/static/search.js">',
+        '<script src="/static/notes.js" defer>',
+    ]
     assert "onerror" not in built and all(tag in theme for tag in scripts), scripts
 
 

@@ -82,6 +82,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "_site"
 
 
+THEME_SCRIPTS = ("/static/search.js", "/static/notes.js", "/static/timeline.js")
+
+
 def theme_tags() -> set[str]:
     """Every element the default theme's templates write."""
     tags: set[str] = set()
@@ -134,8 +137,8 @@ def dangers(html: str, allowed_tags: set[str]) -> list[str]:
     found: list[str] = []
     for element in Inspector.of(html).elements:
         attrs = dict(element.attrs)
-        if element.tag == "script" and attrs.get("src", "").endswith("/static/search.js"):
-            continue  # the theme's search script, a file of the site (script-src 'self')
+        if element.tag == "script" and attrs.get("src", "").endswith(THEME_SCRIPTS):
+            continue  # the theme's scripts, files of the site (script-src 'self')
         if element.tag == "script" and attrs.get("type") == "application/ld+json" and "src" not in attrs:
             continue  # the theme's JSON-LD: data browsers never run (breakout: tests/test_publishing.py)
         if element.tag not in allowed_tags:
