@@ -25,7 +25,7 @@ import yaml
 from markupsafe import Markup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dossier.markup import EXTENSIONS  # noqa: E402 - the same extensions as the build
+from dossier.markup import EXTENSIONS
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEMPLATE = jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1>{{ body }}\n")
@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     for folder, _, names in os.walk(args.root / "content"):
         target = args.out / Path(folder).relative_to(args.root / "content")
         target.mkdir(parents=True, exist_ok=True)
-        work += [(os.path.join(folder, n), str(target / (n[:-3] + ".html"))) for n in sorted(names) if n.endswith(".md")]
+        pages = [n for n in sorted(names) if n.endswith(".md")]
+        work += [(os.path.join(folder, n), str(target / (n[:-3] + ".html"))) for n in pages]
     size = max(1, len(work) // (args.jobs * 6))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]
     if args.jobs > 1:

@@ -107,10 +107,7 @@ class Figure:
         s = self.seconds
         pss = max(r.peak_pss_mb for r in self.runs)
         rss = max(r.peak_rss_mb for r in self.runs)
-        return (
-            f"| {self.name} | {self.median:.2f} | {min(s):.2f} | {max(s):.2f} | {len(s)} "
-            f"| {pss:.0f} | {rss:.0f} |"
-        )
+        return f"| {self.name} | {self.median:.2f} | {min(s):.2f} | {max(s):.2f} | {len(s)} | {pss:.0f} | {rss:.0f} |"
 
 
 HEADER = (

@@ -26,13 +26,13 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.generate import generate, main as generate_main  # noqa: E402
-from bench.measure import HEADER, Figure, Run, run  # noqa: E402
+from bench.generate import generate
+from bench.generate import main as generate_main
+from bench.measure import HEADER, Figure, Run, run
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         generate(root, args.articles, args.notes_per_article, events, args.topics)
         print(f"dossier: {args.articles} articles, {args.articles * args.notes_per_article} notes, "
               f"{events} timeline entries, {args.topics} topics")  # fmt: skip
-        for figure in [*measure_dossier(root, args.runs, args.jobs, "dossier"), measure_floor(root, args.runs, args.jobs)]:
+        measured = measure_dossier(root, args.runs, args.jobs, "dossier")
+        for figure in [*measured, measure_floor(root, args.runs, args.jobs)]:
             figures[figure.name] = figure
             lines.append(figure.row())
             print(figure.row(), flush=True)

@@ -8,6 +8,7 @@ number of processes. Where ``fork`` is not available, or the work is small, it r
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -57,8 +58,9 @@ def map_items(
     global _work
     _work = (function, items)
     results = []
+    gc.freeze()  # a forked process's collector would touch, hence copy, every inherited object (kept for the build)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
             for (start, end), part in zip(chunks, pool.imap(_run, chunks), strict=True):
                 results += part
                 if done is not None:
