@@ -89,6 +89,12 @@ class FileCache:
         else:
             self._groups = None
 
+    def reset(self) -> None:
+        """Forget what is worked out from ``files`` (after ``files`` was changed from outside)."""
+        self._order = self._groups = None
+        self._where = {}
+        self._faulty = {key for key, (_, loaded) in self.files.items() if loaded.problems}
+
     def _read(self, path: Path) -> bytes | None:
         """The bytes of a file that may be read (None: let the loader say why it may not)."""
         if content.unsafe_path(self.root, path) is not None:

@@ -63,6 +63,7 @@ class Counts:
     unchanged: int
     removed: int
     pages: int  # files made from templates (not copied)
+    fresh: frozenset[str] = frozenset()  # files of the output not linked from the previous one (write only)
 
 
 def _same(path: Path, data: bytes) -> bool:
@@ -155,7 +156,8 @@ def write(
         raise
     total = len(files) + len(copies) + len(added) + len(kept)
     removed = len(before - set(files) - set(copies) - added - set(kept))
-    return Counts(total - unchanged, unchanged, removed, len(files))
+    fresh = frozenset(files) | frozenset(copies) | frozenset(added)
+    return Counts(total - unchanged, unchanged, removed, len(files), fresh)
 
 
 def _swap(staging: Path, out: Path, spare: Path | None) -> None:

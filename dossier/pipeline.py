@@ -52,6 +52,9 @@ class Summary:
         )
 
 
+_retained: list[object] = []  # the last builder, so that its memory is freed by the process's end, not here
+
+
 def build(options: Options, progress: Callable[[int, int], None] | None = None) -> Summary:
     """Produce the whole site, index it for search (unless ``options.search`` is off) and swap it in.
 
@@ -88,7 +91,8 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
         except OSError as exc:
             raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
     if resume is not None:
-        resume.save(builder, result, counts)
+        resume.save(builder, result, counts, kept, plan)
+    _retained[:] = [builder]
     return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started)
 
 

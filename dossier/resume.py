@@ -15,11 +15,12 @@ Two files per set of build options (:func:`dossier.buildcache.path_for`):
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import buildcache, output
+from . import buildcache, journal, output
 from .errors import Diagnostic
 from .options import Options
 from .signatures import Signature, signature, tree
@@ -35,6 +36,14 @@ Outputs = dict[str, Signature | None]  # every file of the output folder → its
 class Saved:
     memory: Memory
     out: str
+    outputs: Outputs
+    token: str  # names this base for its journal
+
+
+@dataclass(frozen=True)
+class Journal:
+    token: str  # the base it applies to
+    segments: tuple[journal.Changes, ...]
     outputs: Outputs
 
 
@@ -80,6 +89,8 @@ class Resume:
         self.key = buildcache.engine_key()
         self.inputs = inputs(root)  # before anything is read: a file changed meanwhile is seen next time
         self.saved: Saved | None = None
+        self.segments: tuple[journal.Changes, ...] = ()
+        self.snapshot: journal.Snapshot | None = None
 
     def spare(self) -> Path | None:
         """Where the previous output is kept for the next build to update (same file system only)."""
@@ -105,18 +116,41 @@ class Resume:
         saved = buildcache.load(self.where, self.key)
         if not isinstance(saved, Saved) or saved.out != str(self.out):
             return None
-        self.saved = saved
-        kept = still(self.out, saved.outputs)
-        builder.remember(saved.memory, missing=set(saved.memory.inputs) - set(kept))
+        memory, outputs = saved.memory, saved.outputs
+        found = buildcache.load(self.where.with_suffix(".journal"), self.key)
+        if isinstance(found, Journal) and found.token == saved.token:
+            for segment in found.segments:
+                memory = journal.apply(memory, segment)
+            self.segments, outputs = found.segments, found.outputs
+        self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
+        kept = still(self.out, outputs)
+        builder.remember(memory, missing=set(memory.inputs) - set(kept))
         return kept
 
-    def save(self, builder: Builder, result: Result, counts: output.Counts) -> None:
+    def save(self, builder: Builder, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+        """Leave the memory (a new base, or one more journal segment) and the quick check.
+
+        ``kept``: the output files still as written before this build; ``plan``: what it kept.
+        """
         files = builder.files
         base = os.fspath(self.out) + os.sep
-        outputs = {rel: signature(base + rel) for rel in sorted(output.existing(self.out))}
+        if kept is None:
+            outputs = {rel: signature(base + rel) for rel in sorted(output.existing(self.out))}
+        elif plan.nothing:
+            outputs = dict(kept)
+        else:  # a kept file is the very file (inode, time) it was; only the others are looked at
+            outputs = {rel: kept[rel] for rel in sorted(plan.kept) if rel in kept}
+            outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         if self.saved is None or counts.written or counts.removed or files.reads or files.rehashed:
             builder.accept(result)
-            buildcache.save(self.where, self.key, Saved(builder.memory(), str(self.out), outputs))
+            memory = builder.memory()
+            segment = journal.changes(self.snapshot, memory, set(result.files)) if self.snapshot else None
+            if self.saved is not None and segment is not None and journal.small(segment, memory, len(self.segments)):
+                found = Journal(self.saved.token, (*self.segments, segment), outputs)
+                buildcache.save(self.where.with_suffix(".journal"), self.key, found)
+            else:
+                buildcache.save(self.where, self.key, Saved(memory, str(self.out), outputs, uuid.uuid4().hex))
+                self.where.with_suffix(".journal").unlink(missing_ok=True)
         quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
         buildcache.save(self.where.with_suffix(".quick"), self.key, quick)
 

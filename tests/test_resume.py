@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from dossier import buildcache, pipeline
+from dossier import buildcache, journal, pipeline
 from dossier.errors import ContentErrors
 from dossier.options import Options
 
@@ -23,8 +23,16 @@ def build(root: Path, out: Path, cache: bool = True, jobs: int = 1) -> pipeline.
     return pipeline.build(Options(root=root, out=out, search=False, cache=cache, jobs=jobs))
 
 
+@pytest.fixture(params=["base", "journal"])
+def saving(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs twice: saving the whole memory each time, and saving small journal segments."""
+    monkeypatch.setattr(journal, "MAX_SHARE", 0.0 if request.param == "base" else 1.0)
+    monkeypatch.setattr(journal, "MAX_SEGMENTS", 0 if request.param == "base" else 1000)
+    return str(request.param)
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, saving: str) -> Path:
     root = tmp_path / "project"
     generate(root, articles=14, notes_per_article=2, events=6, topic_count=5)
     return root
@@ -174,6 +182,25 @@ def test_an_error_leaves_the_output_and_the_cache_usable(project: Path, tmp_path
     checker.check("a fixed error")
 
 
+def test_small_changes_are_saved_as_a_journal(project: Path, tmp_path: Path, saving: str) -> None:
+    out = tmp_path / "site"
+    build(project, out)
+    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    written = base.stat().st_mtime_ns
+    note = sorted((project / "content" / "annotations").glob("*.md"))[0]
+    for word in ("encore", "toujours", "enfin"):
+        _edit(note, "Voir *", f"Voir *{word} ")
+        build(project, out)
+    journals = list((project / buildcache.FOLDER).glob("*.journal"))
+    if saving == "journal":
+        assert base.stat().st_mtime_ns == written and len(journals) == 1
+        found = buildcache.load(journals[0], buildcache.engine_key())
+        assert len(found.segments) == 3
+        assert all(0 < segment.size() < 30 for segment in found.segments)
+    else:
+        assert base.stat().st_mtime_ns != written and not journals
+
+
 def test_resumed_builds_render_only_what_changed(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     first = build(project, out)
@@ -182,3 +209,22 @@ def test_resumed_builds_render_only_what_changed(project: Path, tmp_path: Path) 
     second = build(project, out)
     assert 0 < second.counts.pages < first.counts.pages / 4
     assert second.counts.unchanged > second.counts.written
+
+
+def test_an_unchanged_project_is_not_built_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier import builder
+
+    out = tmp_path / "site"
+    build(project, out)
+    note = sorted((project / "content" / "annotations").glob("*.md"))[0]
+    _edit(note, "Voir *", "Voir *encore ")
+    build(project, out)  # a resumed build leaves a quick check as good as a cold one's
+    made: list[object] = []
+    real = builder.Builder.__init__
+    monkeypatch.setattr(builder.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    summary = build(project, out)
+    assert made == [] and summary.counts.written == 0 and summary.counts.unchanged == len(files(out))
+    os.utime(note)  # the same bytes, a new time: looked at again, nothing written
+    assert build(project, out).counts.written == 0 and len(made) == 1
