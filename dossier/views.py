@@ -158,7 +158,8 @@ class Views:
 
     # -- pages --------------------------------------------------------------------
 
-    def common(self, settings: Any, pages: Sequence[Page], sources: Sequence[str]) -> View:
+    def common(self, settings: Any, pages: Sequence[Page], sources: Sequence[str], search: bool = True) -> View:
+        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when indexed."""
         nav = [
             {"label": self.strings.get("nav_articles"), "url": self.urls.to("articles/")},
             {"label": self.strings.get("nav_topics"), "url": self.urls.to("topics/")},
@@ -178,6 +179,7 @@ class Views:
                 "locale": self.strings.og_locale,
                 "nav": nav,
                 "sources": list(sources),
+                "search": search,  # the header's search field (off with --no-search: there is no index)
             },
             "jsonld": None,
         }

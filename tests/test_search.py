@@ -9,6 +9,7 @@ link of the pages it saw must answer 200.
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import threading
 import urllib.error
@@ -21,10 +22,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import chromium, free_port
-from conftest import Run
+from conftest import REPO, Run
 from test_site import copy_project
 
-from dossier import search
+from dossier import i18n, render, search
+from dossier.config import Settings
+from dossier.urls import Urls
+from dossier.views import Views
 
 BASE_URL = "https://example.github.io/dossier/"
 PREFIX = "/dossier/"
@@ -267,3 +271,34 @@ def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
     assert (server.out / "search" / "index.html").is_file()
     assert (server.out / "static" / "search.js").is_file()
     assert not (server.out / "pagefind").exists()
+
+
+def _rendered(**common_options: bool) -> tuple[str, str]:
+    """The default theme's base template and search page, with the common view data of ``Views.common``."""
+    theme = REPO / "themes" / "default"
+    urls = Urls(BASE_URL)
+    strings = i18n.load(theme, "fr", REPO)
+    env = render.environment([theme / "templates"], urls, strings)
+    common = Views(strings, urls).common(Settings(title="Dossier"), [], [], **common_options)
+    common["site"]["dev"] = False  # as the builder sets it
+    base = env.get_template("base.html").render({**common, "page_url": ""})
+    page = env.get_template("search.html").render({**common, "page_url": "search/"})
+    return base, page
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["search", "no-search"])
+def test_the_search_field_shows_only_when_the_site_has_an_index(indexed: bool) -> None:
+    base, page = _rendered(search=indexed)
+    for html in (base, page):  # the header, on any page
+        assert ('<form class="site-search"' in html) is indexed
+        assert ('id="site-search-q"' in html) is indexed
+        assert "<nav" in html and "</header>" in html
+    assert ('<form class="search-form"' in page) is indexed
+    assert ("static/search.js" in page) is indexed
+    assert ('data-state="unavailable"' in page) is not indexed  # without an index the page says so, no script
+    status = re.search(r'class="search-status"[^>]*>([^<]*)<', page)
+    assert status is not None and ("pas disponible" in status.group(1)) is not indexed
+
+
+def test_the_search_field_shows_unless_the_caller_says_there_is_no_index() -> None:
+    assert _rendered() == _rendered(search=True)
