@@ -221,7 +221,7 @@ class Builder:
             raise ContentErrors(problems)
         dirs = render.template_dirs(root, theme)
         sources = sorted({a.source for a in site.articles if a.source})
-        common = views.common(site.settings, site.pages, sources)
+        common = views.common(site.settings, site.pages, sources, search=self.options.search)
         common["site"]["dev"] = self.options.dev
         templates = _digest(dirs)
         key: tuple[object, ...] = (

@@ -128,7 +128,7 @@ class DevServer:
         self.host, self.port = host, port
         self.out = self.root / ".dossier-cache" / "serve"
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-        options = Options(self.root, self.out, base_url=f"http://{host}:{port}/", drafts=True, dev=True)
+        options = Options(self.root, self.out, base_url=f"http://{host}:{port}/", drafts=True, dev=True, search=False)
         self.builder = Builder(options)
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
