@@ -1,6 +1,6 @@
 """Time a whole command and sample the memory of its process tree (Linux /proc).
 
-Memory is sampled every 20 ms over the command and all its descendants: the peak of the
+Memory is sampled every 50 ms over the command and all its descendants: the peak of the
 tree's summed PSS (proportional set size: a page shared by forked processes is counted
 once, split between them) and, for reference, of the summed RSS (shared pages counted in
 every process that maps them).
@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+INTERVAL = 0.05  # seconds between samples
+
+
 @dataclass(frozen=True)
 class Run:
     seconds: float
@@ -27,26 +30,23 @@ class Run:
     output: str
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-        tree.setdefault(parent, []).append(int(entry))
-    return tree
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        pass
+    return found
 
 
 def _tree(pid: int) -> list[int]:
-    tree, found, todo = _children(), [], [pid]
+    """The process and its descendants (from /proc/PID/task/TID/children: no scan of every process)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        todo += tree.get(current, [])
+        todo += _children(current)
     return found
 
 
@@ -79,7 +79,7 @@ def run(command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | N
                 p, r = _memory_kb(pid)
                 pss, rss = pss + p, rss + r
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
-            done.wait(0.02)
+            done.wait(INTERVAL)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -107,10 +107,11 @@ class Figure:
         s = self.seconds
         pss = max(r.peak_pss_mb for r in self.runs)
         rss = max(r.peak_rss_mb for r in self.runs)
-        return f"| {self.name} | {self.median:.2f} | {min(s):.2f} | {max(s):.2f} | {len(s)} | {pss:.0f} | {rss:.0f} |"
+        each = ", ".join(f"{x:.2f}" for x in s)
+        return f"| {self.name} | {self.median:.2f} | {min(s):.2f} | {max(s):.2f} | {each} | {pss:.0f} | {rss:.0f} |"
 
 
 HEADER = (
-    "| measure | median (s) | min (s) | max (s) | runs | peak PSS of the tree (MB) | peak RSS summed (MB) |\n"
+    "| measure | median (s) | min (s) | max (s) | each run, in order (s) | peak PSS of the tree (MB) | peak RSS summed (MB) |\n"
     "|---|---|---|---|---|---|---|"
 )

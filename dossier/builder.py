@@ -9,7 +9,7 @@ whose inputs changed are rendered. Both give the same bytes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from .views import Labels, View, Views
 class Result:
     """What a build produced: the pages rendered this time, and every path of the site."""
 
-    files: dict[str, bytes]  # rendered this time (all of them for a first build)
+    files: Mapping[str, bytes]  # rendered this time (all of them for a first build)
     paths: frozenset[str]  # every page path of the site
     copies: dict[str, Path]  # static files: output path → source
     warnings: list[Diagnostic]
@@ -119,6 +119,7 @@ class Builder:
         self._i18n: tuple[tuple[Path, Signature | None], i18n.Strings] | None = None
         self._last: delta.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
+        self.spool: Path | None = None  # where whole builds leave rendered pages (None: in memory)
         self._context: _Context | None = None
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
@@ -234,7 +235,7 @@ class Builder:
         key += (repr(common), self.options.drafts)
         previous = self.state.inputs if key == self.state.key else {}
         env = self._environment(dirs, urls, strings, key)
-        files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs)
+        files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
         static = theme / "static"
         found = [p for p in sorted(static.rglob("*")) if not p.name.startswith(".")]
         refused = [d for d in (content.unsafe_path(root, p) for p in found) if d is not None]

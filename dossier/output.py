@@ -137,9 +137,11 @@ def write(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             _place(target, functools.partial(_link_or_copy, out / rel))
-        for rel, data in sorted(files.items()):
-            _place(staging / rel, functools.partial(_write_bytes, data))
-            unchanged += rel in before and _same(out / rel, data)
+        move = getattr(files, "move", None)  # pages waiting in a spool folder are moved, not copied
+        for rel in sorted(files):
+            unchanged += rel in before and _same(out / rel, files[rel])
+            make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
+            _place(staging / rel, make)
         for rel, source in sorted(copies.items()):
             _place(staging / rel, functools.partial(shutil.copyfile, source))
             unchanged += rel in before and _same(out / rel, source.read_bytes())

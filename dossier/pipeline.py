@@ -7,17 +7,21 @@ one, so the last good output stays.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import output
 from .errors import Diagnostic, DossierError
 from .options import Options
-from .resume import Kept, Resume
+from .resume import Kept, Outputs, Resume
+
+if TYPE_CHECKING:
+    from .builder import Builder
 
 __all__ = ["Options", "Summary", "build", "check", "progress_printer"]
 
@@ -74,11 +78,22 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     if quick is not None:
         counts = output.Counts(0, quick.files, 0, 0)
         return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started)
-    from . import search  # the engine loads only when there is something to build
     from .builder import Builder
 
     builder = Builder(options, progress)
     kept = resume.prime(builder) if resume is not None else None
+    builder.spool = resume.spool() if resume is not None else None
+    try:
+        return _build(builder, resume, kept, out, started)
+    finally:
+        if builder.spool is not None:
+            shutil.rmtree(builder.spool, ignore_errors=True)
+
+
+def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
+    from . import search
+
+    options = builder.options
     result = builder.produce()
     plan = Kept.plan(Path(os.path.realpath(out)), kept, result, options.search, search.FOLDER)
     if plan.nothing:

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from . import parallel
+from . import spool as spooling
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .i18n import Strings
 from .pages import PlannedPage
@@ -48,12 +49,14 @@ def render(
     previous: Mapping[str, tuple[object, ...]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
-) -> dict[str, bytes]:
+    spool: Path | None = None,
+) -> Mapping[str, bytes]:
     """The bytes of every page whose inputs differ from ``previous`` (path → inputs).
 
     Template problems are diagnostics at the template's line, naming the page; a syntax
     error is reported once, at the first page that meets it. ``jobs`` processes share the
-    rendering; the result does not depend on their number.
+    rendering; the result does not depend on their number. With a ``spool`` folder, the
+    pages are written there as they are rendered, and read from there when asked for.
     """
     previous = previous or {}
     todo = [page for page in pages if previous.get(page.path) != page.inputs]
@@ -67,6 +70,9 @@ def render(
         rendered = _render_one(env, page, common, root)
         if rendered[2]:
             broken[page.template] = rendered
+        if spool is not None and rendered[0] is not None:
+            (spool / spooling.name(page.path)).write_bytes(rendered[0])
+            return b"", rendered[1], rendered[2]  # in the spool
         return rendered
 
     count = [len(pages) - len(todo)]
@@ -77,9 +83,12 @@ def render(
             progress(count[0], len(pages))
 
     out: dict[str, bytes] = {}
+    spooled: list[str] = []
     problems: list[Diagnostic] = []
     for page, (data, problem, fatal) in zip(todo, parallel.map_items(one, todo, jobs, advance), strict=True):
-        if data is not None:
+        if data is not None and spool is not None:
+            spooled.append(page.path)
+        elif data is not None:
             out[page.path] = data
         if problem is not None:
             problems.append(problem)
@@ -87,7 +96,7 @@ def render(
                 break
     if problems:
         raise ContentErrors(problems)
-    return out
+    return spooling.Spooled(spool, spooled) if spool is not None else out
 
 
 Rendered = tuple[bytes | None, Diagnostic | None, bool]  # bytes, or a problem (and whether it stops the build)

@@ -15,6 +15,7 @@ Two files per set of build options (:func:`dossier.buildcache.path_for`):
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,16 @@ def inputs(root: Path) -> tuple[tuple[str, Signature], ...]:
     return tuple(found)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def still(out: Path, outputs: Outputs) -> Outputs:
     """Those of ``outputs`` that are still in ``out`` as they were written."""
     base = os.fspath(out) + os.sep
@@ -101,6 +112,19 @@ class Resume:
         except OSError:
             return None
         return spare if same else None
+
+    def spool(self) -> Path | None:
+        """A new folder for the pages this build renders (removing those of builds that died)."""
+        if self.spare() is None:
+            return None
+        for old in self.where.parent.glob(self.where.stem + ".spool-*"):
+            pid = old.name.rpartition("-")[2]
+            if not pid.isdigit() or not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+        folder = self.where.with_suffix(f".spool-{os.getpid()}")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
 
     def unchanged(self) -> Quick | None:
         """The last build's outcome when no input changed and its output is as it left it."""
