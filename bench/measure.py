@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-
 INTERVAL = 0.05  # seconds between samples
 
 
@@ -112,6 +111,7 @@ class Figure:
 
 
 HEADER = (
-    "| measure | median (s) | min (s) | max (s) | each run, in order (s) | peak PSS of the tree (MB) | peak RSS summed (MB) |\n"
+    "| measure | median (s) | min (s) | max (s) | each run, in order (s) "
+    "| peak PSS of the tree (MB) | peak RSS summed (MB) |\n"
     "|---|---|---|---|---|---|---|"
 )

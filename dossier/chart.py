@@ -50,23 +50,24 @@ def _next(period: PartialDate, monthly: bool) -> PartialDate:
 
 def coverage(series: Sequence[Sequence[PartialDate]]) -> Coverage:
     """Count each series' dates per year, or per month when all have a month and fit in two calendar years."""
-    dates = [d for group in series for d in group]
-    if not dates:
+    keys = [[(d.year, d.month) for d in group] for group in series]  # plain tuples: fast to compare
+    flat = [k for group in keys for k in group]
+    if not flat:
         return Coverage(False, ())
-    first, last = min(dates), max(dates)
-    monthly = all(d.month for d in dates) and last.year - first.year < MONTHLY_YEARS
+    first, last = min(flat), max(flat)
+    monthly = all(month for _, month in flat) and last[0] - first[0] < MONTHLY_YEARS
 
-    def period(d: PartialDate) -> PartialDate:
-        return PartialDate(d.year, d.month) if monthly else PartialDate(d.year)
+    def period(key: tuple[int, int]) -> tuple[int, int]:
+        return key if monthly else (key[0], 0)
 
-    counts: dict[PartialDate, list[int]] = {}
-    for n, group in enumerate(series):
-        for d in group:
-            counts.setdefault(period(d), [0] * len(series))[n] += 1
+    counts: dict[tuple[int, int], list[int]] = {}
+    for n, group in enumerate(keys):
+        for key in group:
+            counts.setdefault(period(key), [0] * len(series))[n] += 1
     buckets = []
-    current, end = period(first), period(last)
+    current, end = PartialDate(*period(first)), PartialDate(*period(last))
     while current <= end:
-        buckets.append((current, tuple(counts.get(current, [0] * len(series)))))
+        buckets.append((current, tuple(counts.get((current.year, current.month), [0] * len(series)))))
         current = _next(current, monthly)
     return Coverage(monthly, tuple(buckets))
 

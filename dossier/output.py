@@ -129,10 +129,11 @@ def write(
     unchanged = len(kept)
     try:
         folders: set[Path] = set()
+        out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
         for rel in kept:
-            target = staging / rel
-            if reuse and _same_inode(target, out / rel):
+            if reuse and _same_inode(staging_base + rel, out_base + rel):
                 continue
+            target = staging / rel
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
@@ -193,7 +194,7 @@ def _prepare(staging: Path, out: Path, wanted: set[str]) -> None:
             folder.rmdir()
 
 
-def _same_inode(a: Path, b: Path) -> bool:
+def _same_inode(a: str, b: str) -> bool:
     try:
         sa, sb = os.lstat(a), os.lstat(b)
     except OSError:
