@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args(argv)
     if args.out.exists():
-        shutil.rmtree(args.out)
+        raise SystemExit(f"{args.out} exists: the floor writes into a new folder (remove it first)")
     work: list[tuple[str, str]] = []
     for folder, _, names in os.walk(args.root / "content"):
         target = args.out / Path(folder).relative_to(args.root / "content")

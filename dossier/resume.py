@@ -165,7 +165,7 @@ class Resume:
         else:  # a kept file is the very file (inode, time) it was; only the others are looked at
             outputs = {rel: kept[rel] for rel in sorted(plan.kept) if rel in kept}
             outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
-        if self.saved is None or counts.written or counts.removed or files.reads or files.rehashed:
+        if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
             builder.accept(result)
             memory = builder.memory()
             segment = journal.changes(self.snapshot, memory, set(result.files)) if self.snapshot else None
