@@ -127,6 +127,7 @@ class DevServer:
         self.root = root.absolute()
         self.host, self.port = host, port
         self.out = self.root / ".dossier-cache" / "serve"
+        self.builds = 0  # builds made, success or failure, written into status.json
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         options = Options(self.root, self.out, base_url=f"http://{host}:{port}/", drafts=True, dev=True, search=False)
         self.builder = Builder(options)
@@ -169,7 +170,13 @@ class DevServer:
         folder = self.out / DEV_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         lines = format_all(d for d in problems if not ok or d.severity.value == "error")
-        status = {"ok": ok, "lines": lines if not ok else [], "summary": summary(problems) if not ok else ""}
+        self.builds += 1  # a page that connects after a build it missed reloads (dev.js)
+        status = {
+            "ok": ok,
+            "lines": lines if not ok else [],
+            "summary": summary(problems) if not ok else "",
+            "build": self.builds,
+        }
         (folder / "status.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
         for name in ("dev.js", "dev.css"):
             data = resources.files("dossier").joinpath("dev", name).read_bytes()

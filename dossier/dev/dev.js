@@ -6,8 +6,20 @@
   live.src = "/livereload.js?port=" + (window.location.port || 80);
   document.head.appendChild(live);
 
-  fetch(base + "status.json", { cache: "no-store" })
-    .then(function (response) { return response.json(); })
+  function status() {
+    return fetch(base + "status.json", { cache: "no-store" }).then(function (response) { return response.json(); });
+  }
+
+  // A build that ends while this page loads, before its live-reload connection is up,
+  // sends its reload to nobody: on connecting, a page that missed a build reloads.
+  var seen = status();
+  document.addEventListener("LiveReloadConnect", function () {
+    Promise.all([seen, status()]).then(function (both) {
+      if (both[0].build !== both[1].build) { window.location.reload(); }
+    }).catch(function () { /* no status: nothing to compare */ });
+  });
+
+  seen
     .then(function (status) {
       if (status.ok) { return; }
       var css = document.createElement("link");
