@@ -66,6 +66,14 @@ class Counts:
     fresh: frozenset[str] = frozenset()  # files of the output not linked from the previous one (write only)
 
 
+def same_file(target: Path, source: Path) -> bool:
+    """Whether ``target`` holds the bytes of ``source`` (sizes first: most differing files stop there)."""
+    try:
+        return target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
+    except OSError:
+        return False
+
+
 def _same(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
@@ -145,7 +153,7 @@ def write(
             _place(staging / rel, make)
         for rel, source in sorted(copies.items()):
             _place(staging / rel, functools.partial(shutil.copyfile, source))
-            unchanged += rel in before and _same(out / rel, source.read_bytes())
+            unchanged += rel in before and same_file(out / rel, source)
         added: set[str] = set()
         if before_swap is not None:
             before_swap(staging)

@@ -198,7 +198,7 @@ class Kept:
             else set()
         )
         kept = (set(result.paths) - set(result.files)) | index
-        static = all(rel in still and _same_file(out / rel, source) for rel, source in result.copies.items())
+        static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
         expected = set(result.paths) | set(result.copies) | index
         nothing = (
             not result.files
@@ -207,10 +207,3 @@ class Kept:
             and expected == set(still) == output.existing(out)
         )
         return cls(frozenset(kept), bool(index), nothing)
-
-
-def _same_file(target: Path, source: Path) -> bool:
-    try:
-        return target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
-    except OSError:
-        return False

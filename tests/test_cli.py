@@ -101,3 +101,14 @@ def test_long_builds_show_progress() -> None:
     for done in range(1, 11):
         small(done, 10)
     assert quiet.getvalue() == ""
+
+
+def test_jobs_and_cache_options(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    line = [sys.executable, "build.py", "build", "--root", str(root), "--jobs", "0"]
+    refused = subprocess.run(line, cwd=REPO, capture_output=True, text=True)
+    assert refused.returncode == 2 and "expected a number of processes (1 or more), got '0'" in refused.stderr
+    assert run("build", "--root", root, "--no-cache", "--jobs", "1", "--no-search").code == 0
+    assert (root / "_site" / "index.html").is_file() and not (root / ".dossier-cache" / "build").exists()
+    assert run("build", "--root", root, "--jobs", "2", "--no-search").code == 0
+    assert any((root / ".dossier-cache" / "build").glob("*.pickle"))
