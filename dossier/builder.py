@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, config, content, delta, i18n, pages, parallel, render
+from . import __version__, config, content, delta, filecache, i18n, pages, parallel, render
 from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache
@@ -80,6 +80,13 @@ def _convert(text: str) -> Converted:
     return _markdown[0].render(text)
 
 
+def _parse(job: filecache.ParseJob) -> tuple[filecache.Parsed | None, Converted | None]:
+    """One content file parsed, and its text converted (the link phase would convert it anyway)."""
+    parsed = filecache.parse(*job)
+    record = parsed.loaded.record if parsed is not None else None
+    return parsed, (_convert(record.body) if record is not None else None)
+
+
 def _anchor(job: AnchorJob) -> tuple[AnchoredArticle, list[Diagnostic]]:
     return anchor_article(*job)
 
@@ -142,7 +149,8 @@ class Builder:
             self._settings = (sig, config.load(self.root))
         loaded, problems = self._settings[1]
         problems = list(problems)
-        records, more = self.files.refresh(changed)
+        jobs = self.options.jobs
+        records, more = self.files.refresh(changed, self._parse_many if jobs > 1 else None)
         problems += more
         if loaded is None:
             raise ContentErrors(problems)
@@ -153,7 +161,6 @@ class Builder:
                 raise DossierError(f"--base-url: {exc}") from None
         found, more = self.files.seeds_for(records.articles)
         problems += more
-        jobs = self.options.jobs
         if jobs > 1:
             self._convert_ahead(records, loaded.settings.intro)
         site, more = link(
@@ -169,6 +176,16 @@ class Builder:
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
+
+    def _parse_many(self, jobs: list[filecache.ParseJob]) -> list[filecache.Parsed | None]:
+        """Files parsed over several processes, their texts converted on the way."""
+        known = self.link_cache.converted
+        out = []
+        for parsed, converted in parallel.map_items(_parse, jobs, self.options.jobs):
+            out.append(parsed)
+            if parsed is not None and parsed.loaded.record is not None and converted is not None:
+                known[parsed.loaded.record.body] = converted
+        return out
 
     def _convert_ahead(self, records: content.Content, intro: str) -> None:
         """Convert, over several processes, the Markdown the link phase will need and not find."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,42 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A file read again: what it gives, or (``same``) only that its bytes are those already known."""
+
+    loaded: Loaded
+    same: bool = False
+
+
+ParseJob = tuple[Path, Kind, str, bytes]  # root, kind, absolute path, digest of the bytes known
+ParseMany = Callable[[list[ParseJob]], list["Parsed | None"]]
+
+
+def read(root: Path, path: Path) -> bytes | None:
+    """The bytes of a file that may be read (None: let the loader say why it may not)."""
+    if content.unsafe_path(root, path) is not None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def parse(root: Path, kind: Kind, key: str, known: bytes = b"") -> Parsed | None:
+    """The file at ``key`` read and parsed (None: it is gone); not parsed when its bytes hash to ``known``."""
+    sig = signature(key)
+    if sig is None:
+        return None
+    path = Path(key)
+    data = read(root, path)
+    hashed = digest(data) if data is not None else b""
+    if data is not None and hashed == known:
+        return Parsed(Loaded(sig, None, (), hashed), same=True)
+    record, problems = content.load_file(root, kind, path, data)
+    return Parsed(Loaded(sig, record, tuple(problems), hashed))
+
+
 class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -54,31 +90,34 @@ class FileCache:
         self.changes: list[tuple[Record | None, Record | None]] = []
         self.structural = True
 
-    def _load(self, kind: Kind, key: str) -> None:
-        sig = signature(key)
-        if sig is None:
+    def _load(self, kind: Kind, key: str, ready: dict[str, Parsed | None] | None = None) -> None:
+        """Bring one file up to date (``ready``: files already parsed, by :func:`parse`, elsewhere)."""
+        known = self.files.get(key)
+        if ready is not None and key in ready:
+            parsed = ready[key]
+        else:
+            sig = signature(key)
+            if sig is not None and known is not None and known[1].signature == sig:
+                return
+            parsed = None if sig is None else parse(self.root, kind, key, known[1].digest if known else b"")
+        if parsed is None:  # gone
             self._faulty.discard(key)
             if self.files.pop(key, None) is not None:
                 self._order = self._groups = None
                 self.structural = True
             return
-        known = self.files.get(key)
-        if known is not None and known[1].signature == sig:
-            return
-        path = Path(key)
-        data = self._read(path)
-        hashed = digest(data) if data is not None else b""
-        if known is not None and data is not None and known[1].digest == hashed:
-            self.files[key] = (kind, Loaded(sig, known[1].record, known[1].problems, hashed))
+        fresh = parsed.loaded
+        if parsed.same and known is not None:
+            self.files[key] = (kind, Loaded(fresh.signature, known[1].record, known[1].problems, fresh.digest))
             self.rehashed += 1
             return
-        record, problems = content.load_file(self.root, kind, path, data)
+        record, problems = fresh.record, fresh.problems
         self.reads += 1
         self.changes.append((known[1].record if known else None, None if problems else record))
         if known is None:
             self._order = None
             self.structural = True
-        self.files[key] = (kind, Loaded(sig, record, tuple(problems), hashed))
+        self.files[key] = (kind, fresh)
         if problems:
             self._faulty.add(key)
         else:
@@ -89,20 +128,16 @@ class FileCache:
         else:
             self._groups = None
 
+    def stale(self, key: str) -> bool:
+        """Whether the file at ``key`` is new, gone or changed since it was loaded."""
+        known = self.files.get(key)
+        return known is None or known[1].signature != signature(key)
+
     def reset(self) -> None:
         """Forget what is worked out from ``files`` (after ``files`` was changed from outside)."""
         self._order = self._groups = None
         self._where = {}
         self._faulty = {key for key, (_, loaded) in self.files.items() if loaded.problems}
-
-    def _read(self, path: Path) -> bytes | None:
-        """The bytes of a file that may be read (None: let the loader say why it may not)."""
-        if content.unsafe_path(self.root, path) is not None:
-            return None
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
 
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
@@ -114,8 +149,14 @@ class FileCache:
             return None
         return KIND_BY_FOLDER.get(parts[0])
 
-    def refresh(self, changed: Iterable[Path] | None = None) -> tuple[Content, list[Diagnostic]]:
-        """Bring the cache up to date; ``changed`` limits the work to those paths when it can."""
+    def refresh(
+        self, changed: Iterable[Path] | None = None, parse_many: ParseMany | None = None
+    ) -> tuple[Content, list[Diagnostic]]:
+        """Bring the cache up to date; ``changed`` limits the work to those paths when it can.
+
+        ``parse_many``: :func:`parse` over many files at once (over several processes, say),
+        used when a full refresh finds files to parse.
+        """
         paths = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
         self.changes, self.structural = [], paths is None
         if paths is not None and all(self._kind_of(p) is not None and not p.is_dir() for p in paths):
@@ -132,9 +173,17 @@ class FileCache:
                     del self.files[key]
                     self._faulty.discard(key)
                     self._order = self._groups = None
+            ready: dict[str, Parsed | None] | None = None
+            if parse_many is not None:
+                jobs = [(self.root, kind, key, self._digest(key)) for key, kind in wanted.items() if self.stale(key)]
+                ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
             for key, kind in wanted.items():
-                self._load(kind, key)
+                self._load(kind, key, ready)
         return self.content()
+
+    def _digest(self, key: str) -> bytes:
+        known = self.files.get(key)
+        return known[1].digest if known is not None else b""
 
     def content(self) -> tuple[Content, list[Diagnostic]]:
         problems = list(self.stray)

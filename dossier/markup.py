@@ -68,15 +68,16 @@ class Markdown:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
         raw = self._md.convert(text)
-        found = sanitize.removals(raw)
+        html = sanitize.clean(raw)
+        found = [] if sanitize.untouched(raw, html) else sanitize.removals(raw)
         if not found:
-            return Converted(sanitize.clean(raw))
+            return Converted(html)
         removed: list[Removed] = []
         cursor = 0
         for removal in found:
             line, cursor = _line_of(text, removal.needles, cursor)
             removed.append(Removed(line, removal.message, removal.unsafe))
-        return Converted(sanitize.clean(raw), tuple(removed))
+        return Converted(html, tuple(removed))
 
     def convert(self, text: str) -> str:
         """Markdown → sanitized HTML."""

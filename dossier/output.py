@@ -114,6 +114,9 @@ def write(
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was.
 
+    ``files`` may be pages spooled at their paths in a folder of their own (``files.folder``,
+    on the same file system): without ``spare`` to update, that folder becomes the output.
+
     ``spare`` (a folder on the same file system) keeps the previous output once it is
     swapped out; the next write brings that folder up to date and swaps it in, instead of
     making every folder of the site again and deleting the old one. Whatever state a killed
@@ -127,10 +130,13 @@ def write(
     before = existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir() and not spare.is_symlink()
+    spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
     if reuse:
         assert spare is not None
         staging = spare
         _prepare(staging, out, set(kept) | set(files) | set(copies))
+    elif spooled is not None:
+        staging = spooled  # the pages are where they belong: that folder becomes the output
     else:
         staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
         staging.mkdir()
@@ -149,8 +155,9 @@ def write(
         move = getattr(files, "move", None)  # pages waiting in a spool folder are moved, not copied
         for rel in sorted(files):
             unchanged += rel in before and _same(out / rel, files[rel])
-            make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
-            _place(staging / rel, make)
+            if spooled is None:
+                make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
+                _place(staging / rel, make)
         for rel, source in sorted(copies.items()):
             _place(staging / rel, functools.partial(shutil.copyfile, source))
             unchanged += rel in before and same_file(out / rel, source)

@@ -71,7 +71,7 @@ def render(
         if rendered[2]:
             broken[page.template] = rendered
         if spool is not None and rendered[0] is not None:
-            (spool / spooling.name(page.path)).write_bytes(rendered[0])
+            spooling.put(spool, page.path, rendered[0])
             return b"", rendered[1], rendered[2]  # in the spool
         return rendered
 
@@ -103,8 +103,9 @@ Rendered = tuple[bytes | None, Diagnostic | None, bool]  # bytes, or a problem (
 
 
 def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: Path) -> Rendered:
-    if not page.template:  # data, not a page: JSON, keys in the order the view gives them
-        return (json.dumps(page.view(), ensure_ascii=False, indent=1) + "\n").encode("utf-8"), None, False
+    if not page.template:  # data, not a page: compact JSON (the C encoder), keys in the view's order
+        data = json.dumps(page.view(), ensure_ascii=False, separators=(",", ":"))
+        return (data + "\n").encode("utf-8"), None, False
     try:
         template = env.get_template(page.template)
         context = {**common, **page.view(), "page_url": page.target}

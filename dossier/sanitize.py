@@ -210,6 +210,12 @@ def clean(html: str) -> str:
     return _CLEANER.clean(html)
 
 
+def untouched(raw: str, cleaned: str) -> bool:
+    """Whether :func:`clean` gave ``raw`` back as it was (then it removed nothing, and the slow
+    :func:`removals` scan can be skipped). nh3 writes a no-break space as ``&nbsp;``."""
+    return len(cleaned) >= len(raw) and cleaned.replace("&nbsp;", "\xa0") == raw
+
+
 @dataclass(frozen=True)
 class Removal:
     """One thing the sanitizer takes out: what, whether it could run code, and how to find it."""

@@ -2,31 +2,39 @@
 
 A large dossier renders hundreds of megabytes of pages; holding them all in memory until
 the write step made the build's peak. The processes that render write each page into a
-spool folder on the output's file system; the write step moves the files into place.
+spool folder on the output's file system, at its path in the site: the write step moves
+the files into place or, when the spool holds every page of the site, makes the folder
+itself the next output (no file is moved at all).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 
-def name(path: str) -> str:
-    """A page's file name in the spool (its output path may hold folders)."""
-    return hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+def put(folder: Path, path: str, data: bytes) -> None:
+    """Write a page at its output ``path`` (relative, made by the engine) below ``folder``."""
+    target = folder / path
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:  # its folder is not made yet
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 class Spooled(Mapping[str, bytes]):
     """Output path → bytes, read from the spool folder when asked for."""
 
-    def __init__(self, folder: Path, paths: list[str]) -> None:
+    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
         self.folder = folder
-        self._paths = {path: folder / name(path) for path in paths}
+        self._paths = frozenset(paths)
 
     def __getitem__(self, path: str) -> bytes:
-        return self._paths[path].read_bytes()
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self.folder / path).read_bytes()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
@@ -36,4 +44,4 @@ class Spooled(Mapping[str, bytes]):
 
     def move(self, path: str, target: Path) -> None:
         """Move the page's file to ``target`` (same file system)."""
-        os.replace(self._paths[path], target)
+        os.replace(self.folder / path, target)

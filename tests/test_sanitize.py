@@ -187,3 +187,19 @@ def test_article_warnings_survive_a_cached_link(tree: Callable[..., Path], run: 
         assert [line.split(" warning: ")[0] for line in result.diagnostics if "HTML removed" in line] == [
             "content/articles/a.md:7:"
         ]
+
+
+def test_a_text_the_cleaner_gives_back_has_nothing_to_report() -> None:
+    """The fast path: when nh3 returns the HTML unchanged (no-break spaces aside), the slow scan is skipped."""
+    import markdown
+
+    def raw(text: str) -> str:
+        return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+
+    plain = raw("Le « Premier ministre »\u00a0: *oui* & **non** [lien](https://a.example/?a=1&b=2)\n\n- un\n- deux")
+    assert sanitize.untouched(plain, sanitize.clean(plain))
+    assert sanitize.removals(plain) == []
+    for text, _ in DANGEROUS.values():
+        html = raw(text)
+        assert not sanitize.untouched(html, sanitize.clean(html))
+        assert sanitize.removals(html)

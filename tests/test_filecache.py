@@ -1,0 +1,70 @@
+"""The content file cache: parsed once, parsed again only when the bytes change, here or in workers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bench.generate import generate
+from dossier import filecache, parallel
+from dossier.filecache import FileCache
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    generate(root, articles=12, notes_per_article=2, events=3, topic_count=4)
+    return root
+
+
+def _over_workers(jobs: list[filecache.ParseJob]) -> list[filecache.Parsed | None]:
+    return parallel.map_items(lambda job: filecache.parse(*job), jobs, 2)
+
+
+def test_parsing_in_workers_gives_what_parsing_here_gives(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    here, there = FileCache(root), FileCache(root)
+    old = parallel.MIN_ITEMS
+    parallel.MIN_ITEMS = 2
+    try:
+        content_here, problems_here = here.refresh()
+        content_there, problems_there = there.refresh(parse_many=_over_workers)
+    finally:
+        parallel.MIN_ITEMS = old
+    assert content_here == content_there and problems_here == problems_there
+    assert here.reads == there.reads == len(here.files) > 20
+
+
+def test_a_touched_file_is_hashed_not_parsed_again(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    cache = FileCache(root)
+    first, _ = cache.refresh(parse_many=_over_workers)
+    for path in (root / "content").rglob("*.md"):  # a fresh checkout: new times, same bytes
+        os.utime(path, ns=(1, 1))
+    cache.reads = 0
+    again, _ = cache.refresh(parse_many=_over_workers)
+    assert cache.reads == 0 and cache.rehashed == len(cache.files)
+    assert all(a is b for a, b in zip(first.articles, again.articles, strict=True))  # the very same records
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    cache = FileCache(root)
+    cache.refresh(parse_many=_over_workers)
+    article = sorted((root / "content" / "articles").glob("*.md"))[3]
+    article.write_text(article.read_text(encoding="utf-8") + "\nUn paragraphe de plus.\n", encoding="utf-8")
+    cache.reads = 0
+    found, problems = cache.refresh(parse_many=_over_workers)
+    assert cache.reads == 1 and not problems
+    assert any(a.body.endswith("Un paragraphe de plus.") for a in found.articles)
+
+
+def test_parse_reports_a_file_that_is_gone(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    article = sorted((root / "content" / "articles").glob("*.md"))[0]
+    kind = filecache.KIND_BY_FOLDER["articles"]
+    parsed = filecache.parse(root, kind, str(article))
+    assert parsed is not None and parsed.loaded.record is not None and not parsed.same
+    same = filecache.parse(root, kind, str(article), parsed.loaded.digest)
+    assert same is not None and same.same and same.loaded.record is None
+    article.unlink()
+    assert filecache.parse(root, kind, str(article)) is None
