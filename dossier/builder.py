@@ -127,6 +127,8 @@ class Builder:
         self._last: delta.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
         self.spool: Path | None = None  # where whole builds leave rendered pages (None: in memory)
+        self.seen: filecache.Signatures | None = None  # the input files' signatures, taken before the build read any
+        self.discover: filecache.Discover | None = None  # the content files, when listed ahead
         self._context: _Context | None = None
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
@@ -150,7 +152,8 @@ class Builder:
         loaded, problems = self._settings[1]
         problems = list(problems)
         jobs = self.options.jobs
-        records, more = self.files.refresh(changed, self._parse_many if jobs > 1 else None)
+        parse_many = self._parse_many if jobs > 1 else None
+        records, more = self.files.refresh(changed, parse_many, self.seen, self.discover)
         problems += more
         if loaded is None:
             raise ContentErrors(problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,8 @@ class Parsed:
     same: bool = False
 
 
+Signatures = Mapping[str, Signature]
+Discover = Callable[[], tuple[list[tuple[Kind, str]], list[Diagnostic]]]  # as content.discover_files
 ParseJob = tuple[Path, Kind, str, bytes]  # root, kind, absolute path, digest of the bytes known
 ParseMany = Callable[[list[ParseJob]], list["Parsed | None"]]
 
@@ -90,13 +92,17 @@ class FileCache:
         self.changes: list[tuple[Record | None, Record | None]] = []
         self.structural = True
 
-    def _load(self, kind: Kind, key: str, ready: dict[str, Parsed | None] | None = None) -> None:
-        """Bring one file up to date (``ready``: files already parsed, by :func:`parse`, elsewhere)."""
+    def _load(
+        self, kind: Kind, key: str, ready: dict[str, Parsed | None] | None = None, seen: Signatures | None = None
+    ) -> None:
+        """Bring one file up to date (``ready``: files already parsed, by :func:`parse`, elsewhere;
+        ``seen``: signatures taken earlier in this build, trusted over a new look)."""
         known = self.files.get(key)
         if ready is not None and key in ready:
             parsed = ready[key]
         else:
-            sig = signature(key)
+            sig = seen.get(key) if seen else None
+            sig = sig or signature(key)
             if sig is not None and known is not None and known[1].signature == sig:
                 return
             parsed = None if sig is None else parse(self.root, kind, key, known[1].digest if known else b"")
@@ -128,10 +134,11 @@ class FileCache:
         else:
             self._groups = None
 
-    def stale(self, key: str) -> bool:
+    def stale(self, key: str, seen: Signatures | None = None) -> bool:
         """Whether the file at ``key`` is new, gone or changed since it was loaded."""
         known = self.files.get(key)
-        return known is None or known[1].signature != signature(key)
+        sig = seen.get(key) if seen else None
+        return known is None or known[1].signature != (sig or signature(key))
 
     def reset(self) -> None:
         """Forget what is worked out from ``files`` (after ``files`` was changed from outside)."""
@@ -150,12 +157,19 @@ class FileCache:
         return KIND_BY_FOLDER.get(parts[0])
 
     def refresh(
-        self, changed: Iterable[Path] | None = None, parse_many: ParseMany | None = None
+        self,
+        changed: Iterable[Path] | None = None,
+        parse_many: ParseMany | None = None,
+        seen: Signatures | None = None,
+        discover: Discover | None = None,
     ) -> tuple[Content, list[Diagnostic]]:
         """Bring the cache up to date; ``changed`` limits the work to those paths when it can.
 
         ``parse_many``: :func:`parse` over many files at once (over several processes, say),
-        used when a full refresh finds files to parse.
+        used when a full refresh finds files to parse. ``seen``: the signatures of the files
+        (absolute path → signature) as this build saw them before reading anything; a file
+        whose signature is there is not looked at again. ``discover``: the content files as
+        listed when the build started (the folder is walked otherwise).
         """
         paths = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
         self.changes, self.structural = [], paths is None
@@ -166,19 +180,22 @@ class FileCache:
                 self._load(kind, str(path))
         else:
             self.structural = True
-            found, self.stray = content.discover_files(self.root)
+            found, self.stray = discover() if discover is not None else content.discover_files(self.root)
             wanted = {path: kind for kind, path in found}
             for key in list(self.files):
                 if key not in wanted:
                     del self.files[key]
                     self._faulty.discard(key)
                     self._order = self._groups = None
-            ready: dict[str, Parsed | None] | None = None
-            if parse_many is not None:
-                jobs = [(self.root, kind, key, self._digest(key)) for key, kind in wanted.items() if self.stale(key)]
+            if parse_many is None:
+                for key, kind in wanted.items():
+                    self._load(kind, key, None, seen)
+            else:
+                stale = [(key, kind) for key, kind in wanted.items() if self.stale(key, seen)]
+                jobs = [(self.root, kind, key, self._digest(key)) for key, kind in stale]
                 ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
-            for key, kind in wanted.items():
-                self._load(kind, key, ready)
+                for key, kind in stale:  # the others are as they were
+                    self._load(kind, key, ready)
         return self.content()
 
     def _digest(self, key: str) -> bytes:

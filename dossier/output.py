@@ -105,6 +105,7 @@ def write(
     before_swap: Callable[[Path], None] | None = None,
     kept: Iterable[str] = (),
     spare: Path | None = None,
+    listed: tuple[set[str], set[str]] | None = None,
 ) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
@@ -127,14 +128,14 @@ def write(
     clean_leftovers(out)
     if out.exists() and not out.is_dir():
         raise DossierError(f"output '{out}' exists and is not a folder")
-    before = existing(out)
+    before = listed[0] if listed is not None else existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir() and not spare.is_symlink()
     spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
     if reuse:
         assert spare is not None
         staging = spare
-        _prepare(staging, out, set(kept) | set(files) | set(copies))
+        _prepare(staging, set(kept) | set(files) | set(copies), listed[1] if listed is not None else None)
     elif spooled is not None:
         staging = spooled  # the pages are where they belong: that folder becomes the output
     else:
@@ -195,9 +196,9 @@ def _swap(staging: Path, out: Path, spare: Path | None) -> None:
         shutil.rmtree(old)
 
 
-def _prepare(staging: Path, out: Path, wanted: set[str]) -> None:
-    """Remove from a reused staging folder every file the new output does not have."""
-    for rel in sorted(existing(staging) - wanted):
+def _prepare(staging: Path, wanted: set[str], found: set[str] | None = None) -> None:
+    """Remove from a reused staging folder every file (``found``: its files) the new output does not have."""
+    for rel in sorted((existing(staging) if found is None else found) - wanted):
         path = staging / rel
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

@@ -74,20 +74,25 @@ def build(options: Options, progress: Callable[[int, int], None] | None = None) 
     output.check_target(out, root, protected)
     output.clean_leftovers(Path(os.path.realpath(out)))  # what a killed build left beside the output
     resume = Resume(options, out) if options.cache else None
-    quick = resume.unchanged() if resume is not None else None
-    if quick is not None:
-        counts = output.Counts(0, quick.files, 0, 0)
-        return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started)
-    from .builder import Builder
-
-    builder = Builder(options, progress)
-    kept = resume.prime(builder) if resume is not None else None
-    builder.spool = resume.spool() if resume is not None else None
     try:
-        return _build(builder, resume, kept, out, started)
+        quick = resume.unchanged() if resume is not None else None
+        if quick is not None:
+            counts = output.Counts(0, quick.files, 0, 0)
+            return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started)
+        from .builder import Builder
+
+        builder = Builder(options, progress)
+        kept = resume.prime(builder) if resume is not None else None
+        if resume is not None:
+            builder.spool, builder.seen, builder.discover = resume.spool(), dict(resume.inputs), resume.discovered
+        try:
+            return _build(builder, resume, kept, out, started)
+        finally:
+            if builder.spool is not None:
+                shutil.rmtree(builder.spool, ignore_errors=True)
     finally:
-        if builder.spool is not None:
-            shutil.rmtree(builder.spool, ignore_errors=True)
+        if resume is not None:
+            resume.close()
 
 
 def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
@@ -102,7 +107,8 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
         indexer = search.index if options.search and not plan.index_kept else None
         try:
             spare = resume.spare() if resume is not None else None
-            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare)
+            listed = (resume.listing("out"), resume.listing("spare")) if resume is not None else None
+            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
         except OSError as exc:
             raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None
     if resume is not None:

@@ -14,6 +14,7 @@ Two files per set of build options (:func:`dossier.buildcache.path_for`):
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -22,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import buildcache, journal, output
+from .ahead import Ahead
 from .errors import Diagnostic
 from .options import Options
 from .signatures import Signature, signature, tree
 
 if TYPE_CHECKING:
     from .builder import Builder, Memory, Result
+    from .content import Kind
 
 SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
 Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
@@ -74,6 +77,14 @@ def inputs(root: Path) -> tuple[tuple[str, Signature], ...]:
     return tuple(found)
 
 
+def _discovered(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """The content files (folder of their kind, path) and the stray ones (see ``content.discover_files``)."""
+    from .content import discover_files
+
+    found, problems = discover_files(root)
+    return [(kind.folder, path) for kind, path in found], problems
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -98,10 +109,33 @@ class Resume:
         settings = (str(self.out), options.base_url, options.drafts, options.dev, options.search)
         self.where = buildcache.path_for(root, *settings)
         self.key = buildcache.engine_key()
-        self.inputs = inputs(root)  # before anything is read: a file changed meanwhile is seen next time
+        self.ahead = Ahead(  # the walks, made while the build memory loads (in the order needed)
+            [
+                ("inputs", functools.partial(inputs, root)),
+                ("content", functools.partial(_discovered, root)),
+                ("out", functools.partial(output.existing, self.out)),
+                ("spare", functools.partial(output.existing, self.where.with_suffix(".spare"))),
+            ]
+        )
+        self.inputs: tuple[tuple[str, Signature], ...] = self.ahead.get("inputs")  # before anything is read
         self.saved: Saved | None = None
         self.segments: tuple[journal.Changes, ...] = ()
         self.snapshot: journal.Snapshot | None = None
+
+    def discovered(self) -> tuple[list[tuple[Kind, str]], list[Diagnostic]]:
+        """The content files as they were when the build started (``content.discover_files``)."""
+        from .content import KIND_BY_FOLDER
+
+        found, problems = self.ahead.get("content")
+        return [(KIND_BY_FOLDER[folder], path) for folder, path in found], problems
+
+    def listing(self, which: str) -> set[str]:
+        """The files of the output folder (``out``) or of the spare one (``spare``) when the build started."""
+        found: set[str] = self.ahead.get(which)
+        return found
+
+    def close(self) -> None:
+        self.ahead.close()
 
     def spare(self) -> Path | None:
         """Where the previous output is kept for the next build to update (same file system only)."""
@@ -131,7 +165,7 @@ class Resume:
         quick = buildcache.load(self.where.with_suffix(".quick"), self.key)
         if not isinstance(quick, Unchanged) or quick.inputs != self.inputs:
             return None
-        if len(still(self.out, quick.outputs)) != len(quick.outputs) or output.existing(self.out) != set(quick.outputs):
+        if len(still(self.out, quick.outputs)) != len(quick.outputs) or self.listing("out") != set(quick.outputs):
             return None
         return Quick(len(quick.outputs), list(quick.warnings))
 

@@ -1,0 +1,65 @@
+"""Work done ahead in a forked process: the same results as here, whatever happens to the child."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from dossier.ahead import Ahead
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_results_come_from_a_child_in_any_order_asked() -> None:
+    ahead = Ahead([("pid", _pid), ("square", lambda: 12 * 12), ("text", lambda: "États-Unis")])
+    try:
+        assert ahead.get("text") == "États-Unis"
+        assert ahead.get("square") == 144
+        assert ahead.get("pid") != os.getpid()  # computed in the child
+    finally:
+        ahead.close()
+
+
+def test_a_job_that_fails_in_the_child_is_done_here(tmp_path: Path) -> None:
+    marker = tmp_path / "here"
+
+    def fails_there() -> str:
+        if not marker.exists():
+            raise OSError("not yet")
+        return "done here"
+
+    ahead = Ahead([("first", lambda: 1), ("second", fails_there), ("third", _pid)])
+    try:
+        assert ahead.get("first") == 1
+        marker.touch()
+        assert ahead.get("second") == "done here"
+        assert ahead.get("third") == os.getpid()  # the child is gone: the rest is done here
+    finally:
+        ahead.close()
+
+
+def test_with_other_threads_running_nothing_is_forked() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        ahead = Ahead([("pid", _pid)])
+        assert ahead.get("pid") == os.getpid()
+        ahead.close()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_close_reaps_the_child_even_with_results_never_asked_for() -> None:
+    ahead = Ahead([("big", lambda: b"x" * 2_000_000), ("pid", _pid)])
+    pid = ahead._pid
+    assert pid
+    ahead.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
