@@ -14,10 +14,31 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
+import struct
 import threading
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import Any
+
+_LENGTH = struct.Struct("<Q")  # each result goes through the pipe as its length, then its pickle
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None  # the child is gone
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 class Ahead:
@@ -25,7 +46,7 @@ class Ahead:
         self._jobs = dict(jobs)
         self._results: dict[str, Any] = {}
         self._pid = 0
-        self._reader: IO[bytes] | None = None
+        self._fd = -1
         if not hasattr(os, "fork") or threading.active_count() > 1 or len(jobs) == 0:
             return
         read, write = os.pipe()
@@ -33,33 +54,46 @@ class Ahead:
         if pid == 0:  # the child: results in order, then out (never back into the caller's code)
             os.close(read)
             try:
-                with os.fdopen(write, "wb") as pipe:
-                    for name, job in jobs:
-                        pickle.dump((name, job()), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                        pipe.flush()
+                for name, job in jobs:
+                    data = pickle.dumps((name, job()), protocol=pickle.HIGHEST_PROTOCOL)
+                    _write_all(write, _LENGTH.pack(len(data)) + data)
             finally:
                 os._exit(0)
         os.close(write)
-        self._pid, self._reader = pid, os.fdopen(read, "rb")
+        self._pid, self._fd = pid, read
+
+    def _receive(self) -> None:
+        """One more result from the child (or, if it is gone, none ever again)."""
+        header = _read_exactly(self._fd, _LENGTH.size)
+        data = _read_exactly(self._fd, _LENGTH.unpack(header)[0]) if header is not None else None
+        if data is None:
+            self.close()
+            return
+        name, value = pickle.loads(data)
+        self._results[name] = value
+
+    def ready(self, name: str) -> bool:
+        """Whether :meth:`get` would give the result of ``name`` without waiting for the child."""
+        while name not in self._results and self._fd >= 0:
+            readable, _, _ = select.select([self._fd], [], [], 0)
+            if not readable:
+                return False
+            self._receive()
+        return True
 
     def get(self, name: str) -> Any:
         """The result of the job ``name`` (each is asked for once)."""
-        while name not in self._results and self._reader is not None:
-            try:
-                got, value = pickle.load(self._reader)
-            except Exception:  # the child died or failed: the rest is done here
-                self.close()
-                break
-            self._results[got] = value
+        while name not in self._results and self._fd >= 0:
+            self._receive()
         if name in self._results:
             return self._results.pop(name)
         return self._jobs[name]()
 
     def close(self) -> None:
         """Stop the child if it still runs, and reap it."""
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
         if self._pid:
             with contextlib.suppress(ProcessLookupError):  # it may be done
                 os.kill(self._pid, signal.SIGKILL)

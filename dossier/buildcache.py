@@ -20,7 +20,7 @@ import pickle
 import struct
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -55,17 +55,24 @@ def path_for(root: Path, *options: object) -> Path:
     return root / FOLDER / f"{name}.pickle"
 
 
-class _Checked:
-    """A file wrapper that counts and checksums the bytes going through it."""
+class Interrupted(Exception):
+    """A load stopped because its caller no longer needs what it loads."""
 
-    def __init__(self, file: IO[bytes]) -> None:
+
+class _Checked:
+    """A file wrapper that counts and checksums the bytes going through it (and may stop a load)."""
+
+    def __init__(self, file: IO[bytes], stop: Callable[[], bool] | None = None) -> None:
         self.file = file
         self.length = 0
         self.crc = 0
+        self.stop = stop
 
     def _seen(self, data: bytes | memoryview) -> None:
         self.length += len(data)
         self.crc = zlib.crc32(data, self.crc)
+        if self.stop is not None and self.stop():
+            raise Interrupted
 
     def write(self, data: bytes) -> int:
         self._seen(data)
@@ -105,19 +112,25 @@ def _no_collection(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def load(path: Path, key: bytes) -> Any | None:
-    """The object saved at ``path`` under ``key``, or None when there is none that is whole and ours."""
+def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any | None:
+    """The object saved at ``path`` under ``key``, or None when there is none that is whole and ours.
+
+    ``stop`` is asked as the file is read (every 64 KiB or so): when it says so, the load
+    ends with :class:`Interrupted` (what was loaded so far is dropped).
+    """
     try:
         with open(path, "rb") as file:
             magic, found, length, crc = HEADER.unpack(file.read(HEADER.size))
             if magic != MAGIC or found != key:
                 return None
-            checked = _Checked(file)
+            checked = _Checked(file, stop)
             with _no_collection(freeze=True):
                 value = pickle.load(checked)
             if checked.length != length or checked.crc != crc or file.read(1):
                 return None
             return value
+    except Interrupted:
+        raise
     except Exception:
         return None
 

@@ -83,12 +83,15 @@ class PartialDate:
         return self.iso()
 
 
-Lines = tuple[tuple[str, int], ...]
+Lines = tuple[tuple[str, ...], tuple[int, ...]]  # field names, and the line of each
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple of names for every record that has those fields
 
 
 def frozen_map(values: Mapping[str, int] | None = None) -> Lines:
-    """Field lines as a hashable value, so that records can key caches."""
-    return tuple(sorted((values or {}).items()))
+    """Field lines as a hashable value, so that records can key caches (two tuples, the first shared)."""
+    items = sorted((values or {}).items())
+    names = tuple(name for name, _ in items)
+    return _NAMES.setdefault(names, names), tuple(line for _, line in items)
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,13 @@ class Origin:
     """Where a record came from: its file, the line of each front-matter field, its body."""
 
     path: str
-    lines: Lines = ()
+    lines: Lines = ((), ())
     body_line: int = 1
 
     def at(self, name: str = "") -> Location:
         """The location of field ``name`` (or of the file's first line)."""
-        return Location(self.path, next((line for key, line in self.lines if key == name), 1))
+        names, lines = self.lines
+        return Location(self.path, lines[names.index(name)] if name in names else 1)
 
     def body(self) -> Location:
         return Location(self.path, self.body_line)

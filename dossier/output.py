@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import signatures
 from .errors import DossierError
+from .signatures import Signature
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -83,15 +85,29 @@ def _same(path: Path, data: bytes) -> bool:
 
 def existing(out: Path) -> set[str]:
     """Every file below ``out`` (relative paths)."""
-    found: set[str] = set()
+    return set(_walk(out, False))
+
+
+def existing_signed(out: Path) -> dict[str, Signature | None]:
+    """Every file below ``out`` (relative paths), with its stat signature (None if it cannot be had)."""
+    return _walk(out, True)
+
+
+def _walk(out: Path, signed: bool) -> dict[str, Signature | None]:
+    found: dict[str, Signature | None] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, prefix + entry.name + "/")
+                elif not signed:
+                    found[prefix + entry.name] = None
                 else:
-                    found.add(prefix + entry.name)
+                    try:
+                        found[prefix + entry.name] = signatures.of(entry.stat())
+                    except OSError:
+                        found[prefix + entry.name] = None
 
     if out.is_dir():
         walk(os.fspath(out), "")

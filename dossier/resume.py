@@ -14,10 +14,12 @@ Two files per set of build options (:func:`dossier.buildcache.path_for`):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,10 +97,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def still(out: Path, outputs: Outputs) -> Outputs:
-    """Those of ``outputs`` that are still in ``out`` as they were written."""
-    base = os.fspath(out) + os.sep
-    return {rel: sig for rel, sig in outputs.items() if signature(base + rel) == sig}
+def still(found: Outputs, outputs: Outputs) -> Outputs:
+    """Those of ``outputs`` (as written) that are in ``found`` (as listed now) as they were written."""
+    return {rel: sig for rel, sig in outputs.items() if sig is not None and found.get(rel) == sig}
 
 
 class Resume:
@@ -112,12 +113,14 @@ class Resume:
         self.ahead = Ahead(  # the walks, made while the build memory loads (in the order needed)
             [
                 ("inputs", functools.partial(inputs, root)),
+                ("out", functools.partial(output.existing_signed, self.out)),
                 ("content", functools.partial(_discovered, root)),
-                ("out", functools.partial(output.existing, self.out)),
                 ("spare", functools.partial(output.existing, self.where.with_suffix(".spare"))),
             ]
         )
-        self.inputs: tuple[tuple[str, Signature], ...] = self.ahead.get("inputs")  # before anything is read
+        self._inputs: tuple[tuple[str, Signature], ...] | None = None
+        self._outputs: Outputs | None = None
+        self._early: object = None  # the build memory, when loaded while the input tree was walked
         self.saved: Saved | None = None
         self.segments: tuple[journal.Changes, ...] = ()
         self.snapshot: journal.Snapshot | None = None
@@ -129,8 +132,23 @@ class Resume:
         found, problems = self.ahead.get("content")
         return [(KIND_BY_FOLDER[folder], path) for folder, path in found], problems
 
+    @property
+    def inputs(self) -> tuple[tuple[str, Signature], ...]:
+        """Every input file's signature, taken before anything was read (see :func:`inputs`)."""
+        if self._inputs is None:
+            self._inputs = self.ahead.get("inputs")
+        return self._inputs
+
+    def outputs(self) -> Outputs:
+        """Every file of the output folder, with its signature, when the build started."""
+        if self._outputs is None:
+            self._outputs = self.ahead.get("out")
+        return self._outputs
+
     def listing(self, which: str) -> set[str]:
         """The files of the output folder (``out``) or of the spare one (``spare``) when the build started."""
+        if which == "out":
+            return set(self.outputs())
         found: set[str] = self.ahead.get(which)
         return found
 
@@ -163,15 +181,35 @@ class Resume:
     def unchanged(self) -> Quick | None:
         """The last build's outcome when no input changed and its output is as it left it."""
         quick = buildcache.load(self.where.with_suffix(".quick"), self.key)
-        if not isinstance(quick, Unchanged) or quick.inputs != self.inputs:
+        if not isinstance(quick, Unchanged):
             return None
-        if len(still(self.out, quick.outputs)) != len(quick.outputs) or self.listing("out") != set(quick.outputs):
+        if not self.ahead.ready("inputs"):  # meanwhile, load the memory a change would need
+            with contextlib.suppress(buildcache.Interrupted):  # stopped: nothing changed, no memory needed
+                self._early = buildcache.load(self.where, self.key, self._same_inputs(quick))
+        if quick.inputs != self.inputs:
+            return None
+        outputs = self.outputs()
+        if len(still(outputs, quick.outputs)) != len(quick.outputs) or set(outputs) != set(quick.outputs):
             return None
         return Quick(len(quick.outputs), list(quick.warnings))
 
+    def _same_inputs(self, quick: Unchanged) -> Callable[[], bool]:
+        """Asked as the memory loads: whether the input tree, once walked, showed nothing changed."""
+        answer: list[bool] = []
+
+        def same() -> bool:
+            if not answer:
+                if not self.ahead.ready("inputs"):
+                    return False
+                answer.append(self.inputs == quick.inputs)
+            return answer[0]
+
+        return same
+
     def prime(self, builder: Builder) -> Outputs | None:
         """Give ``builder`` the last build's memory; returns the output files still as written."""
-        saved = buildcache.load(self.where, self.key)
+        saved = self._early if self._early is not None else buildcache.load(self.where, self.key)
+        self._early = None
         if not isinstance(saved, Saved) or saved.out != str(self.out):
             return None
         memory, outputs = saved.memory, saved.outputs
@@ -181,7 +219,7 @@ class Resume:
                 memory = journal.apply(memory, segment)
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
-        kept = still(self.out, outputs)
+        kept = still(self.outputs(), outputs)
         builder.remember(memory, missing=set(memory.inputs) - set(kept))
         return kept
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
-Signature = tuple[int, int, int]  # mtime (ns), size, inode
+Signature = bytes  # mtime (ns), size and inode, packed: one small object per file in the build memory
+_PACKED = struct.Struct("<qqQ")
+
+
+def of(st: os.stat_result) -> Signature:
+    return _PACKED.pack(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def signature(path: Path | str) -> Signature | None:
@@ -13,7 +19,7 @@ def signature(path: Path | str) -> Signature | None:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return of(st)
 
 
 def tree(folder: str) -> list[tuple[str, Signature]]:
@@ -32,5 +38,5 @@ def tree(folder: str) -> list[tuple[str, Signature]]:
             st = entry.stat()
         except OSError:
             continue
-        found.append((entry.path, (st.st_mtime_ns, st.st_size, st.st_ino)))
+        found.append((entry.path, of(st)))
     return found

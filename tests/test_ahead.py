@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,24 @@ def test_close_reaps_the_child_even_with_results_never_asked_for() -> None:
     ahead.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
+
+
+def test_ready_says_whether_a_result_is_there_without_waiting(tmp_path: Path) -> None:
+    gate = tmp_path / "gate"
+
+    def slow() -> str:
+        while not gate.exists():
+            time.sleep(0.01)
+        return "walked"
+
+    ahead = Ahead([("slow", slow)])
+    try:
+        assert not ahead.ready("slow")
+        gate.touch()
+        deadline = time.monotonic() + 30
+        while not ahead.ready("slow"):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert ahead.get("slow") == "walked"
+    finally:
+        ahead.close()

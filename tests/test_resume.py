@@ -11,6 +11,7 @@ import pytest
 
 from bench.generate import generate
 from dossier import buildcache, journal, pipeline
+from dossier.ahead import Ahead
 from dossier.errors import ContentErrors
 from dossier.options import Options
 
@@ -38,6 +39,22 @@ def project(tmp_path: Path, saving: str) -> Path:
     return root
 
 
+@pytest.fixture(params=["walked first", "walked while loading"])
+def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs with the input tree walked before the memory is needed, and walked while
+    it loads (the load starts, then stops if nothing changed, or goes on)."""
+    if request.param == "walked while loading":
+        real = Ahead.ready
+        asked: dict[int, int] = {}
+
+        def late(self: Ahead, name: str) -> bool:
+            asked[id(self)] = asked.get(id(self), 0) + 1
+            return asked[id(self)] > 2 and real(self, name)
+
+        monkeypatch.setattr(Ahead, "ready", late)
+    return str(request.param)
+
+
 class Checker:
     """Builds ``root`` with the cache, and a clean build beside it, and compares them."""
 
@@ -62,7 +79,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path) -> None:
+def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path, walk: str) -> None:
     checker = Checker(project, tmp_path)
     first = checker.check("a first build")
     assert first.counts.written > 0
@@ -212,7 +229,7 @@ def test_resumed_builds_render_only_what_changed(project: Path, tmp_path: Path) 
 
 
 def test_an_unchanged_project_is_not_built_again(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walk: str
 ) -> None:
     from dossier import builder
 
@@ -228,3 +245,18 @@ def test_an_unchanged_project_is_not_built_again(
     assert made == [] and summary.counts.written == 0 and summary.counts.unchanged == len(files(out))
     os.utime(note)  # the same bytes, a new time: looked at again, nothing written
     assert build(project, out).counts.written == 0 and len(made) == 1
+
+
+def test_a_memory_load_stops_when_asked(tmp_path: Path) -> None:
+    where = tmp_path / "memory.pickle"
+    buildcache.save(where, b"k" * 32, [str(i) * 50 for i in range(200_000)])
+    assert buildcache.load(where, b"k" * 32) is not None
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(buildcache.Interrupted):
+        buildcache.load(where, b"k" * 32, stop)
+    assert len(asked) == 4
