@@ -140,6 +140,12 @@ class FileCache:
         sig = seen.get(key) if seen else None
         return known is None or known[1].signature != (sig or signature(key))
 
+    def __getstate__(self) -> dict[str, object]:
+        """What is kept between builds: the files, not the groups and changes worked out from them."""
+        state = dict(self.__dict__)
+        state.update(_groups=None, _where={}, changes=[])
+        return state
+
     def reset(self) -> None:
         """Forget what is worked out from ``files`` (after ``files`` was changed from outside)."""
         self._order = self._groups = None

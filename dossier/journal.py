@@ -13,7 +13,7 @@ after, or works again, so nothing can come out different, only a little slower.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,26 +98,30 @@ def _apply(target: dict[str, Any], changed: Mapping[str, Any]) -> None:
             target[key] = value
 
 
-def apply(memory: Memory, segment: Changes) -> Memory:
-    """``memory`` with one segment applied (its dictionaries are changed in place)."""
+def apply(memory: Memory, segments: Sequence[Changes]) -> Memory:
+    """``memory`` with the segments applied in order (its dictionaries are changed in place)."""
     from .builder import Memory
 
+    if not segments:
+        return memory
     files, link = memory.files, memory.link
-    _apply(files.files, segment.files)
-    files.seeds = dict(segment.seeds)
-    files.reset()
     link.converted, link.resolved = dict(link.converted), dict(link.resolved)
     link.anchored = dict(link.anchored)
-    _apply(link.converted, segment.converted)
-    _apply(link.resolved, segment.resolved)
-    _apply(link.anchored, segment.anchored)
-    link.labels = segment.labels
-    link.ordered, link.entries = ([], ()), ((), ())  # worked out again from the records
     memory.index.notes = dict(memory.index.notes)
-    _apply(memory.index.notes, segment.notes)
     inputs = dict(memory.inputs)
-    _apply(inputs, segment.inputs)
-    return Memory(files, link, memory.index, segment.key, inputs)
+    for segment in segments:
+        _apply(files.files, segment.files)
+        files.seeds = dict(segment.seeds)
+        _apply(link.converted, segment.converted)
+        _apply(link.resolved, segment.resolved)
+        _apply(link.anchored, segment.anchored)
+        _apply(memory.index.notes, segment.notes)
+        _apply(inputs, segment.inputs)
+    files.reset()
+    last = segments[-1]
+    link.labels = last.labels
+    link.ordered, link.entries = ([], ()), ((), ())  # worked out again from the records
+    return Memory(files, link, memory.index, last.key, inputs)
 
 
 def small(segment: Changes, memory: Memory, segments: int) -> bool:

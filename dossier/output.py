@@ -59,6 +59,9 @@ def clean_leftovers(out: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
+Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
+
+
 @dataclass(frozen=True)
 class Counts:
     written: int  # new or changed files
@@ -121,7 +124,7 @@ def write(
     before_swap: Callable[[Path], None] | None = None,
     kept: Iterable[str] = (),
     spare: Path | None = None,
-    listed: tuple[set[str], set[str]] | None = None,
+    listed: tuple[Listing, Listing] | None = None,
 ) -> Counts:
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
@@ -138,20 +141,23 @@ def write(
     swapped out; the next write brings that folder up to date and swaps it in, instead of
     making every folder of the site again and deleting the old one. Whatever state a killed
     build left it in, it is checked file by file before use.
+
+    ``listed``: the files of ``out`` and of ``spare``, with their signatures, as listed when
+    the build started (each folder is walked otherwise).
     """
     out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     if out.exists() and not out.is_dir():
         raise DossierError(f"output '{out}' exists and is not a folder")
-    before = listed[0] if listed is not None else existing(out)
+    before = set(listed[0]) if listed is not None else existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir() and not spare.is_symlink()
     spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
     if reuse:
         assert spare is not None
         staging = spare
-        _prepare(staging, set(kept) | set(files) | set(copies), listed[1] if listed is not None else None)
+        _prepare(staging, set(kept) | set(files) | set(copies), set(listed[1]) if listed is not None else None)
     elif spooled is not None:
         staging = spooled  # the pages are where they belong: that folder becomes the output
     else:
@@ -162,7 +168,7 @@ def write(
         folders: set[Path] = set()
         out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
         for rel in kept:
-            if reuse and _same_inode(staging_base + rel, out_base + rel):
+            if reuse and _linked(rel, listed, staging_base, out_base):
                 continue
             target = staging / rel
             if target.parent not in folders:
@@ -224,6 +230,14 @@ def _prepare(staging: Path, wanted: set[str], found: set[str] | None = None) -> 
             if folder == staging or any(folder.iterdir()):
                 break
             folder.rmdir()
+
+
+def _linked(rel: str, listed: tuple[Listing, Listing] | None, staging: str, out: str) -> bool:
+    """Whether the file ``rel`` of the staging folder is the very file (a link) of the output."""
+    if listed is None:
+        return _same_inode(staging + rel, out + rel)
+    ours = listed[1].get(rel)  # on one file system, a signature (time, size, inode) is the same only for one file
+    return ours is not None and ours == listed[0].get(rel)
 
 
 def _same_inode(a: str, b: str) -> bool:

@@ -107,7 +107,7 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
         indexer = search.index if options.search and not plan.index_kept else None
         try:
             spare = resume.spare() if resume is not None else None
-            listed = (resume.listing("out"), resume.listing("spare")) if resume is not None else None
+            listed = resume.listings() if resume is not None else None
             counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
         except OSError as exc:
             raise DossierError(f"cannot write the output folder '{out}': {exc.strerror or exc}") from None

@@ -115,7 +115,7 @@ class Resume:
                 ("inputs", functools.partial(inputs, root)),
                 ("out", functools.partial(output.existing_signed, self.out)),
                 ("content", functools.partial(_discovered, root)),
-                ("spare", functools.partial(output.existing, self.where.with_suffix(".spare"))),
+                ("spare", functools.partial(output.existing_signed, self.where.with_suffix(".spare"))),
             ]
         )
         self._inputs: tuple[tuple[str, Signature], ...] | None = None
@@ -145,12 +145,9 @@ class Resume:
             self._outputs = self.ahead.get("out")
         return self._outputs
 
-    def listing(self, which: str) -> set[str]:
-        """The files of the output folder (``out``) or of the spare one (``spare``) when the build started."""
-        if which == "out":
-            return set(self.outputs())
-        found: set[str] = self.ahead.get(which)
-        return found
+    def listings(self) -> tuple[Outputs, Outputs]:
+        """The files of the output folder and of the spare one, with their signatures, when the build started."""
+        return self.outputs(), self.ahead.get("spare")
 
     def close(self) -> None:
         self.ahead.close()
@@ -215,8 +212,7 @@ class Resume:
         memory, outputs = saved.memory, saved.outputs
         found = buildcache.load(self.where.with_suffix(".journal"), self.key)
         if isinstance(found, Journal) and found.token == saved.token:
-            for segment in found.segments:
-                memory = journal.apply(memory, segment)
+            memory = journal.apply(memory, found.segments)
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
         kept = still(self.outputs(), outputs)
