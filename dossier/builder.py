@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, config, content, delta, filecache, i18n, pages, parallel, render
+from . import __version__, config, content, delta, discovery, filecache, i18n, pages, parallel, render
 from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache
@@ -258,7 +258,7 @@ class Builder:
         files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
         static = theme / "static"
         found = [p for p in sorted(static.rglob("*")) if not p.name.startswith(".")]
-        refused = [d for d in (content.unsafe_path(root, p) for p in found) if d is not None]
+        refused = [d for d in (discovery.unsafe_path(root, p) for p in found) if d is not None]
         if refused:
             raise ContentErrors(refused)
         copies = {"static/" + p.relative_to(static).as_posix(): p for p in found if p.is_file()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,9 @@ from typing import Any
 
 from yaml.nodes import Node
 
+from . import discovery
 from . import fields as f
+from .discovery import unsafe_path
 from .errors import Diagnostic, Location
 from .fields import Field, FieldError
 from .frontmatter import decode, split
@@ -104,41 +105,6 @@ class Content:
     pages: tuple[Page, ...] = ()
 
 
-def _ignored(name: str) -> bool:
-    """Editor droppings: hidden files, backups, swap files."""
-    return name.startswith((".", "#")) or name.endswith("~")
-
-
-def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
-    """Why ``path`` (below ``root``) may not be read, or None.
-
-    Refused: a symbolic link (of the file or of a folder on its way) that leads outside the
-    project or nowhere, and anything that is not a regular file or folder (a named pipe
-    would block the build, a device would never end).
-    """
-    rel = path.relative_to(root).as_posix()
-    folder = os.fspath(root)
-    for part in rel.split("/"):
-        folder = os.path.join(folder, part)
-        if os.path.islink(folder):
-            break
-    else:  # no symbolic link on the way: only the kind of file matters
-        if os.path.exists(folder) and not (os.path.isdir(folder) or os.path.isfile(folder)):
-            return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
-        return None
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # missing target, or a loop
-        hint = "remove it or make it point to a file of the project"
-        return Diagnostic(Location(rel, 0), "broken symbolic link", hint)
-    if not real.is_relative_to(root.resolve()):
-        hint = "copy the file into the project instead"
-        return Diagnostic(Location(rel, 0), "symbolic link leads outside the project", hint)
-    if not (real.is_dir() or real.is_file()):
-        return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
-    return None
-
-
 def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
     """Every content file under ``root/content``, with its kind; stray files are errors."""
     found, problems = discover_files(root)
@@ -146,66 +112,9 @@ def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:
 
 
 def discover_files(root: Path) -> tuple[list[tuple[Kind, str]], list[Diagnostic]]:
-    """:func:`discover` with absolute path strings (no path objects: fast on large trees).
-
-    Walks with :func:`os.scandir`, whose entries already know whether they are links, files
-    or folders: only a symbolic link, or something that is neither a file nor a folder, goes
-    through :func:`unsafe_path`. Files come in sorted order within each folder.
-    """
-    root = Path(os.path.abspath(root))
-    content = root / "content"
-    found: list[tuple[Kind, str]] = []
-    problems: list[Diagnostic] = []
-    if not content.is_dir():
-        return found, [Diagnostic(Location("content", 0), "no content folder", "create content/articles/")]
-    linked = unsafe_path(root, content) is not None or os.path.islink(content)
-    for entry in sorted(content.iterdir()):
-        if _ignored(entry.name):
-            continue
-        rel = entry.relative_to(root).as_posix()
-        kind = KIND_BY_FOLDER.get(entry.name)
-        if kind is None or not entry.is_dir():
-            expected = ", ".join(k.folder for k in KINDS)
-            problems.append(
-                Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
-            )
-            continue
-        _walk(root, os.fspath(entry), kind, linked or os.path.islink(entry), found, problems)
-    return found, problems
-
-
-def _walk(
-    root: Path, folder: str, kind: Kind, linked: bool, found: list[tuple[Kind, str]], problems: list[Diagnostic]
-) -> None:
-    """The files below ``folder`` (``linked`` when a folder on the way is a symbolic link)."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if _ignored(entry.name):
-            continue
-        path = entry.path
-        is_link = linked or entry.is_symlink()
-        if is_link or not (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)):
-            refused = unsafe_path(root, Path(path))
-            if refused is not None:
-                problems.append(refused)
-                continue
-        if entry.is_dir():
-            if not entry.is_symlink():  # a linked folder is not entered (it could loop)
-                _walk(root, path, kind, is_link, found, problems)
-            continue
-        if not entry.name.endswith(".md"):
-            problems.append(
-                Diagnostic(
-                    Location(Path(path).relative_to(root).as_posix(), 0),
-                    "not a Markdown file",
-                    "content files end in .md",
-                )
-            )
-            continue
-        found.append((kind, path))
+    """:func:`discover` with absolute path strings (see :func:`dossier.discovery.walk`)."""
+    found, problems = discovery.walk(root)
+    return [(KIND_BY_FOLDER[folder], path) for folder, path, _ in found], problems
 
 
 def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> tuple[Record | None, list[Diagnostic]]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, seeds
+from . import content, discovery, seeds
 from .content import KIND_BY_FOLDER, Content, Kind
 from .errors import Diagnostic
 from .model import Article, Record
@@ -51,7 +51,7 @@ ParseMany = Callable[[list[ParseJob]], list["Parsed | None"]]
 
 def read(root: Path, path: Path) -> bytes | None:
     """The bytes of a file that may be read (None: let the loader say why it may not)."""
-    if content.unsafe_path(root, path) is not None:
+    if discovery.unsafe_path(root, path) is not None:
         return None
     try:
         return path.read_bytes()

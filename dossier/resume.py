@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import buildcache, journal, output
+from . import buildcache, discovery, journal, output
 from .ahead import Ahead
 from .errors import Diagnostic
 from .options import Options
@@ -55,7 +55,7 @@ class Journal:
 
 @dataclass(frozen=True)
 class Unchanged:
-    inputs: tuple[tuple[str, Signature], ...]
+    inputs: Inputs
     outputs: Outputs
     warnings: tuple[Diagnostic, ...]
 
@@ -68,23 +68,22 @@ class Quick:
     warnings: list[Diagnostic]
 
 
-def inputs(root: Path) -> tuple[tuple[str, Signature], ...]:
-    """Every file a build reads: site.yml, content/, seeds/, themes/, templates/."""
+Inputs = tuple[tuple[str, Signature], ...]  # every input file (absolute path) → its stat signature
+Discovered = tuple[list[tuple[str, str]], list[Diagnostic]]  # content files (kind's folder, path), stray files
+
+
+def inputs(root: Path) -> tuple[Inputs, Discovered]:
+    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/) with
+    its signature, and the content files as :func:`dossier.discovery.walk` finds them: one walk."""
     found: list[tuple[str, Signature]] = []
     settings = signature(root / SETTINGS_FILE)
     if settings is not None:
         found.append((SETTINGS_FILE, settings))
-    for folder in ("content", "seeds", "themes", "templates"):
+    files, problems = discovery.walk(root, signed=True)
+    found += [(path, sig) for _, path, sig in files if sig is not None]
+    for folder in ("seeds", "themes", "templates"):
         found += tree(os.fspath(root / folder))
-    return tuple(found)
-
-
-def _discovered(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """The content files (folder of their kind, path) and the stray ones (see ``content.discover_files``)."""
-    from .content import discover_files
-
-    found, problems = discover_files(root)
-    return [(kind.folder, path) for kind, path in found], problems
+    return tuple(found), ([(kind, path) for kind, path, _ in files], problems)
 
 
 def _alive(pid: int) -> bool:
@@ -114,11 +113,10 @@ class Resume:
             [
                 ("inputs", functools.partial(inputs, root)),
                 ("out", functools.partial(output.existing_signed, self.out)),
-                ("content", functools.partial(_discovered, root)),
                 ("spare", functools.partial(output.existing_signed, self.where.with_suffix(".spare"))),
             ]
         )
-        self._inputs: tuple[tuple[str, Signature], ...] | None = None
+        self._walked: tuple[Inputs, Discovered] | None = None
         self._outputs: Outputs | None = None
         self._early: object = None  # the build memory, when loaded while the input tree was walked
         self.saved: Saved | None = None
@@ -129,15 +127,18 @@ class Resume:
         """The content files as they were when the build started (``content.discover_files``)."""
         from .content import KIND_BY_FOLDER
 
-        found, problems = self.ahead.get("content")
+        found, problems = self._walk()[1]
         return [(KIND_BY_FOLDER[folder], path) for folder, path in found], problems
 
     @property
-    def inputs(self) -> tuple[tuple[str, Signature], ...]:
+    def inputs(self) -> Inputs:
         """Every input file's signature, taken before anything was read (see :func:`inputs`)."""
-        if self._inputs is None:
-            self._inputs = self.ahead.get("inputs")
-        return self._inputs
+        return self._walk()[0]
+
+    def _walk(self) -> tuple[Inputs, Discovered]:
+        if self._walked is None:
+            self._walked = self.ahead.get("inputs")
+        return self._walked
 
     def outputs(self) -> Outputs:
         """Every file of the output folder, with its signature, when the build started."""
