@@ -5,6 +5,9 @@ Two files per set of build options (:func:`dossier.buildcache.path_for`):
 - ``<name>.quick``: the stat signature of every file the last successful build read, taken
   before it started, and of every file it left in the output folder. When both still hold,
   the output is the answer and nothing is done: no parsing, not even loading the engine.
+  The walks that tell (input tree, output folder, and the spare folder a change will update)
+  are made by a process forked ahead (:mod:`dossier.ahead`); meanwhile this one starts
+  loading the memory below, and stops as soon as the walk shows that nothing changed.
 - ``<name>.pickle``: the builder's memory (:class:`dossier.builder.Memory`) and the output
   folder as written. The next build starts from it: files whose bytes are the same are not
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
