@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,27 +46,40 @@ class Parsed:
 
 Signatures = Mapping[str, Signature]
 Discover = Callable[[], tuple[list[tuple[Kind, str]], list[Diagnostic]]]  # as content.discover_files
-ParseJob = tuple[Path, Kind, str, bytes]  # root, kind, absolute path, digest of the bytes known
+ParseJob = tuple[Path, Kind, str, bytes, bool]  # root, kind, absolute path, digest of the bytes known, discovered
 ParseMany = Callable[[list[ParseJob]], list["Parsed | None"]]
 
 
-def read(root: Path, path: Path) -> bytes | None:
-    """The bytes of a file that may be read (None: let the loader say why it may not)."""
-    if discovery.unsafe_path(root, path) is not None:
-        return None
+def read(root: Path, path: Path, discovered: bool = False) -> bytes | None:
+    """The bytes of a file that may be read (None: let the loader say why it may not).
+
+    ``discovered``: the path comes from the walk of ``content/`` (:mod:`dossier.discovery`),
+    which refused links and anything but files on the way; only the file itself is checked
+    again, as it is opened: not a link, a regular file.
+    """
+    if not discovered:
+        if discovery.unsafe_path(root, path) is not None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as file:
+        return file.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
 
 
-def parse(root: Path, kind: Kind, key: str, known: bytes = b"") -> Parsed | None:
-    """The file at ``key`` read and parsed (None: it is gone); not parsed when its bytes hash to ``known``."""
+def parse(root: Path, kind: Kind, key: str, known: bytes = b"", discovered: bool = False) -> Parsed | None:
+    """The file at ``key`` read and parsed (None: it is gone); not parsed when its bytes hash to
+    ``known``. ``discovered``: as for :func:`read`."""
     sig = signature(key)
     if sig is None:
         return None
     path = Path(key)
-    data = read(root, path)
+    data = read(root, path, discovered)
     hashed = digest(data) if data is not None else b""
     if data is not None and hashed == known:
         return Parsed(Loaded(sig, None, (), hashed), same=True)
@@ -93,7 +107,12 @@ class FileCache:
         self.structural = True
 
     def _load(
-        self, kind: Kind, key: str, ready: dict[str, Parsed | None] | None = None, seen: Signatures | None = None
+        self,
+        kind: Kind,
+        key: str,
+        ready: dict[str, Parsed | None] | None = None,
+        seen: Signatures | None = None,
+        discovered: bool = False,
     ) -> None:
         """Bring one file up to date (``ready``: files already parsed, by :func:`parse`, elsewhere;
         ``seen``: signatures taken earlier in this build, trusted over a new look)."""
@@ -105,7 +124,7 @@ class FileCache:
             sig = sig or signature(key)
             if sig is not None and known is not None and known[1].signature == sig:
                 return
-            parsed = None if sig is None else parse(self.root, kind, key, known[1].digest if known else b"")
+            parsed = None if sig is None else parse(self.root, kind, key, self._digest(key), discovered)
         if parsed is None:  # gone
             self._faulty.discard(key)
             if self.files.pop(key, None) is not None:
@@ -195,10 +214,10 @@ class FileCache:
                     self._order = self._groups = None
             if parse_many is None:
                 for key, kind in wanted.items():
-                    self._load(kind, key, None, seen)
+                    self._load(kind, key, None, seen, discovered=True)
             else:
                 stale = [(key, kind) for key, kind in wanted.items() if self.stale(key, seen)]
-                jobs = [(self.root, kind, key, self._digest(key)) for key, kind in stale]
+                jobs = [(self.root, kind, key, self._digest(key), True) for key, kind in stale]
                 ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
                 for key, kind in stale:  # the others are as they were
                     self._load(kind, key, ready)

@@ -16,12 +16,14 @@ from pathlib import Path
 
 def put(folder: Path, path: str, data: bytes) -> None:
     """Write a page at its output ``path`` (relative, made by the engine) below ``folder``."""
-    target = folder / path
+    target = os.path.join(folder, path)
     try:
-        target.write_bytes(data)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     except FileNotFoundError:  # its folder is not made yet
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
 
 
 class Spooled(Mapping[str, bytes]):

@@ -68,3 +68,19 @@ def test_parse_reports_a_file_that_is_gone(tmp_path: Path) -> None:
     assert same is not None and same.same and same.loaded.record is None
     article.unlink()
     assert filecache.parse(root, kind, str(article)) is None
+
+
+def test_a_discovered_file_is_read_only_if_it_is_still_a_plain_file(tmp_path: Path) -> None:
+    """The walk refused links and special files; a file swapped for one since is not read."""
+    root = tmp_path / "project"
+    folder = root / "content" / "articles"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_bytes(b"texte")
+    assert filecache.read(root, folder / "a.md", discovered=True) == b"texte"
+    outside = tmp_path / "secret.md"
+    outside.write_bytes(b"secret")
+    (folder / "b.md").symlink_to(outside)
+    assert filecache.read(root, folder / "b.md", discovered=True) is None
+    os.mkfifo(folder / "c.md")
+    assert filecache.read(root, folder / "c.md", discovered=True) is None  # and does not block
+    assert filecache.read(root, folder / "gone.md", discovered=True) is None
