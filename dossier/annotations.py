@@ -34,7 +34,7 @@ class Block:
 class AnchoredArticle:
     blocks: tuple[Block, ...]
     notes: tuple[Anchored, ...]
-    text: str  # the article's whitespace-normalized text
+    text: str  # the article's whitespace-normalized text (empty without notes: see :func:`unannotated`)
 
 
 HINT_WORDS = 5_000_000
@@ -198,12 +198,14 @@ def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> tuple[Block, ...]:
         )
         for a in notes
     ]
-    tokens = htmltext.apply(textmap, wraps)
-    pieces: list[list[str]] = [[] for _ in range(textmap.blocks)]
-    for token, block in zip(tokens, textmap.block_of, strict=True):
-        if block >= 0:
-            pieces[block].append(token)
+    pieces = textmap.structure.block_html(htmltext.apply(textmap, wraps))
     by_block: dict[int, list[int]] = {}
     for a in notes:
         by_block.setdefault(a.block, []).append(a.number)
-    return tuple(Block("".join(p), tuple(by_block.get(i, ()))) for i, p in enumerate(pieces))
+    return tuple(Block(p, tuple(by_block.get(i, ()))) for i, p in enumerate(pieces))
+
+
+def unannotated(html: str) -> AnchoredArticle:
+    """An article without notes: its blocks as they are. Its text is not worked out (no
+    passage to find or quote in it): ``text`` is empty."""
+    return AnchoredArticle(tuple(Block(p, ()) for p in htmltext.structure(html).block_html()), (), "")

@@ -111,12 +111,21 @@ class Units(Sequence[Unit]):
 
 @dataclass(frozen=True)
 class TextMap:
-    tokens: tuple[str, ...]
-    is_text: tuple[bool, ...]
-    block_of: tuple[int, ...]  # top-level block index of each token (-1 between blocks)
+    structure: Structure
     text: str  # whitespace-normalized text of the whole fragment
     units: Units  # one per character of ``text``
-    blocks: int
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.structure.tokens
+
+    @property
+    def block_of(self) -> tuple[int, ...]:
+        return self.structure.block_of
+
+    @property
+    def blocks(self) -> int:
+        return self.structure.blocks
 
 
 def _is_link(token: str) -> bool:
@@ -177,14 +186,32 @@ class _Builder:
                 self._emit(char, token, start, end)
 
 
-def build(fragment: str) -> TextMap:
+@dataclass(frozen=True)
+class Structure:
+    """A fragment cut into tokens (tags, comments, text), each with its top-level block."""
+
+    tokens: tuple[str, ...]
+    is_text: tuple[bool, ...]
+    block_of: tuple[int, ...]  # top-level block index of each token (-1 between blocks)
+    blocks: int
+
+    def block_html(self, tokens: Sequence[str] | None = None) -> list[str]:
+        """The HTML of each top-level block (made of ``tokens``: the fragment's, or changed ones)."""
+        pieces: list[list[str]] = [[] for _ in range(self.blocks)]
+        for token, block in zip(tokens or self.tokens, self.block_of, strict=True):
+            if block >= 0:
+                pieces[block].append(token)
+        return ["".join(p) for p in pieces]
+
+
+def structure(fragment: str) -> Structure:
+    """The fragment's tokens and blocks, without its text (see :func:`build`)."""
     tokens = [t for t in _TOKEN.split(fragment) if t]
     is_text: list[bool] = []
     block_of: list[int] = []
-    builder = _Builder()
     depth = 0
     block = -1
-    for index, token in enumerate(tokens):
+    for token in tokens:
         if token.startswith("<"):
             is_text.append(False)
             name = _tag_name(token)
@@ -203,6 +230,15 @@ def build(fragment: str) -> TextMap:
             continue
         is_text.append(True)
         block_of.append(block if depth else -1)
+    return Structure(tuple(tokens), tuple(is_text), tuple(block_of), block + 1)
+
+
+def build(fragment: str) -> TextMap:
+    cut = structure(fragment)
+    builder = _Builder()
+    for index, token in enumerate(cut.tokens):
+        if not cut.is_text[index]:
+            continue
         position = 0
         for match in _ENTITY.finditer(token):
             builder.plain(index, token, position, match.start())
@@ -210,7 +246,7 @@ def build(fragment: str) -> TextMap:
             position = match.end()
         builder.plain(index, token, position, len(token))
     text = "".join(builder.pieces)
-    return TextMap(tuple(tokens), tuple(is_text), tuple(block_of), text, Units(builder.runs, len(text)), block + 1)
+    return TextMap(cut, text, Units(builder.runs, len(text)))
 
 
 @dataclass(frozen=True)

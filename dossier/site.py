@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from . import htmltext, provenance, timeline
-from .annotations import AnchoredArticle, anchor
+from .annotations import AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
 from .errors import Diagnostic, Location
@@ -47,8 +47,10 @@ def anchor_article(
     done: Converted, article: Article, seed: Seed | None, notes: Sequence[Annotation]
 ) -> tuple[AnchoredArticle, list[Diagnostic]]:
     """An article's converted text, checked against its seed, with its notes anchored."""
-    textmap = htmltext.build(done.html)
     found = done.warnings(article.origin.body())
+    if seed is None and not notes:  # nothing to check or anchor: no text map
+        return unannotated(done.html), found
+    textmap = htmltext.build(done.html)
     if seed is not None:
         found += provenance.check(article, textmap, seed)
     result, more = anchor(textmap, notes)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from dossier import htmltext
-from dossier.annotations import anchor, locate, nearest_passage
+from dossier.annotations import anchor, locate, nearest_passage, unannotated
 from dossier.htmltext import TextMap
 from dossier.markup import Markdown
 from dossier.model import Annotation, Origin, frozen_map
@@ -115,3 +115,16 @@ def test_a_passage_across_a_link_end_keeps_its_number_after_the_passage() -> Non
         '<mark class="passage" data-note="1"> publié</mark><a class="note-ref" href="#note-1"'
         ' aria-describedby="note-1">1</a> hier.</p>'
     )
+
+
+def test_an_article_without_notes_has_the_blocks_the_full_anchoring_gives() -> None:
+    html = (
+        '<p>Le <em>Premier</em> ministre&nbsp;: « non » &amp; <a href="/x">lien</a>.</p>\n'
+        "<!-- commentaire -->\n<ul>\n<li>un</li>\n<li>deux<br>trois</li>\n</ul>\n"
+        "<blockquote>\n<p>Citation.</p>\n</blockquote>\n<hr>\n<p>Fin.</p>"
+    )
+    full, problems = anchor(htmltext.build(html), [])
+    fast = unannotated(html)
+    assert not problems
+    assert fast.blocks == full.blocks and len(fast.blocks) == 5
+    assert fast.notes == () and fast.text == ""
