@@ -115,7 +115,8 @@ class FileCache:
         discovered: bool = False,
     ) -> None:
         """Bring one file up to date (``ready``: files already parsed, by :func:`parse`, elsewhere;
-        ``seen``: signatures taken earlier in this build, trusted over a new look)."""
+        ``seen``: signatures taken earlier in this build, trusted over a new look;
+        ``discovered``: the path comes from the walk of ``content/``, see :func:`read`)."""
         known = self.files.get(key)
         if ready is not None and key in ready:
             parsed = ready[key]
