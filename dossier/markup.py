@@ -69,7 +69,7 @@ class Markdown:
         self._md.reset()
         raw = self._md.convert(text)
         html = sanitize.clean(raw)
-        found = [] if sanitize.untouched(raw, html) else sanitize.removals(raw)
+        found = sanitize.removals(raw, html)
         if not found:
             return Converted(html)
         removed: list[Removed] = []

@@ -100,7 +100,8 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
 
     options = builder.options
     result = builder.produce()
-    plan = Kept.plan(Path(os.path.realpath(out)), kept, result, options.search, search.FOLDER)
+    found = resume.outputs() if resume is not None else {}
+    plan = Kept.plan(Path(os.path.realpath(out)), kept, found, result, options.search, search.FOLDER)
     if plan.nothing:
         counts = output.Counts(0, len(plan.kept) + len(result.copies), 0, 0)  # the output stays as it is
     else:

@@ -260,8 +260,11 @@ class Kept:
     nothing: bool  # nothing to write at all: the output stays as it is
 
     @classmethod
-    def plan(cls, out: Path, still: Outputs | None, result: Result, search: bool, index_folder: str) -> Kept:
-        """``still``: the files of ``out`` as the last build wrote them (None: no last build known)."""
+    def plan(
+        cls, out: Path, still: Outputs | None, found: Outputs, result: Result, search: bool, index_folder: str
+    ) -> Kept:
+        """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
+        ``found``: the files of ``out`` as listed when this build started."""
         if still is None:
             return cls(frozenset(), False, False)
         index = (
@@ -272,10 +275,5 @@ class Kept:
         kept = (set(result.paths) - set(result.files)) | index
         static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
         expected = set(result.paths) | set(result.copies) | index
-        nothing = (
-            not result.files
-            and static
-            and (bool(index) or not search)
-            and expected == set(still) == output.existing(out)
-        )
+        nothing = not result.files and static and (bool(index) or not search) and expected == set(still) == set(found)
         return cls(frozenset(kept), bool(index), nothing)

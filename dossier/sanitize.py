@@ -211,8 +211,8 @@ def clean(html: str) -> str:
 
 
 def untouched(raw: str, cleaned: str) -> bool:
-    """Whether :func:`clean` gave ``raw`` back as it was (then it removed nothing, and the slow
-    :func:`removals` scan can be skipped). nh3 writes a no-break space as ``&nbsp;``."""
+    """Whether :func:`clean` gave ``raw`` back as it was: then it removed nothing. nh3 writes
+    a no-break space as ``&nbsp;``."""
     return len(cleaned) >= len(raw) and cleaned.replace("&nbsp;", "\xa0") == raw
 
 
@@ -279,8 +279,11 @@ class _Scanner(HTMLParser):
             self.dropping.pop()
 
 
-def removals(html: str) -> list[Removal]:
-    """What :func:`clean` removes from ``html``, in document order."""
+def removals(html: str, cleaned: str | None = None) -> list[Removal]:
+    """What :func:`clean` removes from ``html``, in document order (``cleaned``: what it gave,
+    when already made; if that is ``html`` as it was, nothing was removed and nothing is scanned)."""
+    if cleaned is not None and untouched(html, cleaned):
+        return []
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()

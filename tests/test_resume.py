@@ -260,3 +260,19 @@ def test_a_memory_load_stops_when_asked(tmp_path: Path) -> None:
     with pytest.raises(buildcache.Interrupted):
         buildcache.load(where, b"k" * 32, stop)
     assert len(asked) == 4
+
+
+def test_an_editors_swap_file_is_not_an_input(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build ignores hidden files, backups and swap files in content/: saving one builds nothing."""
+    from dossier import builder
+
+    out = tmp_path / "site"
+    build(project, out)
+    made: list[object] = []
+    real = builder.Builder.__init__
+    monkeypatch.setattr(builder.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    articles = project / "content" / "articles"
+    (articles / ".premier.md.swp").write_bytes(b"\x00swap")
+    (articles / "premier.md~").write_text("sauvegarde", encoding="utf-8")
+    summary = build(project, out)
+    assert made == [] and summary.counts.written == 0

@@ -198,8 +198,9 @@ def test_a_text_the_cleaner_gives_back_has_nothing_to_report() -> None:
 
     plain = raw("Le « Premier ministre »\u00a0: *oui* & **non** [lien](https://a.example/?a=1&b=2)\n\n- un\n- deux")
     assert sanitize.untouched(plain, sanitize.clean(plain))
-    assert sanitize.removals(plain) == []
+    assert sanitize.removals(plain) == [] == sanitize.removals(plain, sanitize.clean(plain))
     for text, _ in DANGEROUS.values():
         html = raw(text)
         assert not sanitize.untouched(html, sanitize.clean(html))
         assert sanitize.removals(html)
+        assert sanitize.removals(html, sanitize.clean(html)) == sanitize.removals(html)
