@@ -23,7 +23,7 @@ def _note_kind(node: Node) -> str:
     value = f.text(node)
     if value not in NOTE_KINDS:
         raise FieldError(f"unknown kind '{value}': expected one of " + ", ".join(NOTE_KINDS))
-    return value
+    return NOTE_KINDS[NOTE_KINDS.index(value)]  # the one object for every note of this kind
 
 
 @dataclass(frozen=True)

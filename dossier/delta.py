@@ -15,13 +15,11 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import cast
 
-from .annotations import AnchoredArticle
 from .errors import Diagnostic, Severity
 from .markup import Converted, Markdown
 from .model import Annotation, Article, Record
 from .pages import Index, IndexCache, PlannedPage, Planner, _entries
-from .seeds import Seed
-from .site import LinkCache, Site, anchor_article
+from .site import Anchoring, LinkCache, Resolved, Site, anchor_article
 from .views import ArticleIn, NoteIn, Views
 
 _ARTICLE_FRONT = ("title", "date", "topics", "source", "summary", "seed", "seed_sha256", "draft")
@@ -60,7 +58,7 @@ def patch(
             notes.append((old, new))
         else:
             return None
-    resolved: dict[str, tuple[Record, Record, list[Diagnostic]]] = {}  # updates to link.resolved
+    resolved: dict[str, Resolved] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
     pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
     for before, after in pairs:
@@ -68,9 +66,9 @@ def patch(
         if hit is None or hit[0] is not before or hit[2]:
             return None
         fresh = replace(after, topics=hit[1].topics)
-        resolved[before.origin.path] = (after, fresh, [])
+        resolved[before.origin.path] = (after, fresh, ())
         swaps[id(hit[1])] = fresh
-    anchored_cache: dict[str, tuple[Article, Seed | None, list[Annotation], AnchoredArticle, list[Diagnostic]]] = {}
+    anchored_cache: dict[str, Anchoring] = {}
     affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
     anchored = dict(site.anchored)
     html = dict(site.html)
@@ -93,13 +91,13 @@ def patch(
             return None  # a draft's notes, or an unknown article: let the whole build say it
         article = cast(Article, swaps.get(id(entry[0]), entry[0]))
         seed = entry[1]
-        group = [cast(Annotation, swaps.get(id(n), n)) for n in entry[2]]
+        group = tuple(cast(Annotation, swaps.get(id(n), n)) for n in entry[2])
         result, found = anchor_article(convert(article.body), article, seed, group)
         if any(d.severity is Severity.ERROR for d in found):
             return None
         warnings = [w for w in warnings if w.location.path != article.origin.path]
         warnings += found
-        anchored_cache[slug] = (article, seed, group, result, found)
+        anchored_cache[slug] = (article, seed, group, result, tuple(found))
         anchored[slug] = result
         new_articles[position[slug]] = article
     for _, new in notes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -84,10 +85,11 @@ def integer(node: Node) -> int:
 
 
 def slug(node: Node) -> str:
+    """A slug: interned, as many records name the same article or topic (one object for all)."""
     value = text(node)
     if not is_slug(value):
         raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
-    return value
+    return sys.intern(value)
 
 
 def texts(node: Node) -> tuple[str, ...]:
@@ -98,11 +100,11 @@ def texts(node: Node) -> tuple[str, ...]:
             if not isinstance(item, ScalarNode):
                 raise FieldError("expected a list of single values, not a nested list or mapping")
             items.append(text(item))
-        return tuple(i for i in items if i)
+        return tuple(sys.intern(i) for i in items if i)  # topics, article slugs: the same few over and over
     if isinstance(node, MappingNode):
         raise FieldError("expected a list, not a mapping")
     value = text(node)
-    return (value,) if value else ()
+    return (sys.intern(value),) if value else ()
 
 
 def slugs(node: Node) -> tuple[str, ...]:

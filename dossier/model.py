@@ -84,14 +84,17 @@ class PartialDate:
 
 
 Lines = tuple[tuple[str, ...], tuple[int, ...]]  # field names, and the line of each
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple of names for every record that has those fields
+_LINES: dict[Lines, Lines] = {}  # one value for every record with the same fields on the same lines
 
 
 def frozen_map(values: Mapping[str, int] | None = None) -> Lines:
-    """Field lines as a hashable value, so that records can key caches (two tuples, the first shared)."""
+    """Field lines as a hashable value, so that records can key caches.
+
+    Files written from one template give the same value over and over: it is made once (a
+    build's memory holds, saves and loads one object where it would hold thousands)."""
     items = sorted((values or {}).items())
-    names = tuple(name for name, _ in items)
-    return _NAMES.setdefault(names, names), tuple(line for _, line in items)
+    lines = (tuple(name for name, _ in items), tuple(line for _, line in items))
+    return _LINES.setdefault(lines, lines)
 
 
 @dataclass(frozen=True)

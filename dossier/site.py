@@ -65,6 +65,26 @@ def _anchor_here(jobs: Sequence[AnchorJob]) -> list[tuple[AnchoredArticle, list[
     return [anchor_article(*job) for job in jobs]
 
 
+def _sharing(result: AnchoredArticle, notes: Sequence[Annotation]) -> AnchoredArticle:
+    """``result`` holding the very note records given, not copies of them.
+
+    Articles anchored in other processes come back with copies of their notes: equal, but
+    twice the objects for the build's memory to hold, save and load.
+    """
+    mine = {n.slug: n for n in notes}
+    if all(mine.get(a.note.slug) is a.note for a in result.notes):
+        return result
+    shared = []
+    for a in result.notes:
+        note = mine.get(a.note.slug)
+        shared.append(replace(a, note=note) if note is not None and note is not a.note and note == a.note else a)
+    return replace(result, notes=tuple(shared))
+
+
+Resolved = tuple[Any, Any, tuple[Diagnostic, ...]]  # a record, as read and with its topics resolved
+Anchoring = tuple[Article, "Seed | None", tuple[Annotation, ...], AnchoredArticle, tuple[Diagnostic, ...]]
+
+
 class LinkCache:
     """What the link phase computed last time, reused while its inputs are the same objects.
 
@@ -76,8 +96,8 @@ class LinkCache:
 
     def __init__(self) -> None:
         self.converted: dict[str, Converted] = {}  # Markdown text → sanitized HTML
-        self.resolved: dict[str, tuple[Any, Any, list[Diagnostic]]] = {}  # path → (record, resolved, problems)
-        self.anchored: dict[str, tuple[Article, Seed | None, list[Annotation], AnchoredArticle, list[Diagnostic]]] = {}
+        self.resolved: dict[str, Resolved] = {}  # path → (record, resolved, problems)
+        self.anchored: dict[str, Anchoring] = {}  # slug → (article, seed, notes, result, problems)
         self.labels: tuple[tuple[str, str], ...] = ()
         self.ordered: tuple[list[Article], tuple[Article, ...]] = ([], ())
         self.entries: tuple[tuple[object, ...], tuple[timeline.Entry, ...]] = ((), ())
@@ -99,7 +119,7 @@ def link(
     vocabulary = Vocabulary.of(content.topics)
     labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
     old_resolved = cache.resolved if labels == cache.labels else {}
-    resolved: dict[str, tuple[Any, Any, list[Diagnostic]]] = {}
+    resolved: dict[str, Resolved] = {}
     old_converted = cache.converted
     converted: dict[str, Converted] = {}
     md: list[Markdown] = []
@@ -122,7 +142,7 @@ def link(
             hit = old_resolved.get(key)
             if hit is None or hit[0] is not record:
                 slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
-                hit = (record, record if slugs == record.topics else replace(record, topics=slugs), found)
+                hit = (record, record if slugs == record.topics else replace(record, topics=slugs), tuple(found))
             resolved[key] = hit
             if hit[2]:
                 problems.extend(hit[2])
@@ -155,7 +175,7 @@ def link(
     pending: list[AnchorJob] = []
     for article in articles:
         seed = seeds.get(article.seed) if article.seed else None
-        notes = by_article.get(article.slug, [])
+        notes = tuple(by_article.get(article.slug, ()))
         hit = old_anchored.get(article.slug)
         if hit is None or hit[0] is not article or hit[1] is not seed or hit[2] != notes:
             pending.append((convert(article.body), article, seed, notes))
@@ -164,8 +184,8 @@ def link(
                 converted[article.body] = old_converted[article.body]
             new_anchored[article.slug] = hit
     results = (anchor_all or _anchor_here)(pending)
-    for (_, article, seed, _), (result, found) in zip(pending, results, strict=True):
-        new_anchored[article.slug] = (article, seed, by_article.get(article.slug, []), result, found)
+    for (_, article, seed, group), (result, found) in zip(pending, results, strict=True):
+        new_anchored[article.slug] = (article, seed, tuple(group), _sharing(result, group), tuple(found))
     for article in articles:
         hit = new_anchored[article.slug]
         notes = hit[2]
