@@ -4,6 +4,8 @@ ambiguous anchors, and mark the passages in the article's HTML."""
 from __future__ import annotations
 
 import difflib
+import itertools
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,9 +34,32 @@ class Block:
 
 @dataclass(frozen=True)
 class AnchoredArticle:
-    blocks: tuple[Block, ...]
+    """An article's marked HTML, cut into its top-level blocks, with its numbered notes.
+
+    The blocks are kept as one string and where each ends (packed): a build's memory holds
+    thousands of articles, and two objects an article load much faster than a few dozen.
+    """
+
+    html: str  # the HTML of every block, one after the other
+    ends: bytes  # where each block ends in ``html`` (unsigned 32-bit, native order)
     notes: tuple[Anchored, ...]
     text: str  # the article's whitespace-normalized text (empty without notes: see :func:`unannotated`)
+
+    @classmethod
+    def of(cls, pieces: Sequence[str], notes: tuple[Anchored, ...] = (), text: str = "") -> AnchoredArticle:
+        ends = array("I", itertools.accumulate(map(len, pieces)))
+        return cls("".join(pieces), ends.tobytes(), notes, text)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        by_block: dict[int, list[int]] = {}
+        for a in self.notes:
+            by_block.setdefault(a.block, []).append(a.number)
+        ends = array("I")
+        ends.frombytes(self.ends)
+        html = self.html
+        spans = itertools.pairwise(itertools.chain((0,), ends))
+        return tuple(Block(html[start:end], tuple(by_block.get(i, ()))) for i, (start, end) in enumerate(spans))
 
 
 HINT_WORDS = 5_000_000
@@ -179,14 +204,15 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
         Anchored(note, number, start, end, _block_at(textmap, start))
         for number, (start, end, note) in enumerate(kept, start=1)
     )
-    return AnchoredArticle(_mark(textmap, anchored), anchored, text), problems
+    return AnchoredArticle.of(_mark(textmap, anchored), anchored, text), problems
 
 
 def _block_at(textmap: TextMap, position: int) -> int:
     return textmap.block_of[textmap.units[position].token]
 
 
-def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> tuple[Block, ...]:
+def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> list[str]:
+    """The HTML of each top-level block, with the notes' passages marked."""
     wraps = [
         Wrap(
             a.start,
@@ -198,14 +224,10 @@ def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> tuple[Block, ...]:
         )
         for a in notes
     ]
-    pieces = textmap.structure.block_html(htmltext.apply(textmap, wraps))
-    by_block: dict[int, list[int]] = {}
-    for a in notes:
-        by_block.setdefault(a.block, []).append(a.number)
-    return tuple(Block(p, tuple(by_block.get(i, ()))) for i, p in enumerate(pieces))
+    return textmap.structure.block_html(htmltext.apply(textmap, wraps))
 
 
 def unannotated(html: str) -> AnchoredArticle:
     """An article without notes: its blocks as they are. Its text is not worked out (no
     passage to find or quote in it): ``text`` is empty."""
-    return AnchoredArticle(tuple(Block(p, ()) for p in htmltext.structure(html).block_html()), (), "")
+    return AnchoredArticle.of(htmltext.structure(html).block_html())

@@ -22,9 +22,9 @@ _VOID = frozenset(
     ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
 )
 _SPACE = re.compile(r"\s+")
-_TRAILING = re.compile(r"\s+\Z")
 _GAP = re.compile(r"\s\s+")  # collapsed to the first of its characters
-_ONE_SPACE = re.compile(r"\s")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than a space, each written as a space
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
 def normalize_space(text: str) -> str:
@@ -133,7 +133,7 @@ def _is_link(token: str) -> bool:
 
 
 def _tag_name(tag: str) -> str:
-    match = re.match(r"</?\s*([A-Za-z][A-Za-z0-9-]*)", tag)
+    match = _TAG_NAME.match(tag)
     return match.group(1).lower() if match else ""
 
 
@@ -167,15 +167,14 @@ class _Builder:
             start = head.end()
         if start >= end:
             return
-        tail = _TRAILING.search(raw, start, end)
-        stop = tail.start() if tail else end
+        stop = start + len(raw[start:end].rstrip())  # str.isspace is what \s matches
         position = start
         for gap in _GAP.finditer(raw, start, stop):
-            self._emit(_ONE_SPACE.sub(" ", raw[position : gap.start() + 1]), token, position, -1)
+            self._emit(_OTHER_SPACE.sub(" ", raw[position : gap.start() + 1]), token, position, -1)
             position = gap.end()
-        self._emit(_ONE_SPACE.sub(" ", raw[position:stop]), token, position, -1)
-        if tail:
-            self.space(token, tail.start(), tail.start() + 1)
+        self._emit(_OTHER_SPACE.sub(" ", raw[position:stop]), token, position, -1)
+        if stop < end:
+            self.space(token, stop, stop + 1)
 
     def reference(self, token: int, decoded: str, start: int, end: int) -> None:
         """A character reference [start, end) of a token, decoded."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +37,7 @@ def environment(dirs: list[Path], urls: Urls, strings: Strings, compiled: Path |
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # an environment is made for one set of templates (the builder keys it by their digest)
     )
     env.globals.update(url=urls.to, absolute_url=urls.absolute, t=strings.get, lang=strings.language)
     return env
@@ -75,6 +77,10 @@ def render(
             return b"", rendered[1], rendered[2]  # in the spool
         return rendered
 
+    if jobs > 1:  # compiled once here, before the workers are forked, rather than once in each of them
+        for name in sorted({page.template for page in todo if page.template}):
+            with contextlib.suppress(jinja2.TemplateError):
+                env.get_template(name)
     count = [len(pages) - len(todo)]
 
     def advance(more: int) -> None:

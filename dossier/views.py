@@ -24,6 +24,17 @@ from .urls import Urls
 View = dict[str, Any]
 Labels = tuple[tuple[str, str], ...]
 
+_last_names: list[tuple[Labels, dict[str, str]]] = []
+
+
+def _names(labels: Labels) -> dict[str, str]:
+    """Topic slug → label; a page links to many topics, and a build has one set of labels."""
+    if _last_names and _last_names[0][0] is labels:
+        return _last_names[0][1]
+    names = dict(labels)
+    _last_names[:] = [(labels, names)]
+    return names
+
 
 class EventIn(NamedTuple):
     event: Event
@@ -74,7 +85,7 @@ class Views:
         return {"label": self.strings.date(value), "iso": value.iso(), "year": value.year}
 
     def topic_links(self, slugs: Sequence[str], labels: Labels) -> list[View]:
-        names = dict(labels)
+        names = _names(labels)
         return [{"slug": s, "label": names[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
 
     def article_item(self, item: ArticleIn, labels: Labels) -> View:
@@ -401,7 +412,7 @@ class Views:
                     "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.summary,
-                    "content": Markup("".join(b.html for b in anchored.blocks)),
+                    "content": Markup(anchored.html),
                     "topics": self.topic_links(article.topics, labels),
                 }
             )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from dossier import htmltext
-from dossier.annotations import anchor, locate, nearest_passage, unannotated
+from dossier.annotations import Anchored, AnchoredArticle, anchor, locate, nearest_passage, unannotated
 from dossier.htmltext import TextMap
 from dossier.markup import Markdown
 from dossier.model import Annotation, Origin, frozen_map
@@ -128,3 +128,14 @@ def test_an_article_without_notes_has_the_blocks_the_full_anchoring_gives() -> N
     assert not problems
     assert fast.blocks == full.blocks and len(fast.blocks) == 5
     assert fast.notes == () and fast.text == ""
+
+
+def test_blocks_come_back_as_made_with_their_notes() -> None:
+    pieces = ["<p>Un é.</p>", "", "<ul><li>deux</li></ul>", "<p>Trois 😀.</p>"]
+    first, second = note("Un", slug="a"), note("Trois", slug="b")
+    notes = (Anchored(first, 1, 0, 2, 0), Anchored(second, 2, 10, 15, 3))
+    article = AnchoredArticle.of(pieces, notes, "Un é. deux Trois 😀.")
+    assert [b.html for b in article.blocks] == pieces
+    assert [b.notes for b in article.blocks] == [(1,), (), (), (2,)]
+    assert article.html == "".join(pieces)
+    assert AnchoredArticle.of([]).blocks == ()
