@@ -9,8 +9,8 @@ are equal renders to the same bytes: it is not rendered again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar
 
 from . import chart, eras
 from .annotations import AnchoredArticle
@@ -55,19 +55,37 @@ class Index:
     events: dict[str, EventIn]
     events_of: dict[str, tuple[EventIn, ...]]  # article slug → events citing it
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]
+    topic_pages: dict[str, TopicPages] = field(default_factory=dict, compare=False)  # see IndexCache.topics
+
+
+TopicPages = tuple[
+    tuple[object, ...], tuple[tuple[str, tuple[Any, ...]], ...]
+]  # what they are made of → (target, inputs)
 
 
 class IndexCache:
-    """Each article's note inputs from the last build, reused while its anchoring is the same object."""
+    """What the last build indexed, reused while it is made of the same (or equal) values.
+
+    Keeping the very objects of the last build (an article's list entry, an event's) keeps
+    the inputs of the pages that show them identical, so comparing them costs nothing; a
+    topic whose entries are all the same gets the pages it had, without grouping its
+    entries by year or counting them for its chart again. Entries are only reused when
+    equal to what would be made, so a stale one (say, from a journal's base) is never wrong.
+    """
 
     def __init__(self) -> None:
         self.notes: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
+        self.articles: dict[str, ArticleIn] = {}
+        self.events: dict[str, EventIn] = {}
+        self.topics: dict[str, TopicPages] = {}
 
 
 def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
     cache = cache or IndexCache()
     titles = {a.slug: a.title for a in site.articles}
     articles = {a.slug: ArticleIn.of(a, len(site.anchored[a.slug].notes)) for a in site.articles}
+    articles = {slug: _same(cache.articles.get(slug), item) for slug, item in articles.items()}
+    cache.articles = articles
     notes: dict[str, tuple[NoteIn, ...]] = {}
     kept: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
     html = site.html
@@ -82,9 +100,13 @@ def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
     cache.notes = kept
     split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
     events = {
-        e.slug: EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split)
+        e.slug: _same(
+            cache.events.get(e.slug),
+            EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split),
+        )
         for e in site.events
     }
+    cache.events = events
     events_of: dict[str, list[EventIn]] = {}
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
         t.slug: ([], [], []) for t in site.topics
@@ -101,7 +123,16 @@ def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
             by_topic[slug][2].append(event)
         for slug, _ in event.articles:
             events_of.setdefault(slug, []).append(event)
-    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic)
+    cache.topics = {slug: pages for slug, pages in cache.topics.items() if slug in by_topic}
+    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic, cache.topics)
+
+
+Entry = TypeVar("Entry", ArticleIn, EventIn)
+
+
+def _same(known: Entry | None, made: Entry) -> Entry:
+    """The entry of the last build when it is equal to the one just made (its very object)."""
+    return known if known is not None and known == made else made
 
 
 def _entries(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
@@ -166,6 +197,18 @@ class Planner:
         articles, notes, events = self.idx.by_topic[slug]
         html = self.site.html[("topic", slug)]
         labels = self.idx.labels
+        made_of = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
+        known = self.idx.topic_pages.get(slug)
+        if known is not None and known[0] == made_of:
+            return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in known[1]]
+        pages = self._topic(item, made_of)
+        self.idx.topic_pages[slug] = (made_of, tuple((page.target, page.inputs) for page in pages))
+        return pages
+
+    def _topic(self, item: TopicIn, made_of: tuple[Any, ...]) -> list[PlannedPage]:
+        slug, origin = item.topic.slug, item.topic.origin.path
+        articles, notes, events = self.idx.by_topic[slug]
+        html, labels = made_of[1], made_of[5]
         dates = self.idx.articles
         cov = chart.coverage(
             (
