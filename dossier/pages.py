@@ -39,6 +39,8 @@ class PlannedPage(NamedTuple):
 FEED_ENTRIES = 50  # the newest articles, as feed readers expect
 TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets a page per year
 TOPIC_LATEST = 10  # the articles a split topic's main page shows
+ARTICLES_SPLIT = 200  # an article list longer than this gets a page per year
+ARTICLES_LATEST = 20  # the articles a split list's main page shows
 TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year
 TIMELINE_LATEST = 20  # the entries a split timeline's main page shows
 HOME_NOTES = 2  # the notes the home page shows under each of the latest articles
@@ -238,6 +240,23 @@ class Planner:
         return pages
 
 
+def article_list_pages(views: Views, articles: tuple[ArticleIn, ...], labels: Labels) -> list[PlannedPage]:
+    """The list of articles (newest first), or, past ARTICLES_SPLIT, the latest and a page per year."""
+    origin = "the article list"
+    if len(articles) <= ARTICLES_SPLIT:
+        return [PlannedPage("articles/", "articles.html", (articles, labels), views.articles, origin)]
+    by_year: dict[int, list[ArticleIn]] = {}
+    for article in articles:
+        by_year.setdefault(article.date.year, []).append(article)
+    years = tuple((y, len(by_year[y])) for y in sorted(by_year, reverse=True))
+    main = (articles[:ARTICLES_LATEST], labels, years)
+    pages = [PlannedPage("articles/", "articles.html", main, views.articles, origin)]
+    for year, _ in years:
+        inputs = (tuple(by_year[year]), labels, (), year)
+        pages.append(PlannedPage(Urls.articles_year(year), "articles.html", inputs, views.articles, origin))
+    return pages
+
+
 def timeline_pages(views: Views, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> list[PlannedPage]:
     """The timeline, or, past TIMELINE_SPLIT entries, a main page (years, latest entries) and a page per year."""
     if len(entries) <= TIMELINE_SPLIT:
@@ -277,7 +296,7 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
     all_articles = tuple(idx.articles[a.slug] for a in site.articles)
     pages = [
         planner.home(topics, entries),
-        PlannedPage("articles/", "articles.html", (all_articles, labels), views.articles, "the article list"),
+        *article_list_pages(views, all_articles, labels),
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
         *timeline_pages(views, entries, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),

@@ -42,6 +42,11 @@ class Urls:
         return f"topics/{slug}/{year}/"
 
     @staticmethod
+    def articles_year(year: int) -> str:
+        """A year of the article list (an article whose slug is that year would clash: the plan says so)."""
+        return f"articles/{year}/"
+
+    @staticmethod
     def timeline_year(year: int) -> str:
         return f"timeline/{year}/"
 

@@ -225,8 +225,19 @@ class Views:
             "teaser": [self.entry(e, labels) for e in teaser],
         }
 
-    def articles(self, articles: tuple[ArticleIn, ...], labels: Labels) -> View:
-        return {"articles": [self.article_item(a, labels) for a in articles]}
+    def articles(
+        self,
+        articles: tuple[ArticleIn, ...],
+        labels: Labels,
+        years: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
+    ) -> View:
+        """The article list; a long one has a page per year, and its main page lists the years."""
+        return {
+            "articles": [self.article_item(a, labels) for a in articles],
+            "years": [{"year": y, "count": n, "url": self.urls.to(Urls.articles_year(y))} for y, n in years],
+            "year": year,
+        }
 
     def article(
         self,

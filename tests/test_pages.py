@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
 from bench.generate import generate
-from dossier import pages
+from dossier import pages, pipeline
 from dossier.builder import Builder
+from dossier.errors import ContentErrors
 from dossier.i18n import load as load_strings
 from dossier.model import PartialDate
 from dossier.options import Options
@@ -61,3 +65,34 @@ def test_an_equal_but_stale_entry_is_reused_and_an_unequal_one_is_not() -> None:
     other = item._replace(note_count=2)
     assert pages._same(item, other) is other
     assert pages._same(None, item) is item
+
+
+def test_a_long_article_list_has_its_latest_and_a_page_per_year(tmp_path: Path) -> None:
+    root = tmp_path / "dossier"
+    made = generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=0, events=2, topic_count=3)
+    out = tmp_path / "site"
+    pipeline.build(Options(root, out, search=False))
+    main = (out / "articles" / "index.html").read_text(encoding="utf-8")
+    assert main.count('class="card"') == pages.ARTICLES_LATEST
+    years = sorted({int(a.date[:4]) for a in made})
+    assert all(f'href="/articles/{year}/"' in main for year in years)
+    listed: list[str] = []
+    for year in years:
+        html = (out / "articles" / str(year) / "index.html").read_text(encoding="utf-8")
+        listed += re.findall(r'<h[23] class="card-title"><a href="/articles/([a-z0-9-]+)/"', html)
+        assert f"Articles de {year}" in html
+    assert sorted(listed) == sorted(a.slug for a in made)  # each article on its year's page, once
+    assert max(p.stat().st_size for p in out.rglob("*.html")) < 300_000
+
+
+def test_an_article_slugged_like_a_year_of_a_split_list_is_a_clash(tmp_path: Path) -> None:
+    root = tmp_path / "dossier"
+    made = generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=0, events=0, topic_count=3)
+    year = int(made[0].date[:4])
+    source = root / "content" / "articles" / f"{made[0].slug}.md"
+    source.rename(source.with_name(f"{year}.md"))
+    with pytest.raises(ContentErrors) as raised:
+        Builder(Options(root)).produce()
+    [problem] = raised.value.diagnostics
+    assert problem.location.path == f"content/articles/{year}.md"
+    assert problem.message == f"two things on one URL /articles/{year}/: this file and the article list"

@@ -2,10 +2,11 @@
 
 The shipped dossier is built once (with its search index) and served under ``/dossier/`` on
 127.0.0.1 (``test_search``'s server, which records every request that does not answer 200).
-The shipped dossier is too small to have the pages of a long topic or a long timeline (a
-page per year, past ``pages.TOPIC_SPLIT`` items and ``pages.TIMELINE_SPLIT`` entries); those
-two kinds come from a dossier made by ``bench/generate.py``, just past both limits, built
-without search and served the same way. Every page kind is loaded at 1280 x 900 and at
+The shipped dossier is too small to have the pages of a long article list, topic or
+timeline (a main page and a page per year, past ``pages.ARTICLES_SPLIT`` articles,
+``pages.TOPIC_SPLIT`` items and ``pages.TIMELINE_SPLIT`` entries); those kinds come from a
+dossier made by ``bench/generate.py``, just past the limits, built without search and
+served the same way. Every page kind is loaded at 1280 x 900 and at
 390 x 844 (a touch phone), and checked in the light and the dark colour scheme; it must show:
 
 - no violation of impact serious or critical from axe-core (``tests/tools/node_modules``,
@@ -52,11 +53,16 @@ KINDS = {
     "search": "search/?q=coalition",
     "404": "404.html",
 }
-# From the generated dossier: 12 articles with a note each, 300 events, 3 topics (every article
-# in all three). The timeline has 312 entries and each topic over 100 items: both get a page per
-# year. Defense's 2000 page lists an article, a note and events; the timeline's 2000 page has spans.
+# From the generated dossier: 201 articles with a note each, 300 events, 3 topics (every article
+# in all three). The article list, the timeline (501 entries) and each topic (over 700 items)
+# get a main page and a page per year. Defense's 2000 page lists articles, notes and events;
+# the timeline's 2000 page has spans.
 GENERATED = {
+    "articles-split": "articles/",
+    "articles-year": "articles/2000/",
+    "topic-split": "topics/defense/",
     "topic-year": "topics/defense/2000/",
+    "timeline-split": "timeline/",
     "timeline-year": "timeline/2000/",
 }
 SIZES = {"wide": (1280, 900), "phone": (390, 844)}
@@ -94,12 +100,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The smallest generated dossier with a topic's year pages and the timeline's (about 1 s to build)."""
+    """The smallest generated dossier with year pages for its article list, topics and timeline (a few seconds)."""
     sys.path.insert(0, str(REPO))
     from bench.generate import generate
 
     root = tmp_path_factory.mktemp("generated") / "dossier"
-    generate(root, articles=12, notes_per_article=1, events=300, topic_count=3)
+    generate(root, articles=201, notes_per_article=1, events=300, topic_count=3)
     yield from _serve(_build(root, "--no-search"))
 
 
