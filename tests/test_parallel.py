@@ -9,6 +9,7 @@ import pytest
 
 from bench.generate import generate
 from dossier import parallel, pipeline
+from dossier.builder import Builder
 from dossier.errors import ContentErrors
 from dossier.options import Options
 from tests.test_resume import files
@@ -61,3 +62,18 @@ def test_two_processes_report_the_same_problems(tmp_path: Path, monkeypatch: pyt
         messages.append([str(d) for d in raised.value.diagnostics])
     assert messages[0] == messages[1]
     assert len(messages[0]) > 2
+
+
+def test_notes_anchored_in_other_processes_are_the_records_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    root = tmp_path / "project"
+    generate(root, articles=30, notes_per_article=3, events=0, topic_count=6)
+    builder = Builder(Options(root=root, jobs=2))
+    site, _, _ = builder.load()
+    anchored = builder.link_cache.anchored
+    assert sum(len(a.notes) for a in site.anchored.values()) == 90
+    for slug, result in site.anchored.items():
+        records = anchored[slug][2]
+        assert all(any(a.note is note for note in records) for a in result.notes)  # not copies
