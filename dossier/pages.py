@@ -60,9 +60,8 @@ class Index:
     topic_pages: dict[str, TopicPages] = field(default_factory=dict, compare=False)  # see IndexCache.topics
 
 
-TopicPages = tuple[
-    tuple[object, ...], tuple[tuple[str, tuple[Any, ...]], ...]
-]  # what they are made of → (target, inputs)
+# A topic's pages: what they are made of, and each page's (target, inputs).
+TopicPages = tuple[tuple[object, ...], tuple[tuple[str, tuple[Any, ...]], ...]]
 
 
 class IndexCache:
