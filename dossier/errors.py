@@ -11,10 +11,17 @@ first problem, so that the user sees every problem at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+
+_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # where str.splitlines cuts
+
+
+def _one_line(text: str) -> str:
+    return _BREAKS.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 class Severity(Enum):
@@ -41,9 +48,10 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        text = f"{self.location}: {self.severity.value}: {self.message}"
+        """One line, whatever the message quotes: a line break in a value is shown as its escape."""
+        text = f"{self.location}: {self.severity.value}: {_one_line(self.message)}"
         if self.hint:
-            text += f" (hint: {self.hint})"
+            text += f" (hint: {_one_line(self.hint)})"
         return text
 
     def sort_key(self) -> tuple[str, int, str]:
