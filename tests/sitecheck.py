@@ -46,3 +46,25 @@ def resolve(out: Path, base_path: str, url: str) -> Path | None:
     rel = path[len(base_path) :]
     target = out / rel
     return target / "index.html" if rel == "" or rel.endswith("/") else target
+
+
+def broken_links(out: Path, base_path: str, host: str = "https://example.org") -> list[str]:
+    """Every internal link of every page of ``out`` (served under ``base_path`` at ``host``)
+    that finds no file, or no element with its fragment's id, as ``page: link``."""
+    broken: list[str] = []
+    for page in pages(out):
+        for link in read(page).links:
+            if link.startswith(("https://", "http://", "mailto:")) and not link.startswith(host + "/"):
+                continue
+            link = link.removeprefix(host)
+            if link.startswith("#"):
+                link = base_path + page.relative_to(out).as_posix() + link
+            target = resolve(out, base_path, link)
+            where = page.relative_to(out)
+            if target is None or not target.is_file():
+                broken.append(f"{where}: {link}")
+            elif "#" in link and target.suffix == ".html":
+                fragment = link.split("#", 1)[1]
+                if fragment not in read(target).ids:
+                    broken.append(f"{where}: {link} (no id '{fragment}')")
+    return broken

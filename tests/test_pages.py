@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
+import sitecheck
+from test_site import VNU
 
 from bench.generate import generate
 from dossier import pages, pipeline
@@ -96,3 +99,23 @@ def test_an_article_slugged_like_a_year_of_a_split_list_is_a_clash(tmp_path: Pat
     [problem] = raised.value.diagnostics
     assert problem.location.path == f"content/articles/{year}.md"
     assert problem.message == f"two things on one URL /articles/{year}/: this file and the article list"
+
+
+def test_the_pages_of_long_listings_link_right_under_a_subpath_and_are_valid(tmp_path: Path) -> None:
+    root = tmp_path / "dossier"
+    generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=1, events=100, topic_count=3)
+    out = tmp_path / "site"
+    host = "https://presse.example"  # not the generated prose's own links (example.org)
+    pipeline.build(Options(root, out, base_url=f"{host}/dossier/", search=False))
+    for split in ("articles/2000/", "topics/defense/2000/", "timeline/2000/"):
+        assert (out / split / "index.html").is_file(), split  # the article list, a topic and the timeline split
+    main = sitecheck.read(out / "articles" / "index.html").links
+    assert "/dossier/articles/2000/" in main and "/dossier/articles/2024/" in main
+    assert sitecheck.broken_links(out, "/dossier/", host) == []
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", "--skip-non-html", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
