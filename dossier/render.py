@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import parallel
+from . import fragments, parallel
 from . import spool as spooling
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .i18n import Strings
@@ -38,6 +38,7 @@ def environment(dirs: list[Path], urls: Urls, strings: Strings, compiled: Path |
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # an environment is made for one set of templates (the builder keys it by their digest)
+        extensions=[fragments.Fragments],
     )
     env.globals.update(url=urls.to, absolute_url=urls.absolute, t=strings.get, lang=strings.language)
     return env
@@ -61,6 +62,7 @@ def render(
     pages are written there as they are rendered, and read from there when asked for.
     """
     previous = previous or {}
+    fragments.forget(env)
     todo = [page for page in pages if previous.get(page.path) != page.inputs]
 
     broken: dict[str, Rendered] = {}  # templates that do not compile: said once, not parsed again
