@@ -9,6 +9,7 @@ every process that maps them).
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import threading
@@ -18,6 +19,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INTERVAL = 0.05  # seconds between samples
+
+
+class Trash:
+    """Folders set aside by a rename, deleted only once every measure is taken.
+
+    On a file system without a journal (as ext4 can be made, and this benchmark's machine's
+    is), the kernel will not reuse an inode freed in the last minute (five, while its block
+    is not yet written back), and finds that out by reading the inode of every candidate it
+    skips: after a tree of 20,000 files is deleted, each file or folder created costs a
+    scan, and writing a site of 18,000 files took 10 to 17 s of kernel time instead of 1 to
+    2 (``perf``: ``recently_deleted`` under ``__ext4_new_inode``). The runner deletes the
+    last run's output before each cold run: done with ``rmtree``, that cost lands in the
+    run measured next. A rename frees nothing.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def set_aside(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            # named by process: a killed run's folders are deleted with the next run's
+            path.rename(self.folder / f"{os.getpid()}-{self.count}-{path.name}")
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate
 from bench.generate import main as generate_main
-from bench.measure import HEADER, Figure, Run, run
+from bench.measure import HEADER, Figure, Run, Trash, run
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -53,9 +53,12 @@ def _checked(result: Run, what: str) -> Run:
     return result
 
 
+TRASH = Trash(Path("/tmp/dossier-bench/.trash"))  # main() puts it in --work
+
+
 def _clean(root: Path, *outputs: str) -> None:
     for name in (".dossier-cache", *outputs):
-        shutil.rmtree(root / name, ignore_errors=True)
+        TRASH.set_aside(root / name)
 
 
 def _edit(article: Path, run_number: int) -> None:
@@ -93,9 +96,9 @@ def measure_floor(root: Path, runs: int, jobs: int) -> Figure:
     command = [PYTHON, str(REPO / "bench" / "floor.py"), str(root), str(out), "--jobs", str(jobs)]
     runs_made = []
     for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)  # like the cold builds: no output folder, not timed
+        TRASH.set_aside(out)  # like the cold builds: no output folder, not timed
         runs_made.append(_checked(run(command), "floor"))
-    shutil.rmtree(out, ignore_errors=True)
+    TRASH.set_aside(out)
     return Figure("floor (same tree, same processes)", tuple(runs_made))
 
 
@@ -152,6 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     TOOLS[:] = [args.tools] if args.tools else []
     args.work.mkdir(parents=True, exist_ok=True)
+    TRASH.folder = args.work / ".trash"
+    try:
+        return _measure(args)
+    finally:
+        TRASH.empty()
+
+
+def _measure(args: argparse.Namespace) -> int:
     # The engine's modules compiled once, as an installed package's are (an environment with
     # PYTHONDONTWRITEBYTECODE set would otherwise compile them again in every process measured).
     compileall.compile_dir(REPO / "dossier", quiet=1)
@@ -162,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Figure] = {}
     if not args.skip_full:
         root = args.work / "dossier"
+        TRASH.set_aside(root)
         generate(root, args.articles, args.notes_per_article, events, args.topics)
         print(f"dossier: {args.articles} articles, {args.articles * args.notes_per_article} notes, "
               f"{events} timeline entries, {args.topics} topics")  # fmt: skip
@@ -173,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         corpus = args.work / "articles-only"
         pelican, hugo = args.work / "pelican", args.work / "hugo"
-        for folder in (pelican, hugo):
-            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (corpus, pelican, hugo):
+            TRASH.set_aside(folder)
         generate_main([str(corpus), "--articles", str(args.articles), "--topics", str(args.topics), "--articles-only",
                        "--pelican", str(pelican), "--hugo", str(hugo)])  # fmt: skip
         for figure in [
@@ -188,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         per_article = {}
         for count in (1000, 10000):
             root = args.work / f"scaling-{count}"
+            TRASH.set_aside(root)
             generate(root, count, args.notes_per_article, count // 10, args.topics)
             cold = []
             for _ in range(args.runs):
@@ -198,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             per_article[count] = figure.median / count
             lines.append(figure.row())
             print(figure.row(), flush=True)
-            shutil.rmtree(root, ignore_errors=True)
+            TRASH.set_aside(root)
     print("\n" + "\n".join(lines))
     print()
     if not args.skip_full:
