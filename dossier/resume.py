@@ -230,12 +230,10 @@ class Resume:
         """
         files = builder.files
         base = os.fspath(self.out) + os.sep
-        if kept is None:
-            outputs = {rel: signature(base + rel) for rel in sorted(output.existing(self.out))}
-        elif plan.nothing:
+        if kept is not None and plan.nothing:
             outputs = dict(kept)
-        else:  # a kept file is the very file (inode, time) it was; only the others are looked at
-            outputs = {rel: kept[rel] for rel in sorted(plan.kept) if rel in kept}
+        else:  # the output is what was kept, each the very file (inode, time) it was, and what was written
+            outputs = {rel: kept[rel] for rel in sorted(plan.kept) if rel in kept} if kept is not None else {}
             outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
             builder.accept(result)
