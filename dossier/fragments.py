@@ -5,7 +5,7 @@ and year page it appears on) are rendered the first time a page needs them, then
 is Hugo's ``partialCached`` for Jinja: the key must say everything the piece depends on
 beyond the site itself (its settings, strings and content, the same for every page of one
 build), for example ``{% cache ('card', article.url, heading) %}``. What is kept lasts one
-build in one process: :meth:`Fragments.forget` is called before each rendering.
+build in one process: :meth:`Fragments.forget` is called before and after each rendering.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Fragments(Extension):
 
 
 def forget(env: jinja2.Environment) -> None:
-    """Start a build: nothing kept from the last one (its content or templates may have changed)."""
+    """Drop every piece kept: the next build's content or templates may differ, and a large
+    site's pieces (a card per article, an entry per note) weigh megabytes."""
     for extension in env.extensions.values():
         if isinstance(extension, Fragments):
             extension.forget()

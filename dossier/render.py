@@ -93,7 +93,11 @@ def render(
     out: dict[str, bytes] = {}
     spooled: list[str] = []
     problems: list[Diagnostic] = []
-    for page, (data, problem, fatal) in zip(todo, parallel.map_items(one, todo, jobs, advance), strict=True):
+    try:
+        results = parallel.map_items(one, todo, jobs, advance)
+    finally:
+        fragments.forget(env)  # the pieces of a large site are megabytes: not kept between builds
+    for page, (data, problem, fatal) in zip(todo, results, strict=True):
         if data is not None and spool is not None:
             spooled.append(page.path)
         elif data is not None:

@@ -48,6 +48,8 @@ def test_each_rendering_starts_with_nothing_kept(tmp_path: Path) -> None:
 
     assert build("Avant") == b"Avant"
     assert build("Après") == "Après".encode()
+    kept = [e for e in env.extensions.values() if isinstance(e, fragments.Fragments)]
+    assert len(kept) == 1 and kept[0].kept == {}  # nothing held between builds
 
 
 def test_a_key_that_cannot_be_kept_is_a_template_error(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
