@@ -44,7 +44,7 @@ class Fragments(Extension):
 
 def forget(env: jinja2.Environment) -> None:
     """Drop every piece kept: the next build's content or templates may differ, and a large
-    site's pieces (a card per article, an entry per note) weigh megabytes."""
+    site's pieces (a card per article) weigh megabytes."""
     for extension in env.extensions.values():
         if isinstance(extension, Fragments):
             extension.forget()
