@@ -140,13 +140,13 @@ def measure_others(pelican: Path, hugo: Path, runs: int, articles: int) -> list[
     def pelican_build(_: int, memory: bool) -> Run:
         _clean(pelican, "output", "__pycache__")
         command = [_tool("pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        done = run(command, cwd=pelican, memory=memory)
+        done = _checked(run(command, cwd=pelican, memory=memory), "Pelican")  # its failure, not the count below
         _built(pelican / "output", articles, "Pelican (pip install 'pelican[markdown]')")
         return done
 
     def hugo_build(_: int, memory: bool) -> Run:
         _clean(hugo, "public", "resources")
-        done = run([_tool("hugo"), "--quiet", "--source", str(hugo)], memory=memory)
+        done = _checked(run([_tool("hugo"), "--quiet", "--source", str(hugo)], memory=memory), "Hugo")
         _built(hugo / "public", articles, "Hugo")
         return done
 
