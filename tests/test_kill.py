@@ -63,7 +63,8 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def build(root: Path, out: Path, cache: bool = False) -> None:
-    subprocess.run(command(root, out, cache), env=ENV, check=True, capture_output=True)
+    done = subprocess.run(command(root, out, cache), env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def staging(parent: Path) -> list[str]:
