@@ -230,10 +230,11 @@ class Resume:
         """
         files = builder.files
         base = os.fspath(self.out) + os.sep
-        if kept is not None and plan.nothing:
-            outputs = dict(kept)
+        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
+        if plan.nothing:
+            outputs = dict(known)
         else:  # the output is what was kept, each the very file (inode, time) it was, and what was written
-            outputs = {rel: kept[rel] for rel in sorted(plan.kept) if rel in kept} if kept is not None else {}
+            outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
             outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
             builder.accept(result)

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import Run
 
 from dossier import views
@@ -164,3 +165,20 @@ def test_excerpts_are_cut_at_a_word() -> None:
     assert views.excerpt("<p>Court.</p>") == "Court."
     assert views.excerpt("<p>un deux, trois quatre</p>", size=12) == "un deux…"
     assert views.excerpt("<p>a &amp; b</p>") == "a & b"
+
+
+@pytest.mark.parametrize("base_url", ["/", "https://presse.example/dossier/"])
+def test_the_navigation_marks_the_page_it_is_on_and_only_that_one(
+    tree: Callable[..., Path], run: Callable[..., Run], base_url: str
+) -> None:
+    """The header is rendered once a build ({% cache %}) around a navigation made for each page."""
+    root = tree()
+    assert run("build", "--root", root, "--base-url", base_url).code == 0
+    site = root / "_site"
+    path = base_url.removeprefix("https://presse.example")
+    current = re.compile(r'<a href="([^"]*)" aria-current="page">')
+    assert current.findall((site / "articles" / "index.html").read_text()) == [f"{path}articles/"]
+    assert current.findall((site / "timeline" / "index.html").read_text()) == [f"{path}timeline/"]
+    assert current.findall((site / "topics" / "index.html").read_text()) == [f"{path}topics/"]
+    assert current.findall((site / "articles" / "un-article" / "index.html").read_text()) == []
+    assert current.findall((site / "index.html").read_text()) == []
