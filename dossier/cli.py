@@ -131,7 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
-    args = _parser().parse_args(args_list)
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    if getattr(args, "root", None) is not None:
+        args.root = project_root(parser, args.root)
+    if getattr(args, "out", None) is not None:
+        args.out = Path(os.path.abspath(args.out))
     commands = {"import": _import, "new": _new, "serve": _serve, "check": _check}
     try:
         commands.get(args.command, _build)(args)
@@ -143,6 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def project_root(parser: argparse.ArgumentParser, given: Path) -> Path:
+    """The project folder, resolved once for every command: absolute, links followed, so that
+    no command depends on how the working directory or ``--root`` is spelt."""
+    try:
+        root = given.resolve(strict=True)
+    except (OSError, RuntimeError):
+        parser.error(f"--root: no such folder: '{given}'")
+    if not root.is_dir():
+        parser.error(f"--root: not a folder: '{given}'")
+    return root
 
 
 def default_jobs() -> int:

@@ -153,15 +153,3 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
 
 def _leading_blank_lines(body: str) -> int:
     return len(body) - len(body.lstrip("\n"))
-
-
-def load(root: Path) -> tuple[Content, list[Diagnostic]]:
-    """Every content file → records (those that loaded) and every problem found."""
-    files, problems = discover(root)
-    groups: dict[str, list[Record]] = {kind.folder: [] for kind in KINDS}
-    for kind, path in files:
-        record, file_problems = load_file(root, kind, path)
-        problems.extend(file_problems)
-        if record is not None:
-            groups[kind.folder].append(record)
-    return Content(*(tuple(groups[kind.folder]) for kind in KINDS)), problems  # type: ignore[arg-type]

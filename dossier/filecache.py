@@ -262,3 +262,9 @@ class FileCache:
             if known[1] is not None:
                 found[article.seed] = known[1]
         return found, problems
+
+
+def load(root: Path) -> tuple[Content, list[Diagnostic]]:
+    """Every content file of the project at ``root`` → records and problems: the loader of every
+    command (build, check and serve keep their :class:`FileCache`; import and new make one)."""
+    return FileCache(Path(os.path.abspath(root))).refresh()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, seeds
+from . import filecache, seeds
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .model import Article, Topic
 from .seeds import Seed
@@ -126,7 +126,7 @@ class Imported:
 
 def run(root: Path, requested: Sequence[str], force: bool = False) -> list[Imported]:
     """Import ``requested`` seeds (default: every seed without an article) into drafts."""
-    records, problems = content.load(root)
+    records, problems = filecache.load(root)
     if any(p.location.path.startswith("content/topics/") for p in problems):
         raise ContentErrors([p for p in problems if p.location.path.startswith("content/topics/")])
     by_seed: dict[str, Article] = {a.seed: a for a in records.articles if a.seed}

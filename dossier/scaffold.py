@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, htmltext
+from . import content, filecache, htmltext
 from .annotations import locate, nearest_passage
 from .content import KIND_BY_FOLDER
 from .errors import ContentErrors, Diagnostic, DossierError, Location
@@ -60,7 +60,7 @@ def make_slug(text: str) -> str:
 
 
 def _load_all(root: Path) -> content.Content:
-    records, _ = content.load(root)
+    records, _ = filecache.load(root)
     return records
 
 
