@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from playwright.sync_api import Browser, sync_playwright
@@ -19,9 +20,12 @@ ARGS = [
 
 
 @contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(env: Mapping[str, str] | None = None) -> Iterator[Browser]:
+    """The browser; ``env``: variables added to this process's environment for it (``FONTCONFIG_FILE``...)."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True, env={**os.environ, **(env or {})}
+        )
         try:
             yield browser
         finally:
