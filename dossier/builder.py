@@ -8,6 +8,7 @@ whose inputs changed are rendered. Both give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, config, content, delta, discovery, filecache, i18n, pages, parallel, render
+from . import __version__, collation, config, content, delta, discovery, filecache, i18n, pages, parallel, render
 from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from .filecache import FileCache
-from .markup import Converted, Markdown
+from .markup import BACKLINK, Converted, Markdown
 from .options import Options
 from .signatures import Signature, signature
 from .site import AnchorJob, LinkCache, Site, anchor_article, link
@@ -71,20 +72,23 @@ class Memory:
     inputs: dict[str, tuple[object, ...]]
 
 
-_markdown: list[Markdown] = []  # one converter per process
+_markdown: dict[str, Markdown] = {}  # one converter per process (per footnote back-link title)
+
+FOOTNOTE_BACK = "footnote_back"  # the UI string of a footnote's back-link title
 
 
-def _convert(text: str) -> Converted:
-    if not _markdown:
-        _markdown.append(Markdown())
-    return _markdown[0].render(text)
+def _convert(footnote: str, text: str) -> Converted:
+    md = _markdown.get(footnote)
+    if md is None:
+        md = _markdown[footnote] = Markdown(footnote)
+    return md.render(text)
 
 
-def _parse(job: filecache.ParseJob) -> tuple[filecache.Parsed | None, Converted | None]:
+def _parse(footnote: str, job: filecache.ParseJob) -> tuple[filecache.Parsed | None, Converted | None]:
     """One content file parsed, and its text converted (the link phase would convert it anyway)."""
     parsed = filecache.parse(*job)
     record = parsed.loaded.record if parsed is not None else None
-    return parsed, (_convert(record.body) if record is not None else None)
+    return parsed, (_convert(footnote, record.body) if record is not None else None)
 
 
 def _anchor(job: AnchorJob) -> tuple[AnchoredArticle, list[Diagnostic]]:
@@ -139,6 +143,22 @@ class Builder:
             self._i18n = ((path, sig), i18n.load(theme, language, self.root))
         return self._i18n[1]
 
+    @property
+    def strings(self) -> i18n.Strings | None:
+        """The UI strings the last build read (None before any could be read)."""
+        return self._i18n[1] if self._i18n is not None else None
+
+    def _footnote(self, loaded: config.LoadedSettings) -> str:
+        """The footnotes' back-link title in the site's language (the theme's ``footnote_back``).
+
+        Python-Markdown's own when the theme or its strings cannot be read: the build then says why.
+        """
+        try:
+            strings = self._strings(theme_dir(self.root, loaded), loaded.settings.language)
+        except DossierError:
+            return BACKLINK
+        return strings.strings.get(FOOTNOTE_BACK, BACKLINK)
+
     def _i18n_changed(self) -> bool:
         assert self._i18n is not None
         path, sig = self._i18n[0]
@@ -151,6 +171,8 @@ class Builder:
             self._settings = (sig, config.load(self.root))
         loaded, problems = self._settings[1]
         problems = list(problems)
+        if loaded is not None:
+            self.link_cache.use_footnote(self._footnote(loaded))
         jobs = self.options.jobs
         parse_many = self._parse_many if jobs > 1 else None
         records, more = self.files.refresh(changed, parse_many, self.seen, self.discover)
@@ -174,6 +196,7 @@ class Builder:
             cache=self.link_cache,
             intro_line=loaded.lines.get("intro", 1),
             anchor_all=(lambda pending: parallel.map_items(_anchor, pending, jobs)) if jobs > 1 else None,
+            footnote=self.link_cache.footnote,
         )
         problems += more
         if any(p.severity is Severity.ERROR for p in problems):
@@ -184,7 +207,8 @@ class Builder:
         """Files parsed over several processes, their texts converted on the way."""
         known = self.link_cache.converted
         out = []
-        for parsed, converted in parallel.map_items(_parse, jobs, self.options.jobs):
+        parse = functools.partial(_parse, self.link_cache.footnote)
+        for parsed, converted in parallel.map_items(parse, jobs, self.options.jobs):
             out.append(parsed)
             if parsed is not None and parsed.loaded.record is not None and converted is not None:
                 known[parsed.loaded.record.body] = converted
@@ -200,7 +224,8 @@ class Builder:
         texts = list(dict.fromkeys(r.body for group in groups for r in group if r.body not in known))
         if intro not in known:
             texts.append(intro)
-        for text, done in zip(texts, parallel.map_items(_convert, texts, self.options.jobs), strict=True):
+        convert = functools.partial(_convert, self.link_cache.footnote)
+        for text, done in zip(texts, parallel.map_items(convert, texts, self.options.jobs), strict=True):
             known[text] = done
 
     def produce(self, changed: Iterable[Path] | None = None) -> Result:
@@ -226,6 +251,7 @@ class Builder:
         theme = theme_dir(root, loaded)
         try:
             strings = self._strings(theme, site.settings.language)
+            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
         except DossierError as exc:
             if isinstance(exc, ContentErrors):
                 raise
@@ -241,7 +267,7 @@ class Builder:
         if problems:
             raise ContentErrors(problems)
         dirs = render.template_dirs(root, theme)
-        sources = sorted({a.source for a in site.articles if a.source})
+        sources = collation.ordered_texts({a.source for a in site.articles if a.source}, site.settings.language)
         common = views.common(site.settings, site.pages, sources, search=self.options.search)
         common["site"]["dev"] = self.options.dev
         templates = _digest(dirs)
@@ -263,12 +289,12 @@ class Builder:
             raise ContentErrors(refused)
         copies = {"static/" + p.relative_to(static).as_posix(): p for p in found if p.is_file()}
         extra = []
-        if not urls.has_host:
+        if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
             extra.append(
                 Diagnostic(
                     Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1)),
-                    "base_url has no host: the feed and sitemap use relative URLs",
-                    "set base_url, or pass --base-url https://host/path/ to publish",
+                    f"base_url {urls.base_url} has no host: the feed, sitemap and canonical links use relative URLs",
+                    f"to publish, give the full URL: --base-url https://host{urls.base_path}",
                     Severity.WARNING,
                 )
             )

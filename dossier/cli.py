@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, pipeline
-from .errors import ContentErrors, Diagnostic, DossierError, format_all, summary
+from .errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
 from .model import NOTE_KINDS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     new = commands.add_parser(
         "new",
@@ -131,34 +131,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
-    parser = _parser()
-    args = parser.parse_args(args_list)
-    if getattr(args, "root", None) is not None:
-        args.root = project_root(parser, args.root)
-    if getattr(args, "out", None) is not None:
-        args.out = Path(os.path.abspath(args.out))
+    args = _parser().parse_args(args_list)
     commands = {"import": _import, "new": _new, "serve": _serve, "check": _check}
     try:
+        args.root = project_root(args.root)
+        if getattr(args, "out", None) is not None:
+            args.out = Path(os.path.abspath(args.out))
         commands.get(args.command, _build)(args)
     except ContentErrors as exc:
         _report(exc.diagnostics)
         print(summary(exc.diagnostics), file=sys.stderr)
         return EXIT_CONTENT
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DossierError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     return EXIT_OK
 
 
-def project_root(parser: argparse.ArgumentParser, given: Path) -> Path:
+def project_root(given: Path) -> Path:
     """The project folder, resolved once for every command: absolute, links followed, so that
     no command depends on how the working directory or ``--root`` is spelt."""
     try:
         root = given.resolve(strict=True)
     except (OSError, RuntimeError):
-        parser.error(f"--root: no such folder: '{given}'")
+        raise UsageError(
+            f"--root {given}: no such folder", "give the project's folder, the one with site.yml"
+        ) from None
     if not root.is_dir():
-        parser.error(f"--root: not a folder: '{given}'")
+        raise UsageError(f"--root {given}: not a folder", "give the project's folder, the one with site.yml")
     return root
 
 
@@ -202,9 +205,10 @@ def _build(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    from .server import DevServer  # the server's libraries load only for this command
+    from .server import DevServer, bind  # the server's libraries load only for this command
 
-    DevServer(args.root, args.host, args.port).serve(open_browser=args.open)
+    sockets = bind(args.host, args.port)  # before any build: a busy port is said at once
+    DevServer(args.root, args.host, args.port, sockets=sockets).serve(open_browser=args.open)
 
 
 def _new(args: argparse.Namespace) -> None:
@@ -227,10 +231,20 @@ def _import(args: argparse.Namespace) -> None:
             print(f"{result.path}: {result.action} from {result.seed} (a draft: check its title, summary and topics)")
 
 
+def interrupted(argv: Sequence[str]) -> int:
+    """Ctrl-C outside a command's own handling: one line; ``serve`` stops (0), anything else 130."""
+    serving = "serve" in argv[:1]
+    print("stopped" if serving else "interrupted", file=sys.stderr, flush=True)
+    return EXIT_OK if serving else 130
+
+
 def run() -> None:
     """The program: exits without tearing down the interpreter (freeing a large build's memory
     object by object takes longer than the process's end frees it at once)."""
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = interrupted(sys.argv[1:])
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -75,7 +75,7 @@ def patch(
     converted: dict[str, Converted] = {}  # updates to link.converted
     changed_paths = {after.origin.path for _, after in pairs}
     warnings = [w for w in last.warnings if w.location.path not in changed_paths]
-    md = Markdown()
+    md = Markdown(link.footnote)
 
     def convert(text: str) -> Converted:
         done = converted.get(text) or link.converted.get(text)

@@ -3,6 +3,7 @@
 Exception tree::
 
     DossierError                 a problem the user must fix; never shown as a traceback
+     ├── UsageError              a command line that cannot be carried out (exit 2)
      └── ContentErrors           one or more diagnostics collected over a whole phase
 
 A phase collects :class:`Diagnostic` values in a :class:`Report` instead of raising at the
@@ -60,6 +61,13 @@ class Diagnostic:
 
 class DossierError(Exception):
     """A problem the user must fix, reported without a traceback."""
+
+
+class UsageError(DossierError):
+    """A command line that cannot be carried out as given (a busy port, a bad host...): exit 2."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(f"{message} (hint: {hint})" if hint else message)
 
 
 class ContentErrors(DossierError):

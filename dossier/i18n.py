@@ -1,15 +1,24 @@
-"""The theme's UI strings (``i18n/<language>.yml``) and dates localized through Babel."""
+"""The theme's UI strings (``i18n/<language>.yml``), with plural forms, and dates localized through Babel.
+
+A string that depends on a number has one form per CLDR plural category, ``<key>_one``,
+``<key>_other`` (and ``_zero``, ``_two``, ``_few``, ``_many`` where the language needs
+them): ``get(key, count=n)`` takes the form Babel's CLDR rules choose for ``n`` in the
+language ("0 élément" in French, "0 items" in English), falling back to ``_other`` when the
+file has no form for that category, and writes ``{count}`` as the language writes numbers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .frontmatter import compose, decode, mapping_entries
@@ -23,11 +32,29 @@ class Strings:
     locale: Locale
 
     def get(self, key: str, **values: object) -> str:
-        try:
-            text = self.strings[key]
-        except KeyError:
-            raise DossierError(f"no UI string '{key}' for language '{self.language}'") from None
+        """The string ``key`` with ``values``; a plural string takes the form ``count`` asks for."""
+        text = self.strings.get(key)
+        if text is None:
+            count = values.get("count")
+            if isinstance(count, int | float | Decimal) and not isinstance(count, bool) and self.is_plural(key):
+                return self.count(key, count, **values)
+            raise DossierError(f"no UI string '{key}' for language '{self.language}'")
         return text.format(**values) if values else text
+
+    def is_plural(self, key: str) -> bool:
+        """Whether ``key`` is a string with plural forms (``<key>_other`` and its siblings)."""
+        return f"{key}_other" in self.strings
+
+    def count(self, key: str, n: int | float | Decimal, **values: object) -> str:
+        """The plural form of ``key`` that CLDR's rules choose for ``n``, ``{count}`` written in the language."""
+        form = self.plurals(key)[self.locale.plural_form(n)]
+        return form.format(**{**values, "count": format_decimal(n, locale=self.locale)})
+
+    def plurals(self, key: str) -> dict[str, str]:
+        """Each plural category of the language → the form of ``key`` for it (for scripts that count)."""
+        if not self.is_plural(key):
+            raise DossierError(f"no UI string '{key}_other' for language '{self.language}'")
+        return {tag: self.strings.get(f"{key}_{tag}", self.strings[f"{key}_other"]) for tag in _tags(self.locale)}
 
     @property
     def og_locale(self) -> str:
@@ -37,6 +64,16 @@ class Strings:
 
     def date(self, value: PartialDate) -> str:
         return _date(value, self.locale)
+
+
+_CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories, in CLDR's order
+
+
+@lru_cache(maxsize=64)
+def _tags(locale: Locale) -> tuple[str, ...]:
+    """The plural categories ``locale`` uses, in CLDR's order (``other`` always)."""
+    used = set(locale.plural_form.tags) | {"other"}
+    return tuple(tag for tag in _CATEGORIES if tag in used)
 
 
 @lru_cache(maxsize=65536)

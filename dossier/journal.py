@@ -37,6 +37,7 @@ class Changes:
     seeds: dict[str, Any]
     key: tuple[object, ...]
     labels: tuple[tuple[str, str], ...]
+    footnote: str  # the back-link title the conversions were made with (see LinkCache.use_footnote)
 
     def size(self) -> int:
         return sum(map(len, (self.files, self.converted, self.resolved, self.anchored, self.notes, self.inputs)))
@@ -87,6 +88,7 @@ def changes(snapshot: Snapshot, memory: Memory, rendered: set[str]) -> Changes:
         dict(memory.files.seeds),
         memory.key,
         link.labels,
+        link.footnote,
     )
 
 
@@ -119,7 +121,7 @@ def apply(memory: Memory, segments: Sequence[Changes]) -> Memory:
         _apply(inputs, segment.inputs)
     files.reset()
     last = segments[-1]
-    link.labels = last.labels
+    link.labels, link.footnote = last.labels, last.footnote
     link.ordered, link.entries = ([], ()), ((), ())  # worked out again from the records
     return Memory(files, link, memory.index, last.key, inputs)
 

@@ -18,12 +18,25 @@ from . import sanitize
 from .errors import Diagnostic, Location, Severity
 
 EXTENSIONS = (*extra.extensions, "sane_lists")  # Markdown Extra's parts, and lists as written
+BACKLINK = "Jump back to footnote {number} in the text"  # Python-Markdown's own back-link title
 
 
-def extensions() -> list[Extension]:
+def _backlink(title: str) -> str:
+    """A UI string with ``{number}`` as Python-Markdown's ``BACKLINK_TITLE`` (``{}``, other braces doubled)."""
+    return "{}".join(part.replace("{", "{{").replace("}", "}}") for part in title.split("{number}"))
+
+
+def extensions(backlink: str = BACKLINK) -> list[Extension]:
     """The extensions, made here: named, Python-Markdown would look each name up among every
-    installed package's entry points, a scan that costs more than the conversion of a note."""
-    return [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in EXTENSIONS]
+    installed package's entry points, a scan that costs more than the conversion of a note.
+
+    ``backlink`` is the title of a footnote's link back to the text (``{number}``: the footnote's).
+    """
+    settings = {"footnotes": {"BACKLINK_TITLE": _backlink(backlink)}}
+    return [
+        importlib.import_module(f"markdown.extensions.{name}").makeExtension(**settings.get(name, {}))
+        for name in EXTENSIONS
+    ]
 
 
 @dataclass(frozen=True)
@@ -67,10 +80,14 @@ def _line_of(text: str, needles: tuple[str, ...], cursor: int) -> tuple[int, int
 
 
 class Markdown:
-    """A reusable converter (Python-Markdown instances are cheap to reset, costly to build)."""
+    """A reusable converter (Python-Markdown instances are cheap to reset, costly to build).
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=extensions(), output_format="html")
+    ``backlink`` is the title of a footnote's link back to the text, in the site's language
+    (the theme's ``footnote_back``; ``{number}`` is the footnote's number).
+    """
+
+    def __init__(self, backlink: str = BACKLINK) -> None:
+        self._md = markdown.Markdown(extensions=extensions(backlink), output_format="html")
 
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""

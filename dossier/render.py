@@ -40,7 +40,9 @@ def environment(dirs: list[Path], urls: Urls, strings: Strings, compiled: Path |
         auto_reload=False,  # an environment is made for one set of templates (the builder keys it by their digest)
         extensions=[fragments.Fragments],
     )
-    env.globals.update(url=urls.to, absolute_url=urls.absolute, t=strings.get, lang=strings.language)
+    env.globals.update(
+        url=urls.to, absolute_url=urls.absolute, t=strings.get, plurals=strings.plurals, lang=strings.language
+    )
     return env
 
 

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -24,14 +26,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from tornado import ioloop, web
+from tornado import httpserver, ioloop, netutil, web
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import output
+from . import output, overlay
 from .builder import Builder
 from .config import SETTINGS_FILE
-from .errors import ContentErrors, Diagnostic, DossierError, Location, format_all, summary
+from .errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from .options import Options
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
@@ -122,14 +124,60 @@ class _Collector(FileSystemEventHandler):
                 self.on_burst(ready)
 
 
+def check_port(port: int) -> None:
+    """Refuses a port number no socket can have (0 asks the system for a free port)."""
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port}: not a port number", "a number from 1 to 65535, e.g. --port 8000")
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """The listening sockets, taken before anything is built: a busy port or a bad host is one
+    usage error, not a traceback after a whole build."""
+    check_port(port)
+    try:
+        return netutil.bind_sockets(port, address=host)
+    except socket.gaierror:
+        raise UsageError(f"--host {host}: unknown host", "--host 127.0.0.1 (this machine only)") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} is already in use on {host}", f"stop the other server, or use --port {port % 65535 + 1}"
+            ) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(
+                f"--host {host}: not an address of this machine",
+                "--host 127.0.0.1 (this machine only), or --host 0.0.0.0 (every network interface)",
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(
+                f"port {port} needs administrator rights", "use a port above 1023, e.g. --port 8000"
+            ) from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def site_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 class DevServer:
-    def __init__(self, root: Path, host: str, port: int, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        host: str,
+        port: int,
+        log: Callable[[str], None] | None = None,
+        sockets: list[socket.socket] | None = None,
+    ) -> None:
+        """``sockets``: already bound by :func:`bind` (``port`` is then the one they listen on)."""
         self.root = root.absolute()
+        self.sockets = sockets
+        if sockets:
+            port = sockets[0].getsockname()[1]
         self.host, self.port = host, port
         self.out = self.root / ".dossier-cache" / "serve"
         self.builds = 0  # builds made, success or failure, written into status.json
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
-        options = Options(self.root, self.out, base_url=f"http://{host}:{port}/", drafts=True, dev=True, search=False)
+        options = Options(self.root, self.out, base_url=site_url(host, port), drafts=True, dev=True, search=False)
         self.builder = Builder(options)
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
@@ -171,11 +219,15 @@ class DevServer:
         folder.mkdir(parents=True, exist_ok=True)
         lines = format_all(d for d in problems if not ok or d.severity.value == "error")
         self.builds += 1  # a page that connects after a build it missed reloads (dev.js)
+        texts = overlay.texts(self.builder.strings, problems)  # the overlay's texts, in the site's language
         status = {
             "ok": ok,
             "lines": lines if not ok else [],
             "summary": summary(problems) if not ok else "",
             "build": self.builds,
+            "language": texts.language,
+            "title": texts.title if not ok else "",
+            "note": texts.note if not ok else "",
         }
         (folder / "status.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
         for name in ("dev.js", "dev.css"):
@@ -184,7 +236,7 @@ class DevServer:
             if not target.is_file() or target.read_bytes() != data:
                 target.write_bytes(data)
         if not ok and not (self.out / "index.html").is_file():
-            (self.out / "index.html").write_text(_failure_page(lines), encoding="utf-8")
+            (self.out / "index.html").write_text(_failure_page(lines, texts), encoding="utf-8")
 
     def on_burst(self, changed: set[Path]) -> None:
         self.rebuild(changed)
@@ -217,23 +269,29 @@ class DevServer:
         return observer
 
     def serve(self, open_browser: bool = False) -> int:
-        if self.out.exists():
-            shutil.rmtree(self.out)
-        self.rebuild()
-        self.loop = ioloop.IOLoop.current()
-        self.application().listen(self.port, address=self.host)
-        observer = self.watch()
-        url = f"http://{self.host}:{self.port}/"
-        self.log(f"serving {url} (watching content/, themes/, templates/, seeds/, site.yml; Ctrl-C to stop)")
-        if open_browser:
-            threading.Timer(0.5, webbrowser.open, [url]).start()
+        """Build, serve and watch until Ctrl-C, which stops the server at any moment with one line."""
+        sockets = self.sockets if self.sockets is not None else bind(self.host, self.port)
+        observer: Any = None
         try:
+            if self.out.exists():
+                shutil.rmtree(self.out)
+            self.rebuild()
+            self.loop = ioloop.IOLoop.current()
+            httpserver.HTTPServer(self.application()).add_sockets(sockets)
+            observer = self.watch()
+            url = site_url(self.host, self.port)
+            self.log(f"serving {url} (watching content/, themes/, templates/, seeds/, site.yml; Ctrl-C to stop)")
+            if open_browser:
+                threading.Timer(0.5, webbrowser.open, [url]).start()
             self.loop.start()
         except KeyboardInterrupt:
-            self.log("stopping")
+            self.log("stopped")
         finally:
-            observer.stop()
-            observer.join(timeout=5)
+            if observer is not None:
+                observer.stop()
+                observer.join(timeout=5)
+            for sock in sockets:
+                sock.close()
         return 0
 
 
@@ -251,12 +309,13 @@ def _text(path: str | bytes) -> str:
     return path if isinstance(path, str) else path.decode()
 
 
-def _failure_page(lines: list[str]) -> str:
+def _failure_page(lines: list[str], texts: overlay.Texts) -> str:
     items = "".join(f"<li>{_escape(line)}</li>" for line in lines)
+    title = _escape(texts.title)
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+        f'<!DOCTYPE html><html lang="{_escape(texts.language)}"><head><meta charset="utf-8"><title>{title}</title>'
         f'<script src="/{DEV_FOLDER}/dev.js" defer></script></head>'
-        f"<body><h1>Build failed</h1><ul>{items}</ul></body></html>"
+        f"<body><h1>{title}</h1><ul>{items}</ul></body></html>"
     )
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from . import htmltext, provenance, timeline
+from . import collation, htmltext, provenance, timeline
 from .annotations import Anchored, AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
 from .errors import Diagnostic, Location
-from .markup import Converted, Markdown
+from .markup import BACKLINK, Converted, Markdown
 from .model import Annotation, Article, Event, Page, Topic
 from .seeds import Seed
 from .topics import Vocabulary
@@ -31,8 +31,8 @@ class Site:
     settings: Settings
     articles: tuple[Article, ...]  # newest first
     events: tuple[Event, ...]  # in date order
-    topics: tuple[Topic, ...]  # by label
-    pages: tuple[Page, ...]  # by menu order, then title
+    topics: tuple[Topic, ...]  # by label, in the language's collation order
+    pages: tuple[Page, ...]  # by menu order, then title (collation order)
     anchored: Mapping[str, AnchoredArticle]  # article slug → marked text and numbered notes
     html: Mapping[tuple[str, str], str]  # (kind, slug) → rendered body
     entries: tuple[timeline.Entry, ...]
@@ -102,6 +102,13 @@ class LinkCache:
         self.labels: tuple[tuple[str, str], ...] = ()
         self.ordered: tuple[list[Article], tuple[Article, ...]] = ([], ())
         self.entries: tuple[tuple[object, ...], tuple[timeline.Entry, ...]] = ((), ())
+        self.sort_keys: dict[str, collation.Key] = {}  # the collation keys of the labels the site sorts
+        self.footnote = BACKLINK  # the footnotes' back-link title the conversions above were made with
+
+    def use_footnote(self, footnote: str) -> None:
+        """Convert with this back-link title: conversions (and anchorings) made with another are dropped."""
+        if footnote != self.footnote:
+            self.converted, self.anchored, self.footnote = {}, {}, footnote
 
 
 def link(
@@ -112,9 +119,13 @@ def link(
     cache: LinkCache | None = None,
     intro_line: int = 1,
     anchor_all: AnchorAll | None = None,
+    footnote: str = BACKLINK,
 ) -> tuple[Site, list[Diagnostic]]:
-    """``anchor_all`` anchors many articles at once (:func:`anchor_article` on each job, in order)."""
+    """``anchor_all`` anchors many articles at once (:func:`anchor_article` on each job, in order);
+    ``footnote`` is the footnotes' back-link title, in the site's language (``{number}`` for the number)."""
     cache = cache or LinkCache()
+    cache.use_footnote(footnote)
+    collation.learn(cache.sort_keys)
     seeds = seeds or {}
     problems: list[Diagnostic] = []
     vocabulary = Vocabulary.of(content.topics)
@@ -131,7 +142,7 @@ def link(
             done = old_converted.get(text)
             if done is None:
                 if not md:
-                    md.append(Markdown())
+                    md.append(Markdown(footnote))
                 done = md[0].render(text)
             converted[text] = done
         return done
@@ -223,12 +234,15 @@ def link(
     if cache.entries[0] != key:
         cache.entries = (key, timeline.entries(events, sorted_articles))
     cache.converted, cache.resolved, cache.anchored, cache.labels = converted, resolved, new_anchored, labels
+    language = settings.language
+    shown = [t.label for t in content.topics] + [p.title for p in pages] + [a.source for a in articles if a.source]
+    cache.sort_keys = collation.keys(shown, language)  # the next build sorts them without loading the table
     site = Site(
         settings=settings,
         articles=sorted_articles,
         events=tuple(events),
-        topics=tuple(sorted(content.topics, key=lambda t: (t.label.casefold(), t.slug))),
-        pages=tuple(sorted(pages, key=lambda p: (p.menu, p.title.casefold(), p.slug))),
+        topics=tuple(collation.ordered(content.topics, lambda t: t.label, lambda t: t.slug, language)),
+        pages=tuple(sorted(pages, key=lambda p: (p.menu, collation.key(p.title, language), p.slug))),
         anchored=MappingProxyType(anchored),
         html=MappingProxyType(html),
         entries=cache.entries[1],

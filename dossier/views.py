@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
-from . import chart, eras
+from . import chart, collation, eras
 from .annotations import AnchoredArticle
 from .i18n import Strings
 from .model import Annotation, Article, Event, Page, PartialDate, Topic
@@ -212,11 +212,7 @@ class Views:
             items.append(item)
         get = self.strings.get
         keys = ("count_articles", "note_count", "count_events", "count_topics")
-        figures = [
-            get(f"{key}_one") if n == 1 else get(f"{key}_many", count=n)
-            for key, n in zip(keys, (*counts, len(topics)), strict=True)
-            if n
-        ]
+        figures = [get(key, count=n) for key, n in zip(keys, (*counts, len(topics)), strict=True) if n]
         return {
             "intro": Markup(intro_html),
             "figures": figures,
@@ -315,7 +311,7 @@ class Views:
         get = self.strings.get
 
         def items(n: int) -> str:
-            return get("items_count_one") if n == 1 else get("items_count_many", count=n)
+            return get("items_count", count=n)
 
         def period(value: PartialDate) -> str:
             return self.strings.date(value)
@@ -403,9 +399,12 @@ class Views:
             for topic in view["topics"]:
                 present[topic["slug"]] = present.get(topic["slug"], 0) + 1
         names_of = dict(labels)
+        language = self.strings.language
         filters = [
             {"slug": slug, "label": names_of[slug], "count": n}
-            for slug, n in sorted(present.items(), key=lambda item: (names_of[item[0]].casefold(), item[0]))
+            for slug, n in collation.ordered(
+                present.items(), lambda item: names_of[item[0]], lambda item: item[0], language
+            )
         ]
         return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
 

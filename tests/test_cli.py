@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import REPO, Run
 
 
@@ -35,6 +36,24 @@ def test_out_and_base_url(tree: Callable[..., Path], run: Callable[..., Run], tm
     out = tmp_path / "public"
     assert run("build", "--root", root, "--out", out, "--base-url", "https://example.org/x").code == 0
     assert 'href="/x/articles/un-article/"' in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "warned"),
+    [(None, False), ("/", False), ("https://example.org/x/", False), ("https://example.org", False), ("/x/", True)],
+)
+def test_a_base_url_without_host_is_a_warning_only_for_a_subpath(
+    tree: Callable[..., Path], run: Callable[..., Run], base_url: str | None, warned: bool
+) -> None:
+    """``/`` is local work (the shipped setting); a subpath without a host is meant to be published, but cannot be."""
+    root = tree()
+    result = run("build", "--root", root, "--no-search", *(("--base-url", base_url) if base_url else ()))
+    assert result.code == 0
+    expected = [
+        "site.yml:3: warning: base_url /x/ has no host: the feed, sitemap and canonical links use relative URLs"
+        " (hint: to publish, give the full URL: --base-url https://host/x/)"
+    ]
+    assert result.diagnostics == (expected if warned else [])
 
 
 def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run]) -> None:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from conftest import REPO
+from conftest import REPO, Run
 
 from dossier import i18n
 from dossier.errors import DossierError
@@ -34,3 +38,82 @@ def test_both_languages_have_the_same_strings() -> None:
 def test_missing_string_is_an_error() -> None:
     with pytest.raises(DossierError, match="no UI string 'nope'"):
         i18n.load(THEME, "fr", REPO).get("nope")
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "text"),
+    [
+        ("fr", 0, "0 élément"),  # French: 0 is singular
+        ("fr", 1, "1 élément"),
+        ("fr", 2, "2 éléments"),
+        ("fr", 1.5, "1,5 élément"),  # and so is anything under 2
+        ("fr", 1_000_000, "1\u202f000\u202f000 éléments"),  # "many": the file's "other" form
+        ("en", 0, "0 items"),
+        ("en", 1, "1 item"),
+        ("en", 2, "2 items"),
+        ("en", 1.5, "1.5 items"),
+        ("en", 1000, "1,000 items"),
+    ],
+)
+def test_plural_forms_follow_cldr(language: str, count: float, text: str) -> None:
+    strings = i18n.load(THEME, language, REPO)
+    assert strings.get("items_count", count=count) == text
+    assert strings.count("items_count", count) == text
+
+
+def test_a_count_in_a_sentence() -> None:
+    fr = i18n.load(THEME, "fr", REPO)
+    assert fr.get("search_count", count=0, query="x") == "0 résultat pour «\u00a0x\u00a0»"
+    assert fr.get("search_count", count=3, query="x") == "3 résultats pour «\u00a0x\u00a0»"
+
+
+def test_scripts_get_a_form_for_each_category_of_the_language() -> None:
+    fr = i18n.load(THEME, "fr", REPO).plurals("timeline_shown")
+    assert fr == {
+        "one": "{count} entrée affichée",
+        "many": "{count} entrées affichées",
+        "other": "{count} entrées affichées",
+    }
+    assert list(i18n.load(THEME, "en", REPO).plurals("timeline_shown")) == ["one", "other"]
+
+
+def test_a_plural_string_needs_its_count() -> None:
+    strings = i18n.load(THEME, "fr", REPO)
+    with pytest.raises(DossierError, match="no UI string 'items_count'"):
+        strings.get("items_count")
+    with pytest.raises(DossierError, match="no UI string 'nope_other'"):
+        strings.plurals("nope")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_plural_string_has_its_other_form(language: str) -> None:
+    strings = i18n.load(THEME, language, REPO).strings
+    categories = ("zero", "one", "two", "few", "many")
+    plural = {key.rsplit("_", 1)[0] for key in strings if key.rsplit("_", 1)[-1] in categories}
+    assert plural and all(f"{key}_other" in strings for key in plural)
+    assert all("{count}" in strings[f"{key}_other"] for key in plural)
+
+
+COUNTED = {
+    "content/topics/iran.md": '---\nlabel: "Iran"\n---\nL\'Iran.\n',  # nothing on it
+    "content/topics/syrie.md": '---\nlabel: "Syrie"\n---\nLa Syrie.\n',
+    "content/timeline/retrait.md": "---\ntitle: Retrait\ndate: 2014\ntopics: [irak, syrie]\n---\nRetrait.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [("fr", ["2 éléments", "0 élément", "1 élément"]), ("en", ["2 items", "0 items", "1 item"])],
+)
+def test_the_built_site_counts_in_its_language(
+    tree: Callable[..., Path], run: Callable[..., Run], language: str, counts: list[str]
+) -> None:
+    site = f'title: "Dossier"\nlanguage: {language}\nbase_url: /\n'
+    root = tree({**COUNTED, "site.yml": site})
+    assert run("build", "--root", root, "--no-search").code == 0
+    page = (root / "_site" / "topics" / "index.html").read_text()
+    assert re.findall(r'<span class="meta">([^<]+)</span>', page) == counts  # Irak, Iran, Syrie
+    timeline = (root / "_site" / "timeline" / "index.html").read_text()
+    shown = i18n.load(THEME, language, REPO).plurals("timeline_shown")
+    attributes = re.findall(r'data-shown-(\w+)="([^"]+)"', timeline)
+    assert attributes == list(shown.items()) and len(attributes) == (3 if language == "fr" else 2)

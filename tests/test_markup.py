@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-import markdown
+import re
+from collections.abc import Callable
+from pathlib import Path
 
-from dossier.markup import extensions
+import markdown
+from conftest import Run
+
+from dossier.markup import Markdown, extensions
 
 SAMPLE = """\
 Un *mot*, du **gras** et un [lien](https://example.org/).
@@ -43,3 +48,38 @@ def test_the_extensions_made_here_are_markdown_extra_and_sane_lists() -> None:
     assert made == by_name
     wanted = ("<table>", "<dl>", "<pre>", 'class="footnote"', "<abbr", 'id="ici"', 'start="3"')
     assert all(tag in made for tag in wanted)
+
+
+FOOTNOTE = "Texte[^1].\n\n[^1]: La note.\n"
+
+
+def test_the_footnote_back_link_title_is_the_one_given() -> None:
+    made = Markdown("Revenir à l'appel {number} {dans} le texte").convert(FOOTNOTE)
+    assert 'title="Revenir à l\'appel 1 {dans} le texte"' in made  # other braces are kept as typed
+    assert 'title="Jump back to footnote 1 in the text"' in Markdown().convert(FOOTNOTE)
+
+
+ARTICLE = "---\ntitle: Notes\ndate: 2024\n---\nUn texte[^1].\n\n[^1]: Une note de bas de page.\n"
+
+
+def test_a_built_footnote_speaks_the_site_language_after_a_switch(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    """The conversions a build keeps for the next one are not reused under another back-link title."""
+    root = tree({"content/articles/notes.md": ARTICLE})
+    page = root / "_site" / "articles" / "notes" / "index.html"
+    titles = {}
+    for language in ("fr", "en", "fr"):
+        (root / "site.yml").write_text(f'title: "Dossier"\nlanguage: {language}\nbase_url: /\n', encoding="utf-8")
+        assert run("build", "--root", root, "--no-search").code == 0
+        titles[language] = re.findall(r'class="footnote-backref" href="#fnref:1" title="([^"]+)"', page.read_text())
+    assert titles == {"fr": ["Revenir à l'appel de note 1 dans le texte"], "en": ["Back to footnote 1 in the text"]}
+
+
+def test_a_theme_without_the_footnote_title_says_so(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    strings = root / "themes" / "default" / "i18n" / "fr.yml"
+    strings.write_text(re.sub(r"(?m)^footnote_back: .*\n", "", strings.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run("build", "--root", root, "--no-search")
+    assert result.code == 1
+    assert result.errors == ["site.yml:2: error: no UI string 'footnote_back' for language 'fr'"]

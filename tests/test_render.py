@@ -123,7 +123,7 @@ def test_a_topic_page_has_a_coverage_chart_with_its_figures(tree: Callable[..., 
     )
     assert f'<title id="chart-title">{summary}</title>' in html
     assert f'<span class="meta">{summary}</span>' in html
-    assert "<g><title>2014\u00a0: 1 élément</title>" in html and "<g><title>2015\u00a0: 0 éléments</title></g>" in html
+    assert "<g><title>2014\u00a0: 1 élément</title>" in html and "<g><title>2015\u00a0: 0 élément</title></g>" in html
     assert (
         '<tr><th scope="row"><time datetime="2024">2024</time></th><td>1</td><td>1</td><td>0</td><td>2</td></tr>'
         in html

@@ -57,6 +57,8 @@ def test_live_reload_error_overlay_and_recovery(server: tuple[Path, str, subproc
         overlay.wait_for(timeout=10_000)
         assert "content/articles/un-article.md:" in overlay.inner_text()
         assert "invalid YAML" in overlay.inner_text()
+        assert page.locator("#dossier-errors-title").inner_text() == "La construction a échoué\u00a0: 1 erreur"
+        assert "Corrigez le fichier" in overlay.inner_text()  # the site's language (fr), from the theme's strings
         assert page.locator("h1").first.inner_text() == "Un article"  # the last good page stays
 
         article.write_text(original, encoding="utf-8")

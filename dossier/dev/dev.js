@@ -30,13 +30,15 @@
       overlay.id = "dossier-errors";
       overlay.setAttribute("role", "alertdialog");
       overlay.setAttribute("aria-labelledby", "dossier-errors-title");
+      overlay.lang = status.language;
       var title = document.createElement("h2");
       title.id = "dossier-errors-title";
-      title.textContent = "Build failed: " + status.summary;
+      title.textContent = status.title; // the texts come from the theme's UI strings (dossier/overlay.py)
       var list = document.createElement("pre");
       list.textContent = status.lines.join("\n");
+      list.lang = "en"; // the diagnostics, as the terminal prints them
       var note = document.createElement("p");
-      note.textContent = "The page below is the last good build. Fix the file and save: this page reloads by itself.";
+      note.textContent = status.note;
       overlay.appendChild(title);
       overlay.appendChild(list);
       overlay.appendChild(note);
