@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import unicodedata
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import htmltext
 from .errors import Diagnostic
+from .folding import Folded, fold, fold_text
 from .htmltext import TextMap, Wrap, normalize_space
 from .model import Annotation
 
@@ -110,26 +112,94 @@ class Finder:
         return [s - shift for s in best if s >= shift and self.text.startswith(needle, s - shift)]
 
 
-def locate(
-    text: str, quote: str, prefix: str = "", suffix: str = "", find: Callable[[str], list[int]] | None = None
-) -> list[int]:
-    """Start offsets of ``quote`` in ``text`` that fit ``prefix`` and ``suffix``.
+Span = tuple[int, int]
+"""A passage's range in the article's text: [start, end)."""
 
-    ``find`` gives the offsets of a needle in ``text`` (default: a scan; see :class:`Finder`).
+SHOWN = 10
+"""How many occurrences of an ambiguous quote a hint shows."""
+
+
+class Locator:
+    """Finds quotes in one article's text: as written first, else as typed (see :mod:`.folding`).
+
+    An exact match always wins: the folded text is searched only for a quote (with its
+    prefix/suffix) that is not in the text as written, so folding never makes an exactly unique
+    passage ambiguous. The folded text and its index are made once, at the first such quote.
     """
-    quote, prefix, suffix = normalize_space(quote), normalize_space(prefix), normalize_space(suffix)
-    if not quote:
-        return []
+
+    def __init__(self, text: str, notes: int = 0, find: Callable[[str], list[int]] | None = None) -> None:
+        self.text = text
+        self.notes = notes
+        self.find = find or Finder(text, notes)
+        self._folded: tuple[Folded, Finder] | None = None
+
+    def folded(self, notes: int | None = None) -> tuple[Folded, Finder]:
+        """The folded text and its finder (indexed when ``notes``, default all, are many)."""
+        if self._folded is None:
+            folded = fold(self.text)
+            self._folded = folded, Finder(folded.text, self.notes if notes is None else notes)
+        return self._folded
+
+    def exact(self, quote: str, prefix: str = "", suffix: str = "") -> list[Span]:
+        """The passages that are ``quote`` as written, between ``prefix`` and ``suffix``."""
+        quote, prefix, suffix = normalize_space(quote), normalize_space(prefix), normalize_space(suffix)
+        if not quote:
+            return []
+        text, length = self.text, len(quote)
+        return [
+            (s, s + length)
+            for s in _fitting(text, self.find(quote), length, prefix, suffix)
+            if not _cuts(text, s) and not _cuts(text, s + length)
+        ]
+
+    def typed(self, quote: str, prefix: str = "", suffix: str = "") -> list[Span]:
+        """The passages that are ``quote`` once both are folded, between ``prefix`` and ``suffix``."""
+        quote = fold_text(normalize_space(quote))
+        if not quote:
+            return []
+        folded, find = self.folded()
+        prefix, suffix = fold_text(normalize_space(prefix)), fold_text(normalize_space(suffix))
+        spans = (
+            folded.source_span(s, s + len(quote))
+            for s in _fitting(folded.text, find(quote), len(quote), prefix, suffix)
+        )
+        return [span for span in spans if span is not None]
+
+    def spans(self, quote: str, prefix: str = "", suffix: str = "") -> list[Span]:
+        """The passages of ``quote`` between ``prefix`` and ``suffix``: as written, else as typed."""
+        return self.exact(quote, prefix, suffix) or self.typed(quote, prefix, suffix)
+
+
+def _cuts(text: str, position: int) -> bool:
+    """Whether ``position`` is between a letter and its accent (``e`` + U+0301)."""
+    return position < len(text) and unicodedata.combining(text[position]) != 0
+
+
+def _fitting(text: str, starts: list[int], length: int, prefix: str, suffix: str) -> list[int]:
+    """The ``starts`` of a needle of ``length`` in ``text`` that fit ``prefix`` and ``suffix``."""
+    if not prefix and not suffix:
+        return starts
     # The text is normalized (single spaces), so a window one character wider than the
     # prefix or suffix is enough: no copy of the whole text per occurrence.
     found = []
-    for start in (find or Finder(text))(quote):
-        end = start + len(quote)
+    for start in starts:
+        end = start + length
         before = text[max(start - len(prefix) - 1, 0) : start].rstrip()
         after = text[end : end + len(suffix) + 1].lstrip()
         if before.endswith(prefix) and after.startswith(suffix):
             found.append(start)
     return found
+
+
+def locate(
+    text: str, quote: str, prefix: str = "", suffix: str = "", find: Callable[[str], list[int]] | None = None
+) -> list[int]:
+    """Start offsets in ``text`` of the passages of ``quote`` that fit ``prefix`` and ``suffix``:
+    as written, else as typed (see :class:`Locator`).
+
+    ``find`` gives the offsets of a needle in ``text`` (default: a scan; see :class:`Finder`).
+    """
+    return [start for start, _ in Locator(text, find=find).spans(quote, prefix, suffix)]
 
 
 def nearest_passage(text: str, quote: str) -> str:
@@ -151,41 +221,71 @@ def nearest_passage(text: str, quote: str) -> str:
 
 
 def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
-    before = " ".join(text[:start].split(" ")[-words - 1 :]).strip()
-    after = " ".join(text[end:].split(" ")[: words + 1]).strip()
-    return before, after
+    """The words just before ``start`` and just after ``end`` (without copying the text)."""
+    before = start
+    for _ in range(words + 1):
+        before = text.rfind(" ", 0, before)
+        if before == -1:
+            break
+    after = end - 1
+    for _ in range(words + 1):
+        after = text.find(" ", after + 1)
+        if after == -1:
+            after = len(text)
+            break
+    return text[before + 1 : start].strip(), text[end:after].strip()
+
+
+def _choices(text: str, spans: Sequence[Span]) -> str:
+    """The contexts of the passages ``spans``, as prefixes or suffixes to choose one by."""
+    contexts = [_context(text, start, end) for start, end in spans[:SHOWN]]
+    shown = " / ".join(
+        " or ".join([f'prefix "{before}"'] * bool(before) + [f'suffix "{after}"'] * bool(after))
+        for before, after in contexts
+    )
+    return shown + (f"; {SHOWN} of {len(spans)} shown" if len(spans) > SHOWN else "")
 
 
 def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArticle, list[Diagnostic]]:
     """Find every note's passage in the article's text; mark the passages; number the notes."""
     text = textmap.text
-    find = Finder(text, len(notes))
+    locator = Locator(text, len(notes))
+    found = [locator.exact(note.quote, note.prefix, note.suffix) for note in notes]
+    missing = [i for i, spans in enumerate(found) if not spans]
+    if missing:  # as typed: one folded copy of the text for them all
+        locator.folded(len(missing))
+        for i in missing:
+            found[i] = locator.typed(notes[i].quote, notes[i].prefix, notes[i].suffix)
     hint_budget = HINT_WORDS
     problems: list[Diagnostic] = []
     placed: list[tuple[int, int, Annotation]] = []
-    for note in notes:
+    for note, spans in zip(notes, found, strict=True):
         where = note.origin.at("quote")
-        starts = locate(text, note.quote, note.prefix, note.suffix, find)
-        if not starts:
-            if (note.prefix or note.suffix) and locate(text, note.quote, find=find):
-                message = f"quote not found with this prefix/suffix in article '{note.article}'"
-            else:
-                message = f"quote not found in article '{note.article}'"
+        if not spans:
+            alone = locator.spans(note.quote) if note.prefix or note.suffix else []
+            if alone:
+                times = "once" if len(alone) == 1 else f"{len(alone)} times"
+                problems.append(
+                    Diagnostic(
+                        where,
+                        f"quote not found with this prefix/suffix in article '{note.article}'",
+                        f"without them it is found {times}: {_choices(text, alone)}",
+                    )
+                )
+                continue
             nearest = ""
             if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
                 hint_budget -= text.count(" ") + 1
                 nearest = nearest_passage(text, normalize_space(note.quote))
+            message = f"quote not found in article '{note.article}'"
             problems.append(Diagnostic(where, message, f'nearest passage: "{nearest}"' if nearest else ""))
             continue
-        if len(starts) > 1:
-            length = len(normalize_space(note.quote))
-            contexts = [_context(text, s, s + length) for s in starts[:2]]
-            hint = "add a prefix or suffix to choose one: " + " / ".join(
-                f'prefix "{before}" or suffix "{after}"' for before, after in contexts
-            )
-            problems.append(Diagnostic(where, f"quote found {len(starts)} times in article '{note.article}'", hint))
+        if len(spans) > 1:
+            hint = "add a prefix or suffix to choose one: " + _choices(text, spans)
+            problems.append(Diagnostic(where, f"quote found {len(spans)} times in article '{note.article}'", hint))
             continue
-        placed.append((starts[0], starts[0] + len(normalize_space(note.quote)), note))
+        start, end = spans[0]
+        placed.append((start, end, note))
     placed.sort(key=lambda item: (item[0], item[1], item[2].slug))
     kept: list[tuple[int, int, Annotation]] = []
     for start, end, note in placed:

@@ -11,6 +11,7 @@ from yaml.nodes import Node
 
 from . import discovery
 from . import fields as f
+from .didyoumean import did_you_mean
 from .discovery import unsafe_path
 from .errors import Diagnostic, Location
 from .fields import Field, FieldError
@@ -22,7 +23,8 @@ from .slugs import is_slug, slugify
 def _note_kind(node: Node) -> str:
     value = f.text(node)
     if value not in NOTE_KINDS:
-        raise FieldError(f"unknown kind '{value}': expected one of " + ", ".join(NOTE_KINDS))
+        expected = "expected one of " + ", ".join(NOTE_KINDS)
+        raise FieldError(f"unknown kind '{value}': {expected}", did_you_mean(value, NOTE_KINDS))
     return NOTE_KINDS[NOTE_KINDS.index(value)]  # the one object for every note of this kind
 
 

@@ -8,7 +8,6 @@ typing.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .didyoumean import did_you_mean
 from .errors import Diagnostic, Location
 from .frontmatter import Entry
 from .model import PartialDate
@@ -30,7 +30,11 @@ _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+\d)")  # a YAML time
 
 
 class FieldError(ValueError):
-    """A value that does not fit its field; the message says what was expected."""
+    """A value that does not fit its field; the message says what was expected, the hint how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _scalar(node: Node) -> str | None:
@@ -143,15 +147,14 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: st
     for entry in entries:
         spec = known.get(entry.key)
         if spec is None:
-            close = difflib.get_close_matches(entry.key, list(known), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(sorted(known))
+            hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(sorted(known))
             problems.append(Diagnostic(Location(path, entry.line), f"unknown {noun} '{entry.key}'", hint))
             continue
         lines[spec.target] = entry.line
         try:
             value = spec.convert(entry.node)
         except FieldError as exc:
-            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}': {exc}"))
+            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}': {exc}", exc.hint))
             continue
         if value in ("", ()) and spec.required:
             problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}' must not be empty"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .didyoumean import closest, did_you_mean_one_of
 from .errors import Diagnostic, Location
 from .model import Topic
 from .slugs import slugify
@@ -30,16 +30,17 @@ class Vocabulary:
         return None
 
     def suggest(self, reference: str) -> str:
-        candidates = {slug: slug for slug in self.topics}
-        candidates.update({t.label.casefold(): t.slug for t in self.topics.values()})
-        key = slugify(reference) or reference.casefold()
+        """Every declared topic as close as the closest to ``reference``, by slug or label."""
+        key = slugify(reference) or reference
         if key in self.topics:
             return f"did you mean '{key}'?"
-        close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=0.6)
-        if not close:
-            close = difflib.get_close_matches(reference.casefold(), list(candidates), n=1, cutoff=0.6)
+        names: dict[str, str] = {}  # a slug or a label → its topic's slug
+        for topic in self.topics.values():
+            names.setdefault(topic.slug, topic.slug)
+            names.setdefault(topic.label, topic.slug)
+        close = closest(key, names) or closest(reference, names)
         if close:
-            return f"did you mean '{candidates[close[0]]}'?"
+            return did_you_mean_one_of(list(dict.fromkeys(names[name] for name in close)))
         if not self.topics:
             return "declare it in content/topics/"
         return "declared topics: " + ", ".join(self.topics) + "; or declare it in content/topics/"

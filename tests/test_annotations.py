@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Run
 
 from dossier import htmltext
-from dossier.annotations import Anchored, AnchoredArticle, anchor, locate, nearest_passage, unannotated
+from dossier.annotations import (
+    Anchored,
+    AnchoredArticle,
+    Finder,
+    Locator,
+    anchor,
+    locate,
+    nearest_passage,
+    unannotated,
+)
 from dossier.htmltext import TextMap
 from dossier.markup import Markdown
 from dossier.model import Annotation, Origin, frozen_map
@@ -139,3 +153,137 @@ def test_blocks_come_back_as_made_with_their_notes() -> None:
     assert [b.notes for b in article.blocks] == [(1,), (), (), (2,)]
     assert article.html == "".join(pieces)
     assert AnchoredArticle.of([]).blocks == ()
+
+
+# -- quotes as editors type them ------------------------------------------------------
+
+TYPOGRAPHY = (
+    "<p>Le ministre&nbsp;: «&nbsp;Nous partirons&nbsp;!&nbsp;» L\u2019armée quittera l\u2019Irak "
+    "d\u2019ici “septembre”, a dit le pre\u0301sident de la co\u00adalition.</p>"
+    "<p>Il a ajouté\u202f: «\u202fjamais\u202f».</p>"
+)
+
+
+def typography() -> TextMap:
+    return htmltext.build(TYPOGRAPHY)
+
+
+def test_a_quote_typed_with_straight_quotes_anchors_on_the_articles_characters() -> None:
+    textmap = typography()
+    typed = [
+        ("L'armée quittera l'Irak", "L\u2019armée quittera l\u2019Irak"),
+        ('ministre: "Nous partirons!"', "ministre : « Nous partirons ! »"),
+        ('d\'ici "septembre"', "d\u2019ici “septembre”"),
+        ("le président de la coalition", "le pre\u0301sident de la co\u00adalition"),  # NFC typed, NFD text
+        ("ajouté\u00a0: \u00ab\u00a0jamais\u00a0\u00bb", "ajouté : « jamais »"),  # no-break spaces typed
+    ]
+    for quote, passage in typed:
+        result, problems = anchor(textmap, [note(quote)])
+        assert problems == [], quote
+        placed = result.notes[0]
+        assert textmap.text[placed.start : placed.end] == passage
+        assert locate(textmap.text, quote) == [placed.start]
+
+
+def test_a_folded_passage_is_marked_on_the_articles_own_characters() -> None:
+    result, problems = anchor(typography(), [note("l'Irak")])
+    assert problems == []
+    assert '<mark class="passage" id="passage-1" data-note="1">l\u2019Irak</mark>' in result.blocks[0].html
+
+
+def test_prefix_and_suffix_are_folded_too() -> None:
+    textmap = htmltext.build("<p>Il dit «\u202foui\u202f» puis «\u202foui\u202f» à l\u2019ONU.</p>")
+    result, problems = anchor(textmap, [note('"oui"', suffix="à l'ONU")])
+    assert problems == []
+    assert textmap.text[result.notes[0].start : result.notes[0].end] == "« oui »"
+    assert result.notes[0].start == textmap.text.rindex("«")
+    assert locate(textmap.text, '"oui"', prefix="Il dit") == [textmap.text.index("«")]
+
+
+def test_an_exact_match_wins_over_folded_ones() -> None:
+    """Folding never makes a passage ambiguous that is unique as written."""
+    textmap = htmltext.build("<p>L\u2019Irak et l'Irak, puis L\u2019Irak encore.</p>")
+    result, problems = anchor(textmap, [note("l'Irak")])
+    assert problems == []
+    assert result.notes[0].start == textmap.text.index("l'Irak")
+    # no exact match: every folded one counts
+    _, problems = anchor(textmap, [note("L'Irak")])
+    assert [p.message for p in problems] == ["quote found 2 times in article 'a'"]
+    # the exact quote with its exact suffix wins over a folded quote with that suffix
+    result, problems = anchor(textmap, [note("Irak", suffix="encore")])
+    assert problems == [] and result.notes[0].start == textmap.text.rindex("Irak")
+
+
+def test_a_folded_quote_never_cuts_a_letter_from_its_accent() -> None:
+    textmap = htmltext.build("<p>Une arme\u0301e et une arme.</p>")  # é written as e + U+0301
+    assert locate(textmap.text, "arme") == [textmap.text.rindex("arme")]
+    assert locate(textmap.text, "Une armée et") == [0]
+
+
+def test_a_quote_ruled_out_by_its_prefix_says_where_it_is() -> None:
+    _, problems = anchor(html(), [note("Les discussions", prefix="Alors")])
+    assert [p.format() for p in problems] == [
+        "content/annotations/n.md:3: error: quote not found with this prefix/suffix in article 'a'"
+        ' (hint: without them it is found 2 times: suffix "entre les Etats-Unis et"'
+        ' / prefix "à Reuters un responsable." or suffix "reprendront en mai &")'
+    ]
+    _, problems = anchor(html(), [note("la coalition", suffix="hier")])
+    assert problems[0].hint == (
+        'without them it is found once: prefix "sur la fin de" or suffix ". Washington et Bagdad ont"'
+    )
+
+
+def test_an_ambiguous_quote_shows_every_occurrence() -> None:
+    text = "<p>" + " ".join(f"Le mot {n} puis le mot." for n in ("un", "deux", "trois")) + "</p>"
+    _, problems = anchor(htmltext.build(text), [note("le mot")])
+    assert problems[0].message == "quote found 3 times in article 'a'"
+    assert problems[0].hint == (
+        'add a prefix or suffix to choose one: prefix "Le mot un puis" or suffix ". Le mot deux puis"'
+        ' / prefix "Le mot deux puis" or suffix ". Le mot trois puis"'
+        ' / prefix "Le mot trois puis" or suffix "."'
+    )
+
+
+def test_a_very_ambiguous_quote_shows_ten_occurrences_and_says_so() -> None:
+    text = "<p>" + " ".join(f"Le mot {n}." for n in range(57)) + "</p>"
+    _, problems = anchor(htmltext.build(text), [note("mot")])
+    assert problems[0].message == "quote found 57 times in article 'a'"
+    assert problems[0].hint.count(" / ") == 9
+    assert problems[0].hint.endswith('prefix "Le mot 8. Le" or suffix "9. Le mot 10."; 10 of 57 shown')
+
+
+def test_folded_quotes_with_many_notes_use_the_index() -> None:
+    """Past the index's threshold, folded quotes are found through an index of the folded text."""
+    words = [f"m\u2019{n}" for n in range(2 * Finder.THRESHOLD + 10)]
+    textmap = htmltext.build("<p>" + " ".join(words) + "</p>")
+    notes = [note(f"m'{n} m'{n + 1}", slug=f"n{n}") for n in range(0, len(words) - 1, 2)]
+    locator = Locator(textmap.text, len(notes))
+    result, problems = anchor(textmap, notes)
+    assert problems == []
+    assert [textmap.text[a.start : a.end] for a in result.notes] == [
+        f"{words[n]} {words[n + 1]}" for n in range(0, len(words) - 1, 2)
+    ]
+    assert locator.typed("m'3 m'4") == [(textmap.text.index("m\u20193 "), textmap.text.index(" m\u20195"))]
+    assert locator.folded(len(notes))[1]._index is not None
+
+
+def test_the_exported_selector_keeps_the_articles_characters(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    article = (
+        "---\ntitle: Un article\ndate: 2024-03\ntopics: [irak]\n---\n"
+        "Le ministre a dit\u00a0: «\u00a0l\u2019Irak décidera\u00a0».\n"
+    )
+    annotation = '---\narticle: un-article\nquote: "l\'Irak décidera"\nkind: contexte\n---\nUne note.\n'
+    root = tree({"content/articles/un-article.md": article, "content/annotations/n.md": annotation})
+    result = run("build", "--root", root, "--no-search")
+    assert result.code == 0, result.err
+    page = root / "_site" / "articles" / "un-article"
+    [item] = json.loads((page / "annotations.jsonld").read_text(encoding="utf-8"))["first"]["items"]
+    assert item["target"]["selector"] == {
+        "type": "TextQuoteSelector",
+        "exact": "l\u2019Irak décidera",
+        "prefix": "Le ministre a dit : « ",
+        "suffix": " ».",
+    }
+    assert 'data-note="1">l\u2019Irak décidera</mark>' in (page / "index.html").read_text(encoding="utf-8")

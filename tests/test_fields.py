@@ -46,3 +46,19 @@ def test_unknown_missing_and_wrong_types() -> None:
 def test_single_value_is_a_one_item_list() -> None:
     result = coerce("a.md", entries("title: T\ndate: 2024\ntopics: irak\n"), TABLE)
     assert result.values["topics"] == ("irak",)
+
+
+def test_every_equally_close_field_is_offered() -> None:
+    table = (*TABLE, Field("sources", f.text), Field("sourced", f.text))
+    result = coerce("a.md", entries("title: T\ndate: 2024\nsourcez: x\n"), table)
+    assert [d.hint for d in result.problems] == ["did you mean 'sources' or 'sourced'?"]
+
+
+def test_a_value_error_may_carry_a_hint() -> None:
+    def kind(node: object) -> str:
+        raise f.FieldError("unknown kind 'x'", "did you mean 'y'?")
+
+    result = coerce("a.md", entries("title: T\ndate: 2024\nsource: x\n"), (*TABLE, Field("source", kind)))
+    assert [d.format() for d in result.problems] == [
+        "a.md:4: error: 'source': unknown kind 'x' (hint: did you mean 'y'?)"
+    ]

@@ -10,7 +10,11 @@ The contracts checked here:
 - loading any bytes as any kind of content file gives a record or diagnostics, never an
   exception;
 - a quote taken from any paragraph of a generated article (with emphasis, links and line
-  breaks in it) is found, at its place, and marked exactly, its number never inside a link.
+  breaks in it) is found, at its place, and marked exactly, its number never inside a link;
+- any passage of an article printed with curly apostrophes, guillemets, no-break spaces, soft
+  hyphens and accents in NFC or NFD, retyped with straight quotes, other spaces and the other
+  normalization form, anchors on the same characters; a passage unique as written stays unique
+  beside a retyped twin.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +31,7 @@ from hypothesis import strategies as st
 
 from dossier import content, htmltext
 from dossier.annotations import anchor
+from dossier.folding import fold_text
 from dossier.htmltext import normalize_space
 from dossier.markup import Markdown
 from dossier.model import Annotation, Origin, PartialDate
@@ -225,6 +231,138 @@ def test_a_unique_quote_needs_no_prefix(article: Generated, data: st.DataObject)
     result, problems = anchor(textmap, [Annotation("n", "a", quote, "contexte", "N.", Origin("n.md"))])
     assert problems == [] and result.notes[0].block == number
     assert textmap.text[result.notes[0].start : result.notes[0].end] == quote
+
+
+# -- quotes as editors type them ------------------------------------------------------
+
+NBSP, NNBSP, SHY = "\u00a0", "\u202f", "\u00ad"
+SPACES = st.sampled_from([" ", NBSP, NNBSP])
+
+
+@st.composite
+def typographic_words(draw: st.DrawFn) -> str:
+    """A word as an article prints it: curly apostrophes, soft hyphens, accents in NFC or NFD."""
+    letters = draw(st.lists(st.sampled_from("abcdeéèôç"), min_size=1, max_size=6))
+    word = ""
+    for index, letter in enumerate(letters):
+        if index and draw(st.integers(0, 5)) == 0:
+            word += draw(st.sampled_from(["\u2019", "'", SHY]))
+        word += unicodedata.normalize(draw(st.sampled_from(["NFC", "NFD"])), letter)
+    return word
+
+
+@st.composite
+def typographic_items(draw: st.DrawFn) -> str:
+    """A word, a quoted word (« », “ ”, „ “, " "), or French punctuation after its no-break space."""
+    word = draw(typographic_words())
+    shape = draw(st.integers(0, 6))
+    if shape == 0:
+        space = draw(SPACES)
+        return f"«{space}{word}{space}»"
+    if shape == 1:
+        opening, closing = draw(st.sampled_from(["\u201c\u201d", "\u201e\u201c", '""']))
+        return f"{opening}{word}{closing}"
+    if shape == 2:
+        return draw(st.sampled_from(["!", ":", "?", ";"]))
+    return word
+
+
+GAPPED = re.compile(r"(\u00ab\s|\s\u00bb|\s[!?;:])")  # where French typography puts a no-break space
+
+
+def retyped(data: st.DataObject, text: str) -> str:
+    """``text`` as an editor may type it: straight quotes (without the guillemets' spaces),
+    any spaces, no space before ``! ? ; :``, no soft hyphen, NFC or NFD."""
+    out = []
+    for piece in GAPPED.split(text):
+        if GAPPED.fullmatch(piece):
+            mark = piece.strip()
+            spaced = [f"{mark}{space}" if mark == "\u00ab" else f"{space}{mark}" for space in (" ", NBSP, NNBSP)]
+            out.append(data.draw(st.sampled_from([*spaced, mark, '"' if mark in "\u00ab\u00bb" else mark])))
+            continue
+        for char in piece:
+            if char in "\u2019'":
+                char = data.draw(st.sampled_from(["\u2019", "'"]))
+            elif char in "\u201c\u201d\u201e":
+                char = data.draw(st.sampled_from([char, '"']))
+            elif char in f" {NBSP}{NNBSP}":
+                char = data.draw(SPACES)
+            elif char == SHY:
+                char = data.draw(st.sampled_from([SHY, ""]))
+            out.append(char)
+    return unicodedata.normalize(data.draw(st.sampled_from(["NFC", "NFD"])), "".join(out))
+
+
+def typographic_article(data: st.DataObject) -> tuple[htmltext.TextMap, list[str]]:
+    """An article of paragraphs of items, and its items as they are in its text."""
+    paragraphs = data.draw(st.lists(st.lists(typographic_items(), min_size=1, max_size=8), min_size=1, max_size=3))
+    fragment = "".join(
+        "<p>" + "".join(item + data.draw(SPACES) for item in items[:-1]) + items[-1] + "</p>\n" for items in paragraphs
+    )
+    textmap = htmltext.build(fragment)
+    items = [normalize_space(item) for paragraph in paragraphs for item in paragraph]
+    assert textmap.text == " ".join(items)
+    return textmap, items
+
+
+def span_of(items: list[str], first: int, last: int) -> tuple[int, int]:
+    start = len(" ".join(items[:first])) + (1 if first else 0)
+    return start, start + len(" ".join(items[first:last]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_passage_retyped_anchors_on_the_same_characters(data: st.DataObject) -> None:
+    textmap, items = typographic_article(data)
+    first = data.draw(st.integers(0, len(items) - 1))
+    last = data.draw(st.integers(first + 1, len(items)))
+    start, end = span_of(items, first, last)
+    text = textmap.text
+    typed = Annotation(
+        "n",
+        "a",
+        retyped(data, text[start:end]),
+        "contexte",
+        "Note.",
+        Origin("content/annotations/n.md"),
+        retyped(data, text[:start]),
+        retyped(data, text[end:]),
+    )
+    result, problems = anchor(textmap, [typed])
+    assert problems == []
+    assert (result.notes[0].start, result.notes[0].end) == (start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_passage_retyped_without_context_anchors_when_it_is_the_only_one(data: st.DataObject) -> None:
+    textmap, items = typographic_article(data)
+    first = data.draw(st.integers(0, len(items) - 1))
+    last = data.draw(st.integers(first + 1, len(items)))
+    start, end = span_of(items, first, last)
+    folded = fold_text(textmap.text)
+    assume(len(re.findall(f"(?={re.escape(fold_text(textmap.text[start:end]))})", folded)) == 1)
+    quote = retyped(data, textmap.text[start:end])
+    result, problems = anchor(textmap, [Annotation("n", "a", quote, "contexte", "N.", Origin("n.md"))])
+    assert problems == []
+    assert (result.notes[0].start, result.notes[0].end) == (start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_an_exactly_unique_passage_stays_unique_beside_its_retyped_twin(data: st.DataObject) -> None:
+    textmap, items = typographic_article(data)
+    first = data.draw(st.integers(0, len(items) - 1))
+    last = data.draw(st.integers(first + 1, len(items)))
+    start, end = span_of(items, first, last)
+    passage = textmap.text[start:end]
+    twin = retyped(data, passage)
+    assume(normalize_space(twin) != passage)
+    article = htmltext.build(f"<p>{html.escape(textmap.text, quote=False)}</p><p>{html.escape(twin, quote=False)}</p>")
+    assume(article.text.count(passage) == 1)
+    result, problems = anchor(article, [Annotation("n", "a", passage, "contexte", "N.", Origin("n.md"))])
+    assert problems == []
+    assert (result.notes[0].start, result.notes[0].end) == (start, end)
 
 
 # -- the text map against a plain model ---------------------------------------------

@@ -25,3 +25,15 @@ def test_unknown_topics_get_a_hint() -> None:
         ("unknown topic 'climat'", "declared topics: etats-unis, irak; or declare it in content/topics/"),
     ]
     assert all(p.location == WHERE for p in problems)
+
+
+def test_every_equally_close_topic_is_offered() -> None:
+    vocabulary = Vocabulary.of(
+        [Topic(slug, label, "", Origin(f"t/{slug}.md")) for slug, label in [("iran", "Iran"), ("irak", "Irak")]]
+    )
+    _, problems = vocabulary.check(["irac", "Iraq", "IRAN"], WHERE)
+    assert [p.hint for p in problems] == [
+        "did you mean 'irak' or 'iran'?",
+        "did you mean 'irak' or 'iran'?",
+        "did you mean 'iran'?",
+    ]
