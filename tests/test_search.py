@@ -190,6 +190,18 @@ def test_notes_and_timeline_entries_are_searchable(served: Served, browser: Any,
     page.close()
 
 
+@pytest.mark.parametrize("query", ["transcription", "Tikrit", "coalition"])
+def test_the_count_of_results_takes_the_language_plural_form(served: Served, browser: Any, query: str) -> None:
+    """The script chooses the form with Intl.PluralRules: the same as the build's (Babel's CLDR rules)."""
+    page = browser.new_page()
+    page.goto(f"{served.url}search/?q={query}")
+    page.wait_for_selector("#search[data-state=done]")
+    count = page.locator(".search-result").count()  # every page found: the dossier has fewer than 30
+    strings = i18n.load(REPO / "themes" / "default", "fr", REPO)
+    assert count > 0 and page.inner_text(".search-status") == strings.get("search_count", count=count, query=query)
+    page.close()
+
+
 def test_navigation_is_not_indexed(served: Served, browser: Any) -> None:
     """Header, footer and the search page itself are not in the index: a UI word finds nothing."""
     page = browser.new_page()
