@@ -140,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands.get(args.command, _build)(args)
     except ContentErrors as exc:
         _report(exc.diagnostics)
-        print(summary(exc.diagnostics), file=sys.stderr)
+        print(summary(exc.diagnostics) + (f": {exc.outcome}" if exc.outcome else ""), file=sys.stderr)
         return EXIT_CONTENT
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -214,7 +214,11 @@ def _serve(args: argparse.Namespace) -> None:
 def _new(args: argparse.Namespace) -> None:
     from . import scaffold
 
-    path = scaffold.create(args.root, scaffold.request_from(args.kind, args))
+    request = scaffold.request_from(args.kind, args)
+    try:
+        path = scaffold.create(args.root, request)
+    except ContentErrors as exc:
+        raise ContentErrors(exc.diagnostics, "nothing written") from None
     print(path.relative_to(args.root).as_posix() if path.is_relative_to(args.root) else path)
 
 

@@ -73,8 +73,9 @@ class UsageError(DossierError):
 class ContentErrors(DossierError):
     """Raised at the end of a phase that collected errors."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Iterable[Diagnostic], outcome: str = "") -> None:
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        self.outcome = outcome  # what the command did about it, said after the count ("nothing written")
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 

@@ -7,16 +7,16 @@ to, its quote) before anything is written; an existing file is never replaced.
 from __future__ import annotations
 
 import json
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, filecache, htmltext
-from .annotations import locate, nearest_passage
+from . import content, filecache
 from .content import KIND_BY_FOLDER
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .markup import Markdown
-from .model import Article, PartialDate
+from .model import Annotation, Article, Event, PartialDate, Record
+from .site import anchor_article, unknown_hint
 from .slugs import slugify
 from .topics import Vocabulary
 
@@ -59,46 +59,39 @@ def make_slug(text: str) -> str:
     return slug
 
 
-def _load_all(root: Path) -> content.Content:
+def _check_references(root: Path, record: Record) -> list[Diagnostic]:
+    """What the build's link phase would say of the new record: its topics, the articles it
+    names and, for a note, its anchoring among the article's other notes (:func:`anchor_new`)."""
     records, _ = filecache.load(root)
-    return records
-
-
-def _check_references(root: Path, request: Request, rel: str) -> list[Diagnostic]:
-    records = _load_all(root)
-    where = Location(rel, 0)
+    vocabulary = Vocabulary.of(records.topics)
     problems: list[Diagnostic] = []
-    topics = _strings(request.fields.get("topics"))
+    topics: tuple[str, ...] = getattr(record, "topics", ())
     if topics:
-        _, found = Vocabulary.of(records.topics).check(topics, where)
+        _, found = vocabulary.check(topics, record.origin.at("topics"))
         problems += found
     articles = {a.slug: a for a in records.articles}
-    cited = _strings(request.fields.get("articles"))
-    if request.kind == "annotation":
-        cited.append(str(request.fields["article"]))
-    for slug in cited:
+    cited = [(a, record.origin.at("articles")) for a in record.articles] if isinstance(record, Event) else []
+    if isinstance(record, Annotation):
+        cited.append((record.article, record.origin.at("article")))
+    for slug, where in cited:
         if slug not in articles:
-            problems.append(Diagnostic(where, f"unknown article '{slug}'"))
-    if request.kind == "annotation" and not problems:
-        problems += _check_quote(articles[str(request.fields["article"])], request, where)
+            problems.append(Diagnostic(where, f"unknown article '{slug}'", unknown_hint("article", slug, articles)))
+    if isinstance(record, Annotation) and not problems:
+        article = articles[record.article]
+        others = tuple(n for n in records.annotations if n.article == article.slug)
+        problems += anchor_new(article, others, record)
     return problems
 
 
-def _strings(value: object) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
-
-
-def _check_quote(article: Article, request: Request, where: Location) -> list[Diagnostic]:
-    text = htmltext.build(Markdown().convert(article.body)).text
-    quote, prefix, suffix = (str(request.fields.get(k) or "") for k in ("quote", "prefix", "suffix"))
-    found = locate(text, quote, prefix, suffix)
-    if not found:
-        hint = f'nearest passage: "{nearest_passage(text, quote)}"'
-        return [Diagnostic(where, f"quote not found in article '{article.slug}'", hint)]
-    if len(found) > 1:
-        message = f"quote found {len(found)} times in article '{article.slug}'"
-        return [Diagnostic(where, message, "give --prefix or --suffix")]
-    return []
+def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation) -> list[Diagnostic]:
+    """What anchoring ``note`` among the article's ``others`` adds to what the build says: the
+    build's own anchoring (quote not found, ambiguous, overlapping another note's passage,
+    whichever of the two files the build would name)."""
+    done = Markdown().render(article.body)
+    _, before = anchor_article(done, article, None, others)
+    _, after = anchor_article(done, article, None, (*others, note))
+    known = set(before)
+    return [d for d in after if d not in known]
 
 
 def create(root: Path, request: Request) -> Path:
@@ -109,13 +102,9 @@ def create(root: Path, request: Request) -> Path:
     if target.exists():
         raise ContentErrors([Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")])
     text = render(request)
-    with tempfile.TemporaryDirectory() as scratch:
-        probe = Path(scratch) / rel
-        probe.parent.mkdir(parents=True)
-        probe.write_text(text, encoding="utf-8")
-        _, problems = content.load_file(Path(scratch), KIND_BY_FOLDER[folder], probe)
-    problems = [Diagnostic(Location(rel, d.location.line), d.message, d.hint) for d in problems]
-    problems += _check_references(root, request, rel)
+    record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
+    if record is not None:
+        problems += _check_references(root, record)
     if problems:
         raise ContentErrors(problems)
     target.parent.mkdir(parents=True, exist_ok=True)

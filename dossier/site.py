@@ -6,6 +6,7 @@ entries ordered, indexes built. Each document's Markdown is converted exactly on
 
 from __future__ import annotations
 
+import difflib
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +17,6 @@ from . import collation, htmltext, provenance, timeline
 from .annotations import Anchored, AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
-from .didyoumean import did_you_mean
 from .errors import Diagnostic, Location
 from .markup import BACKLINK, Converted, Markdown
 from .model import Annotation, Article, Event, Page, Topic
@@ -39,8 +39,9 @@ class Site:
     intro_html: str
 
 
-def _unknown(kind: str, slug: str, known: Mapping[str, object]) -> str:
-    return did_you_mean(slug, known) or f"no {kind} has this slug"
+def unknown_hint(kind: str, slug: str, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(slug, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else f"no {kind} has this slug"
 
 
 def anchor_article(
@@ -168,14 +169,14 @@ def link(
         if note.article in published:
             by_article.setdefault(note.article, []).append(note)
         elif note.article not in all_articles:
-            hint = _unknown("article", note.article, all_articles)
+            hint = unknown_hint("article", note.article, all_articles)
             problems.append(Diagnostic(note.origin.at("article"), f"unknown article '{note.article}'", hint))
     events: list[Event] = []
     for event in resolve(content.events):
         problems.extend(timeline.check_span(event))
         for slug in event.articles:
             if slug not in all_articles:
-                hint = _unknown("article", slug, all_articles)
+                hint = unknown_hint("article", slug, all_articles)
                 problems.append(Diagnostic(event.origin.at("articles"), f"unknown article '{slug}'", hint))
         kept = tuple(s for s in event.articles if s in published)
         events.append(event if kept == event.articles else replace(event, articles=kept))

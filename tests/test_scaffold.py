@@ -49,22 +49,44 @@ def test_refusals_write_nothing(tree: Callable[..., Path], run: Callable[..., Ru
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
     absent = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "ont entame en janvier")
     assert absent.errors == [
-        "content/annotations/un-article-ont-entame-en-janvier.md: error: quote not found in article 'un-article'"
+        "content/annotations/un-article-ont-entame-en-janvier.md:3: error: quote not found in article 'un-article'"
         ' (hint: nearest passage: "ont entamé en janvier")'
     ]
     twice = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "discussions")
     assert "quote found 2 times" in twice.errors[0]
     unknown = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "x")
-    assert unknown.errors == ["content/annotations/autre-x.md: error: unknown article 'autre'"]
+    assert unknown.errors == [
+        "content/annotations/autre-x.md:2: error: unknown article 'autre' (hint: no article has this slug)"
+    ]
     bad_date = run("new", "event", "--root", root, "--title", "E", "--date", "2024-02-30")
     assert bad_date.errors == [
         "content/timeline/e.md:3: error: 'date': day 30 does not exist in 2024-02 (it has 29 days)"
     ]
     topic = run("new", "article", "--root", root, "--title", "A", "--date", "2024", "--topics", "Iraq")
-    assert topic.errors == ["content/articles/a.md: error: unknown topic 'Iraq' (hint: did you mean 'irak'?)"]
+    assert topic.errors == ["content/articles/a.md:4: error: unknown topic 'Iraq' (hint: did you mean 'irak'?)"]
     exists = run("new", "topic", "--root", root, "--label", "Irak")
     assert exists.errors == [
         "content/topics/irak.md: error: exists already: not replaced (hint: choose another --slug)"
     ]
     assert all(r.code == 1 for r in (absent, twice, unknown, bad_date, topic, exists))
     assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
+
+
+def test_a_note_is_checked_by_the_builds_own_anchoring(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    """Overlaps with the article's other notes are refused, as the next check would refuse them."""
+    root = tree(
+        {
+            "content/annotations/coalition.md": (
+                '---\narticle: un-article\nquote: "fin de la coalition"\nkind: contexte\n---\nNote.\n'
+            )
+        }
+    )
+    before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
+    overlap = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "la fin de la")
+    assert overlap.code == 1
+    assert len(overlap.errors) == 1 and "passage overlaps the passage of note" in overlap.errors[0]
+    assert overlap.err.splitlines()[-1] == "1 error: nothing written"
+    assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
+    beside = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "entamé en janvier")
+    assert beside.code == 0, beside.err
+    assert run("check", "--root", root).code == 0
