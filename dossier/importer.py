@@ -48,8 +48,15 @@ def escape_line(line: str) -> str:
     return _LINE_START.sub(r"\\\1", line)
 
 
+LINE_BREAK = "<br>\n"
+"""How a line break inside a seed's paragraph is written: visible in the Markdown, and kept by
+editors' tools (two trailing spaces, Markdown's other way, are stripped by many on save)."""
+
+
 def to_markdown(seed: Seed) -> str:
-    return "\n\n".join("\n".join(escape_line(line) for line in p.text.split("\n")) for p in seed.paragraphs) + "\n"
+    """The seed's text as Markdown that renders to it paragraph by paragraph and line by line."""
+    lines = (LINE_BREAK.join(escape_line(line) for line in p.text.split("\n")) for p in seed.paragraphs)
+    return "\n\n".join(lines) + "\n"
 
 
 def _fold(text: str) -> str:

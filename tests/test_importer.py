@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -126,3 +127,35 @@ def test_import_errors_name_the_file_and_line(tmp_path: Path, run: Callable[...,
     assert not (root / "content" / "articles").exists()
     outside = run("import", "--root", root, "../x.txt")
     assert outside.errors == ["../x.txt: error: a seed path must be relative to the project, without '..'"]
+
+
+def rendered_lines(markdown: str) -> list[list[str]]:
+    """Each rendered paragraph's lines: its text cut at the ``<br>`` the page shows."""
+    html = MD.convert(markdown)
+    return [
+        [htmltext.normalize_space(htmltext.build(piece).text) for piece in re.split(r"<br\s*/?>", paragraph)]
+        for paragraph in re.findall(r"<p>(.*?)</p>", html, flags=re.DOTALL)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES.filter(lambda s: s.strip()), min_size=1, max_size=5))
+def test_the_wires_line_breaks_show_on_the_page(paragraphs: list[str]) -> None:
+    raw = "date 2024\n" + "\n\n".join(p.strip("\n").replace("\n\n", "\n") for p in paragraphs)
+    seed, problems = seeds.parse("s.txt", raw.encode())
+    assert seed is not None, problems
+    expected = [[htmltext.normalize_space(line) for line in p.text.split("\n")] for p in seed.paragraphs]
+    assert rendered_lines(importer.to_markdown(seed)) == expected
+
+
+def test_a_note_anchors_across_a_line_break_of_the_wire(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree({"seeds/ligne.txt": "date 2024-03-05\nBAGDAD, 5 mars (Reuters) -\nLes discussions reprennent\nce mardi.\n"})
+    assert run("import", "--root", root, "seeds/ligne.txt").code == 0
+    (article,) = (root / "content/articles").glob("les-discussions*.md")
+    assert "Les discussions reprennent<br>\nce mardi." in article.read_text(encoding="utf-8")
+    made = run("new", "annotation", "--root", root, "--article", article.stem, "--quote", "reprennent ce mardi")
+    assert made.code == 0, made.err
+    built = run("build", "--root", root, "--drafts", "--no-search")
+    assert built.code == 0, built.err
+    page = (root / "_site/articles" / article.stem / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"reprennent<br>\s*ce mardi", re.sub(r"<[^b/][^>]*>|</(?!p)[^>]*>", "", page))
