@@ -83,3 +83,18 @@ def test_a_theme_without_the_footnote_title_says_so(tree: Callable[..., Path], r
     result = run("build", "--root", root, "--no-search")
     assert result.code == 1
     assert result.errors == ["site.yml:2: error: no UI string 'footnote_back' for language 'fr'"]
+
+
+def test_footnotes_converted_by_worker_processes_speak_the_site_language(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    """Past ``parallel.MIN_ITEMS`` texts, forked workers convert them: with the same back-link title."""
+    articles = {f"content/articles/a{i}.md": ARTICLE.replace("Notes", f"Notes {i}") for i in range(60)}
+    root = tree({**articles, "site.yml": 'title: "Dossier"\nlanguage: en\nbase_url: /\n'})
+    assert run("build", "--root", root, "--no-search", "--jobs", "2").code == 0
+    titles = {
+        title
+        for page in (root / "_site" / "articles").glob("a*/index.html")
+        for title in re.findall(r'class="footnote-backref" href="#fnref:1" title="([^"]+)"', page.read_text())
+    }
+    assert titles == {"Back to footnote 1 in the text"}
