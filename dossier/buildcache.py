@@ -30,7 +30,7 @@ from . import __version__
 
 MAGIC = b"DOSSIER\x01"
 HEADER = struct.Struct(">8s32sQI")  # magic, key, payload length, CRC-32 of the payload
-LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "babel", "python-slugify", "markupsafe")
+LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "babel", "python-slugify", "markupsafe", "pyuca")
 FOLDER = Path(".dossier-cache") / "build"
 
 
