@@ -114,11 +114,17 @@ def _parser() -> argparse.ArgumentParser:
         "import",
         help="turn seeds into draft articles",
         description="Turn raw seeds into draft articles in content/articles/, text kept verbatim. "
-        "Without SEED, every file of seeds/ that has no article yet.",
+        "Without SEED, every file of seeds/ that has no article yet (with --update: every file).",
     )
     imp.add_argument("seeds", nargs="*", metavar="SEED", help="a seed file (path, or name in seeds/)")
     imp.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
-    imp.add_argument("--force", action="store_true", help="replace the article of a seed that already has one")
+    imp.add_argument(
+        "--update",
+        action="store_true",
+        help="for a seed that changed: replace its article's text and seed_sha256, keep every other field",
+    )
+    imp.add_argument("--slug", default="", help="the new article's slug (one SEED only)")
+    imp.add_argument("--force", action="store_true", help=argparse.SUPPRESS)  # gone: says to use --update
     return parser
 
 
@@ -225,14 +231,15 @@ def _new(args: argparse.Namespace) -> None:
 def _import(args: argparse.Namespace) -> None:
     from . import importer
 
-    results = importer.run(args.root, args.seeds, force=args.force)
-    if not results:
+    if args.force:  # it rewrote the article from scratch, losing the editor's fields
+        raise UsageError("--force is gone", "import --update SEED replaces a changed seed's text and keeps the fields")
+    outcome = importer.run(args.root, args.seeds, update=args.update, slug=args.slug)
+    if not outcome.imported and not outcome.problems:
         print("nothing to import: every seed has an article")
-    for result in results:
-        if result.action == "unchanged":
-            print(f"{result.path}: exists, not replaced (from {result.seed}; use --force to replace it)")
-        else:
-            print(f"{result.path}: {result.action} from {result.seed} (a draft: check its title, summary and topics)")
+    for result in outcome.imported:
+        print(result.line())
+    if outcome.problems:
+        raise ContentErrors(outcome.problems)
 
 
 def interrupted(argv: Sequence[str]) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import discovery
 from . import fields as f
@@ -16,7 +17,7 @@ from .discovery import unsafe_path
 from .errors import Diagnostic, Location
 from .fields import Field, FieldError
 from .frontmatter import decode, split
-from .model import NOTE_KINDS, Annotation, Article, Event, Origin, Page, Record, Topic, frozen_map
+from .model import NOTE_KINDS, Annotation, Article, Event, Keywords, Origin, Page, Record, Topic, frozen_map
 from .slugs import is_slug, slugify
 
 
@@ -26,6 +27,24 @@ def _note_kind(node: Node) -> str:
         expected = "expected one of " + ", ".join(NOTE_KINDS)
         raise FieldError(f"unknown kind '{value}': {expected}", did_you_mean(value, NOTE_KINDS))
     return NOTE_KINDS[NOTE_KINDS.index(value)]  # the one object for every note of this kind
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def _keywords(node: Node) -> Keywords:
+    """A list (every language) or a mapping of languages to lists: ``{fr: [Irak], en: [Iraq]}``."""
+    if not isinstance(node, MappingNode):
+        return Keywords(common=f.texts(node))
+    by_language: dict[str, tuple[str, ...]] = {}
+    for key_node, value in node.value:
+        key = f.text(key_node) if isinstance(key_node, ScalarNode) else ""
+        if not _LANGUAGE.match(key):
+            raise FieldError(f"'{key}' is not a language code: write {{fr: [...], en: [...]}} or a plain list")
+        if key in by_language:
+            raise FieldError(f"language '{key}' is given twice")
+        by_language[key] = f.texts(value)
+    return Keywords(by_language=tuple(by_language.items()))
 
 
 @dataclass(frozen=True)
@@ -79,7 +98,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "topics",
-        (Field("label", f.text, required=True), Field("keywords", f.texts)),
+        (Field("label", f.text, required=True), Field("keywords", _keywords)),
         Topic,
         body_required=False,
     ),

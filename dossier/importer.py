@@ -7,18 +7,20 @@ summary are provisional and the article is a draft until an editor has checked t
 
 from __future__ import annotations
 
+import itertools
 import json
+import posixpath
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import filecache, seeds
-from .errors import ContentErrors, Diagnostic, DossierError, Location
+from . import filecache, seeds, topicrank
+from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .model import Article, Topic
 from .seeds import Seed
-from .slugs import slugify
+from .slugs import is_slug, slugify
 
 _INLINE = re.compile(r"([\\`*_{}\[\]>|])")
 _LINE_START = re.compile(r"^(#|[-+](?=\s)|-+\s*$)")
@@ -59,29 +61,43 @@ def to_markdown(seed: Seed) -> str:
     return "\n\n".join(lines) + "\n"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+_DATELINE = re.compile(  # WASHINGTON (AP) — / BAGDAD, 5 janvier (Reuters) - / PARIS, 3 mars (AFP) -
+    r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\u2019. -]*[A-ZÀ-ÖØ-Þ.]"  # the place, in capitals
+    r"(?:,[^()\n]{1,40}?)?"  # its date
+    r"\s*\([^()\n]{1,40}\)"  # the agency
+    r"\s*[-\u2013\u2014]+\s+"  # a hyphen, an en or an em dash
+)
+_STOP_LINES = (  # a title or slug never ends on these words (compared without accents)
+    "le la les l un une des du de d a au aux en dans sur sous pour par avec sans entre vers chez",
+    "et ou ni mais que qui qu dont ce cet cette ces son sa ses leur leurs",
+    "the an of in on to for and or but by with from at as into its their his her this that",
+)
+_STOP_WORDS = frozenset(word for line in _STOP_LINES for word in line.split())
 
 
-def suggest_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
-    """Topics whose label or keywords occur in ``text``, accent- and case-insensitively, as whole words."""
-    folded = _fold(text)
-    found = []
-    for topic in sorted(topics, key=lambda t: t.slug):
-        words = [w for w in (topic.label, *topic.keywords) if w.strip()]
-        if any(re.search(rf"(?<!\w){re.escape(_fold(w.strip()))}(?!\w)", folded) for w in words):
-            found.append(topic.slug)
-    return tuple(found)
+def without_dateline(text: str) -> str:
+    """``text`` on one line, without the dateline of a wire (``PARIS, 3 mars (AFP) -``)."""
+    text = " ".join(text.split())
+    rest = _DATELINE.sub("", text, count=1)
+    return rest if rest.strip() else text
+
+
+def _stop(word: str) -> bool:
+    return topicrank.fold(word.strip(",;:.!?…«»\"'\u2019()")).rstrip("'\u2019") in _STOP_WORDS
 
 
 def cut(text: str, limit: int) -> str:
-    """``text`` on one line, cut at a word boundary before ``limit`` characters."""
+    """``text`` on one line, cut at a word boundary before ``limit`` characters, never after
+    an article or a preposition."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    head = text[: limit - 1]
-    return (head[: head.rfind(" ")] if " " in head else head).rstrip(" ,;:") + "…"
+    words = text[: limit - 1].split(" ")
+    if len(words) > 1:
+        words.pop()  # the word the limit cuts
+    while len(words) > 1 and _stop(words[-1]):
+        words.pop()
+    return " ".join(words).rstrip(" ,;:") + "…"
 
 
 def first_sentence(text: str) -> str:
@@ -95,19 +111,19 @@ class Draft:
 
 
 def provisional_title(seed: Seed) -> str:
-    return cut(first_sentence(seed.paragraphs[0].text), TITLE_LENGTH)
+    return cut(first_sentence(without_dateline(seed.paragraphs[0].text)), TITLE_LENGTH)
 
 
 def draft(seed: Seed, topics: Sequence[Topic], slug: str = "") -> Draft:
     title = provisional_title(seed)
-    summary = cut(seed.paragraphs[0].text, SUMMARY_LENGTH)
-    slug = slug or _slug(title)
-    found = suggest_topics("\n".join(p.text for p in seed.paragraphs), topics)
+    summary = cut(without_dateline(seed.paragraphs[0].text), SUMMARY_LENGTH)
+    slug = slug or slug_for(title)
+    found = topicrank.rank([p.text for p in seed.paragraphs], topics)
     lines = [
         "---",
         f"title: {json.dumps(title, ensure_ascii=False)}  # provisional: the seed's first sentence",
         f"date: {seed.date.iso()}",
-        f"topics: [{', '.join(found)}]  # suggested from the topics' keywords",
+        f"topics: [{', '.join(found)}]  # suggested, most relevant first (the first one is the kicker)",
         f"summary: {json.dumps(summary, ensure_ascii=False)}  # provisional",
         f"seed: {seed.path}",
         f"seed_sha256: {seed.sha256}",
@@ -117,68 +133,182 @@ def draft(seed: Seed, topics: Sequence[Topic], slug: str = "") -> Draft:
     return Draft(slug, "\n".join(lines) + "\n" + to_markdown(seed))
 
 
-def _slug(title: str) -> str:
-    slug = slugify(title.rstrip("…"))
-    if len(slug) > SLUG_LENGTH:
-        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
-    return slug or "article"
+def slug_for(title: str) -> str:
+    """The slug of a title: at most :data:`SLUG_LENGTH` characters, whole words, never ending
+    on an article or a preposition."""
+    words = slugify(title.rstrip("…")).split("-")
+    while len("-".join(words)) > SLUG_LENGTH and len(words) > 1:
+        words.pop()
+    while len(words) > 1 and words[-1] in _STOP_WORDS:
+        words.pop()
+    slug = "-".join(words)
+    return slug[:SLUG_LENGTH].strip("-") or "article"
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_FENCES = ("---", "...")
+_HASH = re.compile(r"^([ \t]*([\"']?)seed_sha256\2[ \t]*:[ \t]*([\"']?))([0-9A-Fa-f]*)")
+
+
+def updated(text: str, article: Article, seed: Seed) -> str:
+    """The article's file with the seed's text and hash: every other front-matter line is kept
+    as the editor wrote it (order, comments, quotes); only the ``seed_sha256`` value and the
+    text after the front matter change.
+
+    Raises :class:`ContentErrors` when the ``seed_sha256`` line cannot be edited in place.
+    """
+    lines = _LINE.findall(text)
+    newline = next((e for e in ("\r\n", "\r", "\n") if lines and lines[0].endswith(e)), "\n")
+    fence = next(i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES)
+    head = lines[: fence + 1]
+    if not head[-1].endswith(("\n", "\r")):
+        head[-1] += newline
+    names, numbers = article.origin.lines
+    if "seed_sha256" in names:
+        number = numbers[names.index("seed_sha256")]
+        match = _HASH.match(head[number - 1])
+        if match is None or match.group(4).lower() != article.seed_sha256.lower():
+            where = Location(article.origin.path, number)
+            hint = "write it as 'seed_sha256: <hash>' on one line, then run import --update again"
+            raise ContentErrors([Diagnostic(where, "cannot update seed_sha256 in place", hint)])
+        head[number - 1] = match.group(1) + seed.sha256 + head[number - 1][match.end() :]
+    else:  # the editor removed it: it comes back after the seed's path
+        head.insert(article.origin.at("seed").line, f"seed_sha256: {seed.sha256}{newline}")
+    blank = "".join(itertools.takewhile(lambda line: not line.strip(), lines[fence + 1 :]))
+    return "".join(head) + blank + to_markdown(seed).replace("\n", newline)
 
 
 @dataclass(frozen=True)
 class Imported:
-    path: str
+    path: str  # the article, relative to the project
     seed: str
-    action: str  # "created", "replaced" or "unchanged"
+    action: str  # "created", "updated" or "unchanged"
+    notes: int = 0  # notes of the article, to check after an update
+    date: str = ""  # the seed's new date, when an update leaves the article's date as it was
+
+    def line(self) -> str:
+        """What was done, for the editor."""
+        if self.action == "created":
+            return f"{self.path}: created from {self.seed} (a draft: check its title, summary and topics)"
+        if self.action == "unchanged":
+            return f"{self.path}: unchanged ({self.seed} has not changed since it was imported)"
+        notes = f"{self.notes} note{'s' if self.notes != 1 else ''} to check: " if self.notes else ""
+        line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run check"
+        if self.date:
+            line += f" (the seed is dated {self.date}: the article's date is kept)"
+        return line
 
 
-def run(root: Path, requested: Sequence[str], force: bool = False) -> list[Imported]:
-    """Import ``requested`` seeds (default: every seed without an article) into drafts."""
+@dataclass(frozen=True)
+class Outcome:
+    imported: tuple[Imported, ...]
+    problems: tuple[Diagnostic, ...]  # the seeds that could not be imported, at their lines
+
+
+def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = "") -> Outcome:
+    """Import ``requested`` seeds (default: every seed without an article; with ``update``, every
+    seed) into drafts; with ``update``, a changed seed's article gets its new text and hash and
+    keeps everything else. Good seeds are written even when others are refused.
+
+    ``slug`` names the article of the one seed requested. A problem with the topics or the
+    articles stops everything: a seed's article that cannot be read might be written twice.
+    """
     records, problems = filecache.load(root)
-    if any(p.location.path.startswith("content/topics/") for p in problems):
-        raise ContentErrors([p for p in problems if p.location.path.startswith("content/topics/")])
-    by_seed: dict[str, Article] = {a.seed: a for a in records.articles if a.seed}
-    taken = {a.slug for a in records.articles}
-    paths, problems = _requested(root, requested, by_seed)
+    blocking = [p for p in problems if p.severity is Severity.ERROR and p.location.path.startswith(_BLOCKING)]
+    if blocking:
+        raise ContentErrors(blocking)
+    by_seed = {posixpath.normpath(a.seed): a for a in records.articles if a.seed}  # "./seeds/x.txt" too
+    taken = {a.slug: a.origin.path for a in records.articles}  # slug: its file
+    notes = Counter(n.article for n in records.annotations)
+    paths, problems = _requested(root, requested, by_seed, update)
+    if slug:
+        _check_slug(slug, requested, paths, by_seed, taken)
     results: list[Imported] = []
-    writes: list[tuple[Path, str, Imported]] = []
     for rel in paths:
         seed, found = seeds.read(root, rel)
         problems.extend(found)
         if seed is None:
             continue
         existing = by_seed.get(rel)
-        if existing is not None and not force:
-            results.append(Imported(existing.origin.path, rel, "unchanged"))
-            continue
-        slug = existing.slug if existing is not None else _free(_slug(provisional_title(seed)), taken)
-        taken.add(slug)
-        result = draft(seed, records.topics, slug)
-        target = root / (existing.origin.path if existing else f"content/articles/{slug}.md")
-        action = "replaced" if existing is not None else "created"
-        writes.append((target, result.text, Imported(target.relative_to(root).as_posix(), rel, action)))
-    if problems:
-        raise ContentErrors(problems)
-    for target, text, imported in writes:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        results.append(imported)
-    return results
+        try:
+            if existing is None:
+                name = slug or _free(slug_for(provisional_title(seed)), taken)
+                target = f"content/articles/{name}.md"
+                _write(root / target, draft(seed, records.topics, name).text)
+                results.append(Imported(target, rel, "created"))
+                taken[name] = target
+            elif existing.seed_sha256 == seed.sha256:
+                results.append(Imported(existing.origin.path, rel, "unchanged"))
+            elif not update:
+                problems.append(_changed(existing, rel))
+            else:
+                path = root / existing.origin.path
+                _write(path, updated(path.read_bytes().decode("utf-8"), existing, seed))
+                date = seed.date.iso() if seed.date != existing.date else ""
+                results.append(Imported(existing.origin.path, rel, "updated", notes[existing.slug], date))
+        except ContentErrors as exc:
+            problems.extend(exc.diagnostics)
+        except OSError as exc:
+            problems.append(Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror}"))
+    return Outcome(tuple(results), tuple(problems))
 
 
-def _free(slug: str, taken: set[str]) -> str:
+_BLOCKING = ("content/topics/", "content/articles/")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _changed(article: Article, rel: str) -> Diagnostic:
+    if article.seed_sha256:
+        message = f"the seed {rel} has changed since it was imported (its SHA-256 differs)"
+    else:
+        message = f"the article of {rel} has no seed_sha256: it cannot tell whether the seed changed"
+    hint = f"import --update {rel} replaces the text and seed_sha256, and keeps every other field"
+    return Diagnostic(article.origin.at("seed_sha256" if article.seed_sha256 else "seed"), message, hint)
+
+
+def _check_slug(
+    slug: str, requested: Sequence[str], paths: Sequence[str], by_seed: dict[str, Article], taken: dict[str, str]
+) -> None:
+    """``--slug``: a valid slug, for one seed, naming a new article."""
+    if not is_slug(slug):
+        suggestion = slugify(slug)
+        hint = f"--slug {suggestion}" if suggestion else "lower-case ASCII letters, digits and hyphens"
+        raise UsageError(f"--slug '{slug}' is not a valid slug", hint)
+    if len(requested) != 1:
+        raise UsageError("--slug names one article: give exactly one SEED")
+    if not paths:
+        return  # the seed's path is wrong: said with the other problems
+    existing = by_seed.get(paths[0])
+    if existing is not None and existing.slug != slug:
+        raise UsageError(
+            f"{paths[0]} already has an article, {existing.origin.path}",
+            "--slug names a new article; rename the file to change its slug",
+        )
+    if existing is None and slug in taken:
+        raise UsageError(f"--slug {slug}: {taken[slug]} already exists", "choose another slug")
+
+
+def _free(slug: str, taken: Collection[str]) -> str:
     candidate, number = slug, 2
     while candidate in taken:
         candidate, number = f"{slug}-{number}", number + 1
     return candidate
 
 
-def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]) -> tuple[list[str], list[Diagnostic]]:
+def _requested(
+    root: Path, requested: Sequence[str], by_seed: dict[str, Article], every: bool = False
+) -> tuple[list[str], list[Diagnostic]]:
+    """The seeds asked for, relative to ``root``; none: every seed without an article (``every``: every seed)."""
     if not requested:
         folder = root / "seeds"
         if not folder.is_dir():
             raise DossierError("no seeds/ folder")
         all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
-        return [s for s in all_seeds if not s.split("/")[-1].startswith(".") and s not in by_seed], []
+        return [s for s in all_seeds if not s.split("/")[-1].startswith(".") and (every or s not in by_seed)], []
     paths: list[str] = []
     problems: list[Diagnostic] = []
     for given in requested:

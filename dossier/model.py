@@ -162,12 +162,28 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Keywords:
+    """The words that suggest a topic on import: for every language, and per language."""
+
+    common: tuple[str, ...] = ()
+    by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("en", ("Iraq", ...)), in the order written
+
+    def words(self, language: str | None = None) -> tuple[str, ...]:
+        """The common keywords and those of ``language``; of every language when it is None."""
+        found = list(self.common)
+        for lang, words in self.by_language:
+            if language is None or lang == language:
+                found.extend(w for w in words if w not in found)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
 class Topic:
     slug: str
     label: str
     body: str
     origin: Origin
-    keywords: tuple[str, ...] = ()
+    keywords: Keywords = Keywords()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def check(article: Article, textmap: TextMap, seed: Seed) -> list[Diagnostic]:
             Diagnostic(
                 article.origin.at("seed_sha256"),
                 f"the seed {seed.path} has changed since it was imported (its SHA-256 differs)",
-                "check the change; then re-import it with 'import --force' or update seed_sha256",
+                f"check the change; then 'import --update {seed.path}' replaces the text and seed_sha256"
+                " and keeps the article's other fields",
             )
         )
     ours = [t for t in block_texts(textmap) if t]

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import REPO, Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier import htmltext, importer, seeds
 from dossier.markup import Markdown
-from dossier.model import Origin, Topic
 
 SEED = REPO / "seeds" / "000_d2c93f48316b947f.txt"
 EXPECTED = Path(__file__).parent / "golden-import" / "content" / "articles"
@@ -45,24 +46,62 @@ def test_any_wire_text_renders_to_itself(paragraphs: list[str]) -> None:
     assert rendered_paragraphs(importer.to_markdown(seed)) == seed_paragraphs(seed)
 
 
-def topic(slug: str, label: str, *keywords: str) -> Topic:
-    return Topic(slug, label, "", Origin(f"content/topics/{slug}.md"), tuple(keywords))
+@pytest.mark.parametrize(
+    ("first", "title", "slug"),
+    [
+        (
+            "WASHINGTON (AP) — The talks on the future of the coalition resumed on Tuesday.",
+            "The talks on the future of the coalition resumed on Tuesday.",
+            "the-talks-on-the-future-of-the-coalition-resumed-on-tuesday",
+        ),
+        (
+            "BAGDAD, 5 janvier (Reuters) - Les discussions reprennent.",
+            "Les discussions reprennent.",
+            "les-discussions-reprennent",
+        ),
+        ("PARIS, 3 mars (AFP) - Le ministre est arrivé.", "Le ministre est arrivé.", "le-ministre-est-arrive"),
+        ("LONDRES (Reuters) \u2013 La réunion est reportée.", "La réunion est reportée.", "la-reunion-est-reportee"),
+        ("Les discussions (AFP) reprennent.", "Les discussions (AFP) reprennent.", "les-discussions-afp-reprennent"),
+    ],
+)
+def test_the_default_title_and_slug_skip_the_dateline_the_text_keeps_it(first: str, title: str, slug: str) -> None:
+    seed, _ = seeds.parse("seeds/s.txt", f"date 2024\n{first}\n\nSuite.\n".encode())
+    assert seed is not None
+    assert importer.provisional_title(seed) == title
+    assert importer.slug_for(importer.provisional_title(seed)) == slug
+    made = importer.draft(seed, [])
+    assert made.slug == slug
+    assert made.text.split("---\n", 2)[2].startswith(importer.escape_line(first))  # provenance: the wire as sent
 
 
-def test_topic_suggestions_ignore_case_and_accents_with_word_boundaries() -> None:
-    topics = [
-        topic("irak", "Irak", "Bagdad", "irakien"),
-        topic("etats-unis", "États-Unis", "Washington"),
-        topic("iran", "Iran", "Téhéran"),
-        topic("syrie", "Syrie"),
-    ]
-    text = "Les ETATS-UNIS et les forces irakiennes; TEHERAN observe. Bagdadi n'est pas Bagdad."
-    assert importer.suggest_topics(text, topics) == ("etats-unis", "irak", "iran")
-    assert importer.suggest_topics("irakiennes seulement", topics) == ()
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("un deux trois quatre", 12, "un deux…"),
+        (
+            "la fin de la coalition militaire dirigée par les Etats-Unis",
+            55,
+            "la fin de la coalition militaire dirigée…",
+        ),
+        ("the end of the coalition led by the United States", 42, "the end of the coalition led…"),
+        ("les forces de l'Irak et d'autres", 28, "les forces de l'Irak…"),
+        ("Il a déclaré à Reuters", 16, "Il a déclaré…"),
+    ],
+)
+def test_a_cut_title_never_ends_on_an_article_or_a_preposition(text: str, limit: int, expected: str) -> None:
+    assert importer.cut(text, limit) == expected
 
 
-def test_provisional_title_is_cut_at_a_word() -> None:
-    assert importer.cut("un deux trois quatre", 12) == "un deux…"
+def test_a_slug_is_cut_at_a_word_and_never_ends_on_an_article_or_a_preposition() -> None:
+    title = "Les discussions entre les Etats-Unis et l'Irak sur la fin de la coalition militaire dirigée…"
+    assert importer.slug_for(title) == "les-discussions-entre-les-etats-unis-et-l-irak-sur-la-fin"
+    assert importer.slug_for("Retour à l'Irak") == "retour-a-l-irak"
+    assert importer.slug_for("Les négociations avec l'") == "les-negociations"
+    assert importer.slug_for("…") == "article"
+    assert len(importer.slug_for("x" * 80)) == importer.SLUG_LENGTH
+
+
+def test_provisional_title_is_the_first_sentence() -> None:
     assert importer.first_sentence("Une phrase. Une autre.") == "Une phrase."
     assert importer.first_sentence("M. 3.5 millions de dollars. Fin.") == "M. 3.5 millions de dollars."
 
@@ -94,39 +133,187 @@ def test_import_into_a_fresh_tree(tmp_path: Path, run: Callable[..., Run]) -> No
     assert "Texte d&#39;agence intégral" in page
 
 
-def test_import_is_idempotent_and_never_overwrites(tmp_path: Path, run: Callable[..., Run]) -> None:
-    root = fresh_tree(tmp_path)
+SEED_REL = "seeds/000_d2c93f48316b947f.txt"
+
+
+def imported(root: Path, run: Callable[..., Run]) -> Path:
     assert run("import", "--root", root).code == 0
     [written] = (root / "content" / "articles").glob("*.md")
+    return written
+
+
+def test_import_again_does_nothing_and_says_so(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = fresh_tree(tmp_path)
+    written = imported(root, run)
     written.write_text(written.read_text().replace("draft: true", "draft: false"))
     edited = written.read_bytes()
     again = run("import", "--root", root)
     assert again.code == 0 and again.out == "nothing to import: every seed has an article\n"
-    named = run("import", "--root", root, "000_d2c93f48316b947f.txt")
-    assert "exists, not replaced" in named.out
+    for args in (["000_d2c93f48316b947f.txt"], [SEED_REL, "--update"], ["--update"]):
+        named = run("import", "--root", root, *args)
+        assert named.code == 0 and named.err == ""
+        assert (
+            named.out
+            == f"content/articles/{written.name}: unchanged ({SEED_REL} has not changed since it was imported)\n"
+        )
     assert written.read_bytes() == edited
-    forced = run("import", "--root", root, "seeds/000_d2c93f48316b947f.txt", "--force")
-    assert "replaced from" in forced.out
-    assert b"draft: true" in written.read_bytes()
     assert len(list((root / "content" / "articles").glob("*.md"))) == 1
 
 
-def test_import_errors_name_the_file_and_line(tmp_path: Path, run: Callable[..., Run]) -> None:
+EDITED_FRONT_MATTER = """\
+---
+# checked by the desk, 12 March
+title: "Irak : la fin de la coalition attendra la présidentielle américaine"
+source: Reuters  # wire
+date: 2024-03
+topics: [irak, coalition-internationale]
+summary: 'Un résumé écrit par la rédaction.'
+seed_sha256: OLD  # the seed as imported
+seed: seeds/000_d2c93f48316b947f.txt
+draft: false
+---
+"""
+
+
+def edit_front_matter(article: Path) -> str:
+    """The editor's front matter, in their own order and with their comments, on the article."""
+    old_hash = re.search(r"(?m)^seed_sha256: (\w+)", article.read_text()).group(1)  # type: ignore[union-attr]
+    front = EDITED_FRONT_MATTER.replace("OLD", old_hash)
+    body = article.read_text().split("---\n", 2)[2]
+    article.write_text(front + body, encoding="utf-8")
+    return front
+
+
+def change_seed(root: Path) -> tuple[str, str]:
+    path = root / SEED_REL
+    text = path.read_text(encoding="utf-8").replace(
+        "un peu de répit aux négociations", "un peu de répit aux pourparlers"
+    )
+    path.write_text(text, encoding="utf-8")
+    return text, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_update_replaces_the_text_and_the_hash_and_keeps_every_editorial_line(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    root = fresh_tree(tmp_path)
+    article = imported(root, run)
+    front = edit_front_matter(article)
+    note = f'---\narticle: {article.stem}\nquote: "un peu de répit"\nkind: contexte\n---\nUne note.\n'
+    (root / "content" / "annotations").mkdir()
+    (root / "content" / "annotations" / "repit.md").write_text(note, encoding="utf-8")
+    _, new_hash = change_seed(root)
+
+    stale = run("check", "--root", root, "--drafts")  # the build's own hint names the command
+    assert stale.code == 1
+    assert f"import --update {SEED_REL}" in stale.err and "--force" not in stale.err
+
+    refused = run("import", "--root", root, SEED_REL)  # without --update: said, nothing written
+    assert refused.code == 1 and refused.out == ""
+    assert refused.errors == [
+        f"content/articles/{article.name}:8: error: the seed {SEED_REL} has changed since it was imported"
+        f" (its SHA-256 differs) (hint: import --update {SEED_REL} replaces the text and seed_sha256, and keeps"
+        " every other field)"
+    ]
+    assert article.read_text(encoding="utf-8").startswith(front)
+
+    done = run("import", "--root", root, SEED_REL, "--update")
+    assert done.code == 0, done.err
+    assert done.out == (
+        f"content/articles/{article.name}: updated: text and seed_sha256 from {SEED_REL}; 1 note to check: run check\n"
+    )
+    old_hash = re.search(r"seed_sha256: (\w+)", front).group(1)  # type: ignore[union-attr]
+    text = article.read_text(encoding="utf-8")
+    assert text.startswith(front.replace(old_hash, new_hash))  # every other byte of the front matter kept
+    seed, _ = seeds.read(root, SEED_REL)
+    assert seed is not None
+    assert text == front.replace(old_hash, new_hash) + importer.to_markdown(seed)
+    assert run("check", "--root", root).code == 0  # not a draft any more: built, and its note still anchors
+    again = run("import", "--root", root, SEED_REL, "--update")
+    assert again.code == 0 and "unchanged" in again.out and article.read_text(encoding="utf-8") == text
+
+
+def test_update_keeps_line_endings_and_brings_back_a_removed_hash(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = fresh_tree(tmp_path)
+    article = imported(root, run)
+    lines = article.read_text(encoding="utf-8").split("\n")
+    lines = [line for line in lines if not line.startswith("seed_sha256:")]
+    article.write_bytes("\r\n".join(lines).encode())
+    _, new_hash = change_seed(root)
+    assert run("import", "--root", root, SEED_REL).code == 1  # no hash: it cannot tell, and says to update
+    done = run("import", "--root", root, SEED_REL, "--update")
+    assert done.code == 0, done.err
+    data = article.read_bytes().decode()
+    assert "\n" not in data.replace("\r\n", "")
+    assert f"seed: {SEED_REL}\r\nseed_sha256: {new_hash}\r\ndraft: true" in data
+    assert run("check", "--root", root, "--drafts").code == 0
+
+
+def test_force_is_gone_and_says_to_use_update(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = fresh_tree(tmp_path)
+    forced = run("import", "--root", root, SEED_REL, "--force")
+    assert forced.code == 2 and "--update" in forced.err
+    assert not (root / "content" / "articles").exists()
+
+
+def test_a_batch_imports_the_good_seeds_and_reports_every_bad_one(tmp_path: Path, run: Callable[..., Run]) -> None:
     root = fresh_tree(tmp_path)
     (root / "seeds" / "sans-date.txt").write_text("\nUn texte sans date.\n")
     (root / "seeds" / "vide.txt").write_text("")
     (root / "seeds" / "latin1.txt").write_bytes("date 2024\nT\xe9h\xe9ran\n".encode("latin-1"))
+    (root / "seeds" / "date-impossible.txt").write_text("Agence\n\ndate 2024-02-30\nTexte.\n")
     result = run("import", "--root", root)
     assert result.code == 1
     assert result.errors == [
+        "seeds/date-impossible.txt:1: error: no date header (hint: the text must start with 'date YYYY-MM'"
+        " (or YYYY, YYYY-MM-DD), before or on its first line)",
         "seeds/latin1.txt:2: error: file is not UTF-8 (byte 0xe9 at offset 11) (hint: save the file as UTF-8)",
         "seeds/sans-date.txt:2: error: no date header (hint: the text must start with 'date YYYY-MM'"
         " (or YYYY, YYYY-MM-DD), before or on its first line)",
         "seeds/vide.txt:1: error: empty seed",
     ]
-    assert not (root / "content" / "articles").exists()
+    assert result.err.splitlines()[-1].startswith("4 errors")
+    [written] = (root / "content" / "articles").glob("*.md")
+    assert (
+        result.out
+        == f"content/articles/{written.name}: created from {SEED_REL} (a draft: check its title, summary and topics)\n"
+    )
     outside = run("import", "--root", root, "../x.txt")
     assert outside.errors == ["../x.txt: error: a seed path must be relative to the project, without '..'"]
+
+
+def test_slug_names_the_new_article(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = fresh_tree(tmp_path)
+    (root / "seeds" / "b.txt").write_text("date 2024-04\nBAGDAD (Reuters) - Un autre texte.\n")
+    for args, message in [
+        (["--slug", "Irak fin"], "--slug 'Irak fin' is not a valid slug (hint: --slug irak-fin)"),
+        (["--slug", "x"], "--slug names one article: give exactly one SEED"),
+        ([SEED_REL, "seeds/b.txt", "--slug", "x"], "--slug names one article: give exactly one SEED"),
+    ]:
+        refused = run("import", "--root", root, *args)
+        assert refused.code == 2 and refused.err == f"error: {message}\n"
+    done = run("import", "--root", root, SEED_REL, "--slug", "irak-fin-de-la-coalition")
+    assert done.code == 0 and done.out.startswith("content/articles/irak-fin-de-la-coalition.md: created")
+    taken = run("import", "--root", root, "seeds/b.txt", "--slug", "irak-fin-de-la-coalition")
+    assert taken.code == 2
+    assert taken.err == (
+        "error: --slug irak-fin-de-la-coalition: content/articles/irak-fin-de-la-coalition.md already exists"
+        " (hint: choose another slug)\n"
+    )
+    missing = run("import", "--root", root, "seeds/absent.txt", "--slug", "autre")
+    assert missing.code == 1 and missing.errors == ["seeds/absent.txt: error: no such seed file"]
+    other = run("import", "--root", root, SEED_REL, "--slug", "autre")
+    assert other.code == 2 and "already has an article, content/articles/irak-fin-de-la-coalition.md" in other.err
+    assert sorted(p.name for p in (root / "content" / "articles").glob("*.md")) == ["irak-fin-de-la-coalition.md"]
+
+
+def test_an_article_naming_its_seed_another_way_is_still_its_article(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = fresh_tree(tmp_path)
+    article = imported(root, run)
+    article.write_text(article.read_text().replace(f"seed: {SEED_REL}", f"seed: ./{SEED_REL}"))
+    again = run("import", "--root", root, SEED_REL)
+    assert again.code == 0 and again.out.startswith(f"content/articles/{article.name}: unchanged")
+    assert [p.name for p in (root / "content" / "articles").glob("*.md")] == [article.name]
 
 
 def rendered_lines(markdown: str) -> list[list[str]]:
@@ -149,7 +336,8 @@ def test_the_wires_line_breaks_show_on_the_page(paragraphs: list[str]) -> None:
 
 
 def test_a_note_anchors_across_a_line_break_of_the_wire(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
-    root = tree({"seeds/ligne.txt": "date 2024-03-05\nBAGDAD, 5 mars (Reuters) -\nLes discussions reprennent\nce mardi.\n"})
+    wire = "date 2024-03-05\nBAGDAD, 5 mars (Reuters) -\nLes discussions reprennent\nce mardi.\n"
+    root = tree({"seeds/ligne.txt": wire})
     assert run("import", "--root", root, "seeds/ligne.txt").code == 0
     (article,) = (root / "content/articles").glob("les-discussions*.md")
     assert "Les discussions reprennent<br>\nce mardi." in article.read_text(encoding="utf-8")
