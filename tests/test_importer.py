@@ -239,10 +239,14 @@ def test_update_keeps_line_endings_and_brings_back_a_removed_hash(tmp_path: Path
     lines = article.read_text(encoding="utf-8").split("\n")
     lines = [line for line in lines if not line.startswith("seed_sha256:")]
     article.write_bytes("\r\n".join(lines).encode())
-    _, new_hash = change_seed(root)
+    seed = root / SEED_REL
+    seed.write_bytes(seed.read_bytes().replace(b"date 2024-03", b"date 2024-04", 1))
+    new_hash = hashlib.sha256(seed.read_bytes()).hexdigest()
     assert run("import", "--root", root, SEED_REL).code == 1  # no hash: it cannot tell, and says to update
     done = run("import", "--root", root, SEED_REL, "--update")
     assert done.code == 0, done.err
+    assert done.out.endswith("; run check (the seed is dated 2024-04: the article's date is kept)\n")
+    assert b"\r\ndate: 2024-03\r\n" in article.read_bytes()
     data = article.read_bytes().decode()
     assert "\n" not in data.replace("\r\n", "")
     assert f"seed: {SEED_REL}\r\nseed_sha256: {new_hash}\r\ndraft: true" in data
