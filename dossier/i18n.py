@@ -36,7 +36,7 @@ class Strings:
         text = self.strings.get(key)
         if text is None:
             count = values.get("count")
-            if isinstance(count, int | float | Decimal) and not isinstance(count, bool) and self.is_plural(key):
+            if isinstance(count, _NUMBERS) and not isinstance(count, bool) and self.is_plural(key):
                 return self.count(key, count, **values)
             raise DossierError(f"no UI string '{key}' for language '{self.language}'")
         return text.format(**values) if values else text
@@ -47,8 +47,11 @@ class Strings:
 
     def count(self, key: str, n: int | float | Decimal, **values: object) -> str:
         """The plural form of ``key`` that CLDR's rules choose for ``n``, ``{count}`` written in the language."""
-        form = self.plurals(key)[self.locale.plural_form(n)]
-        return form.format(**{**values, "count": format_decimal(n, locale=self.locale)})
+        if not self.is_plural(key):
+            raise DossierError(f"no UI string '{key}_other' for language '{self.language}'")
+        category, number = _number(n, self.locale)
+        form = self.strings.get(f"{key}_{category}") or self.strings[f"{key}_other"]
+        return form.format(**{**values, "count": number})
 
     def plurals(self, key: str) -> dict[str, str]:
         """Each plural category of the language → the form of ``key`` for it (for scripts that count)."""
@@ -66,6 +69,7 @@ class Strings:
         return _date(value, self.locale)
 
 
+_NUMBERS = (int, float, Decimal)  # what a count may be
 _CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories, in CLDR's order
 
 
@@ -74,6 +78,12 @@ def _tags(locale: Locale) -> tuple[str, ...]:
     """The plural categories ``locale`` uses, in CLDR's order (``other`` always)."""
     used = set(locale.plural_form.tags) | {"other"}
     return tuple(tag for tag in _CATEGORIES if tag in used)
+
+
+@lru_cache(maxsize=4096)
+def _number(n: int | float | Decimal, locale: Locale) -> tuple[str, str]:
+    """The plural category of ``n`` in ``locale`` and ``n`` as the locale writes it; memoized."""
+    return locale.plural_form(n), str(format_decimal(n, locale=locale))
 
 
 @lru_cache(maxsize=65536)
