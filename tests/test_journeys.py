@@ -38,6 +38,7 @@ ARTICLE = "content/articles/irak-fin-de-la-coalition.md"
 ARTICLE_SLUG = "irak-fin-de-la-coalition"
 SEED = "seeds/000_d2c93f48316b947f.txt"
 ERROR = re.compile(r"^(?P<path>[^\s:]+)(?::(?P<line>\d+))?: error: \S.*$")  # no line: the file as a whole
+SUMMARY = re.compile(r"^\d+ errors?\b")  # the count after the diagnostics ("2 errors, 1 warning")
 TIMEOUT = 240  # seconds before a hung command fails its test (a guard, not a measure)
 
 NEW_KIND_NAMES = ("article", "annotation", "event", "topic", "page")
@@ -87,7 +88,7 @@ def project(tmp_path: Path) -> Path:
 # -- running a command as typed --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Done:
     command: str
     code: int
@@ -98,8 +99,8 @@ class Done:
     def errors(self) -> list[str]:
         return [line for line in self.err.splitlines() if ERROR.match(line)]
 
-    def __str__(self) -> str:
-        return f"$ {self.command}\n[exit {self.code}]\n{self.out}{self.err}"
+    def __repr__(self) -> str:  # what a failed assertion shows: the command and all it printed
+        return f"\n$ {self.command}\n[exit {self.code}]\n{self.out}{self.err}"
 
 
 def environment() -> dict[str, str]:
@@ -120,7 +121,8 @@ def assert_like_a_tool(command: str, code: int, output: str) -> None:
     assert code in (0, 1, 2), f"$ {command}\n[exit {code}]\n{output}"
     for line in output.splitlines():
         if "error:" in line:
-            assert ERROR.match(line) or line.startswith("error: "), f"$ {command}: not a diagnostic line: {line!r}"
+            fine = ERROR.match(line) or line.startswith("error: ") or SUMMARY.match(line)
+            assert fine, f"$ {command}: not a diagnostic line: {line!r}"
 
 
 def typed(command: str, cwd: Path, timeout: float = TIMEOUT) -> Done:
@@ -577,7 +579,7 @@ def test_new_annotation_of_a_passage_found_twice_is_placed_by_its_context(projec
     quote = f'python build.py new annotation --article {ARTICLE_SLUG} --quote "Je ne pense pas"'
     before = files_of(project)
     twice = typed(f'{quote} --text "Une note."', project)
-    assert twice.code == 1 and twice.errors and "--suffix" in twice.err, twice
+    assert twice.code == 1 and twice.errors and "suffix" in twice.err, twice  # how to choose
     assert files_of(project) == before
     placed = typed(f'{quote} --suffix "non plus" --text "Une note."', project)
     assert placed.code == 0, placed
