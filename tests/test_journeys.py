@@ -613,12 +613,13 @@ class Served:
             self.closed = True
             self.changed.notify_all()
 
-    def wait_for(self, pattern: str, timeout: float = TIMEOUT) -> str:
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = TIMEOUT) -> str:
+        """The first line matching ``pattern`` among those printed after the first ``after``."""
         with self.changed:
             found = self.changed.wait_for(
-                lambda: self.closed or any(re.search(pattern, line) for line in self.lines), timeout
+                lambda: self.closed or any(re.search(pattern, line) for line in self.lines[after:]), timeout
             )
-            match = [line for line in self.lines if re.search(pattern, line)]
+            match = [line for line in self.lines[after:] if re.search(pattern, line)]
             assert found and match, "\n".join(self.lines)
             return match[0]
 
@@ -691,6 +692,16 @@ def test_serve_reloads_on_save_shows_errors_and_stops_on_ctrl_c(
             f"() => !document.getElementById('dossier-errors') && ({heading})().includes('négocient le départ')",
             timeout=60_000,
         )
+
+        printed = len(server.lines)  # a new file, from another terminal, while it serves
+        made = typed('python build.py new page --title "Méthode" --text "Chaque note cite son passage."', project)
+        assert made.code == 0, made
+        server.wait_for(r"^rebuilt ", after=printed)
+        tab = browser.new_page()  # the open page reloads by itself meanwhile
+        shown = tab.goto(f"{url}methode/")
+        assert shown is not None and shown.ok
+        assert "Chaque note cite son passage." in tab.locator("main").inner_text()
+        tab.close()
     finally:
         page.close()
 
