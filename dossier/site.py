@@ -6,7 +6,6 @@ entries ordered, indexes built. Each document's Markdown is converted exactly on
 
 from __future__ import annotations
 
-import difflib
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from . import collation, htmltext, provenance, timeline
 from .annotations import Anchored, AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
+from .didyoumean import did_you_mean
 from .errors import Diagnostic, Location
 from .markup import BACKLINK, Converted, Markdown
 from .model import Annotation, Article, Event, Page, Topic
@@ -40,8 +40,7 @@ class Site:
 
 
 def unknown_hint(kind: str, slug: str, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(slug, list(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else f"no {kind} has this slug"
+    return did_you_mean(slug, known) or f"no {kind} has this slug"
 
 
 def anchor_article(

@@ -70,7 +70,7 @@ def test_live_reload_error_overlay_and_recovery(server: tuple[Path, str, subproc
     assert process.wait(timeout=10) == 0
     log = process.stderr.read() if process.stderr else ""
     assert "build failed" in log and "invalid YAML" in log and "Traceback" not in log
-    assert log.rstrip().endswith("stopping")
+    assert log.rstrip().endswith("stopped")
 
 
 def test_serve_includes_drafts_and_uses_a_local_base_url(server: tuple[Path, str, subprocess.Popen[str]]) -> None:
