@@ -9,6 +9,14 @@ const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const text = (key, values) =>
   (root.dataset[key] || "").replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+// A count's text: the plural form (data-count-one, data-count-other...) that the language's
+// CLDR rules choose, as the build does, and the number written as the language writes it.
+const lang = document.documentElement.lang;
+const counted = (count, values) => {
+  const category = new Intl.PluralRules(lang).select(count);
+  const key = `count${category[0].toUpperCase()}${category.slice(1)}`;
+  return text(key in root.dataset ? key : "countOther", { ...values, count: new Intl.NumberFormat(lang).format(count) });
+};
 
 function excerpt(html) {
   const p = document.createElement("p");
@@ -63,7 +71,7 @@ async function main() {
   const pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   list.replaceChildren(...pages.map(item));
   const count = found.results.length;
-  status.textContent = text(count === 0 ? "none" : count === 1 ? "one" : "many", { count, query });
+  status.textContent = count === 0 ? text("none", { query }) : counted(count, { query });
   root.removeAttribute("aria-busy");
   root.dataset.state = "done"; // for tests and styles: the results are shown
 }

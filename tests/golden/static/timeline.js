@@ -27,8 +27,12 @@ if (root) {
     }
     root.classList.toggle("is-filtered", Boolean(topic));
     if (status) {
-      const text = shown === 1 ? filter.dataset.shownOne : filter.dataset.shownMany;
-      status.textContent = topic ? text.replace("{count}", String(shown)) : "";
+      // the plural form (data-shown-one, data-shown-other...) the language's CLDR rules choose
+      const lang = document.documentElement.lang;
+      const category = new Intl.PluralRules(lang).select(shown);
+      const key = `shown${category[0].toUpperCase()}${category.slice(1)}`;
+      const text = filter.dataset[key] ?? filter.dataset.shownOther;
+      status.textContent = topic ? text.replace("{count}", new Intl.NumberFormat(lang).format(shown)) : "";
     }
     const address = new URL(window.location.href);
     if (topic) {
