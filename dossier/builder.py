@@ -18,7 +18,7 @@ import jinja2
 
 from . import __version__, collation, config, content, delta, discovery, filecache, i18n, pages, parallel, render
 from .annotations import AnchoredArticle
-from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity
+from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .filecache import FileCache
 from .markup import BACKLINK, Converted, Markdown
 from .options import Options
@@ -183,7 +183,7 @@ class Builder:
             try:
                 loaded = config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
             except ValueError as exc:
-                raise DossierError(f"--base-url: {exc}") from None
+                raise UsageError(f"--base-url: {exc}") from None
         found, more = self.files.seeds_for(records.articles)
         problems += more
         if jobs > 1:

@@ -168,6 +168,12 @@ def project_root(given: Path) -> Path:
         ) from None
     if not root.is_dir():
         raise UsageError(f"--root {given}: not a folder", "give the project's folder, the one with site.yml")
+    if not (root / "site.yml").exists() and not (root / "content").exists():
+        where = "" if given == Path(".") else f" (--root {given})"
+        raise UsageError(
+            f"no dossier here{where}: no site.yml, no content/ in {root}",
+            "run the command from the project's folder, or give it with --root DIR",
+        )
     return root
 
 

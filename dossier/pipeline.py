@@ -48,9 +48,11 @@ class Summary:
     warnings: list[Diagnostic]
     seconds: float
 
+    root: Path  # the project folder: the output is named from it, as every path printed is
+
     def line(self) -> str:
         c = self.counts
-        out = self.out.relative_to(Path.cwd()) if self.out.is_relative_to(Path.cwd()) else self.out
+        out = self.out.relative_to(self.root) if self.out.is_relative_to(self.root) else self.out
         return (
             f"{out}: {c.written} written, {c.unchanged} unchanged, {c.removed} removed"
             f" ({c.pages} pages) in {self.seconds:.2f} s"
@@ -89,7 +91,7 @@ def _run(options: Options, progress: Callable[[int, int], None] | None, started:
         quick = resume.unchanged() if resume is not None else None
         if quick is not None:
             counts = output.Counts(0, quick.files, 0, 0)
-            return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started)
+            return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started, root)
         from .builder import Builder
 
         builder = Builder(options, progress)
@@ -126,7 +128,7 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
     if resume is not None:
         resume.save(builder, result, counts, kept, plan)
     _retained[:] = [builder]
-    return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started)
+    return Summary(out.absolute(), counts, result.warnings, time.perf_counter() - started, options.root)
 
 
 def check(options: Options) -> list[Diagnostic]:

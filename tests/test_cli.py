@@ -16,11 +16,11 @@ def test_build_is_the_default_command(tree: Callable[..., Path], run: Callable[.
     result = run("--root", root)
     assert result.code == 0
     assert (root / "_site" / "articles" / "un-article" / "index.html").is_file()
-    pattern = rf"{re.escape(str(root / '_site'))}: (\d+) written, 0 unchanged, 0 removed \(\d+ pages\) in "
+    pattern = r"_site: (\d+) written, 0 unchanged, 0 removed \(\d+ pages\) in "
     first = re.match(pattern, result.out)
     assert first, result.out
     again = run("--root", root)
-    assert again.out.startswith(f"{root / '_site'}: 0 written, {first[1]} unchanged, 0 removed (")
+    assert again.out.startswith(f"_site: 0 written, {first[1]} unchanged, 0 removed (")
 
 
 def test_check_writes_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
@@ -57,9 +57,13 @@ def test_a_base_url_without_host_is_a_warning_only_for_a_subpath(
 
 
 def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
-    result = run("build", "--root", tree(), "--base-url", "ftp://x")
-    assert result.code == 1
+    root = tree()
+    result = run("build", "--root", root, "--base-url", "ftp://x")
+    assert result.code == 2  # a command-line mistake, like any other
     assert result.err.startswith("error: --base-url: 'ftp://x' is not a base URL")
+    result = run("check", "--root", root, "--base-url", "notaurl")
+    assert result.code == 2
+    assert result.err.startswith("error: --base-url: 'notaurl' is not a base URL")
 
 
 def test_output_folder_must_not_be_the_project(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
@@ -131,3 +135,15 @@ def test_jobs_and_cache_options(tree: Callable[..., Path], run: Callable[..., Ru
     assert (root / "_site" / "index.html").is_file() and not (root / ".dossier-cache" / "build").exists()
     assert run("build", "--root", root, "--jobs", "2", "--no-search").code == 0
     assert any((root / ".dossier-cache" / "build").glob("*.pickle"))
+
+
+def test_a_folder_that_is_no_dossier_is_said_once(tmp_path: Path, run: Callable[..., Run]) -> None:
+    """Run from the wrong folder (``python ../build.py`` from content/): one usage error, not every file missing."""
+    for command in (("build",), ("check",), ("import",), ("new", "topic", "--label", "Irak")):
+        result = run(*command, "--root", tmp_path)
+        assert result.code == 2
+        assert result.err.splitlines() == [
+            f"error: no dossier here (--root {tmp_path}): no site.yml, no content/ in {tmp_path.resolve()}"
+            " (hint: run the command from the project's folder, or give it with --root DIR)"
+        ]
+    assert list(tmp_path.iterdir()) == []

@@ -349,8 +349,8 @@ def _journey(cwd: Path, script: str, root: str | None) -> list[tuple[int, str, s
     for command in ROOT_COMMANDS:
         typed_command = f"python {script} {command}" + (f" --root {root}" if root is not None else "")
         done = typed(typed_command, cwd)
-        # the build names its output from where it was run ("../_site", "dossier/_site"): the same folder
-        out = re.sub(r"^\S*_site: (.*) in [0-9.]+ m?s$", r"_site: \1 in T", done.out.strip())
+        # every path printed is named from the project folder, wherever the command was typed
+        out = re.sub(r"^_site: (.*) in [0-9.]+ m?s$", r"_site: \1 in T", done.out.strip())
         outcomes.append((done.code, out, done.err))
     return outcomes
 
