@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import filecache, seeds, topicrank
+from . import filecache, seeds, topicrank, writing
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .model import Article, Topic
 from .seeds import Seed
@@ -234,7 +234,7 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
             if existing is None:
                 name = slug or _free(slug_for(provisional_title(seed)), taken)
                 target = f"content/articles/{name}.md"
-                _write(root / target, draft(seed, records.topics, name).text)
+                writing.create_file(root / target, draft(seed, records.topics, name).text.encode("utf-8"))
                 results.append(Imported(target, rel, "created"))
                 taken[name] = target
             elif existing.seed_sha256 == seed.sha256:
@@ -243,22 +243,19 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
                 problems.append(_changed(existing, rel))
             else:
                 path = root / existing.origin.path
-                _write(path, updated(path.read_bytes().decode("utf-8"), existing, seed))
+                writing.replace_file(path, updated(path.read_bytes().decode("utf-8"), existing, seed).encode("utf-8"))
                 date = seed.date.iso() if seed.date != existing.date else ""
                 results.append(Imported(existing.origin.path, rel, "updated", notes[existing.slug], date))
         except ContentErrors as exc:
             problems.extend(exc.diagnostics)
+        except FileExistsError:
+            problems.append(Diagnostic(Location(rel, 0), "its article's file appeared meanwhile: not replaced"))
         except OSError as exc:
-            problems.append(Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror}"))
+            problems.append(Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror or exc}"))
     return Outcome(tuple(results), tuple(problems))
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
 
 
 def _changed(article: Article, rel: str) -> Diagnostic:

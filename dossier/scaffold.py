@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, filecache
+from . import content, filecache, writing
 from .content import KIND_BY_FOLDER
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .markup import Markdown
@@ -99,17 +99,21 @@ def create(root: Path, request: Request) -> Path:
     folder = FOLDERS[request.kind]
     rel = f"content/{folder}/{request.slug}.md"
     target = root / rel
+    exists = Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")
     if target.exists():
-        raise ContentErrors([Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")])
+        raise ContentErrors([exists])
     text = render(request)
     record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
     if record is not None:
         problems += _check_references(root, record)
     if problems:
         raise ContentErrors(problems)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as stream:
-        stream.write(text)
+    try:
+        writing.create_file(target, text.encode("utf-8"))
+    except FileExistsError:
+        raise ContentErrors([exists]) from None  # made meanwhile
+    except OSError as exc:
+        raise ContentErrors([Diagnostic(Location(rel, 0), f"cannot write it: {exc.strerror or exc}")]) from None
     return target
 
 
