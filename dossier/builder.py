@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, collation, config, content, delta, discovery, filecache, i18n, pages, parallel, render
+from . import __version__, collation, config, content, delta, filecache, i18n, pages, parallel, render, staticfiles
 from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .filecache import FileCache
@@ -282,12 +282,7 @@ class Builder:
         previous = self.state.inputs if key == self.state.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
-        static = theme / "static"
-        found = [p for p in sorted(static.rglob("*")) if not p.name.startswith(".")]
-        refused = [d for d in (discovery.unsafe_path(root, p) for p in found) if d is not None]
-        if refused:
-            raise ContentErrors(refused)
-        copies = {"static/" + p.relative_to(static).as_posix(): p for p in found if p.is_file()}
+        copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
         extra = []
         if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
             extra.append(
@@ -368,6 +363,9 @@ class Builder:
         self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]
     ) -> jinja2.Environment:
         if self._env is None or self._env[0] != key:
-            compiled = self.root / ".dossier-cache" / "templates" if self.options.cache else None
+            from .buildcache import engine_key
+
+            folder = render.compiled_folder() if self.options.cache else None
+            compiled = (folder, engine_key().hex()[:24]) if folder is not None else None
             self._env = (key, render.environment(dirs, urls, strings, compiled))
         return self._env[1]

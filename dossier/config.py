@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,17 +17,36 @@ from .frontmatter import compose, decode, mapping_entries
 SETTINGS_FILE = "site.yml"
 
 
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')  # spaces, controls, and what a URL must escape
+
+
 def base_url(value: str) -> str:
-    """An absolute http(s) URL or a path from the domain root, always ending with ``/``."""
+    """An absolute http(s) URL with a host (and a valid port), or a path from the domain root
+    (``/`` for local work), always ending with ``/``."""
     value = value.strip()
+    expected = "expected https://host/path/ or /path/"
+    bad = _NOT_IN_URL.search(value)
+    if bad:
+        what = "a space" if bad.group().isspace() else f"character {bad.group()!r}"
+        raise FieldError(f"'{value}' is not a base URL: it holds {what}", "a URL has no spaces; in a path, write %20")
     parts = urlsplit(value)
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FieldError(f"'{value}' is not a base URL: expected https://host/path/ or /path/")
+            raise FieldError(f"'{value}' is not a base URL: {expected}")
+        if not parts.hostname or parts.username is not None or parts.password is not None:
+            raise FieldError(f"'{value}' is not a base URL: it needs a host name and no user name or password")
+        try:
+            port = parts.port  # urlsplit checks the port when asked for it
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise FieldError(f"'{value}' is not a base URL: its port is not a number from 1 to 65535")
         if parts.query or parts.fragment:
             raise FieldError(f"'{value}' must not have a query or fragment")
-    elif not value.startswith("/"):
-        raise FieldError(f"'{value}' is not a base URL: expected https://host/path/ or /path/")
+    elif value.startswith("//"):
+        raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", expected)
+    elif not value.startswith("/") or parts.query or parts.fragment:
+        raise FieldError(f"'{value}' is not a base URL: {expected}")
     return value if value.endswith("/") else value + "/"
 
 

@@ -38,7 +38,8 @@ class Location:
     line: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        path = _one_line(self.path)  # a file name may hold a line break: the diagnostic stays one line
+        return f"{path}:{self.line}" if self.line else path
 
 
 @dataclass(frozen=True)

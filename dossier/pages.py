@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-from . import chart, eras
+from . import chart, eras, search
 from .annotations import AnchoredArticle
 from .errors import Diagnostic, Location
 from .model import Article
@@ -35,6 +35,9 @@ class PlannedPage(NamedTuple):
     def view(self) -> View:
         return self.make(*self.inputs)
 
+
+RESERVED = {"static": "the theme's static files", search.FOLDER: "the search index"}
+"""Top-level folders the build writes besides the planned pages: no page may take their URL."""
 
 FEED_ENTRIES = 50  # the newest articles, as feed readers expect
 TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets a page per year
@@ -314,12 +317,16 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
     pages += [planner.article(article) for article in site.articles]
     pages += [planner.annotations(article) for article in site.articles]
     pages += [page for item in topics for page in planner.topic(item)]
+    problems: list[Diagnostic] = []
     for free in site.pages:
+        if free.slug in RESERVED:
+            message = f"the URL /{free.slug}/ is taken by {RESERVED[free.slug]}, which the build writes there"
+            problems.append(Diagnostic(free.origin.at("slug"), message, "rename the page"))
+            continue
         inputs = (free, site.html[("page", free.slug)])
         pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))
     targets = tuple(p.target for p in pages if (p.target.endswith("/") or p.target == "") and p.target != "search/")
     pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
-    problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}
     clashes: set[tuple[str, str]] = set()  # one message per pair of sources, not per output file
     for planned in pages:

@@ -128,6 +128,7 @@ def link(
     seeds = seeds or {}
     problems: list[Diagnostic] = []
     vocabulary = Vocabulary.of(content.topics)
+    problems.extend(vocabulary.clashes())
     labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
     old_resolved = cache.resolved if labels == cache.labels else {}
     resolved: dict[str, Resolved] = {}

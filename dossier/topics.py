@@ -21,6 +21,18 @@ class Vocabulary:
     def of(cls, topics: Sequence[Topic]) -> Vocabulary:
         return cls({t.slug: t for t in sorted(topics, key=lambda t: t.slug)})
 
+    def clashes(self) -> list[Diagnostic]:
+        """Two topics with one label: an error at the label of each but the first (by file path),
+        since a reference by label could not say which it means."""
+        first: dict[str, Topic] = {}
+        problems: list[Diagnostic] = []
+        for topic in sorted(self.topics.values(), key=lambda t: t.origin.path):
+            other = first.setdefault(topic.label, topic)
+            if other is not topic:
+                message = f"two topics with the label '{topic.label}': this file and {other.origin.path}"
+                problems.append(Diagnostic(topic.origin.at("label"), message, "give each topic its own label"))
+        return problems
+
     def resolve(self, reference: str) -> str | None:
         if reference in self.topics:
             return reference

@@ -64,6 +64,10 @@ def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run])
     result = run("check", "--root", root, "--base-url", "notaurl")
     assert result.code == 2
     assert result.err.startswith("error: --base-url: 'notaurl' is not a base URL")
+    for url in ("//evil.example/", "https://example.org:99999/", "https://example.org/a b/"):
+        result = run("build", "--root", root, "--base-url", url)
+        assert (result.code, result.err.count("\n")) == (2, 1)
+        assert result.err.startswith(f"error: --base-url: '{url}' is not a base URL")
 
 
 def test_output_folder_must_not_be_the_project(tree: Callable[..., Path], run: Callable[..., Run]) -> None:

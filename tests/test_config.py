@@ -41,13 +41,37 @@ def test_missing_or_not_a_mapping(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("/", "/"), ("/dossier", "/dossier/"), ("https://org.github.io/repo/", "https://org.github.io/repo/")],
+    [
+        ("/", "/"),
+        ("/dossier", "/dossier/"),
+        ("https://org.github.io/repo/", "https://org.github.io/repo/"),
+        ("http://localhost:8000", "http://localhost:8000/"),
+        ("https://example.org:65535/a%20b/", "https://example.org:65535/a%20b/"),
+    ],
 )
 def test_base_url(value: str, expected: str) -> None:
     assert config.base_url(value) == expected
 
 
-@pytest.mark.parametrize("value", ["dossier/", "ftp://x/", "https://", "https://x/?q=1"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "dossier/",
+        "ftp://x/",
+        "https://",
+        "https://x/?q=1",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://example.org:99999/",
+        "https://example.org:0/",
+        "https://example.org:http/",
+        "https://ex ample.org/",
+        "/mon dossier/",
+        "https://user:secret@example.org/",
+        "https://:8080/",
+        "/a\tb/",
+    ],
+)
 def test_bad_base_url(value: str) -> None:
     with pytest.raises(FieldError):
         config.base_url(value)

@@ -37,3 +37,19 @@ def test_every_equally_close_topic_is_offered() -> None:
         "did you mean 'irak' or 'iran'?",
         "did you mean 'iran'?",
     ]
+
+
+def test_two_topics_with_one_label_is_an_error_at_the_second() -> None:
+    lines = (("label",), (2,))
+    vocabulary = Vocabulary.of(
+        [
+            Topic("irak", "Irak", "", Origin("content/topics/irak.md", lines)),
+            Topic("iraq", "Irak", "", Origin("content/topics/iraq.md", lines)),
+            Topic("iran", "Iran", "", Origin("content/topics/iran.md", lines)),
+        ]
+    )
+    assert [d.format() for d in vocabulary.clashes()] == [
+        "content/topics/iraq.md:2: error: two topics with the label 'Irak': this file and content/topics/irak.md"
+        " (hint: give each topic its own label)"
+    ]
+    assert VOCABULARY.clashes() == []
