@@ -14,3 +14,9 @@ def test_a_diagnostic_is_one_line_whatever_it_quotes() -> None:
 def test_an_ordinary_diagnostic_is_written_as_it_is() -> None:
     problem = Diagnostic(Location("site.yml", 3), "« titre » : vide", "écrivez-en un")
     assert problem.format() == "site.yml:3: error: « titre » : vide (hint: écrivez-en un)"
+
+
+def test_a_line_break_in_a_file_name_stays_on_one_line() -> None:
+    found = Diagnostic(Location("content/articles/a\nb.md", 3), "unknown topic 'x'", "declare it")
+    assert found.format() == "content/articles/a\\nb.md:3: error: unknown topic 'x' (hint: declare it)"
+    assert str(Location("a\rb.md")) == "a\\rb.md"
