@@ -3,18 +3,30 @@
 The file holds the builder's memory (files parsed, Markdown converted, notes anchored, each
 page's inputs) and a manifest of the output folder as written. It is read only by the same
 engine: its header carries a key made of the engine's version and source, Python's version
-and the versions of the libraries that shape the output; any other key, a short or corrupted
-file (length and CRC-32 are checked while reading), or anything that fails to load, and the
-build starts cold. It is written to a temporary file renamed into place, so a killed build
-leaves the previous cache or none.
+and the versions of the libraries that shape the output, the payload's length and its
+CRC-32. The whole file is checked before a byte of it is decoded: any other magic or key,
+a short, long or corrupted file, and the build starts cold. It is written to a temporary
+file renamed into place, so a killed build leaves the previous cache or none.
 
-The cache is a pickle: it is as trusted as the project's own code, and lives in the project.
+The cache is input from outside (CI restores it from another run): it is data, never code.
+The payload is a pickle, for the speed of pickle's C machinery and because it keeps shared
+objects shared (the incremental checks compare by identity), but it is read by
+:class:`_Unpickler`, which admits by name only the plain data classes of :data:`ALLOWED`:
+any other global (a function, ``os.system``, ``builtins.eval``, ``functools.partial``...)
+is refused before anything is called, and the file is a cold build. None of those classes
+runs code of its own when made or filled (no ``__setstate__``, ``__reduce__``, ``__del__``,
+side-effect ``__new__``: ``tests/test_buildcache.py`` checks), and a load that changed
+a shared object (a class, an enum member, a content kind) is undone and refused. What a
+planted file can do is what any file of the project can: change what is built.
 """
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import hashlib
+import importlib
+import io
 import os
 import pickle
 import re
@@ -24,14 +36,76 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 
-MAGIC = b"DOSSIER\x01"
+if TYPE_CHECKING:
+    from .content import Kind
+
+MAGIC = b"DOSSIER\x02"  # \x01: before the payload was checked whole and read with the allowlist
 HEADER = struct.Struct(">8s32sQI")  # magic, key, payload length, CRC-32 of the payload
+CHUNK = 1 << 20  # the payload is read and checked by pieces of this size (the load may stop between two)
 LIBRARIES = ("markdown", "jinja2", "nh3", "pyyaml", "babel", "python-slugify", "markupsafe", "pyuca")
 FOLDER = Path(".dossier-cache") / "build"
+
+# Every global a cache file may name, written out by hand (never taken from a file): the
+# project's plain data classes that a build's memory, its journal and its quick check hold,
+# their enums, the content kinds (by folder, see KindNamed) and pathlib's path. Adding a
+# class here means reviewing it: fields only, no code run when it is made or filled.
+ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("dossier.annotations", "Anchored"),
+        ("dossier.annotations", "AnchoredArticle"),
+        ("dossier.buildcache", "KindNamed"),
+        ("dossier.builder", "Memory"),
+        ("dossier.chart", "Coverage"),
+        ("dossier.config", "Settings"),
+        ("dossier.errors", "Diagnostic"),
+        ("dossier.errors", "Location"),
+        ("dossier.errors", "Severity"),
+        ("dossier.filecache", "FileCache"),
+        ("dossier.filecache", "Loaded"),
+        ("dossier.journal", "Changes"),
+        ("dossier.markup", "Converted"),
+        ("dossier.markup", "Removed"),
+        ("dossier.model", "Annotation"),
+        ("dossier.model", "Article"),
+        ("dossier.model", "Event"),
+        ("dossier.model", "Keywords"),
+        ("dossier.model", "Origin"),
+        ("dossier.model", "Page"),
+        ("dossier.model", "PartialDate"),
+        ("dossier.model", "Topic"),
+        ("dossier.pages", "IndexCache"),
+        ("dossier.resume", "Journal"),
+        ("dossier.resume", "Saved"),
+        ("dossier.resume", "Unchanged"),
+        ("dossier.seeds", "Paragraph"),
+        ("dossier.seeds", "Seed"),
+        ("dossier.site", "LinkCache"),
+        ("dossier.timeline", "Entry"),
+        ("dossier.views", "ArticleIn"),
+        ("dossier.views", "EventIn"),
+        ("dossier.views", "NoteIn"),
+        ("dossier.views", "TopicIn"),
+        ("pathlib", "PosixPath"),
+    }
+)
+
+
+class KindNamed:
+    """A content kind in a cache file: saved as its folder's name, read back as the very kind
+    object of :data:`dossier.content.KINDS` (a kind holds functions, which are never saved)."""
+
+    def __new__(cls, folder: str) -> Kind:  # type: ignore[misc]
+        from .content import KIND_BY_FOLDER
+
+        return KIND_BY_FOLDER[folder]
+
+
+def _kind(kind: Kind) -> tuple[type, tuple[str]]:
+    return KindNamed, (kind.folder,)
 
 
 def _canonical(name: str) -> str:
@@ -84,76 +158,179 @@ class Interrupted(Exception):
     """A load stopped because its caller no longer needs what it loads."""
 
 
-class _Checked:
-    """A file wrapper that counts and checksums the bytes going through it (and may stop a load)."""
+class Refused(pickle.UnpicklingError):
+    """A cache file names something that is not one of the data classes of :data:`ALLOWED`."""
 
-    def __init__(self, file: IO[bytes], stop: Callable[[], bool] | None = None) -> None:
-        self.file = file
-        self.length = 0
-        self.crc = 0
+
+def allowed(module: str, name: str) -> type:
+    """The class a cache file may name as ``module``.``name`` (:class:`Refused` for any other)."""
+    if (module, name) not in ALLOWED:
+        raise Refused(f"{module}.{name}")
+    found = getattr(importlib.import_module(module), name)
+    if not isinstance(found, type):
+        raise Refused(f"{module}.{name} is not a class")
+    return found
+
+
+class _Shared:
+    """The objects a load can reach without making them (the classes it names, enum members,
+    content kinds), as they were: a load that changed one (the pickle BUILD opcode sets
+    attributes on whatever it is given) is undone, and refused."""
+
+    def __init__(self) -> None:
+        self.saved: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def keep(self, found: type) -> None:
+        self._one(found, dict(vars(found)))
+        members: list[Any] = list(getattr(found, "__members__", {}).values())
+        if found is KindNamed:
+            from .content import KINDS
+
+            members += KINDS
+        for member in members:
+            self._one(member, dict(member.__dict__))
+
+    def _one(self, target: Any, state: dict[str, Any]) -> None:
+        self.saved.setdefault(id(target), (target, state))
+
+    def restore(self) -> bool:
+        """Put back what was changed; whether anything was."""
+        changed = False
+        for target, state in self.saved.values():
+            now = vars(target)
+            if now.keys() == state.keys() and all(now[name] is value for name, value in state.items()):
+                continue
+            changed = True
+            if isinstance(target, type):
+                for name in now.keys() - state.keys():
+                    delattr(target, name)
+                for name, value in state.items():
+                    if now.get(name) is not value:
+                        setattr(target, name, value)
+            else:
+                now.clear()
+                now.update(state)
+        return changed
+
+
+class _Unpickler(pickle.Unpickler):
+    """Pickle's C unpickler, admitting only the classes of :data:`ALLOWED`.
+
+    Every opcode that can reach a callable (GLOBAL, STACK_GLOBAL, INST, and EXT1/2/4 once the
+    extension registry gave a name) asks :meth:`find_class`; REDUCE, NEWOBJ, NEWOBJ_EX and OBJ
+    can then only call what it gave; BUILD calls ``__setstate__``, which none of those classes
+    has; persistent ids and out-of-band buffers are refused by pickle itself (no handler given).
+    """
+
+    def __init__(self, file: Any, shared: _Shared) -> None:
+        super().__init__(file)
+        self.shared = shared
+
+    def find_class(self, module: str, name: str) -> type:
+        found = allowed(module, name)
+        self.shared.keep(found)
+        return found
+
+
+class _Stoppable:
+    """The payload as a file, asking ``stop`` at every read (frames of 64 KiB or so)."""
+
+    def __init__(self, data: bytes, stop: Callable[[], bool] | None) -> None:
+        self.file = io.BytesIO(data)
         self.stop = stop
 
-    def _seen(self, data: bytes | memoryview) -> None:
-        self.length += len(data)
-        self.crc = zlib.crc32(data, self.crc)
+    def _check(self) -> None:
         if self.stop is not None and self.stop():
             raise Interrupted
 
-    def write(self, data: bytes) -> int:
-        self._seen(data)
-        return self.file.write(data)
-
     def read(self, size: int = -1) -> bytes:
-        data = self.file.read(size)
-        self._seen(data)
-        return data
+        self._check()
+        return self.file.read(size)
 
     def readinto(self, buffer: Any) -> int:
-        count = self.file.readinto(buffer)  # type: ignore[attr-defined]
-        self._seen(memoryview(buffer)[:count])
-        return int(count)
+        self._check()
+        return self.file.readinto(buffer)
 
     def readline(self, size: int = -1) -> bytes:
-        data = self.file.readline(size)
-        self._seen(data)
-        return data
+        self._check()
+        return self.file.readline(size)
+
+
+class _Counted:
+    """A file wrapper that counts and checksums the bytes written through it."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.length = 0
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.length += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return self.file.write(data)
 
 
 @contextmanager
-def _no_collection(freeze: bool = False) -> Iterator[None]:
-    """Pickling millions of small objects is much faster without the cyclic collector running.
-
-    ``freeze``: what was loaded lives as long as the build, so the collector is told never
-    to scan it again (each full collection would otherwise walk those millions of objects).
-    """
+def _no_collection() -> Iterator[None]:
+    """Pickling millions of small objects is much faster without the cyclic collector running."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if enabled:
             gc.enable()
 
 
-def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any | None:
-    """The object saved at ``path`` under ``key``, or None when there is none that is whole and ours.
+def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytes | None:
+    """The payload of the file at ``path``, when its magic, key, length and CRC-32 are right."""
+    with open(path, "rb") as file:
+        head = file.read(HEADER.size)
+        if len(head) != HEADER.size:
+            return None
+        magic, found, length, crc = HEADER.unpack(head)
+        if magic != MAGIC or found != key or os.fstat(file.fileno()).st_size != HEADER.size + length:
+            return None
+        data = file.read(length)
+    if len(data) != length:
+        return None
+    view, check = memoryview(data), 0
+    for start in range(0, length, CHUNK):
+        if stop is not None and stop():
+            raise Interrupted
+        check = zlib.crc32(view[start : start + CHUNK], check)
+    return data if check == crc else None
 
-    ``stop`` is asked as the file is read (every 64 KiB or so): when it says so, the load
-    ends with :class:`Interrupted` (what was loaded so far is dropped).
+
+def _extensions() -> bool:
+    """Whether any code registered pickle extension codes (EXT opcodes would reach them)."""
+    return bool(getattr(copyreg, "_inverted_registry", None) or getattr(copyreg, "_extension_cache", None))
+
+
+def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any | None:
+    """The object saved at ``path`` under ``key``, or None when there is none that is whole, ours
+    and made only of allowed data classes.
+
+    ``stop`` is asked as the file is checked and read (every MiB, then every 64 KiB or so):
+    when it says so, the load ends with :class:`Interrupted` (what was loaded so far is dropped).
     """
     try:
-        with open(path, "rb") as file:
-            magic, found, length, crc = HEADER.unpack(file.read(HEADER.size))
-            if magic != MAGIC or found != key:
-                return None
-            checked = _Checked(file, stop)
-            with _no_collection(freeze=True):
-                value = pickle.load(checked)
-            if checked.length != length or checked.crc != crc or file.read(1):
-                return None
-            return value
+        data = _payload(path, key, stop)
+        if data is None or _extensions():
+            return None
+        shared = _Shared()
+        stream = _Stoppable(data, stop)
+        value: Any = None
+        try:
+            with _no_collection():
+                value = _Unpickler(stream, shared).load()
+        finally:
+            if shared.restore():
+                value = None
+        if value is None or stream.file.tell() != len(data):
+            return None
+        gc.freeze()  # what was loaded lives as long as the build: the collector need not scan it again
+        return value
     except Interrupted:
         raise
     except Exception:
@@ -162,16 +339,20 @@ def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any 
 
 def save(path: Path, key: bytes, value: object) -> None:
     """Write ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+    from .content import Kind
+
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as file:
             file.write(HEADER.pack(MAGIC, key, 0, 0))
-            checked = _Checked(file)
+            counted = _Counted(file)
+            pickler = pickle.Pickler(counted, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = {Kind: _kind}  # only these reductions: no copyreg defaults
             with _no_collection():
-                pickle.dump(value, checked, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dump(value)
             file.seek(0)
-            file.write(HEADER.pack(MAGIC, key, checked.length, checked.crc))
+            file.write(HEADER.pack(MAGIC, key, counted.length, counted.crc))
         os.replace(temporary, path)
     except (OSError, pickle.PicklingError, RecursionError):
         temporary.unlink(missing_ok=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -25,12 +27,39 @@ def template_dirs(root: Path, theme_dir: Path) -> list[Path]:
     return [user, theme_dir / "templates"] if user.is_dir() else [theme_dir / "templates"]
 
 
-def environment(dirs: list[Path], urls: Urls, strings: Strings, compiled: Path | None = None) -> jinja2.Environment:
-    """``compiled``: a folder where compiled templates are kept between builds (keyed by their source)."""
+def compiled_folder() -> Path | None:
+    """Where compiled templates are kept between builds: the user's own cache folder
+    (``$XDG_CACHE_HOME/dossier/templates``, by default ``~/.cache/dossier/templates``).
+
+    Compiled templates are code (Jinja's bytecode cache is a marshalled code object), so they
+    are never kept in the project's ``.dossier-cache/``, which CI restores from elsewhere: only
+    in a real folder (not a link) that belongs to the user and that no one else may enter
+    (0700). Anything else, and templates are compiled at each build (None).
+    """
+    try:
+        configured = os.environ.get("XDG_CACHE_HOME", "")
+        base = Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
+        folder = base / "dossier" / "templates"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = os.lstat(folder)
+    except (OSError, RuntimeError):  # no home folder, or none that can be written
+        return None
+    private = stat.S_ISDIR(found.st_mode) and not found.st_mode & 0o077
+    return folder if private and found.st_uid == os.getuid() else None
+
+
+def environment(
+    dirs: list[Path], urls: Urls, strings: Strings, compiled: tuple[Path, str] | None = None
+) -> jinja2.Environment:
+    """``compiled``: a folder where compiled templates are kept between builds (see
+    :func:`compiled_folder`), and the engine's key, which names its files: a template is
+    compiled again when its source, or the engine that compiles it, changed."""
+    cache = None
     if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
+        folder, key = compiled
+        cache = jinja2.FileSystemBytecodeCache(str(folder), pattern=f"{key}-%s.cache")
     env = jinja2.Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+        bytecode_cache=cache,
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -1,12 +1,34 @@
 from __future__ import annotations
 
+import copyreg
+import functools
+import importlib
+import os
+import pickle
+import pickletools
+import shutil
+import subprocess
 import sys
+import types
+import zlib
+from collections.abc import Callable
+from enum import Enum
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 import pytest
+from conftest import REPO
 
-from dossier import buildcache
+from bench.generate import generate
+from dossier import buildcache, journal, pipeline, resume
+from dossier.content import KIND_BY_FOLDER
+from dossier.errors import Severity
+from dossier.filecache import FileCache
+from dossier.model import Article, PartialDate
+from dossier.options import Options
+from dossier.pages import IndexCache
+from dossier.site import LinkCache
 
 
 def test_versions_are_the_installed_ones() -> None:
@@ -31,3 +53,274 @@ def test_the_engine_key_changes_with_a_library_version(monkeypatch: pytest.Monke
     real = buildcache.versions
     monkeypatch.setattr(buildcache, "versions", lambda names: {**real(names), "jinja2": "0.0"})
     assert buildcache.engine_key() != key
+
+
+# --- A cache file is data, never code -------------------------------------------------------
+
+KEY = b"k" * 32
+
+
+def _framed(payload: bytes, key: bytes = KEY, magic: bytes = buildcache.MAGIC) -> bytes:
+    """A cache file whose header is right (magic, key, length, CRC-32): only the payload can refuse it."""
+    return buildcache.HEADER.pack(magic, key, len(payload), zlib.crc32(payload)) + payload
+
+
+class _Call:
+    """Pickles as a call of ``function(*args)``: what a planted file would carry."""
+
+    def __init__(self, function: Callable[..., object], *args: object) -> None:
+        self.function, self.args = function, args
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return self.function, self.args
+
+
+def _unicode(text: str) -> bytes:
+    data = text.encode()
+    return b"\x8c" + bytes([len(data)]) + data  # SHORT_BINUNICODE
+
+
+def _attacks(marker: Path) -> dict[str, bytes]:
+    """Payloads that create ``marker`` when unpickled by a plain ``pickle.loads``."""
+    touch = f"touch '{marker}'"
+    write = f"open({str(marker)!r}, 'w').close()"
+    call: Any = _Call(os.system, touch)
+    deep = resume.Unchanged((), {}, (call,))  # allowed classes, then a call
+    return {
+        "os.system": pickle.dumps(_Call(os.system, touch)),
+        "builtins.exec": pickle.dumps(_Call(exec, write)),
+        "builtins.eval": pickle.dumps(_Call(eval, f"__import__('os').system({touch!r})")),
+        "subprocess.call": pickle.dumps(_Call(subprocess.call, ["touch", str(marker)])),
+        "functools.partial": pickle.dumps(_Call(functools.partial(os.system, touch))),
+        "inside allowed classes": pickle.dumps(deep),
+        "protocol 0 GLOBAL": f"cos\nsystem\n(V{touch}\ntR.".encode(),
+        "protocol 0 INST": f"(V{touch}\nios\nsystem\n.".encode(),
+        "a dotted name through an allowed module": b"\x80\x04"
+        + _unicode("dossier.buildcache")
+        + _unicode("os.system")
+        + b"\x93"  # STACK_GLOBAL
+        + _unicode(touch)
+        + b"\x85R.",  # TUPLE1 REDUCE STOP
+    }
+
+
+@pytest.mark.parametrize("attack", list(_attacks(Path("x"))))
+def test_a_planted_cache_file_runs_nothing(tmp_path: Path, attack: str) -> None:
+    marker = tmp_path / "marker"
+    payload = _attacks(marker)[attack]
+    pickle.loads(payload)  # the payload really runs code when unpickled as a pickle
+    assert marker.exists()
+    marker.unlink()
+    where = tmp_path / "cache.pickle"
+    where.write_bytes(_framed(payload))
+    assert buildcache.load(where, KEY) is None
+    assert not marker.exists()
+
+
+def test_a_function_of_the_project_is_refused(tmp_path: Path) -> None:
+    where = tmp_path / "cache.pickle"
+    for function in (buildcache.save, buildcache.load, importlib.import_module):
+        where.write_bytes(_framed(pickle.dumps(_Call(function, "x"))))
+        assert buildcache.load(where, KEY) is None
+    with pytest.raises(buildcache.Refused):
+        buildcache.allowed("dossier.model", "Article.__init__")
+
+
+def test_extension_codes_are_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    payload = b"\x80\x02\x82\xf0" + _unicode(f"touch '{marker}'")[0:0] + b"X"  # EXT1 0xf0, then a str
+    text = f"touch '{marker}'".encode()
+    payload += len(text).to_bytes(4, "little") + text + b"\x85R."  # BINUNICODE, TUPLE1 REDUCE STOP
+    copyreg.add_extension("os", "system", 0xF0)
+    try:
+        pickle.loads(payload)
+        assert marker.exists()
+        marker.unlink()
+        where = tmp_path / "cache.pickle"
+        where.write_bytes(_framed(payload))
+        assert buildcache.load(where, KEY) is None
+        assert not marker.exists()
+    finally:
+        copyreg.remove_extension("os", "system", 0xF0)
+        copyreg.clear_extension_cache()
+
+
+def _build_on(target: bytes, state: object) -> bytes:
+    """A payload that sets attributes (BUILD opcode) on ``target``, an object it names or makes."""
+    return target + pickle.dumps(state, protocol=0)[:-1] + b"b."
+
+
+@pytest.mark.parametrize(
+    ("payload", "check"),
+    [
+        (  # a class named by the file: its methods replaced (slot state: setattr on the class)
+            _build_on(b"cdossier.model\nArticle\n", (None, {"__eq__": None, "added": 1})),
+            lambda: "added" not in vars(Article) and Article.__eq__ is not None,
+        ),
+        (  # an enum member made by the file is the process's own: its value changed
+            _build_on(b"cdossier.errors\nSeverity\n(Verror\ntR", {"_value_": "warning"}),
+            lambda: Severity.ERROR.value == "error",
+        ),
+        (  # a content kind
+            _build_on(b"cdossier.buildcache\nKindNamed\n(Varticles\ntR", {"folder": "elsewhere"}),
+            lambda: KIND_BY_FOLDER["articles"].folder == "articles",
+        ),
+    ],
+    ids=["class", "enum member", "content kind"],
+)
+def test_a_load_that_changes_shared_objects_is_undone(
+    tmp_path: Path, payload: bytes, check: Callable[[], bool]
+) -> None:
+    where = tmp_path / "cache.pickle"
+    where.write_bytes(_framed(payload))
+    assert buildcache.load(where, KEY) is None
+    assert check()
+
+
+def test_the_file_is_checked_whole_before_it_is_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[object] = []
+    real = buildcache._Unpickler.load
+
+    def load(self: buildcache._Unpickler) -> Any:
+        decoded.append(self)
+        return real(self)
+
+    monkeypatch.setattr(buildcache._Unpickler, "load", load)
+    where = tmp_path / "cache.pickle"
+    payload = pickle.dumps({"a": [1, 2, 3]}, protocol=pickle.HIGHEST_PROTOCOL)
+    good = _framed(payload)
+    where.write_bytes(good)
+    assert buildcache.load(where, KEY) == {"a": [1, 2, 3]} and len(decoded) == 1
+    old = buildcache.HEADER.pack(b"DOSSIER\x01", KEY, len(payload), zlib.crc32(payload)) + payload
+    middle = len(good) - 5
+    damaged = {
+        "the old format": old,
+        "another engine": _framed(payload, key=b"x" * 32),
+        "truncated": good[:-3],
+        "longer": good + b".",
+        "a byte flipped": good[:middle] + bytes([good[middle] ^ 1]) + good[middle + 1 :],
+        "a header only": good[: buildcache.HEADER.size],
+        "shorter than a header": good[:10],
+        "empty": b"",
+    }
+    for name, data in damaged.items():
+        where.write_bytes(data)
+        assert buildcache.load(where, KEY) is None, name
+    assert len(decoded) == 1
+
+
+def test_every_allowed_name_is_a_plain_data_class() -> None:
+    """Nothing in the allowlist is a function, and no allowed class runs code of its own when a
+    load makes or fills it: no ``__setstate__``, ``__reduce__``, ``__del__``, ``__getattr__``, and
+    ``__new__``/``__setattr__``/``__init__`` only as Python, dataclasses, enums, tuples and
+    pathlib make them (reviewed: the path's ``__new__`` parses its parts; ``KindNamed`` looks a
+    kind up)."""
+    risky = {"__setstate__", "__reduce__", "__reduce_ex__", "__del__", "__getattr__", "__getattribute__",
+             "__setattr__", "__delattr__", "__new__", "__init__", "__post_init__", "__set_name__",
+             "__init_subclass__", "__class_getitem__", "__getnewargs__", "__getnewargs_ex__"}  # fmt: skip
+    pairs = [
+        (Enum, "__new__"),
+        (Enum, "__reduce_ex__"),
+        (Enum, "__init__"),
+        (Enum, "__init_subclass__"),
+        (PurePath, "__new__"),
+        (PurePath, "__reduce__"),
+        (Path, "__new__"),
+        (buildcache.KindNamed, "__new__"),
+        (FileCache, "__init__"),
+        (LinkCache, "__init__"),
+        (IndexCache, "__init__"),
+        (PartialDate, "__post_init__"),
+        # PartialDate: checks its parts, raises
+    ]
+
+    def code(owner: type, method: str) -> int:  # the function itself, out of its staticmethod
+        return id(getattr(vars(owner)[method], "__func__", vars(owner)[method]))
+
+    reviewed = {code(owner, method) for owner, method in pairs if method in vars(owner)}
+    for module, name in sorted(buildcache.ALLOWED):
+        found = buildcache.allowed(module, name)
+        assert isinstance(found, type) and not isinstance(found, types.FunctionType), (module, name)
+        for owner in found.__mro__:
+            if owner in (object, tuple, str, int):
+                continue
+            for method in risky & set(vars(owner)):
+                if code(owner, method) in reviewed:
+                    continue
+                params = getattr(owner, "__dataclass_params__", None)
+                generated = params is not None and method in ("__init__", "__setattr__", "__delattr__")
+                namedtuple = method in ("__new__", "__getnewargs__") and hasattr(owner, "_fields")
+                assert generated or namedtuple, f"{module}.{name}: {owner.__qualname__}.{method} needs a review"
+                if generated and method != "__init__":
+                    assert params is not None and params.frozen, (module, name)  # frozen: __setattr__ only raises
+
+
+def _globals(data: bytes) -> set[tuple[str, str]]:
+    """The globals a pickle names (GLOBAL, INST, STACK_GLOBAL), read with pickletools, never run."""
+    found: set[tuple[str, str]] = set()
+    memo: dict[int, object] = {}
+    recent: list[object] = []  # what the last opcodes pushed (strings as themselves)
+    for opcode, arg, _ in pickletools.genops(data):
+        name = opcode.name
+        if name in ("SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE"):
+            recent.append(arg)
+        elif name == "MEMOIZE":
+            memo[len(memo)] = recent[-1] if recent else None
+        elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
+            memo[int(arg)] = recent[-1] if recent else None  # type: ignore[arg-type]
+        elif name in ("GET", "BINGET", "LONG_BINGET"):
+            recent.append(memo.get(int(arg)))  # type: ignore[arg-type]
+        elif name == "STACK_GLOBAL":
+            found.add((str(recent[-2]), str(recent[-1])))
+            recent.append(None)
+        elif name in ("GLOBAL", "INST"):
+            module, _, attribute = str(arg).partition(" ")
+            found.add((module, attribute))
+            recent.append(None)
+        else:
+            assert not name.startswith("EXT") and "PERSID" not in name and "BUFFER" not in name, name
+            recent.append(None)
+        del recent[:-2]
+    return found
+
+
+def _cache_globals(root: Path) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    files = [p for p in (root / buildcache.FOLDER).iterdir() if p.suffix in (".pickle", ".quick", ".journal")]
+    assert {p.suffix for p in files} >= {".pickle", ".quick"}
+    for path in files:
+        found |= _globals(path.read_bytes()[buildcache.HEADER.size :])
+    return found
+
+
+def _cold_and_resumed(root: Path, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+    """Every global the cache files of a cold build, then of resumed builds (journal, new base), name."""
+    out = root.parent / f"{root.name}-site"
+    pipeline.build(Options(root=root, out=out, search=False, cache=True))
+    found = _cache_globals(root)
+    topic = sorted((root / "content" / "topics").glob("*.md"))[0]
+    for share, text in ((1.0, "Une phrase de plus."), (0.0, "Et <script>alert(1)</script> une autre.")):
+        monkeypatch.setattr(journal, "MAX_SHARE", share)
+        topic.write_text(topic.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+        pipeline.build(Options(root=root, out=out, search=False, cache=True))
+        found |= _cache_globals(root)
+    return found
+
+
+def test_a_real_cache_names_only_allowed_classes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    for name in ("site.yml", "content", "seeds", "themes"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, shipped / name)
+        elif source.exists():
+            shutil.copy(source, shipped / name)
+    generated = tmp_path / "generated"
+    generate(generated, articles=12, notes_per_article=2, events=5, topic_count=4)
+    for root in (shipped, generated):
+        found = _cold_and_resumed(root, monkeypatch)
+        assert found <= buildcache.ALLOWED, sorted(found - buildcache.ALLOWED)
+        assert ("dossier.resume", "Saved") in found and ("dossier.resume", "Unchanged") in found
+    assert ("dossier.errors", "Diagnostic") in found and ("dossier.resume", "Journal") in found

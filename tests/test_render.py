@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import views
+from dossier import render, views
 
 NOTE = """\
 ---
@@ -182,3 +183,27 @@ def test_the_navigation_marks_the_page_it_is_on_and_only_that_one(
     assert current.findall((site / "topics" / "index.html").read_text()) == [f"{path}topics/"]
     assert current.findall((site / "articles" / "un-article" / "index.html").read_text()) == []
     assert current.findall((site / "index.html").read_text()) == []
+
+
+def test_compiled_templates_are_kept_only_in_a_private_folder_of_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = render.compiled_folder()
+    assert folder == tmp_path / "cache" / "dossier" / "templates"
+    assert folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o755)  # others may enter (and, with write access, plant)
+    assert render.compiled_folder() is None
+    folder.chmod(0o700)
+    if os.getuid() == 0:  # a folder of another user
+        os.chown(folder, 4321, 4321)
+        assert render.compiled_folder() is None
+        os.chown(folder, 0, 0)
+    folder.rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    folder.symlink_to(elsewhere)  # a link, even to a private folder
+    assert render.compiled_folder() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert render.compiled_folder() == tmp_path / "home" / ".cache" / "dossier" / "templates"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import subprocess
+import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from bench.generate import generate
@@ -276,3 +281,101 @@ def test_an_editors_swap_file_is_not_an_input(project: Path, tmp_path: Path, mon
     (articles / "premier.md~").write_text("sauvegarde", encoding="utf-8")
     summary = build(project, out)
     assert made == [] and summary.counts.written == 0
+
+
+class _System:
+    """Pickles as a call of ``os.system(command)``: what a planted cache file would carry."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return os.system, (self.command,)
+
+
+def _planted(marker: Path) -> bytes:
+    """A cache file with the right header (magic, this engine's key, length, CRC-32) around a
+    payload that creates ``marker`` when unpickled as a plain pickle."""
+    payload = pickle.dumps(_System(f"touch '{marker}'"), protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.loads(payload)  # it really runs code when read as a pickle
+    assert marker.exists()
+    marker.unlink()
+    key = buildcache.engine_key()
+    return buildcache.HEADER.pack(buildcache.MAGIC, key, len(payload), zlib.crc32(payload)) + payload
+
+
+@pytest.mark.parametrize("planted", [".pickle", ".quick", ".journal"])
+def test_a_planted_cache_file_runs_nothing(project: Path, tmp_path: Path, planted: str) -> None:
+    """A file of .dossier-cache/build/ restored from elsewhere (CI) that would run code: a cold build."""
+    checker = Checker(project, tmp_path)
+    first = checker.check("a first build")
+    marker = tmp_path / "marker"
+    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    base.with_suffix(planted).write_bytes(_planted(marker))
+    _edit(sorted((project / "content" / "articles").glob("*.md"))[0], "\n\n", "\n\nUn ajout.\n\n")
+    summary = checker.check(f"a planted {planted} file")
+    assert not marker.exists()
+    if planted == ".pickle":  # no memory: every page rendered again
+        assert summary.counts.pages == first.counts.pages
+
+
+def _plant_compiled_templates(folder: Path, templates: Path, marker: Path, pattern: str) -> int:
+    """Jinja bytecode cache files, as Jinja names them (``pattern``), for every template of
+    ``templates``, with the templates' checksums, whose code creates ``marker``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    compiler = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder), pattern=pattern),
+    )
+    cache = compiler.bytecode_cache
+    assert cache is not None
+    code = compile(f"open({str(marker)!r}, 'w').close()", "<planted>", "exec")
+    names = compiler.list_templates()
+    for name in names:
+        source, filename, _ = compiler.loader.get_source(compiler, name)  # type: ignore[union-attr]
+        bucket = cache.get_bucket(compiler, name, filename, source)
+        bucket.code = code
+        cache.set_bucket(bucket)
+    with pytest.raises(KeyError):  # a Jinja reading them runs the code (then finds no template in it)
+        compiler.get_template(names[0])
+    assert marker.exists()
+    marker.unlink()
+    return len(names)
+
+
+def test_planted_compiled_templates_run_nothing(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates are code: never read from .dossier-cache/ (which CI restores), nor
+    from a user cache folder that others may write to."""
+    marker = tmp_path / "marker"
+    templates = project / "themes" / "default" / "templates"
+    planted = _plant_compiled_templates(
+        project / ".dossier-cache" / "templates", templates, marker, "__jinja2_%s.cache"
+    )
+    assert planted > 3
+    shared = tmp_path / "shared-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+    (shared / "dossier" / "templates").mkdir(parents=True)
+    (shared / "dossier" / "templates").chmod(0o777)  # anyone may write there: not used
+    key = buildcache.engine_key().hex()[:24]
+    _plant_compiled_templates(shared / "dossier" / "templates", templates, marker, f"{key}-%s.cache")
+    Checker(project, tmp_path).check("planted compiled templates")
+    assert not marker.exists()
+
+
+def test_a_planted_cache_is_one_quiet_cold_build_on_the_command_line(project: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    command = [sys.executable, "-m", "dossier", "build", "--out", str(tmp_path / "site")]
+    subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
+    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    for suffix in (".pickle", ".quick", ".journal"):
+        base.with_suffix(suffix).write_bytes(_planted(marker))
+    old = b"DOSSIER\x01" + base.read_bytes()[8:]  # the format before this one, say from an older release
+    _edit(sorted((project / "content" / "articles").glob("*.md"))[0], "\n\n", "\n\nUn ajout.\n\n")
+    for planted in (None, old):
+        if planted is not None:
+            base.write_bytes(planted)
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr and "error" not in done.stderr, done.stderr
+        assert not marker.exists()
