@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import http.client
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,32 +18,110 @@ from pathlib import Path
 import pytest
 from browser import chromium, free_port
 from conftest import REPO
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from dossier.server import Names, _stylesheet_url
+
+Server = tuple[Path, str, "subprocess.Popen[str]"]
 
 
-@pytest.fixture
-def server(tree: Callable[..., Path]) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
-    root = tree()
-    port = free_port()
+def start(root: Path, *extra: str, port: int | None = None, group: bool = False) -> tuple[str, subprocess.Popen[str]]:
+    """``serve`` in a subprocess, once it answers; ``group``: in its own process group, as a
+    terminal's Ctrl-C reaches every process of the command."""
+    port = port or free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), *extra]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=group)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while True:
         try:
             urllib.request.urlopen(url, timeout=1).close()
-            break
+            return url, process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(process.stderr.read() if process.stderr else "server did not start") from None
             time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Ctrl-C, and what the server printed; it must stop as the README says."""
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    log = process.stderr.read() if process.stderr else ""
+    assert "Traceback" not in log, log
+    assert log.rstrip().splitlines()[-1] == "stopped", log
+    return log
+
+
+@pytest.fixture
+def server(tree: Callable[..., Path]) -> Iterator[Server]:
+    root = tree()
+    url, process = start(root)
     yield root, url, process
     if process.poll() is None:
         process.kill()
         process.wait()
 
 
-def test_live_reload_error_overlay_and_recovery(server: tuple[Path, str, subprocess.Popen[str]]) -> None:
+def eventually(check: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(what)
+        time.sleep(0.1)
+
+
+def fetch(url: str, path: str = "/", host: str | None = None) -> tuple[int, str]:
+    """One GET through http.client, with the Host header given (None: no Host header at all)."""
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def page_text(url: str, path: str) -> str:
+    try:
+        with urllib.request.urlopen(url + path.lstrip("/"), timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+async def live_reload(url: str, origin: str | None, host: str | None = None) -> WebSocketClientConnection:
+    """A live-reload connection as a page's livereload.js makes it, handshake included."""
+    headers = {} if origin is None else {"Origin": origin}
+    if host is not None:
+        headers["Host"] = host
+    request = HTTPRequest("ws" + url[4:] + "livereload", headers=headers, request_timeout=10, connect_timeout=10)
+    connection = await websocket_connect(request)
+    connection.write_message(
+        json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+    )
+    assert json.loads(await connection.read_message() or "{}")["command"] == "hello"
+    connection.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+    connection.write_message(json.dumps({"command": "hello", "protocols": []}))  # answered once "info" is in
+    assert json.loads(await connection.read_message() or "{}")["command"] == "hello"
+    return connection
+
+
+async def next_message(connection: WebSocketClientConnection) -> dict[str, object]:
+    message = await asyncio.wait_for(connection.read_message(), 15)
+    assert isinstance(message, str)
+    parsed = json.loads(message)
+    assert isinstance(parsed, dict)
+    return parsed
+
+
+def test_live_reload_error_overlay_and_recovery(server: Server) -> None:
     root, url, process = server
     article = root / "content" / "articles" / "un-article.md"
     original = article.read_text(encoding="utf-8")
@@ -73,7 +155,7 @@ def test_live_reload_error_overlay_and_recovery(server: tuple[Path, str, subproc
     assert log.rstrip().endswith("stopped")
 
 
-def test_serve_includes_drafts_and_uses_a_local_base_url(server: tuple[Path, str, subprocess.Popen[str]]) -> None:
+def test_serve_includes_drafts_and_uses_a_local_base_url(server: Server) -> None:
     root, url, _ = server
     with urllib.request.urlopen(url + "feed.xml") as response:
         assert url.encode() + b"articles/un-article/" in response.read()
@@ -117,3 +199,246 @@ def test_a_burst_of_saves_gives_one_rebuild(tmp_path: Path) -> None:
     time.sleep(0.2)
     collector.stopped = True
     assert bursts == [{tmp_path / "content" / "articles" / f"a{i}.md" for i in range(3)}]
+
+
+# -- a preview only its own pages can talk to ----------------------------------------
+
+
+def test_a_request_naming_another_host_gets_nothing_of_the_site(server: Server) -> None:
+    _, url, process = server
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        status, body = fetch(url, "/articles/un-article/", own)
+        assert status == 200 and "Un article" in body, own
+    forged = [
+        f"evil.example:{port}",  # DNS rebinding: another site's name, resolved to this machine
+        "evil.example",
+        f"127.0.0.1:{int(port) + 1}",  # another port
+        "127.0.0.1",
+        f"localhost.evil.example:{port}",
+        f"user@127.0.0.1:{port}",
+        f"127.0.0.1:{port}, evil.example",
+        None,  # no Host at all
+    ]
+    for host in forged:
+        for path in ("/articles/un-article/", "/feed.xml", "/_dossier/status.json", "/livereload.js", "/nope/"):
+            status, body = fetch(url, path, host)
+            assert status in (400, 403), (host, path)  # 400: a Host tornado itself finds malformed
+            assert "Un article" not in body and "Page introuvable" not in body and "<" not in body
+            assert status == 400 or body.startswith("403 Forbidden: this preview answers only to its own address")
+    stop(process)
+
+
+def test_the_names_a_preview_answers_to() -> None:
+    loopback = Names.of("127.0.0.1", 8000)
+    assert loopback.allows("localhost:8000") and loopback.allows("[0:0:0:0:0:0:0:1]:8000")
+    assert not loopback.allows("localhost:8001") and not loopback.allows("localhost")
+    assert not loopback.allows("127.0.0.2:8000", "127.0.0.2")  # only serving everywhere takes the local address
+    assert not loopback.allows("[::1]x:8000") and not loopback.allows("") and not loopback.allows(None)
+    given = Names.of("192.0.2.7", 80)
+    assert given.allows("192.0.2.7") and given.allows("192.0.2.7:80") and not given.allows("192.0.2.8")
+    everywhere = Names.of("0.0.0.0", 8000)
+    assert everywhere.allows("192.0.2.9:8000", "192.0.2.9")  # the address the phone reached
+    assert everywhere.allows("192.0.2.9:8000", "::ffff:192.0.2.9")
+    assert not everywhere.allows("evil.example:8000", "192.0.2.9")
+    assert everywhere.allows_origin("http://localhost:8000") and everywhere.allows_origin("http://[::1]:8000")
+    for origin in ("https://localhost:8000", "http://evil.example:8000", "null", "", None, "http://localhost:8000/x"):
+        assert not everywhere.allows_origin(origin), origin
+
+
+def test_serving_on_every_interface_answers_to_the_machines_own_address(tree: Callable[..., Path]) -> None:
+    url, process = start(tree(), "--host", "0.0.0.0")
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+    def get(address: str, host: str) -> int:
+        connection = http.client.HTTPConnection(address, port, timeout=10)
+        connection.request("GET", "/", headers={"Host": host})
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    # 127.0.0.2 is an address of this machine that no list names: reached at it, it answers to it
+    assert get("127.0.0.2", f"127.0.0.2:{port}") == 200
+    assert get("127.0.0.2", f"127.0.0.3:{port}") == 403
+    assert get("127.0.0.1", f"evil.example:{port}") == 403
+    stop(process)
+
+
+def test_the_live_reload_websocket_refuses_other_origins(server: Server) -> None:
+    _, url, process = server
+    port = url.rstrip("/").rsplit(":", 1)[1]
+
+    async def refused(origin: str | None, host: str | None = None) -> int:
+        with pytest.raises(HTTPClientError) as error:
+            await live_reload(url, origin, host)
+        return error.value.code
+
+    async def talk() -> None:
+        assert await refused("http://evil.example") == 403
+        assert await refused(f"http://evil.example:{port}") == 403
+        assert await refused(f"http://127.0.0.1:{int(port) + 1}") == 403  # another site on this machine
+        assert await refused("null") == 403
+        assert await refused(None) == 403  # a browser always says its page's origin
+        assert await refused(f"http://evil.example:{port}", f"evil.example:{port}") == 403  # rebinding
+        own = await live_reload(url, f"http://localhost:{port}")
+        own.write_message("not json")  # ignored, and the connection stays
+        own.write_message("[1, 2]")
+        own.write_message(json.dumps({"command": "hello", "protocols": []}))
+        assert (await next_message(own))["command"] == "hello"
+        own.close()
+
+    asyncio.run(talk())
+    log = stop(process)
+    assert "WARNING" not in log and "403" not in log  # refusals are not logged as server faults
+
+
+def test_reload_messages_carry_site_paths_never_file_paths(server: Server) -> None:
+    root, url, process = server
+    css = root / "themes" / "default" / "static" / "style.css"
+    article = root / "content" / "articles" / "un-article.md"
+
+    async def talk() -> list[dict[str, object]]:
+        connection = await live_reload(url, url.rstrip("/"))
+        css.write_text(css.read_text(encoding="utf-8") + "\nbody { color: #123456; }\n", encoding="utf-8")
+        messages = [await next_message(connection)]
+        article.write_text(article.read_text(encoding="utf-8").replace("entamé", "repris"), encoding="utf-8")
+        messages.append(await next_message(connection))
+        connection.close()
+        return messages
+
+    stylesheet, page = asyncio.run(talk())
+    assert stylesheet["command"] == "reload" and stylesheet["path"] == "/static/style.css"
+    assert page["command"] == "reload" and page["path"] == "*"
+    for message in (stylesheet, page):
+        assert str(root) not in json.dumps(message) and "themes" not in json.dumps(message)
+    assert "#123456" in page_text(url, "/static/style.css")
+    stop(process)
+
+
+def test_stylesheet_url_only_for_a_stylesheet_alone(tmp_path: Path) -> None:
+    style, script = tmp_path / "t" / "static" / "style.css", tmp_path / "t" / "static" / "notes.js"
+    copies = {"static/style.css": style, "static/notes.js": script}
+    assert _stylesheet_url({style}, copies) == "/static/style.css"
+    assert _stylesheet_url({script}, copies) == "*"
+    assert _stylesheet_url({style, tmp_path / "content" / "a.md"}, copies) == "*"
+    assert _stylesheet_url({tmp_path / "elsewhere.css"}, copies) == "*"
+
+
+# -- one preview per project; folders that come and go ---------------------------------
+
+
+def test_a_second_serve_in_the_project_refuses_and_leaves_the_first_alone(server: Server) -> None:
+    root, url, process = server
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(free_port())]
+    second = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert second.returncode == 2
+    assert second.stderr.splitlines() == [
+        f"error: another serve is running in this project at {url} "
+        "(hint: open its page, or stop it (Ctrl-C in its terminal) before starting another)"
+    ]
+    assert "Un article" in page_text(url, "/articles/un-article/")  # the first one's folder is intact
+    assert (root / ".dossier-cache" / "serve" / "articles" / "un-article" / "index.html").is_file()
+    stop(process)
+    url, again = start(root)  # the lock went with the first one
+    stop(again)
+
+
+def test_a_cache_folder_that_is_a_file_is_one_line(tree: Callable[..., Path]) -> None:
+    root = tree()
+    (root / ".dossier-cache").write_text("not a folder", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: '.dossier-cache' is a file, not a folder: dossier keeps its cache and the preview there"
+        " (hint: move that file away or delete it; the next command makes the folder)"
+    ]
+    assert (root / ".dossier-cache").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_content_replaced_and_templates_created_while_serving_are_built(server: Server) -> None:
+    root, url, process = server
+    content, old = root / "content", root / "content.old"
+    fresh = root.parent / "content.new"
+    shutil.copytree(content, fresh)
+    article = fresh / "articles" / "un-article.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("entamé", "remplacé"), encoding="utf-8")
+    content.rename(old)
+    fresh.rename(content)  # a new folder at the same name
+    eventually(lambda: "ont remplacé" in page_text(url, "/articles/un-article/"), "content/ replaced: not rebuilt")
+
+    stale = old / "articles" / "un-article.md"  # the old folder is watched no more
+    stale.write_text(stale.read_text(encoding="utf-8").replace("entamé", "vieilli"), encoding="utf-8")
+
+    templates = root / "templates"
+    templates.mkdir()
+    base = (root / "themes" / "default" / "templates" / "base.html").read_text(encoding="utf-8")
+    (templates / "base.html").write_text(base.replace("</body>", '<p id="mine">gabarit</p></body>'), encoding="utf-8")
+    eventually(lambda: 'id="mine"' in page_text(url, "/articles/un-article/"), "templates/ created: not rebuilt")
+    assert "vieilli" not in page_text(url, "/articles/un-article/")
+
+    shutil.rmtree(content)
+    old.rename(content)  # removed, then back under its name
+    eventually(lambda: "ont vieilli" in page_text(url, "/articles/un-article/"), "content/ back: not rebuilt")
+    stop(process)
+
+
+# -- Ctrl-C at any moment -----------------------------------------------------------------
+
+
+def interrupt(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """Ctrl-C as a terminal sends it: to every process of the command."""
+    os.killpg(process.pid, signal.SIGINT)
+    code = process.wait(timeout=30)
+    return code, process.stderr.read() if process.stderr else ""
+
+
+def assert_stopped(code: int, log: str) -> None:
+    assert code == 0, log
+    assert "Traceback" not in log and "Exception" not in log, log
+    assert log.rstrip().splitlines()[-1] == "stopped", log
+
+
+@pytest.mark.parametrize("after", [0.0, 0.1, 0.5, 1.0])
+def test_ctrl_c_at_any_moment_stops_with_one_line(tree: Callable[..., Path], after: float) -> None:
+    """From the moment the server holds the project (its lock file written: the first build
+    starts), however far it got."""
+    root = tree()
+    lock = root / ".dossier-cache" / "serve.lock"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        eventually(lambda: lock.is_file() and lock.read_text(encoding="utf-8").startswith("http://"), "no lock")
+        time.sleep(after)
+        assert_stopped(*interrupt(process))
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.parametrize("moment", ["after a rebuild", "during a rebuild", "with a page connected"])
+def test_ctrl_c_while_serving_stops_with_one_line(tree: Callable[..., Path], moment: str) -> None:
+    root = tree()
+    article = root / "content" / "articles" / "un-article.md"
+    url, process = start(root, group=True)
+    try:
+        if moment == "with a page connected":
+            with chromium() as browser:
+                page = browser.new_page()
+                page.goto(url + "articles/un-article/")
+                page.wait_for_function("() => typeof window.LiveReload !== 'undefined'")
+                time.sleep(0.3)  # let the WebSocket handshake finish
+                assert_stopped(*interrupt(process))
+            return
+        article.write_text(article.read_text(encoding="utf-8") + "\nUn ajout.\n", encoding="utf-8")
+        if moment == "after a rebuild":
+            eventually(lambda: "Un ajout" in page_text(url, "/articles/un-article/"), "not rebuilt")
+        else:
+            time.sleep(0.06)  # the burst ends after 50 ms of quiet: about when the rebuild starts
+        assert_stopped(*interrupt(process))
+    finally:
+        if process.poll() is None:
+            process.kill()
