@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import cast
 
+from . import ids
 from .errors import Diagnostic, Severity
 from .markup import Converted, Markdown
 from .model import Annotation, Article, Record
@@ -102,8 +103,11 @@ def patch(
         new_articles[position[slug]] = article
     for _, new in notes:
         done = convert(new.body)
-        html[("note", new.slug)] = done.html
-        warnings += done.warnings(new.origin.body())
+        found = done.warnings(new.origin.body())
+        if any(d.severity is Severity.ERROR for d in found):
+            return None  # let the whole build say it
+        html[("note", new.slug)] = ids.namespace(done.html, ids.prefix("note", new.slug))
+        warnings += found
     new_site = replace(
         site, articles=tuple(new_articles), anchored=MappingProxyType(anchored), html=MappingProxyType(html)
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .characters import NONCHARACTER
 from .didyoumean import did_you_mean
 from .errors import Diagnostic, Location
 from .frontmatter import Entry
@@ -48,6 +49,9 @@ def _scalar(node: Node) -> str | None:
     control = _CONTROL.search(value)
     if control:
         raise FieldError(f"control character U+{ord(control.group()):04X} is not allowed")
+    odd = NONCHARACTER.search(value)
+    if odd:
+        raise FieldError(f"non-character U+{ord(odd.group()):04X} is not allowed")
     return value
 
 

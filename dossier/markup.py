@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import markdown
 from markdown.extensions import Extension, extra
 
-from . import sanitize
+from . import characters, sanitize
 from .errors import Diagnostic, Location, Severity
 
 EXTENSIONS = (*extra.extensions, "sane_lists")  # Markdown Extra's parts, and lists as written
@@ -41,15 +41,19 @@ def extensions(backlink: str = BACKLINK) -> list[Extension]:
 
 @dataclass(frozen=True)
 class Removed:
-    """Something the sanitizer took out: its line in the Markdown text (1-based) and what it was."""
+    """Something the sanitizer took out: its line in the Markdown text (1-based) and what it was;
+    or, with ``error``, a character no output may carry (:mod:`dossier.characters`)."""
 
     line: int
     message: str
     unsafe: bool
+    error: bool = False
 
     def diagnostic(self, body: Location) -> Diagnostic:
-        """The warning for a text whose first line is ``body``."""
+        """The warning (or error) for a text whose first line is ``body``."""
         where = Location(body.path, max(body.line, 1) + self.line - 1)
+        if self.error:
+            return Diagnostic(where, self.message, "remove it: feeds and pages cannot carry it")
         if self.unsafe:
             message, hint = f"unsafe HTML removed: {self.message}", "content cannot run scripts"
         else:
@@ -65,7 +69,7 @@ class Converted:
     removed: tuple[Removed, ...] = ()
 
     def warnings(self, body: Location) -> list[Diagnostic]:
-        """One warning per removal, for a text whose first line is at ``body``."""
+        """One warning per removal (an error per forbidden character), for a text whose first line is at ``body``."""
         return [r.diagnostic(body) for r in self.removed]
 
 
@@ -95,9 +99,10 @@ class Markdown:
         raw = self._md.convert(text)
         html = sanitize.clean(raw)
         found = sanitize.removals(raw, html)
-        if not found:
+        forbidden = characters.find(text, html)
+        if not found and not forbidden:
             return Converted(html)
-        removed: list[Removed] = []
+        removed = [Removed(f.line, f.message, False, error=True) for f in forbidden]
         cursor = 0
         for removal in found:
             line, cursor = _line_of(text, removal.needles, cursor)

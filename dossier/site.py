@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from . import collation, htmltext, provenance, timeline
+from . import collation, htmltext, ids, provenance, timeline
 from .annotations import Anchored, AnchoredArticle, anchor, unannotated
 from .config import SETTINGS_FILE, Settings
 from .content import Content
@@ -48,6 +48,7 @@ def anchor_article(
 ) -> tuple[AnchoredArticle, list[Diagnostic]]:
     """An article's converted text, checked against its seed, with its notes anchored."""
     found = done.warnings(article.origin.body())
+    done = replace(done, html=ids.namespace(done.html, ids.prefix("article", article.slug)))
     if seed is None and not notes:  # nothing to check or anchor: no text map
         return unannotated(done.html), found
     textmap = htmltext.build(done.html)
@@ -206,7 +207,7 @@ def link(
             problems.extend(hit[4])
         for note in notes:
             done = convert(note.body)
-            html[("note", note.slug)] = done.html
+            html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
             if done.removed:
                 problems.extend(done.warnings(note.origin.body()))
     pages = tuple(p for p in content.pages if drafts or not p.draft)
@@ -218,7 +219,7 @@ def link(
     for kind, records in others:
         for record in records:
             done = convert(record.body)
-            html[(kind, record.slug)] = done.html
+            html[(kind, record.slug)] = ids.namespace(done.html, ids.prefix(kind, record.slug))
             if done.removed:
                 problems.extend(done.warnings(record.origin.body()))
     intro = convert(settings.intro)
@@ -246,6 +247,6 @@ def link(
         anchored=MappingProxyType(anchored),
         html=MappingProxyType(html),
         entries=cache.entries[1],
-        intro_html=intro.html,
+        intro_html=ids.namespace(intro.html, ids.prefix("intro", "site")),
     )
     return site, problems

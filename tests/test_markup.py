@@ -72,7 +72,9 @@ def test_a_built_footnote_speaks_the_site_language_after_a_switch(
     for language in ("fr", "en", "fr"):
         (root / "site.yml").write_text(f'title: "Dossier"\nlanguage: {language}\nbase_url: /\n', encoding="utf-8")
         assert run("build", "--root", root, "--no-search").code == 0
-        titles[language] = re.findall(r'class="footnote-backref" href="#fnref:1" title="([^"]+)"', page.read_text())
+        titles[language] = re.findall(
+            r'class="footnote-backref" href="#article_notes_fnref:1" title="([^"]+)"', page.read_text()
+        )
     assert titles == {"fr": ["Revenir à l'appel de note 1 dans le texte"], "en": ["Back to footnote 1 in the text"]}
 
 
@@ -95,6 +97,8 @@ def test_footnotes_converted_by_worker_processes_speak_the_site_language(
     titles = {
         title
         for page in (root / "_site" / "articles").glob("a*/index.html")
-        for title in re.findall(r'class="footnote-backref" href="#fnref:1" title="([^"]+)"', page.read_text())
+        for title in re.findall(
+            r'class="footnote-backref" href="#article_a\d+_fnref:1" title="([^"]+)"', page.read_text()
+        )
     }
     assert titles == {"Back to footnote 1 in the text"}
