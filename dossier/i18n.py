@@ -5,6 +5,10 @@ A string that depends on a number has one form per CLDR plural category, ``<key>
 them): ``get(key, count=n)`` takes the form Babel's CLDR rules choose for ``n`` in the
 language ("0 élément" in French, "0 items" in English), falling back to ``_other`` when the
 file has no form for that category, and writes ``{count}`` as the language writes numbers.
+
+Dates follow Babel's CLDR patterns, with one rule CLDR lacks that lives with the language's
+strings: ``date_first_day`` is how the first day of a month is written in a date ("1er" in
+French: "1er janvier 2024"; "1" in English), every other day being a plain number.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, tokenize_pattern, untokenize_pattern
 from babel.numbers import format_decimal
 
 from .errors import ContentErrors, Diagnostic, DossierError, Location
@@ -66,7 +70,17 @@ class Strings:
         return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
 
     def date(self, value: PartialDate) -> str:
-        return _date(value, self.locale)
+        """``value`` at its precision, as the language writes it (the 1st of a month as ``date_first_day`` says)."""
+        return _date(value, self.locale, self.strings.get("date_first_day", ""))
+
+    def period(self, first: PartialDate, last: PartialDate) -> tuple[str, str]:
+        """The two ends of a period, for a sentence ("de {first} à {last}"): the first without
+        its year when both are months of one year ("de mars à novembre 2024", "from March to
+        November 2024"); otherwise each as :meth:`date` writes it ("de 2014 à 2024")."""
+        same_year = first.year == last.year and first != last
+        if same_year and first.precision is Precision.MONTH and last.precision is Precision.MONTH:
+            return _month(first, self.locale), self.date(last)
+        return self.date(first), self.date(last)
 
 
 _NUMBERS = (int, float, Decimal)  # what a count may be
@@ -87,14 +101,30 @@ def _number(n: int | float | Decimal, locale: Locale) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def _date(value: PartialDate, locale: Locale) -> str:
-    """A partial date at its precision, in the locale (Babel's CLDR patterns); memoized."""
+def _date(value: PartialDate, locale: Locale, first_day: str = "") -> str:
+    """A partial date at its precision, in the locale (Babel's CLDR patterns), the first day of
+    a month written ``first_day`` when it is given; memoized."""
     day = value.first_day()
     if value.precision is Precision.DAY:
+        if first_day and day.day == 1:
+            return str(format_date(day, _first_day_pattern(locale, first_day), locale=locale))
         return str(format_date(day, "long", locale=locale))
     if value.precision is Precision.MONTH:
         return str(format_skeleton("yMMMM", day, locale=locale))
     return str(value.year)
+
+
+@lru_cache(maxsize=64)
+def _first_day_pattern(locale: Locale, first_day: str) -> str:
+    """The locale's long date pattern with its day field written ``first_day`` ("'1er' MMMM y")."""
+    tokens = tokenize_pattern(locale.date_formats["long"].pattern)
+    day = [("chars", first_day) if kind == "field" and value[0] == "d" else (kind, value) for kind, value in tokens]
+    return str(untokenize_pattern(day))
+
+
+def _month(value: PartialDate, locale: Locale) -> str:
+    """The month's name alone, as the locale names it outside a date ("mars", "March")."""
+    return str(format_date(value.first_day(), "LLLL", locale=locale))
 
 
 def load(theme_dir: Path, language: str, root: Path) -> Strings:

@@ -111,7 +111,20 @@ class Draft:
 
 
 def provisional_title(seed: Seed) -> str:
-    return cut(first_sentence(without_dateline(seed.paragraphs[0].text)), TITLE_LENGTH)
+    """The seed's first sentence, without its dateline, cut at :data:`TITLE_LENGTH` and
+    without the sentence's final full stop: a title has none (``?``, ``!`` and ``…`` stay)."""
+    return without_full_stop(cut(first_sentence(without_dateline(seed.paragraphs[0].text)), TITLE_LENGTH))
+
+
+_FULL_STOP = re.compile(r"(?<!\.)\s*\.$")  # one final full stop: not an ellipsis written "..."
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.){2,}$")  # "U.S.", "p.m.": the stop is the abbreviation's
+
+
+def without_full_stop(title: str) -> str:
+    """``title`` without its final full stop; an ellipsis ("...") and an abbreviation ("U.S.") keep theirs."""
+    if _ABBREVIATION.search(title):
+        return title
+    return _FULL_STOP.sub("", title) or title  # a lone "." stays: a title is never empty
 
 
 def draft(seed: Seed, topics: Sequence[Topic], slug: str = "") -> Draft:

@@ -160,7 +160,8 @@ class Planner:
             (idx.articles[a.slug], idx.notes[a.slug][:HOME_NOTES])
             for a in site.articles[: site.settings.latest_articles]
         )
-        counts = (len(idx.articles), sum(a.note_count for a in idx.articles.values()), len(site.events))
+        annotated = sum(1 for a in idx.articles.values() if a.note_count)  # "4 articles annotés": those with a note
+        counts = (annotated, sum(a.note_count for a in idx.articles.values()), len(site.events))
         inputs = (site.intro_html, latest, topics, entries[-HOME_TEASER:], idx.labels, counts)
         return PlannedPage("", "home.html", inputs, self.views.home, "the home page")
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,12 +22,51 @@ THEME = REPO / "themes" / "default"
         ("fr", "2024-03", "mars 2024"),
         ("fr", "2024-03-15", "15 mars 2024"),
         ("fr", "2003-02", "février 2003"),
+        ("fr", "2024-01-01", "1er janvier 2024"),  # French writes the first of a month "1er"
+        ("fr", "2024-03-01", "1er mars 2024"),
+        ("fr", "2024-03-02", "2 mars 2024"),  # every other day a plain number
+        ("fr", "2024-03-11", "11 mars 2024"),
+        ("fr", "2024-03-21", "21 mars 2024"),
+        ("fr", "2024-01", "janvier 2024"),  # a month has no day
         ("en", "2024-03", "March 2024"),
         ("en", "2024-03-15", "March 15, 2024"),
+        ("en", "2024-01-01", "January 1, 2024"),
     ],
 )
 def test_dates_at_their_precision(language: str, date: str, label: str) -> None:
     assert i18n.load(THEME, language, REPO).date(PartialDate.parse(date)) == label
+
+
+def test_the_first_day_of_a_month_is_written_as_the_language_strings_say(tmp_path: Path) -> None:
+    (tmp_path / "i18n").mkdir()
+    (tmp_path / "i18n" / "de.yml").write_text('date_first_day: "1"\n')
+    (tmp_path / "i18n" / "es.yml").write_text('date_first_day: "1.º"\n')
+    (tmp_path / "i18n" / "it.yml").write_text('nav_home: "Home"\n')  # no rule: CLDR's own pattern
+    first, second = PartialDate.parse("2024-01-01"), PartialDate.parse("2024-01-02")
+    german = i18n.load(tmp_path, "de", tmp_path)
+    assert (german.date(first), german.date(second)) == ("1. Januar 2024", "2. Januar 2024")  # the "." is CLDR's
+    assert i18n.load(tmp_path, "es", tmp_path).date(first) == "1.º de enero de 2024"  # quoted letters stay literal
+    assert i18n.load(tmp_path, "it", tmp_path).date(first) == "1 gennaio 2024"
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last", "ends"),
+    [
+        ("fr", "2024-03", "2024-11", ("mars", "novembre 2024")),  # "de mars à novembre 2024"
+        ("fr", "2023-11", "2024-02", ("novembre 2023", "février 2024")),
+        ("fr", "2014", "2024", ("2014", "2024")),
+        ("fr", "2024-03", "2024-03", ("mars 2024", "mars 2024")),
+        ("fr", "2024-03-01", "2024-03-15", ("1er mars 2024", "15 mars 2024")),  # days: each whole
+        ("en", "2024-03", "2024-11", ("March", "November 2024")),  # "from March to November 2024"
+        ("en", "2023-11", "2024-02", ("November 2023", "February 2024")),
+        ("en", "2014", "2024", ("2014", "2024")),
+    ],
+)
+def test_a_period_names_its_year_once_when_both_ends_share_it(
+    language: str, first: str, last: str, ends: tuple[str, str]
+) -> None:
+    strings = i18n.load(THEME, language, REPO)
+    assert strings.period(PartialDate.parse(first), PartialDate.parse(last)) == ends
 
 
 def test_both_languages_have_the_same_strings() -> None:
@@ -117,3 +157,20 @@ def test_the_built_site_counts_in_its_language(
     shown = i18n.load(THEME, language, REPO).plurals("timeline_shown")
     attributes = re.findall(r'data-shown-(\w+)="([^"]+)"', timeline)
     assert attributes == list(shown.items()) and len(attributes) == (3 if language == "fr" else 2)
+
+
+NEW_YEAR = {"content/timeline/nouvel-an.md": "---\ntitle: Nouvel an\ndate: 2024-01-01\ntopics: [irak]\n---\nLe 1er.\n"}
+
+
+@pytest.mark.parametrize(("language", "label"), [("fr", "1er janvier 2024"), ("en", "January 1, 2024")])
+def test_the_built_site_writes_the_first_of_a_month_in_its_language(
+    tree: Callable[..., Path], run: Callable[..., Run], language: str, label: str
+) -> None:
+    root = tree({**NEW_YEAR, "site.yml": f'title: "Dossier"\nlanguage: {language}\nbase_url: /\n'})
+    assert run("build", "--root", root, "--no-search").code == 0
+    time = f'<time datetime="2024-01-01">{label}</time>'  # the attribute stays ISO
+    for page in ("timeline/index.html", "topics/irak/index.html"):
+        assert time in (root / "_site" / page).read_text(), page
+    data = json.loads((root / "_site" / "timeline.json").read_text())
+    [event] = [e for e in data["events"] if e["text"]["headline"] == "Nouvel an"]
+    assert event["start_date"]["display_date"] == label

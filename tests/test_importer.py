@@ -51,17 +51,24 @@ def test_any_wire_text_renders_to_itself(paragraphs: list[str]) -> None:
     [
         (
             "WASHINGTON (AP) — The talks on the future of the coalition resumed on Tuesday.",
-            "The talks on the future of the coalition resumed on Tuesday.",
+            "The talks on the future of the coalition resumed on Tuesday",
             "the-talks-on-the-future-of-the-coalition-resumed-on-tuesday",
         ),
         (
             "BAGDAD, 5 janvier (Reuters) - Les discussions reprennent.",
-            "Les discussions reprennent.",
+            "Les discussions reprennent",
             "les-discussions-reprennent",
         ),
-        ("PARIS, 3 mars (AFP) - Le ministre est arrivé.", "Le ministre est arrivé.", "le-ministre-est-arrive"),
-        ("LONDRES (Reuters) \u2013 La réunion est reportée.", "La réunion est reportée.", "la-reunion-est-reportee"),
-        ("Les discussions (AFP) reprennent.", "Les discussions (AFP) reprennent.", "les-discussions-afp-reprennent"),
+        ("PARIS, 3 mars (AFP) - Le ministre est arrivé.", "Le ministre est arrivé", "le-ministre-est-arrive"),
+        ("LONDRES (Reuters) \u2013 La réunion est reportée.", "La réunion est reportée", "la-reunion-est-reportee"),
+        ("Les discussions (AFP) reprennent.", "Les discussions (AFP) reprennent", "les-discussions-afp-reprennent"),
+        (
+            "Les discussions reprennent-elles ? Oui.",
+            "Les discussions reprennent-elles ?",
+            "les-discussions-reprennent-elles",
+        ),
+        ("Les discussions reprennent ! Enfin.", "Les discussions reprennent !", "les-discussions-reprennent"),
+        ("Les discussions reprennent… Enfin.", "Les discussions reprennent…", "les-discussions-reprennent"),
     ],
 )
 def test_the_default_title_and_slug_skip_the_dateline_the_text_keeps_it(first: str, title: str, slug: str) -> None:
@@ -104,6 +111,24 @@ def test_a_slug_is_cut_at_a_word_and_never_ends_on_an_article_or_a_preposition()
 def test_provisional_title_is_the_first_sentence() -> None:
     assert importer.first_sentence("Une phrase. Une autre.") == "Une phrase."
     assert importer.first_sentence("M. 3.5 millions de dollars. Fin.") == "M. 3.5 millions de dollars."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ("Les discussions reprennent.", "Les discussions reprennent"),
+        ("Le ministre est arrivé .", "Le ministre est arrivé"),
+        ("Reprendront-elles ?", "Reprendront-elles ?"),
+        ("Elles reprennent !", "Elles reprennent !"),
+        ("Elles reprennent…", "Elles reprennent…"),
+        ("Elles reprennent...", "Elles reprennent..."),  # an ellipsis typed as three stops
+        ("Talks with the U.S.", "Talks with the U.S."),  # the stop is the abbreviation's
+        ("3.5 millions de dollars", "3.5 millions de dollars"),
+        (".", "."),  # a title is never empty
+    ],
+)
+def test_a_title_has_no_final_full_stop(sentence: str, title: str) -> None:
+    assert importer.without_full_stop(sentence) == title
 
 
 def fresh_tree(tmp_path: Path) -> Path:
@@ -345,7 +370,9 @@ def test_a_note_anchors_across_a_line_break_of_the_wire(tree: Callable[..., Path
     assert run("import", "--root", root, "seeds/ligne.txt").code == 0
     (article,) = (root / "content/articles").glob("les-discussions*.md")
     assert "Les discussions reprennent<br>\nce mardi." in article.read_text(encoding="utf-8")
-    made = run("new", "annotation", "--root", root, "--article", article.stem, "--quote", "reprennent ce mardi")
+    made = run(
+        "new", "annotation", "--root", root, "--article", article.stem, "--quote", "reprennent ce mardi", "--text", "N."
+    )
     assert made.code == 0, made.err
     built = run("build", "--root", root, "--drafts", "--no-search")
     assert built.code == 0, built.err

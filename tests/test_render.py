@@ -207,3 +207,64 @@ def test_compiled_templates_are_kept_only_in_a_private_folder_of_the_user(
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not absolute: ignored, as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert render.compiled_folder() == tmp_path / "home" / ".cache" / "dossier" / "templates"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr", "Aucun article, aucune note ni aucun événement ne relève encore de ce thème."),
+        ("en", "No article, note or event comes under this topic yet."),
+    ],
+)
+def test_a_topic_nothing_comes_under_says_so(
+    tree: Callable[..., Path], run: Callable[..., Run], language: str, sentence: str
+) -> None:
+    root = tree(
+        {
+            "site.yml": f"title: Test\nlanguage: {language}\n",
+            "content/topics/iran.md": '---\nlabel: "Iran"\n---\n',  # no intro either
+        }
+    )
+    assert run("build", "--root", root, "--no-search").code == 0
+    html = (root / "_site" / "topics" / "iran" / "index.html").read_text()
+    assert f'<p class="topic-empty">{sentence}</p>' in html
+    assert "<figure" not in html and "<table" not in html and "<section" not in html  # no empty chart nor list
+    assert "topic-empty" not in (root / "_site" / "topics" / "irak" / "index.html").read_text()
+
+
+LATER = '---\ntitle: "Un autre article"\ndate: 2024-11\ntopics: [irak]\n---\nLa suite.\n'
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("fr", "2 éléments de mars à novembre 2024, dont 1 en mars 2024"),
+        ("en", "2 items from March to November 2024, 1 of them in March 2024"),
+    ],
+)
+def test_a_chart_within_one_year_names_the_year_once(
+    tree: Callable[..., Path], run: Callable[..., Run], language: str, summary: str
+) -> None:
+    root = tree({"site.yml": f"title: Test\nlanguage: {language}\n", "content/articles/un-autre.md": LATER})
+    assert run("build", "--root", root, "--no-search").code == 0
+    html = (root / "_site" / "topics" / "irak" / "index.html").read_text()
+    assert f'<title id="chart-title">{summary}</title>' in html
+    assert f'<span class="meta">{summary}</span>' in html
+
+
+def test_the_home_page_counts_as_annotated_only_the_articles_with_a_note(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"content/articles/un-autre.md": LATER, "content/articles/un-troisieme.md": LATER})
+    assert run("build", "--root", root, "--no-search").code == 0
+    figures = re.compile(r'<ul class="home-figures"[^>]*>\s*((?:<li>[^<]*</li>)*)\s*</ul>')
+
+    def shown() -> list[str]:
+        match = figures.search((root / "_site" / "index.html").read_text())
+        return re.findall(r"<li>([^<]*)</li>", match.group(1)) if match else []
+
+    assert shown() == ["1 thème"]  # three articles, none annotated
+    (root / "content" / "annotations").mkdir()
+    (root / "content" / "annotations" / "une-note.md").write_text(NOTE)
+    assert run("build", "--root", root, "--no-search").code == 0
+    assert shown() == ["1 article annoté", "1 note", "1 thème"]  # of three articles, one has a note
