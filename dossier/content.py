@@ -163,13 +163,20 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
         hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
         problems.append(Diagnostic(Location(rel, 1), f"file name '{path.name}' is not a valid slug", hint))
     body = document.body.strip("\n")
-    if kind.body_required and not body.strip():
-        problems.append(Diagnostic(Location(rel, document.body_line), "the text after the front matter is empty"))
+    if kind.body_required and not _COMMENT.sub("", body).strip() and not coerced.values.get("draft"):
+        where = Location(rel, document.body_line)
+        hint = _EMPTY if any(field.name == "draft" for field in kind.table) else "write it"
+        what = "only an HTML comment" if body.strip() else "empty"
+        problems.append(Diagnostic(where, f"the text after the front matter is {what}", hint))
     if problems:
         return None, problems
     origin = Origin(rel, frozen_map(coerced.lines), document.body_line + _leading_blank_lines(document.body))
     values: dict[str, Any] = dict(coerced.values)
     return kind.build(slug=stem, body=body, origin=origin, **values), []
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # what a reader never sees
+_EMPTY = "write it, or mark the file 'draft: true' while it is not ready"
 
 
 def _leading_blank_lines(body: str) -> int:

@@ -11,16 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, filecache, writing
+from . import content, filecache, pages, timeline, writing
 from .content import KIND_BY_FOLDER
-from .errors import ContentErrors, Diagnostic, DossierError, Location
+from .errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
 from .markup import Markdown
-from .model import Annotation, Article, Event, PartialDate, Record
+from .model import Annotation, Article, Event, Page, PartialDate, Record, Topic
 from .site import anchor_article, unknown_hint
 from .slugs import slugify
 from .topics import Vocabulary
 
 SLUG_LENGTH = 60
+NOTE_SLUG_LENGTH = 40  # a note's file is named after the first words of its passage
 
 FOLDERS = {"article": "articles", "annotation": "annotations", "event": "timeline", "topic": "topics", "page": "pages"}
 
@@ -31,6 +32,7 @@ class Request:
     fields: dict[str, object]  # front matter, in order; None and empty values are left out
     text: str
     slug: str  # from the arguments, or made from the title / label / quote
+    chosen: bool = False  # the slug was given (--slug): never changed; a note's made one gets -2, -3... when taken
 
 
 def _yaml(value: object) -> str:
@@ -50,10 +52,10 @@ def render(request: Request) -> str:
     return "\n".join(lines)
 
 
-def make_slug(text: str) -> str:
+def make_slug(text: str, length: int = SLUG_LENGTH) -> str:
     slug = slugify(text)
-    if len(slug) > SLUG_LENGTH:
-        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    if len(slug) > length:
+        slug = slug[:length].rsplit("-", 1)[0]
     if not slug:
         raise DossierError("cannot make a slug from this text: give --slug")
     return slug
@@ -76,6 +78,14 @@ def _check_references(root: Path, record: Record) -> list[Diagnostic]:
     for slug, where in cited:
         if slug not in articles:
             problems.append(Diagnostic(where, f"unknown article '{slug}'", unknown_hint("article", slug, articles)))
+    if isinstance(record, Event):
+        problems += timeline.check_span(record)
+    if isinstance(record, Topic):
+        known = set(vocabulary.clashes())
+        problems += [d for d in Vocabulary.of((*records.topics, record)).clashes() if d not in known]
+    if isinstance(record, Page) and record.slug in pages.RESERVED:
+        message = f"the URL /{record.slug}/ is taken by {pages.RESERVED[record.slug]}, which the build writes there"
+        problems.append(Diagnostic(record.origin.at("title"), message, "choose another --slug"))
     if isinstance(record, Annotation) and not problems:
         article = articles[record.article]
         others = tuple(n for n in records.annotations if n.article == article.slug)
@@ -97,13 +107,13 @@ def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation)
 def create(root: Path, request: Request) -> Path:
     """Check ``request`` like the build would, then write it; returns the new file's path."""
     folder = FOLDERS[request.kind]
-    rel = f"content/{folder}/{request.slug}.md"
+    rel = _free(root, folder, request)
     target = root / rel
     exists = Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")
-    if target.exists():
-        raise ContentErrors([exists])
     text = render(request)
     record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
+    if target.exists():
+        problems.append(exists)
     if record is not None:
         problems += _check_references(root, record)
     if problems:
@@ -115,6 +125,17 @@ def create(root: Path, request: Request) -> Path:
     except OSError as exc:
         raise ContentErrors([Diagnostic(Location(rel, 0), f"cannot write it: {exc.strerror or exc}")]) from None
     return target
+
+
+def _free(root: Path, folder: str, request: Request) -> str:
+    """The new file's path: the slug asked for or made. A note's made slug (the first words of
+    its passage, which two notes on two articles may share) gets ``-2``, ``-3``... when taken;
+    any other file of that name is refused: the same title twice is most likely a mistake."""
+    rel = f"content/{folder}/{request.slug}.md"
+    number = 2
+    while request.kind == "annotation" and not request.chosen and (root / rel).exists():
+        rel, number = f"content/{folder}/{request.slug}-{number}.md", number + 1
+    return rel
 
 
 def split_list(value: str | None) -> list[str]:
@@ -137,6 +158,8 @@ def request_from(kind: str, args: object) -> Request:
         text = text or "<!-- Le texte de l'article, tel que reçu. -->"
         base = a["title"]
     elif kind == "annotation":
+        if not text.strip():
+            raise UsageError("new annotation needs --text: the note itself", 'e.g. --text "Ce que le passage tait..."')
         fields = {
             "article": a["article"],
             "quote": a["quote"],
@@ -145,8 +168,7 @@ def request_from(kind: str, args: object) -> Request:
             "kind": a["note_kind"],
             "topics": split_list(a.get("topics")),
         }
-        text = text or "<!-- La note sur ce passage : contexte, définition, chiffre... -->"
-        base = f"{a['article']}-{a['quote']}"
+        base = a["quote"]
     elif kind == "event":
         fields = {
             "title": a["title"],
@@ -160,7 +182,9 @@ def request_from(kind: str, args: object) -> Request:
         fields = {"label": a["label"], "keywords": split_list(a.get("keywords"))}
         base = a["label"]
     else:
-        fields = {"title": a["title"], "summary": a.get("summary")}
+        fields = {"title": a["title"], "summary": a.get("summary"), "draft": True if not text else None}
         text = text or "<!-- Le texte de la page. -->"
         base = a["title"]
-    return Request(kind, fields, text, a.get("slug") or make_slug(base))
+    if a.get("slug"):
+        return Request(kind, fields, text, a["slug"], chosen=True)
+    return Request(kind, fields, text, make_slug(base, NOTE_SLUG_LENGTH if kind == "annotation" else SLUG_LENGTH))

@@ -23,7 +23,7 @@ def test_new_files_build(tree: Callable[..., Path], run: Callable[..., Run]) -> 
     assert [r.out.strip() for r in made] == [
         "content/topics/etats-unis.md",
         "content/articles/deuxieme-article.md",
-        "content/annotations/un-article-entre-les-etats-unis-et.md",
+        "content/annotations/entre-les-etats-unis-et.md",
         "content/timeline/invasion.md",
         "content/pages/methode.md",
     ]
@@ -47,16 +47,29 @@ def test_an_article_without_text_is_a_draft(tree: Callable[..., Path], run: Call
 def test_refusals_write_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
-    absent = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "ont entame en janvier")
+    absent = run(
+        "new",
+        "annotation",
+        "--root",
+        root,
+        "--article",
+        "un-article",
+        "--quote",
+        "ont entame en janvier",
+        "--text",
+        "Note.",
+    )
     assert absent.errors == [
-        "content/annotations/un-article-ont-entame-en-janvier.md:3: error: quote not found in article 'un-article'"
+        "content/annotations/ont-entame-en-janvier.md:3: error: quote not found in article 'un-article'"
         ' (hint: nearest passage: "ont entamé en janvier")'
     ]
-    twice = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "discussions")
+    twice = run(
+        "new", "annotation", "--root", root, "--article", "un-article", "--quote", "discussions", "--text", "Note."
+    )
     assert "quote found 2 times" in twice.errors[0]
-    unknown = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "x")
+    unknown = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "x", "--text", "Note.")
     assert unknown.errors == [
-        "content/annotations/autre-x.md:2: error: unknown article 'autre' (hint: no article has this slug)"
+        "content/annotations/x.md:2: error: unknown article 'autre' (hint: no article has this slug)"
     ]
     bad_date = run("new", "event", "--root", root, "--title", "E", "--date", "2024-02-30")
     assert bad_date.errors == [
@@ -82,11 +95,80 @@ def test_a_note_is_checked_by_the_builds_own_anchoring(tree: Callable[..., Path]
         }
     )
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
-    overlap = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "la fin de la")
+    overlap = run(
+        "new", "annotation", "--root", root, "--article", "un-article", "--quote", "la fin de la", "--text", "Note."
+    )
     assert overlap.code == 1
     assert len(overlap.errors) == 1 and "passage overlaps the passage of note" in overlap.errors[0]
     assert overlap.err.splitlines()[-1] == "1 error: nothing written"
     assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
-    beside = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "entamé en janvier")
+    beside = run(
+        "new",
+        "annotation",
+        "--root",
+        root,
+        "--article",
+        "un-article",
+        "--quote",
+        "entamé en janvier",
+        "--text",
+        "Note.",
+    )
     assert beside.code == 0, beside.err
     assert run("check", "--root", root).code == 0
+
+
+def test_new_refuses_what_the_next_check_would_refuse(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
+    span = run("new", "event", "--root", root, "--title", "E", "--date", "2024-05", "--end", "2024-01")
+    assert span.errors == [
+        "content/timeline/e.md:4: error: end 2024-01 is before the start 2024-05"
+        " (hint: swap 'date' and 'end', or fix the year)"
+    ]
+    kind = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "janvier",
+               "--kind", "definition", "--text", "Note.")  # fmt: skip
+    assert kind.errors == [
+        "content/annotations/janvier.md:4: error: 'kind': unknown kind 'definition': expected one of contexte,"
+        " définition, chiffre, vérification, correction (hint: did you mean 'définition'?)"
+    ]
+    empty = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "janvier")
+    assert empty.code == 2 and empty.err.startswith("error: new annotation needs --text")
+    assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
+
+
+def test_a_notes_made_slug_that_is_taken_gets_a_number(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree({"content/annotations/janvier.md": "---\narticle: autre\nquote: x\nkind: contexte\n---\nN.\n"})
+    (root / "content/annotations/janvier.md").unlink()
+    first = run("new", "annotation", "--root", root, "--article", "un-article", "--quote", "janvier", "--text", "N.")
+    assert first.out.strip() == "content/annotations/janvier.md"
+    (root / "content/articles/autre.md").write_text(
+        "---\ntitle: Autre\ndate: 2024\n---\nDepuis janvier.\n", encoding="utf-8"
+    )
+    second = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "janvier", "--text", "N.")
+    assert second.out.strip() == "content/annotations/janvier-2.md"
+    chosen = run("new", "event", "--root", root, "--title", "Autre", "--date", "2024-05", "--slug", "autre")
+    again = run("new", "event", "--root", root, "--title", "Autre", "--date", "2024-05", "--end", "2024-01")
+    assert chosen.code == 0
+    assert again.errors == [  # every problem at once, the name taken among them
+        "content/timeline/autre.md: error: exists already: not replaced (hint: choose another --slug)",
+        "content/timeline/autre.md:4: error: end 2024-01 is before the start 2024-05"
+        " (hint: swap 'date' and 'end', or fix the year)",
+    ]
+
+
+def test_a_text_that_is_only_a_comment_is_empty(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree(
+        {
+            "content/annotations/vide.md": (
+                "---\narticle: un-article\nquote: janvier\nkind: contexte\n---\n<!-- à écrire -->\n"
+            ),
+            "content/pages/brouillon.md": "---\ntitle: Brouillon\ndraft: true\n---\n<!-- à écrire -->\n",
+        }
+    )
+    result = run("check", "--root", root)
+    assert result.errors == [
+        "content/annotations/vide.md:6: error: the text after the front matter is only an HTML comment (hint: write it)"
+    ]
+    page = run("new", "page", "--root", root, "--title", "Méthode")
+    assert page.code == 0 and "draft: true" in (root / "content/pages/methode.md").read_text(encoding="utf-8")
