@@ -10,13 +10,18 @@ site is swapped in, so it is published with the pages it indexes or not at all.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from .errors import DossierError
 
@@ -45,31 +50,116 @@ def _die_with_the_build() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _message(number: int, payload: dict[str, object]) -> bytes:
+    """One request of Pagefind's service protocol: base64 of its JSON, then a comma."""
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8")) + b","
+
+
+def pages(site: Path) -> list[str]:
+    """The HTML files Pagefind would find (``**/*.html``), as paths from ``site``, in sorted order."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.is_file())
+
+
+def _requests(site: Path, found: list[str]) -> Iterator[bytes]:
+    yield _message(0, {"type": "NewIndex", "config": None})
+    for number, rel in enumerate(found, 1):
+        contents = (site / rel).read_text("utf-8", errors="replace")
+        yield _message(
+            number, {"type": "AddFile", "index_id": 0, "file_path": rel, "url": None, "file_contents": contents}
+        )
+    yield _message(len(found) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(site / FOLDER)})
+
+
+def _responses(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The service's answers, one by one, until it closes its output."""
+    pending = b""
+    while chunk := os.read(stream.fileno(), 1 << 16):
+        pending += chunk
+        *answers, pending = pending.split(b",")
+        for answer in answers:
+            yield json.loads(base64.b64decode(answer))
+
+
 def index(site: Path) -> None:
-    """Write the search index of the site in the folder ``site`` into ``site/pagefind/``."""
+    """Write the search index of the site in the folder ``site`` into ``site/pagefind/``.
+
+    Pagefind numbers pages in the order it reads them, and its own walk of the folder follows
+    the file system's directory order (hashed on ext4, creation order on tmpfs): the index
+    bytes would depend on the disk. So the pages are given to Pagefind's service
+    (``pagefind --service``, which handles requests one at a time, in order) in sorted order,
+    and the index is the same bytes wherever the site was written.
+    """
     site = site.resolve()
     if (site / FOLDER).exists():
         raise DossierError(
             f"cannot index the site for search: the site already has '{FOLDER}/', where the index goes"
             " (hint: rename the page or static file that uses it, or build with --no-search)"
         )
-    # Only the arguments configure Pagefind: no PAGEFIND_* variable, and no pagefind.yml
+    # Only the requests configure Pagefind: no PAGEFIND_* variable, and no pagefind.yml
     # read from the working directory (the site itself holds none).
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
-    command = [str(executable()), "--site", ".", "--output-subdir", FOLDER, "--quiet"]
+    found = pages(site)
+    last = len(found) + 1
     try:
-        done = subprocess.run(
-            command,
+        service = subprocess.Popen(
+            [str(executable()), "--service"],
             cwd=site,
             env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             preexec_fn=_die_with_the_build if sys.platform == "linux" else None,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise DossierError(f"cannot index the site for search: {exc}") from None
-    if done.returncode != 0 or not (site / FOLDER / "pagefind.js").is_file():
-        details = " ".join((done.stderr or done.stdout).split())[-500:]
-        raise DossierError(f"search indexing failed (Pagefind exited with {done.returncode}): {details}")
+    assert service.stdin is not None and service.stdout is not None and service.stderr is not None
+    stdin, stdout, stderr = service.stdin, service.stdout, service.stderr
+    errors: list[str] = []
+    late = threading.Event()
+
+    def stop() -> None:
+        late.set()
+        service.kill()
+
+    timer = threading.Timer(TIMEOUT, stop)
+
+    def send() -> None:
+        with contextlib.suppress(OSError, ValueError):  # the service stopped: the answers say why
+            for request in _requests(site, found):
+                stdin.write(request)
+            stdin.flush()
+
+    def drain() -> None:
+        errors.append(stderr.read().decode("utf-8", "replace"))
+
+    threads = [threading.Thread(target=send, daemon=True), threading.Thread(target=drain, daemon=True)]
+    timer.start()
+    for thread in threads:
+        thread.start()
+    done = False
+    try:
+        for answer in _responses(stdout):
+            payload = answer.get("payload", {})
+            if payload.get("type") == "Error":
+                errors.insert(0, str(payload.get("message", "")))
+                break
+            if answer.get("message_id") == last:
+                done = payload.get("type") == "WriteFiles"
+                break
+    finally:
+        with contextlib.suppress(OSError):
+            stdin.close()  # the service exits when its input ends
+        try:
+            service.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            service.kill()
+            service.wait()
+        timer.cancel()
+        for thread in threads:
+            thread.join(timeout=5)
+        stdout.close()
+    if late.is_set():
+        raise DossierError(f"cannot index the site for search: Pagefind took more than {TIMEOUT:.0f} s")
+    if not done or not (site / FOLDER / "pagefind.js").is_file():
+        details = " ".join(" ".join(errors).split())[-500:]
+        raise DossierError(f"search indexing failed (Pagefind exited with {service.returncode}): {details}")

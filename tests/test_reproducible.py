@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
 PROJECT = ("site.yml", "content", "themes", "seeds")
 
 
-def copy_in_order(dest: Path, reverse: bool) -> Path:
-    """Copy the shipped project, creating its folders and files in sorted or reverse order."""
+def copy_in_order(dest: Path, reverse: bool, shuffle: int | None = None) -> Path:
+    """Copy the shipped project, creating its folders and files in sorted or reverse order
+    (or, with ``shuffle``, in the order that seed gives)."""
     files = sorted(
         (p for name in PROJECT for p in ([REPO / name] if (REPO / name).is_file() else (REPO / name).rglob("*"))),
         reverse=reverse,
     )
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(files)
     for source in files:
         if source.is_file():
             target = dest / source.relative_to(REPO)
@@ -88,3 +94,33 @@ def test_dates_come_from_the_content(tmp_path: Path) -> None:
             assert stamp.encode() not in data, f"{rel} contains today's date {stamp}"
     feed = (root / "_site" / "feed.xml").read_text("utf-8")
     assert "<updated>2024-03-01T00:00:00Z</updated>" in feed  # the newest article's date, at its precision
+
+
+def file_system(path: Path) -> str:
+    """The type of the file system holding ``path`` (its mount's, from /proc/self/mounts)."""
+    mounts = [line.split() for line in Path("/proc/self/mounts").read_text().splitlines()]
+    best = max((m for m in mounts if path.resolve().is_relative_to(m[1])), key=lambda m: len(m[1]))
+    return best[2]
+
+
+def test_same_bytes_on_tmpfs_and_on_disk_search_index_included(tmp_path: Path) -> None:
+    """Pagefind's index included: the file system's directory order (creation order on tmpfs,
+    hashed on ext4) and the order the tree's files were created in change nothing."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK) or file_system(shm) == file_system(tmp_path):
+        pytest.skip("needs a tmpfs (/dev/shm) beside a disk-backed temporary folder")
+    with tempfile.TemporaryDirectory(dir=shm) as memory:
+        builds = []
+        for where, seed in ((tmp_path / "disque", 1), (Path(memory) / "memoire", 2)):
+            root = copy_in_order(where, reverse=False, shuffle=seed)
+            subprocess.run(
+                [sys.executable, str(REPO / "build.py"), "build", "-q", "--root", str(root)],
+                env=environment(TZ="UTC", LANG="C", PYTHONHASHSEED=str(seed)),
+                check=True,
+                capture_output=True,
+            )
+            builds.append(tree(root / "_site"))
+        one, two = builds
+        assert any(rel.startswith("pagefind/index/") for rel in one)  # the index was built, and is compared
+        assert sorted(one) == sorted(two)
+        assert [rel for rel in one if one[rel] != two[rel]] == []

@@ -266,11 +266,29 @@ def test_a_failed_index_publishes_nothing(
 
 
 def test_a_page_in_the_index_folder_is_refused(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    """At its file, by ``check`` too, and with or without the index (the site must not depend on it)."""
     root = tree({"content/pages/pagefind.md": "---\ntitle: Pagefind\n---\nUne page.\n"})
-    result = run("build", "--root", root)
-    assert result.code == 1
-    assert "already has 'pagefind/'" in result.err
-    assert run("build", "--root", root, "--no-search").code == 0
+    expected = [
+        "content/pages/pagefind.md:1: error: the URL /pagefind/ is taken by the search index, which the build"
+        " writes there (hint: rename the page)",
+        "1 error",
+    ]
+    for command in (("build",), ("build", "--no-search"), ("check",)):
+        result = run(*command, "--root", root)
+        assert (result.code, result.err.splitlines()) == (1, expected)
+
+
+def test_pagefind_is_given_the_pages_in_sorted_order(tmp_path: Path) -> None:
+    """Pagefind numbers pages in the order it reads them: never the file system's order."""
+    site = tmp_path / "site"
+    for rel in ("z/index.html", "a/index.html", "index.html", "m/b/index.html", "a.html", "x.css"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text('<html lang="fr"><body data-pagefind-body><p>Bagdad</p></body></html>')
+    assert search.pages(site) == ["a.html", "a/index.html", "index.html", "m/b/index.html", "z/index.html"]
+    search.index(site)
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    entry = (site / "pagefind" / "pagefind-entry.json").read_text()
+    assert '"page_count":5' in entry
 
 
 def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
