@@ -26,7 +26,6 @@ import copyreg
 import gc
 import hashlib
 import importlib
-import io
 import os
 import pickle
 import re
@@ -235,25 +234,30 @@ class _Unpickler(pickle.Unpickler):
 class _Stoppable:
     """The payload as a file, asking ``stop`` at every read (frames of 64 KiB or so)."""
 
-    def __init__(self, data: bytes, stop: Callable[[], bool] | None) -> None:
-        self.file = io.BytesIO(data)
+    def __init__(self, data: bytearray, stop: Callable[[], bool] | None) -> None:
+        self.data, self.view, self.position = data, memoryview(data), 0
         self.stop = stop
 
-    def _check(self) -> None:
+    def _next(self, size: int, end: int | None = None) -> tuple[int, int]:
         if self.stop is not None and self.stop():
             raise Interrupted
+        start, last = self.position, len(self.data) if end is None else end
+        self.position = last if size < 0 else min(last, start + size)
+        return start, self.position
 
     def read(self, size: int = -1) -> bytes:
-        self._check()
-        return self.file.read(size)
+        start, end = self._next(size)
+        return bytes(self.view[start:end])
 
     def readinto(self, buffer: Any) -> int:
-        self._check()
-        return self.file.readinto(buffer)
+        start, end = self._next(len(buffer))
+        memoryview(buffer).cast("B")[: end - start] = self.view[start:end]
+        return end - start
 
     def readline(self, size: int = -1) -> bytes:
-        self._check()
-        return self.file.readline(size)
+        newline = self.data.find(b"\n", self.position)
+        start, end = self._next(size, len(self.data) if newline < 0 else newline + 1)
+        return bytes(self.view[start:end])
 
 
 class _Counted:
@@ -282,7 +286,7 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytes | None:
+def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytearray | None:
     """The payload of the file at ``path``, when its magic, key, length and CRC-32 are right."""
     with open(path, "rb") as file:
         head = file.read(HEADER.size)
@@ -291,14 +295,16 @@ def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytes |
         magic, found, length, crc = HEADER.unpack(head)
         if magic != MAGIC or found != key or os.fstat(file.fileno()).st_size != HEADER.size + length:
             return None
-        data = file.read(length)
-    if len(data) != length:
-        return None
-    view, check = memoryview(data), 0
-    for start in range(0, length, CHUNK):
-        if stop is not None and stop():
-            raise Interrupted
-        check = zlib.crc32(view[start : start + CHUNK], check)
+        data = bytearray(length)
+        view, check, start = memoryview(data), 0, 0
+        while start < length:
+            if stop is not None and stop():
+                raise Interrupted
+            count = file.readinto(view[start : start + CHUNK])
+            if not count:
+                return None
+            check = zlib.crc32(view[start : start + count], check)
+            start += count
     return data if check == crc else None
 
 
@@ -327,7 +333,7 @@ def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any 
         finally:
             if shared.restore():
                 value = None
-        if value is None or stream.file.tell() != len(data):
+        if value is None or stream.position != len(data):
             return None
         gc.freeze()  # what was loaded lives as long as the build: the collector need not scan it again
         return value
