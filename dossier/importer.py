@@ -198,6 +198,7 @@ class Imported:
     action: str  # "created", "updated" or "unchanged"
     notes: int = 0  # notes of the article, to check after an update
     date: str = ""  # the seed's new date, when an update leaves the article's date as it was
+    draft: bool = False  # the article is a draft: only check --drafts checks it
 
     def line(self) -> str:
         """What was done, for the editor."""
@@ -206,7 +207,8 @@ class Imported:
         if self.action == "unchanged":
             return f"{self.path}: unchanged ({self.seed} has not changed since it was imported)"
         notes = f"{self.notes} note{'s' if self.notes != 1 else ''} to check: " if self.notes else ""
-        line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run check"
+        check = "check --drafts" if self.draft else "check"
+        line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run {check}"
         if self.date:
             line += f" (the seed is dated {self.date}: the article's date is kept)"
         return line
@@ -233,7 +235,8 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     by_seed = {posixpath.normpath(a.seed): a for a in records.articles if a.seed}  # "./seeds/x.txt" too
     taken = {a.slug: a.origin.path for a in records.articles}  # slug: its file
     notes = Counter(n.article for n in records.annotations)
-    paths, problems = _requested(root, requested, by_seed, update)
+    paths, problems = _requested(root, requested, by_seed)
+    by_bytes = {a.seed_sha256: (a.seed, a.origin.path) for a in records.articles if a.seed and a.seed_sha256}
     if slug:
         _check_slug(slug, requested, paths, by_seed, taken)
     results: list[Imported] = []
@@ -244,21 +247,29 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
             continue
         existing = by_seed.get(rel)
         try:
-            if existing is None:
+            twin = by_bytes.get(seed.sha256)
+            if existing is None and twin is not None and not slug:
+                hint = "delete the copy, or import it with --slug SLUG to make a second article of it"
+                message = f"the same text as {twin[0]}, imported as {twin[1]}: not imported again"
+                problems.append(Diagnostic(Location(rel, 0), message, hint))
+            elif existing is None:
                 name = slug or _free(slug_for(provisional_title(seed)), taken)
                 target = f"content/articles/{name}.md"
                 writing.create_file(root / target, draft(seed, records.topics, name).text.encode("utf-8"))
                 results.append(Imported(target, rel, "created"))
                 taken[name] = target
+                by_bytes[seed.sha256] = (rel, target)
             elif existing.seed_sha256 == seed.sha256:
-                results.append(Imported(existing.origin.path, rel, "unchanged"))
+                if requested or update:  # a plain import names only what it does, and what is wrong
+                    results.append(Imported(existing.origin.path, rel, "unchanged"))
             elif not update:
                 problems.append(_changed(existing, rel))
             else:
                 path = root / existing.origin.path
                 writing.replace_file(path, updated(path.read_bytes().decode("utf-8"), existing, seed).encode("utf-8"))
                 date = seed.date.iso() if seed.date != existing.date else ""
-                results.append(Imported(existing.origin.path, rel, "updated", notes[existing.slug], date))
+                count = notes[existing.slug]
+                results.append(Imported(existing.origin.path, rel, "updated", count, date, existing.draft))
         except ContentErrors as exc:
             problems.extend(exc.diagnostics)
         except FileExistsError:
@@ -309,20 +320,23 @@ def _free(slug: str, taken: Collection[str]) -> str:
     return candidate
 
 
-def _requested(
-    root: Path, requested: Sequence[str], by_seed: dict[str, Article], every: bool = False
-) -> tuple[list[str], list[Diagnostic]]:
-    """The seeds asked for, relative to ``root``; none: every seed without an article (``every``: every seed)."""
+def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]) -> tuple[list[str], list[Diagnostic]]:
+    """The seeds asked for, relative to ``root``; none: every seed (those with an article are
+    checked for a change). A seed named by a relative path is looked for from the project,
+    then from the working directory (inside the project), then in ``seeds/``."""
     if not requested:
         folder = root / "seeds"
         if not folder.is_dir():
             raise DossierError("no seeds/ folder")
         all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
-        return [s for s in all_seeds if not s.split("/")[-1].startswith(".") and (every or s not in by_seed)], []
+        return [s for s in all_seeds if not s.split("/")[-1].startswith(".")], []
     paths: list[str] = []
     problems: list[Diagnostic] = []
     for given in requested:
         path = Path(given)
+        here = Path.cwd() / path
+        if not path.is_absolute() and not (root / path).is_file() and here.resolve().is_relative_to(root):
+            path = here  # typed from a folder of the project (``../seeds/x.txt`` from content/)
         if path.is_absolute():
             if not path.resolve().is_relative_to(root.resolve()):
                 problems.append(Diagnostic(Location(given, 0), "the seed is outside the project"))

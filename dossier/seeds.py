@@ -62,7 +62,10 @@ def parse(rel: str, data: bytes) -> tuple[Seed | None, list[Diagnostic]]:
     match = _HEADER.match(lines[index])
     where = Location(rel, index + 1)
     if match is None:
-        hint = "the text must start with 'date YYYY-MM' (or YYYY, YYYY-MM-DD), before or on its first line"
+        hint = (
+            "a seed starts with its date, 'date 2024-03' (or YYYY, YYYY-MM-DD),"
+            " on a line of its own or before its first words"
+        )
         return None, [Diagnostic(where, "no date header", hint)]
     try:
         date = PartialDate.parse(match.group(1))

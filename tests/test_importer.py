@@ -270,7 +270,7 @@ def test_update_keeps_line_endings_and_brings_back_a_removed_hash(tmp_path: Path
     assert run("import", "--root", root, SEED_REL).code == 1  # no hash: it cannot tell, and says to update
     done = run("import", "--root", root, SEED_REL, "--update")
     assert done.code == 0, done.err
-    assert done.out.endswith("; run check (the seed is dated 2024-04: the article's date is kept)\n")
+    assert done.out.endswith("; run check --drafts (the seed is dated 2024-04: the article's date is kept)\n")
     assert b"\r\ndate: 2024-03\r\n" in article.read_bytes()
     data = article.read_bytes().decode()
     assert "\n" not in data.replace("\r\n", "")
@@ -294,11 +294,11 @@ def test_a_batch_imports_the_good_seeds_and_reports_every_bad_one(tmp_path: Path
     result = run("import", "--root", root)
     assert result.code == 1
     assert result.errors == [
-        "seeds/date-impossible.txt:1: error: no date header (hint: the text must start with 'date YYYY-MM'"
-        " (or YYYY, YYYY-MM-DD), before or on its first line)",
+        "seeds/date-impossible.txt:1: error: no date header (hint: a seed starts with its date, 'date 2024-03'"
+        " (or YYYY, YYYY-MM-DD), on a line of its own or before its first words)",
         "seeds/latin1.txt:2: error: file is not UTF-8 (byte 0xe9 at offset 11) (hint: save the file as UTF-8)",
-        "seeds/sans-date.txt:2: error: no date header (hint: the text must start with 'date YYYY-MM'"
-        " (or YYYY, YYYY-MM-DD), before or on its first line)",
+        "seeds/sans-date.txt:2: error: no date header (hint: a seed starts with its date, 'date 2024-03'"
+        " (or YYYY, YYYY-MM-DD), on a line of its own or before its first words)",
         "seeds/vide.txt:1: error: empty seed",
     ]
     assert result.err.splitlines()[-1].startswith("4 errors")
@@ -378,3 +378,45 @@ def test_a_note_anchors_across_a_line_break_of_the_wire(tree: Callable[..., Path
     assert built.code == 0, built.err
     page = (root / "_site/articles" / article.stem / "index.html").read_text(encoding="utf-8")
     assert re.search(r"reprennent<br>\s*ce mardi", re.sub(r"<[^b/][^>]*>|</(?!p)[^>]*>", "", page))
+
+
+def test_a_plain_import_says_which_seeds_changed(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree({"seeds/a.txt": "date 2024\nPremier.\n", "seeds/b.txt": "date 2024\nSecond.\n"})
+    assert run("import", "--root", root).code == 0
+    again = run("import", "--root", root)
+    assert (again.code, again.out, again.err) == (0, "nothing to import: every seed has an article\n", "")
+    (root / "seeds/b.txt").write_text("date 2024\nSecond, corrigé.\n", encoding="utf-8")
+    changed = run("import", "--root", root)
+    assert changed.code == 1
+    assert [line.split(": error: ")[1] for line in changed.errors] == [
+        "the seed seeds/b.txt has changed since it was imported (its SHA-256 differs)"
+        " (hint: import --update seeds/b.txt replaces the text and seed_sha256, and keeps every other field)"
+    ]
+
+
+def test_the_same_wire_under_a_second_name_is_not_a_second_article(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"seeds/a.txt": "date 2024\nUn texte.\n", "seeds/copie.txt": "date 2024\nUn texte.\n"})
+    result = run("import", "--root", root)
+    assert result.code == 1
+    assert (
+        result.out
+        == "content/articles/un-texte.md: created from seeds/a.txt (a draft: check its title, summary and topics)\n"
+    )
+    assert result.errors == [
+        "seeds/copie.txt: error: the same text as seeds/a.txt, imported as content/articles/un-texte.md:"
+        " not imported again (hint: delete the copy, or import it with --slug SLUG to make a second article of it)"
+    ]
+    second = run("import", "--root", root, "seeds/copie.txt", "--slug", "copie")
+    assert second.code == 0
+
+
+def test_a_seed_typed_from_a_folder_of_the_project(
+    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree({"seeds/a.txt": "date 2024\nUn texte.\n"})
+    monkeypatch.chdir(root / "content")
+    result = run("import", "--root", "..", "../seeds/a.txt")
+    assert result.code == 0, result.err
+    assert result.out.startswith("content/articles/un-texte.md: created from seeds/a.txt")
