@@ -6,6 +6,9 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
+PREFIX = 4
+"""Typed text this long or longer that begins candidates offers those candidates (``MOST`` at most)."""
+MOST = 5
 CUTOFF = 0.6
 """How alike (difflib's ratio) a candidate must be to be offered, as :func:`difflib.get_close_matches`."""
 
@@ -20,7 +23,8 @@ def closest(typed: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> li
     """The candidates closest to ``typed``, in their order, without repeats.
 
     A candidate equal to ``typed`` but for case and accents comes alone (``definition`` →
-    ``définition``); else every candidate tied at the best difflib ratio (at least ``cutoff``),
+    ``définition``); else the candidates that begin with it (``le-premier-ministre`` →
+    ``le-premier-ministre-irakien-...``); else every candidate tied at the best difflib ratio (at least ``cutoff``),
     compared without case and accents (``irac`` → ``irak`` and ``iran``).
     """
     unique = list(dict.fromkeys(candidates))
@@ -28,6 +32,10 @@ def closest(typed: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> li
     same = [c for c in unique if plain(c) == key]
     if same:
         return same
+    if len(key) >= PREFIX:  # the start of a longer name (a slug typed from its first words)
+        longer = [c for c in unique if plain(c).startswith(key)]
+        if longer:
+            return longer[:MOST]
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)
     best, tied = cutoff, []

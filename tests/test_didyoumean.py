@@ -33,3 +33,9 @@ def test_candidates_come_once_in_their_order() -> None:
 def test_plain_drops_case_and_accents() -> None:
     assert plain("États-Unis") == "etats-unis"
     assert plain("Ve\u0301rification") == "verification"
+
+
+def test_the_start_of_a_longer_name_offers_it() -> None:
+    slugs = ["le-premier-ministre-irakien-a-bagdad", "le-president", "irak"]
+    assert closest("le-premier-ministre", slugs) == ["le-premier-ministre-irakien-a-bagdad"]
+    assert closest("ira", ["irak", "iran"]) == ["irak", "iran"]  # too short for a prefix: by likeness
