@@ -152,7 +152,9 @@ class _Collector(FileSystemEventHandler):
 def check_port(port: int) -> None:
     """Refuses a port number no socket can have (0 asks the system for a free port)."""
     if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port}: not a port number", "a number from 1 to 65535, e.g. --port 8000")
+        raise UsageError(
+            f"--port {port}: not a port number", "a number from 1 to 65535, e.g. --port 8000, or 0 for any free port"
+        )
 
 
 def bind(host: str, port: int) -> list[socket.socket]:
@@ -165,8 +167,10 @@ def bind(host: str, port: int) -> list[socket.socket]:
         raise UsageError(f"--host {host}: unknown host", "--host 127.0.0.1 (this machine only)") from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
+            free = _free_port(host, port)
+            other = f"--port {free}" if free else "--port 0 (any free port)"
             raise UsageError(
-                f"port {port} is already in use on {host}", f"stop the other server, or use --port {port % 65535 + 1}"
+                f"port {port} is already in use on {host}", f"stop the other server, or use {other}"
             ) from None
         if exc.errno == errno.EADDRNOTAVAIL:
             raise UsageError(
@@ -178,6 +182,18 @@ def bind(host: str, port: int) -> list[socket.socket]:
                 f"port {port} needs administrator rights", "use a port above 1023, e.g. --port 8000"
             ) from None
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _free_port(host: str, port: int, tries: int = 20) -> int:
+    """The first port after ``port`` that ``host`` can listen on now (0: none of the next ``tries``)."""
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        try:
+            for sock in netutil.bind_sockets(candidate, address=host):
+                sock.close()
+        except OSError:
+            continue
+        return candidate
+    return 0
 
 
 def site_url(host: str, port: int) -> str:
@@ -497,6 +513,7 @@ class DevServer:
         """One (incremental) build into the served folder; False when it failed."""
         with self.lock:
             started = time.perf_counter()
+            again = self.builds > 0  # the first build is "built", the others "rebuilt"
             try:
                 self.reload_path = "*"
                 result = self.builder.produce(changed)
@@ -522,8 +539,9 @@ class DevServer:
                 self.log(line)
             if ok:
                 self.log(
-                    f"rebuilt in {elapsed:.0f} ms: {counts.written} written, {counts.unchanged} unchanged,"
-                    f" {counts.removed} removed ({counts.pages} pages rendered)"
+                    f"{'rebuilt' if again else 'built'} in {elapsed:.0f} ms: {counts.written} written,"
+                    f" {counts.unchanged} unchanged, {counts.removed} removed"
+                    f" ({counts.pages} page{'s' if counts.pages != 1 else ''} rendered)"
                 )
             else:
                 self.log(f"build failed in {elapsed:.0f} ms: {summary(problems)}; still serving the last good pages")

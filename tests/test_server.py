@@ -6,8 +6,10 @@ import asyncio
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
+import socket as sockets
 import subprocess
 import sys
 import time
@@ -21,7 +23,8 @@ from conftest import REPO
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from dossier.server import Names, _stylesheet_url
+from dossier.errors import UsageError
+from dossier.server import Names, _stylesheet_url, bind
 
 Server = tuple[Path, str, "subprocess.Popen[str]"]
 
@@ -442,3 +445,34 @@ def test_ctrl_c_while_serving_stops_with_one_line(tree: Callable[..., Path], mom
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_a_busy_port_suggests_one_that_is_free() -> None:
+    """The hint names a port that can be taken now, not merely the next number."""
+    held: list[sockets.socket] = []
+    try:
+        while len(held) < 2:  # two busy ports in a row
+            first = sockets.socket()
+            first.bind(("127.0.0.1", 0))
+            second = sockets.socket()
+            try:
+                second.bind(("127.0.0.1", first.getsockname()[1] + 1))
+            except OSError:
+                first.close()
+                second.close()
+                continue
+            held = [first, second]
+        for sock in held:
+            sock.listen()
+        port = held[0].getsockname()[1]
+        with pytest.raises(UsageError) as refused:
+            bind("127.0.0.1", port)
+        found = re.search(r"use --port (\d+)\)", str(refused.value))
+        assert found, refused.value
+        suggested = int(found[1])
+        assert suggested > port + 1
+        for sock in bind("127.0.0.1", suggested):
+            sock.close()
+    finally:
+        for sock in held:
+            sock.close()
