@@ -285,10 +285,13 @@ class Builder:
         copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
         extra = []
         if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
+            given = self.options.base_url is not None  # on the command line: said there, not at site.yml
+            where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
             extra.append(
                 Diagnostic(
-                    Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1)),
-                    f"base_url {urls.base_url} has no host: the feed, sitemap and canonical links use relative URLs",
+                    where,
+                    f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
+                    " the feed, sitemap and canonical links use relative URLs",
                     f"to publish, give the full URL: --base-url https://host{urls.base_path}",
                     Severity.WARNING,
                 )

@@ -50,10 +50,20 @@ def test_a_base_url_without_host_is_a_warning_only_for_a_subpath(
     result = run("build", "--root", root, "--no-search", *(("--base-url", base_url) if base_url else ()))
     assert result.code == 0
     expected = [
-        "site.yml:3: warning: base_url /x/ has no host: the feed, sitemap and canonical links use relative URLs"
+        "--base-url: warning: --base-url /x/ has no host: the feed, sitemap and canonical links use relative URLs"
         " (hint: to publish, give the full URL: --base-url https://host/x/)"
     ]
     assert result.diagnostics == (expected if warned else [])
+
+
+def test_a_base_url_without_host_in_site_yml_is_said_at_its_line(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"site.yml": "title: T\nlanguage: fr\nbase_url: /x/\n"})
+    assert run("build", "--root", root, "--no-search").diagnostics == [
+        "site.yml:3: warning: base_url /x/ has no host: the feed, sitemap and canonical links use relative URLs"
+        " (hint: to publish, give the full URL: --base-url https://host/x/)"
+    ]
 
 
 def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
