@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .errors import DossierError
@@ -67,7 +67,7 @@ def _requests(site: Path, found: list[str]) -> Iterator[bytes]:
         yield _message(
             number, {"type": "AddFile", "index_id": 0, "file_path": rel, "url": None, "file_contents": contents}
         )
-    yield _message(len(found) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(site / FOLDER)})
+    yield _message(len(found) + 1, {"type": "GetFiles", "index_id": 0})
 
 
 def _responses(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
@@ -87,7 +87,8 @@ def index(site: Path) -> None:
     the file system's directory order (hashed on ext4, creation order on tmpfs): the index
     bytes would depend on the disk. So the pages are given to Pagefind's service
     (``pagefind --service``, which handles requests one at a time, in order) in sorted order,
-    and the index is the same bytes wherever the site was written.
+    and the index is the same bytes wherever the site was written. The service hands the
+    index's files back and they are written here, whole, before the service is let go.
     """
     site = site.resolve()
     if (site / FOLDER).exists():
@@ -136,7 +137,7 @@ def index(site: Path) -> None:
     timer.start()
     for thread in threads:
         thread.start()
-    done = False
+    files: list[dict[str, str]] | None = None
     try:
         for answer in _responses(stdout):
             payload = answer.get("payload", {})
@@ -144,7 +145,7 @@ def index(site: Path) -> None:
                 errors.insert(0, str(payload.get("message", "")))
                 break
             if answer.get("message_id") == last:
-                done = payload.get("type") == "WriteFiles"
+                files = payload.get("files") if payload.get("type") == "GetFiles" else None
                 break
     finally:
         with contextlib.suppress(OSError):
@@ -160,6 +161,20 @@ def index(site: Path) -> None:
         stdout.close()
     if late.is_set():
         raise DossierError(f"cannot index the site for search: Pagefind took more than {TIMEOUT:.0f} s")
-    if not done or not (site / FOLDER / "pagefind.js").is_file():
+    if files is not None:
+        _write(site / FOLDER, files)
+    if files is None or not (site / FOLDER / "pagefind.js").is_file():
         details = " ".join(" ".join(errors).split())[-500:]
         raise DossierError(f"search indexing failed (Pagefind exited with {service.returncode}): {details}")
+
+
+def _write(folder: Path, files: list[dict[str, str]]) -> None:
+    """The index's files, as the service gave them (paths within the index folder, base64
+    contents), written here: the service's own writes could still be in flight when it exits."""
+    for file in sorted(files, key=lambda f: f["path"]):
+        rel = PurePosixPath(file["path"])
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise DossierError(f"search indexing failed: Pagefind gave a file outside its folder: {rel}")
+        target = folder.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))

@@ -291,6 +291,22 @@ def test_pagefind_is_given_the_pages_in_sorted_order(tmp_path: Path) -> None:
     assert '"page_count":5' in entry
 
 
+def test_the_index_is_whole_and_the_same_bytes_each_time(tmp_path: Path) -> None:
+    """Every file of the index is written whole before the service is let go (its own writes
+    could still be in flight when it exits), and three runs give the same bytes."""
+    runs = []
+    for n in range(3):
+        site = tmp_path / f"site{n}"
+        for rel in ("index.html", *(f"articles/a{i}/index.html" for i in range(30))):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(f'<html lang="fr"><body data-pagefind-body><p>Bagdad {rel}</p></body></html>')
+        search.index(site)
+        folder = site / "pagefind"
+        runs.append({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
+    assert all(runs[0]["pagefind-entry.json"] and data for data in runs[0].values())
+    assert runs[0] == runs[1] == runs[2]
+
+
 def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
     """``serve`` builds without the index: its search page then says search is unavailable."""
     from dossier.server import DevServer
