@@ -217,7 +217,18 @@ def _build(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    from .server import DevServer, bind  # the server's libraries load only for this command
+    import signal
+
+    # Ctrl-C while the server's libraries load waits until they have: a KeyboardInterrupt raised
+    # inside the import machinery's own callbacks would be printed and lost, not raised
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
+    try:
+        from .server import DevServer, bind  # the server's libraries load only for this command
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
     sockets = bind(args.host, args.port)  # before any build: a busy port is said at once
     DevServer(args.root, args.host, args.port, sockets=sockets).serve(open_browser=args.open)
