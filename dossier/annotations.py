@@ -4,6 +4,7 @@ ambiguous anchors, and mark the passages in the article's HTML."""
 from __future__ import annotations
 
 import difflib
+import heapq
 import itertools
 import unicodedata
 from array import array
@@ -67,14 +68,41 @@ class AnchoredArticle:
 HINT_WORDS = 5_000_000
 """How many words, summed over notes whose quote is not found, are searched for a hint."""
 
+HINT_STOPPED = "search for a hint stopped: the article is too long"
+
 
 def occurrences(text: str, needle: str) -> list[int]:
-    found = []
+    """Every start of ``needle`` in ``text``, overlapping ones included, in linear time.
+
+    Overlapping occurrences (``aa`` in ``aaaa``) are walked by the needle's period: checking
+    only the ``period`` characters that a next occurrence adds, never the whole needle again.
+    """
+    found: list[int] = []
+    length = len(needle)
+    period = 0  # worked out at the first overlap
     start = text.find(needle)
     while start != -1:
         found.append(start)
+        if not period and len(found) > 1 and found[-1] - found[-2] < length:
+            period = _period(needle)
+        if period and text.startswith(needle[length - period :], start + length):
+            start += period
+            continue
         start = text.find(needle, start + 1)
     return found
+
+
+def _period(needle: str) -> int:
+    """The smallest period of ``needle`` (Knuth-Morris-Pratt's failure function)."""
+    border = [0] * len(needle)
+    k = 0
+    for i in range(1, len(needle)):
+        while k and needle[i] != needle[k]:
+            k = border[k - 1]
+        if needle[i] == needle[k]:
+            k += 1
+        border[i] = k
+    return len(needle) - border[-1] if needle else 1
 
 
 class Finder:
@@ -109,6 +137,8 @@ class Finder:
                 return []
             if offset == 0 or len(starts) < len(best):
                 best, shift = starts, offset
+        if len(best) * len(needle) > len(self.text):  # a needle made of common runs: one scan is cheaper
+            return occurrences(self.text, needle)
         return [s - shift for s in best if s >= shift and self.text.startswith(needle, s - shift)]
 
 
@@ -148,7 +178,7 @@ class Locator:
         text, length = self.text, len(quote)
         return [
             (s, s + length)
-            for s in _fitting(text, self.find(quote), length, prefix, suffix)
+            for s in _fitting(self.find, quote, prefix, suffix)
             if not _cuts(text, s) and not _cuts(text, s + length)
         ]
 
@@ -159,10 +189,7 @@ class Locator:
             return []
         folded, find = self.folded()
         prefix, suffix = fold_text(normalize_space(prefix)), fold_text(normalize_space(suffix))
-        spans = (
-            folded.source_span(s, s + len(quote))
-            for s in _fitting(folded.text, find(quote), len(quote), prefix, suffix)
-        )
+        spans = (folded.source_span(s, s + len(quote)) for s in _fitting(find, quote, prefix, suffix))
         return [span for span in spans if span is not None]
 
     def spans(self, quote: str, prefix: str = "", suffix: str = "") -> list[Span]:
@@ -175,20 +202,21 @@ def _cuts(text: str, position: int) -> bool:
     return position < len(text) and unicodedata.combining(text[position]) != 0
 
 
-def _fitting(text: str, starts: list[int], length: int, prefix: str, suffix: str) -> list[int]:
-    """The ``starts`` of a needle of ``length`` in ``text`` that fit ``prefix`` and ``suffix``."""
+def _fitting(find: Callable[[str], list[int]], quote: str, prefix: str, suffix: str) -> list[int]:
+    """The starts of ``quote`` right after ``prefix`` and right before ``suffix`` (a space
+    between them or not: the text is whitespace-normalized), found by ``find``.
+
+    The whole run prefix + quote + suffix is searched for, in linear time, rather than each
+    occurrence of the quote checked in turn: a quote found at a million places next to a prefix
+    found nowhere costs one search, not a million checks.
+    """
     if not prefix and not suffix:
-        return starts
-    # The text is normalized (single spaces), so a window one character wider than the
-    # prefix or suffix is enough: no copy of the whole text per occurrence.
-    found = []
-    for start in starts:
-        end = start + length
-        before = text[max(start - len(prefix) - 1, 0) : start].rstrip()
-        after = text[end : end + len(suffix) + 1].lstrip()
-        if before.endswith(prefix) and after.startswith(suffix):
-            found.append(start)
-    return found
+        return find(quote)
+    starts: set[int] = set()
+    for before in {prefix + " ", prefix} if prefix else {""}:
+        for after in {" " + suffix, suffix} if suffix else {""}:
+            starts.update(s + len(before) for s in find(before + quote + after))
+    return sorted(starts)
 
 
 def locate(
@@ -202,18 +230,61 @@ def locate(
     return [start for start, _ in Locator(text, find=find).spans(quote, prefix, suffix)]
 
 
-def nearest_passage(text: str, quote: str) -> str:
-    """The run of words of ``text`` most like ``quote``, for a hint."""
+HINT_CANDIDATES = 64
+"""How many runs of words, the ones sharing the most trigrams with the quote, are compared in full."""
+
+HINT_QUOTE = 2_000
+"""Past this many characters, a quote's nearest passage is chosen by shared trigrams alone
+(comparing two long texts character by character is quadratic in their length)."""
+
+
+@dataclass
+class Work:
+    """What a hint search did: characters scored, runs compared (counted by the tests)."""
+
+    scored: int = 0
+    compared: int = 0
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word.casefold()} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def nearest_passage(text: str, quote: str, work: Work | None = None) -> str:
+    """The run of words of ``text`` most like ``quote``, for a hint.
+
+    Linear in the text's length: each word is scored once by the trigrams it shares with the
+    quote, each run of the quote's length in words is scored from those sums, and only the
+    :data:`HINT_CANDIDATES` best runs are compared character by character (``difflib``'s
+    ratio; the first best in reading order wins).
+    """
+    work = work if work is not None else Work()
     words = text.split(" ")
-    size = max(len(normalize_space(quote).split(" ")), 1)
+    quote = normalize_space(quote)
+    size = max(len(quote.split(" ")), 1)
+    wanted = _trigrams(quote.replace(" ", "  "))
+    shared: dict[str, int] = {}  # by word: an article says the same words again and again
+    sums = [0]
+    for word in words:
+        score = shared.get(word)
+        if score is None:
+            score = shared[word] = len(_trigrams(word) & wanted)
+        sums.append(sums[-1] + score)
+        work.scored += len(word) + 1
+    runs = range(max(len(words) - size + 1, 1))
+    best_runs = heapq.nlargest(HINT_CANDIDATES, runs, key=lambda i: (sums[min(i + size, len(words))] - sums[i], -i))
+    if len(quote) > HINT_QUOTE:
+        return " ".join(words[best_runs[0] : best_runs[0] + size]) if best_runs else ""
     best, best_ratio = "", 0.0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
-    for index in range(0, max(len(words) - size + 1, 1)):
+    for index in sorted(best_runs):
         window = " ".join(words[index : index + size])
         matcher.set_seq1(window)
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
+        work.compared += 1
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = window, ratio
@@ -273,12 +344,12 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
                     )
                 )
                 continue
-            nearest = ""
+            hint = HINT_STOPPED
             if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
                 hint_budget -= text.count(" ") + 1
-                nearest = nearest_passage(text, normalize_space(note.quote))
-            message = f"quote not found in article '{note.article}'"
-            problems.append(Diagnostic(where, message, f'nearest passage: "{nearest}"' if nearest else ""))
+                nearest = nearest_passage(text, note.quote)
+                hint = f'nearest passage: "{nearest}"' if nearest else ""
+            problems.append(Diagnostic(where, f"quote not found in article '{note.article}'", hint))
             continue
         if len(spans) > 1:
             hint = "add a prefix or suffix to choose one: " + _choices(text, spans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import discovery
+from . import discovery, limits
 from . import fields as f
 from .didyoumean import did_you_mean
 from .discovery import unsafe_path
@@ -146,9 +147,15 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
         if refused is not None:
             return None, [refused]
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:  # never more than the limit in memory
+                data = file.read(limits.MAX_FILE_BYTES + 1)
+                size = max(os.fstat(file.fileno()).st_size, len(data))
         except OSError as exc:
             return None, [Diagnostic(Location(rel, 0), f"cannot read file: {exc.strerror}")]
+    else:
+        size = len(data)
+    if size > limits.MAX_FILE_BYTES:
+        return None, [limits.too_big(rel, size)]
     text, problems = decode(rel, data)
     if text is None:
         return None, problems
@@ -168,6 +175,7 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
         hint = _EMPTY if any(field.name == "draft" for field in kind.table) else "write it"
         what = "only an HTML comment" if body.strip() else "empty"
         problems.append(Diagnostic(where, f"the text after the front matter is {what}", hint))
+    problems += limits.check_body(rel, document.body, document.body_line)
     if problems:
         return None, problems
     origin = Origin(rel, frozen_map(coerced.lines), document.body_line + _leading_blank_lines(document.body))

@@ -7,6 +7,7 @@ int), explicit tags and aliases are refused, and every key keeps its line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -122,7 +123,45 @@ def compose(path: str, text: str, first_line: int = 1) -> tuple[Node | None, lis
             line = first_line + bad.start_mark.line
             message = f"YAML tag '{bad.tag}' is not allowed"
             return None, [Diagnostic(Location(path, line), message, "remove the tag")]
+        halved = _first_surrogate(node)
+        if halved is not None:
+            return None, [_surrogate(path, first_line, halved)]
     return node, []
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_PAIR = re.compile(r"[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _first_surrogate(node: Node) -> ScalarNode | None:
+    """The first scalar (key or value) holding a surrogate, which only an escape such as
+    ``"\\ud800"`` can put there (libyaml refuses them; PyYAML keeps them, and they cannot be
+    written as UTF-8)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode):
+            if _SURROGATE.search(current.value):
+                return current
+        elif isinstance(current, SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, MappingNode):
+            stack.extend(n for pair in reversed(current.value) for n in reversed(pair))
+    return None
+
+
+def _surrogate(path: str, first_line: int, node: ScalarNode) -> Diagnostic:
+    value = node.value
+    found = _SURROGATE.search(value)
+    code = f"\\u{ord(found.group()):04x}" if found else "\\u"
+    pair = _PAIR.search(value)
+    if pair is not None:
+        character = pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        hint = f"write the character itself, or its escape \\U{ord(character):08X}"
+    else:
+        hint = "write the character itself, or remove the escape"
+    message = f"invalid YAML: the escape '{code}' is half of a UTF-16 surrogate pair, not a character"
+    return Diagnostic(Location(path, first_line + node.start_mark.line), message, hint)
 
 
 def _first_bad_tag(node: Node) -> Node | None:

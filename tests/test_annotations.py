@@ -1,21 +1,30 @@
 from __future__ import annotations
 
+import difflib
 import json
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import Run
 
+from bench.huge import article
+from dossier import annotations as anchoring
 from dossier import htmltext
 from dossier.annotations import (
+    HINT_CANDIDATES,
     Anchored,
     AnchoredArticle,
     Finder,
     Locator,
+    Work,
     anchor,
     locate,
     nearest_passage,
+    occurrences,
     unannotated,
 )
 from dossier.htmltext import TextMap
@@ -287,3 +296,114 @@ def test_the_exported_selector_keeps_the_articles_characters(
         "suffix": " ».",
     }
     assert 'data-note="1">l\u2019Irak décidera</mark>' in (page / "index.html").read_text(encoding="utf-8")
+
+
+# Linear anchoring: pathological inputs generated here, bounds stated as sizes, work counted.
+
+
+class Counting(str):
+    """A text that counts the characters its searches may compare (a search from ``start``
+    that finds a needle at ``found`` compares at most ``found - start + len(needle)``)."""
+
+    steps = 0
+
+    def find(self, sub: str, start: Any = 0, end: Any = None) -> int:
+        found = str.find(self, sub, start)
+        Counting.steps += (found if found >= 0 else len(self)) - int(start) + len(sub)
+        return found
+
+    def startswith(self, prefix: Any, start: Any = 0, end: Any = None) -> bool:
+        Counting.steps += len(prefix)
+        return str.startswith(self, prefix, start)
+
+
+def search_steps(text_length: int, quote_length: int, many_notes: int = 0) -> int:
+    Counting.steps = 0
+    locator = Locator(Counting("a" * text_length), many_notes)
+    assert locator.spans("a" * quote_length, prefix="b") == []
+    assert locator.spans("a" * quote_length, suffix="b") == []
+    assert len(locator.spans("a" * quote_length)) == text_length - quote_length + 1
+    return Counting.steps
+
+
+def test_overlapping_matches_and_a_prefix_never_found_cost_one_pass() -> None:
+    """Bound: a text of 100,000 then 400,000 characters, a quote of 500 then 2,000, found at
+    every position; the characters compared may grow 5-fold at most (N*M would be 16-fold)."""
+    small, large = search_steps(100_000, 500), search_steps(400_000, 2_000)
+    assert large < 5 * small, (small, large)
+
+
+def test_the_index_falls_back_to_one_pass_for_a_common_needle() -> None:
+    """Bound: as above, with enough notes for the K-gram index."""
+    notes = Finder.THRESHOLD
+    small, large = search_steps(50_000, 500, notes), search_steps(200_000, 2_000, notes)
+    assert large < 5 * small, (small, large)
+
+
+def test_occurrences_finds_overlapping_ones() -> None:
+    assert occurrences("aaaa", "aa") == [0, 1, 2]
+    assert occurrences("abababa", "aba") == [0, 2, 4]
+    assert occurrences("abaabab", "abab") == [3]
+    assert occurrences("xyz", "q") == []
+
+
+def test_a_prefix_or_suffix_is_found_with_or_without_a_space() -> None:
+    assert locate("le chat dort, lechat dort", "chat", prefix="le") == [3, 16]
+    assert locate("le chat dort, le chatdort", "chat", suffix="dort") == [3, 17]
+    assert locate("un chat, le chat", "chat", prefix="le") == [12]
+
+
+def generated_text(words: int) -> str:
+    textmap = htmltext.build(Markdown().convert(article(words * 7)))
+    return textmap.text
+
+
+def test_the_hint_search_is_linear_and_compares_a_bounded_number_of_passages() -> None:
+    """Bound: an article of 30,000 then 120,000 words, a near-miss quote of 12 words; the
+    characters scored may grow 5-fold at most, and at most 64 passages are compared in full."""
+    quote = "le gouvernemant et la comission ont annoncé un acord sur le retrait des troupes"
+    small, large = Work(), Work()
+    nearest_passage(generated_text(30_000), quote, small)
+    nearest_passage(generated_text(120_000), quote, large)
+    assert large.scored < 5 * small.scored, (small, large)
+    assert 0 < large.compared <= HINT_CANDIDATES
+
+
+def exhaustive_nearest(text: str, quote: str) -> str:
+    """The hint as every run of words compared in full would give it (quadratic)."""
+    words = text.split(" ")
+    size = max(len(quote.split(" ")), 1)
+    best, best_ratio = "", 0.0
+    for index in range(max(len(words) - size + 1, 1)):
+        window = " ".join(words[index : index + size])
+        ratio = difflib.SequenceMatcher(None, window, quote, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = window, ratio
+    return best
+
+
+def test_the_hint_is_the_one_a_full_search_gives_for_near_misses() -> None:
+    """Quotes as editors get them wrong (a typo, an accent dropped, a word left out): the
+    bounded search finds the passage every comparison would."""
+    rng = random.Random(3)
+    text = generated_text(800)
+    words = text.split(" ")
+    for _ in range(25):
+        start = rng.randrange(len(words) - 12)
+        passage = words[start : start + rng.randint(4, 10)]
+        slip = rng.randrange(len(passage))
+        mistake = rng.choice(["typo", "accent", "drop"])
+        if mistake == "typo" and len(passage[slip]) > 3:
+            passage[slip] = passage[slip][:2] + "x" + passage[slip][3:]
+        elif mistake == "drop" and len(passage) > 4:
+            del passage[slip]
+        else:
+            passage = [w.replace("é", "e").replace("è", "e").replace("à", "a") for w in passage]
+        quote = " ".join(passage)
+        assert nearest_passage(text, quote) == exhaustive_nearest(text, quote), quote
+
+
+def test_hints_past_the_budget_say_the_search_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(anchoring, "HINT_WORDS", 10)
+    _, problems = anchor(html(), [note("ont entame en janvier", slug="n1"), note("des discusions", slug="n2")])
+    assert [p.hint for p in problems] == ['nearest passage: "ont entamé en janvier"', anchoring.HINT_STOPPED]

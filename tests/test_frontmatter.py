@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode
 
-from dossier.frontmatter import decode, split
+from dossier.frontmatter import compose, decode, split
 
 
 def test_split_keeps_line_numbers() -> None:
@@ -65,3 +65,19 @@ def test_decode_bom_crlf_and_bad_bytes() -> None:
     assert problems[0].format().startswith("a.md:2: error: file is not UTF-8")
     _, problems = decode("a.png", b"\x89PNG\r\n\x00\x00")
     assert problems[0].message == "binary file (contains NUL bytes)"
+
+
+def test_an_escaped_lone_surrogate_is_an_error_at_its_line() -> None:
+    """PyYAML turns "\\ud800" into a character UTF-8 cannot write: refused at the input."""
+    node, problems = compose("a.md", 'title: ok\nsummary: "A\\ud800"\n', first_line=2)
+    assert node is None
+    assert [p.format() for p in problems] == [
+        "a.md:3: error: invalid YAML: the escape '\\ud800' is half of a UTF-16 surrogate pair, not a character"
+        " (hint: write the character itself, or remove the escape)"
+    ]
+
+
+def test_an_escaped_surrogate_pair_is_told_its_character() -> None:
+    _, problems = compose("a.md", 'topics: [irak, "\\ud83d\\ude00"]\n"k\\udc00": 1\n', first_line=2)
+    assert [p.hint for p in problems] == ["write the character itself, or its escape \\U0001F600"]
+    assert problems[0].location.line == 2

@@ -1,0 +1,211 @@
+"""What one content file may hold, so that no file makes the build hang or crash.
+
+Python-Markdown is pure Python, and some of its work grows faster than the text:
+
+- each nesting level (a list in a list, a quote in a quote) is parsed again by a recursive
+  call: hundreds of levels exhaust Python's stack, and the work grows with depth x size;
+- each inline element of a paragraph (``<span>``, ``*em*``, a link) rebuilds the paragraph's
+  string: the work grows with elements x length;
+- each ``[`` (and each ``(`` after ``]``) is matched by a character-by-character scan to its
+  closing bracket or, left open, to the end of the paragraph: the work grows with the span
+  of the brackets;
+- each ``<`` that may open a tag or a comment is matched by a scan of the whole rest of the
+  file for its ``>`` (or ``-->``): the work grows with the span of the tags left open.
+
+The limits below bound each of these by a constant per character of the file, so a build's
+time stays linear in the size of its content: measured once, before the conversion, in one
+pass over the text (see :func:`check_body`). Every real article is far below them (a nested
+list is a few levels deep; a paragraph, a few dozen links and emphases); a file above them
+is reported at its line, with the limit and the value found.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+
+from .errors import Diagnostic, Location
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""A content file's size."""
+
+MAX_DEPTH = 32
+"""Lists and block quotes nested in one another."""
+
+MAX_MARKUP = 1_000
+"""Inline-markup characters (``< [ * _ ` & \\``) in one paragraph or list item."""
+
+BRACKET_SPAN = 4
+"""The characters brackets span in a paragraph (each ``[`` to its ``]``, each ``](`` to its
+``)``, to the paragraph's end when left open), per character of the paragraph..."""
+
+BRACKET_SLACK = 64
+"""...plus this many, so that a short paragraph may hold an open bracket or two."""
+
+TAG_SPAN = 4
+"""The characters tags span in a file (each ``<`` that may open a tag to its ``>``, a comment
+to its ``-->``, to the file's end when left open), per character of the file, plus
+:data:`BRACKET_SLACK`."""
+
+_MARKUP = re.compile(r"[<\[*_`&\\]")
+_BRACKET = re.compile(r"[\[\]()]")
+_TAG = re.compile(r"<(?:(!--)|(!\[)|[a-zA-Z/!?])")
+_TAG_ENDS = (re.compile(r">"), re.compile(r"--\s*>"), re.compile(r"\]\s*\]\s*>"))  # a tag, a comment, CDATA
+# What a line opens before its text: indentation, '>' and list markers, one after the other.
+_CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
+_RULE = re.compile(r"[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")  # a horizontal rule
+_STARTS_BLOCK = re.compile(r"[ \t]*(?:>|#|\||(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$))")
+
+
+def too_big(path: str, size: int) -> Diagnostic:
+    """The error for a file of ``size`` bytes, over :data:`MAX_FILE_BYTES`."""
+    return Diagnostic(
+        Location(path, 1),
+        f"file is too large: {size:,} bytes (limit: {MAX_FILE_BYTES:,})",
+        "split it into several files",
+    )
+
+
+def depth(line: str) -> int:
+    """How many lists and block quotes ``line`` is nested in, at most: its '>' and list markers,
+    and one level per 4 columns of indentation (as in Python-Markdown)."""
+    if _RULE.match(line):
+        return 0
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    levels = 0
+    position = 0
+    while True:
+        found = _CONTAINER.match(line, position)
+        if found is None:
+            return levels + (len(indent) + 3 * indent.count("\t")) // 4
+        levels += 1
+        position = found.end()
+
+
+def paragraphs(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """The paragraphs of ``lines`` (runs of lines without a blank one; each list item, quote
+    or heading line starts a new one), as ranges of line indexes [start, end)."""
+    start = None
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if start is not None:
+                yield start, index
+            start = None
+        elif start is None:
+            start = index
+        elif _STARTS_BLOCK.match(line):
+            yield start, index
+            start = index
+    if start is not None:
+        yield start, len(lines)
+
+
+def bracket_span(text: str) -> int:
+    """The characters Python-Markdown's link parsing scans in ``text``: each ``[`` to its
+    ``]`` (or the end), each ``(`` right after a ``]`` to its ``)`` (or the end)."""
+    span = 0
+    squares: list[int] = []
+    rounds: list[tuple[int, bool]] = []
+    for found in _BRACKET.finditer(text):
+        position, bracket = found.start(), found.group()
+        if bracket == "[":
+            squares.append(position)
+        elif bracket == "]":
+            if squares:
+                span += position - squares.pop()
+        elif bracket == "(":
+            rounds.append((position, position > 0 and text[position - 1] == "]"))
+        elif rounds:
+            opened, scanned = rounds.pop()
+            span += (position - opened) * scanned
+    end = len(text)
+    span += sum(end - position for position in squares)
+    span += sum(end - position for position, scanned in rounds if scanned)
+    return span
+
+
+def tag_span(text: str) -> tuple[int, int]:
+    """The characters Python's HTML parser scans in ``text`` for the ends of the tags, comments
+    and CDATA sections it opens, and where the one spanning the most begins."""
+    ends = [[found.end() for found in pattern.finditer(text)] for pattern in _TAG_ENDS]
+    span = 0
+    longest, widest = 0, -1
+    for found in _TAG.finditer(text):
+        kind = 1 if found.group(1) else 2 if found.group(2) else 0
+        after = ends[kind]
+        index = bisect_left(after, found.end() + 1)
+        width = (after[index] if index < len(after) else len(text)) - found.start()
+        span += width
+        if width > widest:
+            longest, widest = found.start(), width
+    return span, longest
+
+
+def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
+    """The limits ``body`` (a file's Markdown text, its first line at ``first_line``) is over:
+    each limit once, at its first paragraph over it (the deepest line for nesting), with how
+    many other paragraphs are over it too."""
+    lines = body.split("\n")
+    found: dict[str, list[Diagnostic]] = {}
+    span, longest = tag_span(body)
+    limit = TAG_SPAN * len(body) + BRACKET_SLACK
+    if span > limit:
+        found["tags"] = [
+            Diagnostic(
+                Location(path, first_line + body.count("\n", 0, longest)),
+                f"tags left open: the '<' that may open a tag or a comment span {span:,} characters in a text of "
+                f"{len(body):,} (limit: {TAG_SPAN} times its length, plus {BRACKET_SLACK})",
+                "close each tag with '>' and each comment with '-->', or write a literal '<' as '&lt;'",
+            )
+        ]
+    for index, line in enumerate(lines):
+        level = depth(line)
+        if level > MAX_DEPTH:
+            found.setdefault("depth", []).append(
+                Diagnostic(
+                    Location(path, first_line + index),
+                    f"lists or block quotes nested {level} levels deep (limit: {MAX_DEPTH})",
+                    "nest fewer lists or quotes; write a literal '-' or '>' at a line's start as '\\-' or '\\>'",
+                )
+            )
+    if "depth" in found:  # the paragraphs are not what Markdown would see: measured once it can read them
+        return _once(found, "line")
+    for start, end in paragraphs(lines):
+        text = "\n".join(lines[start:end])
+        where = Location(path, first_line + start)
+        markup = len(_MARKUP.findall(text))
+        if markup > MAX_MARKUP:
+            found.setdefault("markup", []).append(
+                Diagnostic(
+                    where,
+                    f"too much inline markup in one paragraph: {markup:,} of the characters < [ * _ ` & \\ "
+                    f"(limit: {MAX_MARKUP:,})",
+                    "split the paragraph with blank lines, or put code in a ``` block",
+                )
+            )
+            continue
+        span = bracket_span(text)
+        limit = BRACKET_SPAN * len(text) + BRACKET_SLACK
+        if span > limit:
+            found.setdefault("brackets", []).append(
+                Diagnostic(
+                    where,
+                    f"brackets left open or nested too deep: they span {span:,} characters in a paragraph of "
+                    f"{len(text):,} (limit: {BRACKET_SPAN} times its length, plus {BRACKET_SLACK})",
+                    "close each '[' with ']' and each '](' with ')', or write a literal bracket as '\\['",
+                )
+            )
+    return _once(found, "paragraph")
+
+
+def _once(found: dict[str, list[Diagnostic]], unit: str) -> list[Diagnostic]:
+    """Each limit's first error, saying how many more places are over it."""
+    problems = []
+    for same in found.values():
+        first = same[0]
+        if len(same) > 1:
+            more = f"{len(same) - 1:,} more {unit}" + ("s" if len(same) > 2 else "")
+            first = Diagnostic(first.location, f"{first.message}; and {more} after it", first.hint)
+        problems.append(first)
+    return sorted(problems, key=lambda problem: problem.location.line)
