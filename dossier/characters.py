@@ -15,13 +15,29 @@ stays text. So the rendered HTML says whether there is a problem, and the source
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+_CANDIDATE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0001fffd]")
+"""Everything outside the allowed ranges up to U+1FFFD: forbidden below U+20000, and above it only
+the last two code points of a plane. (A negated class of ranges is scanned several times faster
+than a class listing the 32 plane ends.)"""
+
+
+def is_forbidden(character: str) -> bool:
+    """Whether no output may hold ``character`` (tab, line feed and carriage return are fine)."""
+    code = ord(character)
+    return bool(_CANDIDATE.match(character)) and (code < 0x20000 or (code & 0xFFFE) == 0xFFFE)
+
+
+def forbidden(text: str) -> Iterator[re.Match[str]]:
+    """Every forbidden character of ``text``, in order."""
+    return (m for m in _CANDIDATE.finditer(text) if ord(m.group()) < 0x20000 or (ord(m.group()) & 0xFFFE) == 0xFFFE)
+
+
 _PLANE_ENDS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff{_PLANE_ENDS}]")
-"""Every character that no output may hold (tab, line feed and carriage return are fine)."""
 NONCHARACTER = re.compile(f"[\ufdd0-\ufdef\ufffe\uffff{_PLANE_ENDS}]")
-"""The non-characters: never text (front-matter values are checked for them and for controls)."""
+"""The non-characters: never text (front-matter values, short, are checked for them and for controls)."""
 
 _CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)|(`+)(?!`).+?(?<!`)\2(?!`)", re.M | re.S)
 """Fenced code blocks and code spans, where a reference is text that is shown, not decoded."""
@@ -64,20 +80,21 @@ def _blank(code: re.Match[str]) -> str:
 def find(text: str, rendered: str) -> list[Forbidden]:
     """The forbidden characters of the Markdown ``text``, located by line, when its ``rendered``
     HTML holds any (typed as they are, or as references that rendering decoded)."""
-    if not FORBIDDEN.search(rendered):
+    first = next(forbidden(rendered), None)
+    if first is None:
         return []
     found: list[Forbidden] = []
-    for match in FORBIDDEN.finditer(text):
+    for match in forbidden(text):
         line = text.count("\n", 0, match.start()) + 1
         found.append(Forbidden(line, f"character {name(match.group())} is not allowed"))
     for match in _REFERENCE.finditer(_CODE.sub(_blank, text)):
         code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
         character = _rendered(code)
-        if character is not None and FORBIDDEN.match(character) and character in rendered:
+        if character is not None and is_forbidden(character) and character in rendered:
             line = text.count("\n", 0, match.start()) + 1
             message = f"character reference '{match.group()}' stands for {name(character)}, which is not allowed"
             found.append(Forbidden(line, message))
     found.sort(key=lambda f: f.line)
     if not found:  # in the HTML but not found in the text (a construct of its own): say where it starts
-        found.append(Forbidden(1, f"character {name(FORBIDDEN.findall(rendered)[0])} is not allowed"))
+        found.append(Forbidden(1, f"character {name(first.group())} is not allowed"))
     return found

@@ -58,17 +58,15 @@ def test_legal_text_is_accepted(text: str) -> None:
     assert found(text) == []
 
 
-def test_every_forbidden_character_of_the_rendered_html_is_in_the_pattern() -> None:
-    outside = {chr(c) for c in range(0x110000) if not (0xD800 <= c <= 0xDFFF)} - {"\t", "\n", "\r"}
-    xml_chars = {c for c in outside if c >= " " and c not in ("\ufffe", "\uffff")}
-    assert not [c for c in xml_chars if characters.FORBIDDEN.match(c) and not _html_error(c)]
-    assert all(characters.FORBIDDEN.match(c) for c in outside - xml_chars)
+def test_exactly_what_xml_forbids_and_html_counts_as_an_error_is_forbidden() -> None:
+    def expected(code: int) -> bool:
+        xml = (code < 0x20 and code not in (0x9, 0xA, 0xD)) or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
+        html = 0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+        return xml or html
 
-
-def _html_error(character: str) -> bool:
-    """What HTML counts as a parse error (controls and non-characters): the pattern forbids no more."""
-    code = ord(character)
-    return 0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+    assert [hex(c) for c in range(0x110000) if characters.is_forbidden(chr(c)) != expected(c)] == []
+    text = "a\x01b\U0002a6d6c\U0002fffe\t"
+    assert [m.start() for m in characters.forbidden(text)] == [1, 5]
 
 
 def test_a_reference_in_the_front_matter_is_text_and_a_non_character_an_error(
