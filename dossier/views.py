@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
-from . import chart, collation, eras
+from . import chart, collation, eras, ids
 from .annotations import AnchoredArticle
 from .i18n import Strings
 from .model import Annotation, Article, Event, Page, PartialDate, Topic
@@ -113,6 +113,8 @@ class Views:
             "kind_label": self.strings.get(f"kind_{note.kind}"),
             "quote": note.quote,
             "html": Markup(item.html),
+            # the same note in the end notes: its ids in their own namespace, so none is on the page twice
+            "end_html": Markup(ids.rename(item.html, ids.prefix("note", note.slug), ids.prefix("endnote", note.slug))),
             "topics": self.topic_links(note.topics, labels),
             "passage_id": f"passage-{number}",
             "url": self.urls.to(Urls.note(note.article, number)),
@@ -321,12 +323,12 @@ class Views:
                 return str(value.year)
             return str(format_skeleton("yMMM", value.first_day(), locale=self.strings.locale))
 
-        first, last = cov.buckets[0][0], cov.buckets[-1][0]
+        first, last = self.strings.period(cov.buckets[0][0], cov.buckets[-1][0])  # "de mars à novembre 2024"
         title = get(
             "chart_summary",
             items=items(cov.total),
-            first=period(first),
-            last=period(last),
+            first=first,
+            last=last,
             peak=period(peak[0]),
             peak_count=peak[1],
         )
