@@ -215,10 +215,12 @@ class _Shared:
 class _Unpickler(pickle.Unpickler):
     """Pickle's C unpickler, admitting only the classes of :data:`ALLOWED`.
 
-    Every opcode that can reach a callable (GLOBAL, STACK_GLOBAL, INST, and EXT1/2/4 once the
-    extension registry gave a name) asks :meth:`find_class`; REDUCE, NEWOBJ, NEWOBJ_EX and OBJ
-    can then only call what it gave; BUILD calls ``__setstate__``, which none of those classes
-    has; persistent ids and out-of-band buffers are refused by pickle itself (no handler given).
+    Every opcode that names a global (GLOBAL, STACK_GLOBAL, INST, OBJ's class, EXT1/2/4 through
+    copyreg's registry) asks :meth:`find_class`; REDUCE, NEWOBJ, NEWOBJ_EX and OBJ can then
+    only call what it gave; BUILD calls ``__setstate__``, which none of those classes has.
+    An EXT code found in copyreg's extension cache skips :meth:`find_class`: no load is made
+    while any extension is registered or cached (:func:`_extensions`; none is, in dossier).
+    Persistent ids and out-of-band buffers are refused by pickle itself (no handler given).
     """
 
     def __init__(self, file: Any, shared: _Shared) -> None:
@@ -232,32 +234,44 @@ class _Unpickler(pickle.Unpickler):
 
 
 class _Stoppable:
-    """The payload as a file, asking ``stop`` at every read (frames of 64 KiB or so)."""
+    """The payload, read by pieces, as a file that asks ``stop`` at every read (frames of 64 KiB
+    or so) and lets each piece go once it is read (the memory grows as the pieces go)."""
 
-    def __init__(self, data: bytearray, stop: Callable[[], bool] | None) -> None:
-        self.data, self.view, self.position = data, memoryview(data), 0
+    def __init__(self, pieces: list[bytes], stop: Callable[[], bool] | None) -> None:
+        self.pieces = pieces[::-1]  # the next one last
+        self.head, self.offset, self.position = b"", 0, 0
         self.stop = stop
 
-    def _next(self, size: int, end: int | None = None) -> tuple[int, int]:
+    def _take(self, size: int, line: bool = False) -> bytes:
         if self.stop is not None and self.stop():
             raise Interrupted
-        start, last = self.position, len(self.data) if end is None else end
-        self.position = last if size < 0 else min(last, start + size)
-        return start, self.position
+        taken: list[bytes] = []
+        while size:
+            if self.offset == len(self.head):
+                if not self.pieces:
+                    break
+                self.head, self.offset = self.pieces.pop(), 0
+            end = len(self.head) if size < 0 else min(len(self.head), self.offset + size)
+            newline = self.head.find(b"\n", self.offset, end) if line else -1
+            if newline >= 0:
+                end, size = newline + 1, 0
+            taken.append(self.head[self.offset : end])
+            if size > 0:
+                size -= end - self.offset
+            self.position += end - self.offset
+            self.offset = end
+        return taken[0] if len(taken) == 1 else b"".join(taken)
 
     def read(self, size: int = -1) -> bytes:
-        start, end = self._next(size)
-        return bytes(self.view[start:end])
+        return self._take(size)
 
     def readinto(self, buffer: Any) -> int:
-        start, end = self._next(len(buffer))
-        memoryview(buffer).cast("B")[: end - start] = self.view[start:end]
-        return end - start
+        data = self._take(len(buffer))
+        memoryview(buffer).cast("B")[: len(data)] = data
+        return len(data)
 
     def readline(self, size: int = -1) -> bytes:
-        newline = self.data.find(b"\n", self.position)
-        start, end = self._next(size, len(self.data) if newline < 0 else newline + 1)
-        return bytes(self.view[start:end])
+        return self._take(size, line=True)
 
 
 class _Counted:
@@ -286,8 +300,8 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytearray | None:
-    """The payload of the file at ``path``, when its magic, key, length and CRC-32 are right."""
+def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> list[bytes] | None:
+    """The payload of the file at ``path`` (by pieces), when its magic, key, length and CRC-32 are right."""
     with open(path, "rb") as file:
         head = file.read(HEADER.size)
         if len(head) != HEADER.size:
@@ -295,17 +309,17 @@ def _payload(path: Path, key: bytes, stop: Callable[[], bool] | None) -> bytearr
         magic, found, length, crc = HEADER.unpack(head)
         if magic != MAGIC or found != key or os.fstat(file.fileno()).st_size != HEADER.size + length:
             return None
-        data = bytearray(length)
-        view, check, start = memoryview(data), 0, 0
-        while start < length:
+        pieces, check, left = [], 0, length
+        while left:
             if stop is not None and stop():
                 raise Interrupted
-            count = file.readinto(view[start : start + CHUNK])
-            if not count:
+            piece = file.read(min(CHUNK, left))
+            if not piece:
                 return None
-            check = zlib.crc32(view[start : start + count], check)
-            start += count
-    return data if check == crc else None
+            check = zlib.crc32(piece, check)
+            pieces.append(piece)
+            left -= len(piece)
+    return pieces if check == crc else None
 
 
 def _extensions() -> bool:
@@ -321,11 +335,12 @@ def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any 
     when it says so, the load ends with :class:`Interrupted` (what was loaded so far is dropped).
     """
     try:
-        data = _payload(path, key, stop)
-        if data is None or _extensions():
+        pieces = _payload(path, key, stop)
+        if pieces is None or _extensions():
             return None
-        shared = _Shared()
-        stream = _Stoppable(data, stop)
+        length = sum(map(len, pieces))
+        shared, stream = _Shared(), _Stoppable(pieces, stop)
+        del pieces  # each piece goes once read
         value: Any = None
         try:
             with _no_collection():
@@ -333,7 +348,7 @@ def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any 
         finally:
             if shared.restore():
                 value = None
-        if value is None or stream.position != len(data):
+        if value is None or stream.position != length:
             return None
         gc.freeze()  # what was loaded lives as long as the build: the collector need not scan it again
         return value
