@@ -29,7 +29,10 @@ def base_url(value: str) -> str:
     if bad:
         what = "a space" if bad.group().isspace() else f"character {bad.group()!r}"
         raise FieldError(f"'{value}' is not a base URL: it holds {what}", "a URL has no spaces; in a path, write %20")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # a bracketed host that is no IPv6 address
+        raise FieldError(f"'{value}' is not a base URL: {exc}") from None
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise FieldError(f"'{value}' is not a base URL: {expected}")

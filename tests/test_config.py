@@ -70,6 +70,8 @@ def test_base_url(value: str, expected: str) -> None:
         "https://user:secret@example.org/",
         "https://:8080/",
         "/a\tb/",
+        "http://[::1/",
+        "https://[zz]/",
     ],
 )
 def test_bad_base_url(value: str) -> None:
