@@ -10,7 +10,11 @@ Python-Markdown is pure Python, and some of its work grows faster than the text:
   closing bracket or, left open, to the end of the paragraph: the work grows with the span
   of the brackets;
 - each ``<`` that may open a tag or a comment is matched by a scan of the whole rest of the
-  file for its ``>`` (or ``-->``): the work grows with the span of the tags left open.
+  file for its ``>`` (or ``-->``): the work grows with the span of the tags left open;
+- each heading, rule or quote that starts inside a block of lines (no blank line between)
+  splits the block, copying the rest of it: the work grows with such lines x block length;
+- HTML elements left open nest ever deeper, and the sanitizer's HTML parser checks the open
+  elements at each new one: the work grows with depth x tags.
 
 The limits below bound each of these by a constant per character of the file, so a build's
 time stays linear in the size of its content: measured once, before the conversion, in one
@@ -43,6 +47,12 @@ BRACKET_SPAN = 4
 BRACKET_SLACK = 64
 """...plus this many, so that a short paragraph may hold an open bracket or two."""
 
+MAX_SPLITS = 100
+"""Headings, rules and quotes starting inside one block of lines (no blank line between them)."""
+
+MAX_HTML_DEPTH = 64
+"""HTML elements open at once (non-void elements, minus those closed)."""
+
 TAG_SPAN = 4
 """The characters tags span in a file (each ``<`` that may open a tag to its ``>``, a comment
 to its ``-->``, to the file's end when left open), per character of the file, plus
@@ -55,6 +65,11 @@ _TAG_ENDS = (re.compile(r">"), re.compile(r"--\s*>"), re.compile(r"\]\s*\]\s*>")
 # What a line opens before its text: indentation, '>' and list markers, one after the other.
 _CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
 _RULE = re.compile(r"[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")  # a horizontal rule
+_SPLITS = re.compile(r"[ \t]{0,3}(?:#|(?:[=\-*_][ \t]*)+$)")  # a heading, a rule, a heading's underline
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_VOID = "area base br col embed hr img input link meta source track wbr"  # never open
+_CLOSED_BY_NEXT = "p li dt dd option optgroup tr td th thead tbody tfoot colgroup rp rt"
+_NOT_NESTED = frozenset(f"{_VOID} {_CLOSED_BY_NEXT}".split(" "))
 _STARTS_BLOCK = re.compile(r"[ \t]*(?:>|#|\||(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$))")
 
 
@@ -125,6 +140,43 @@ def bracket_span(text: str) -> int:
     return span
 
 
+def splits(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """For each block of ``lines`` (no blank line inside), its first line and how many of its
+    lines split it: headings, rules and underlines, quotes after a line that is not one."""
+    start, count, quoted = 0, 0, False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if count:
+                yield start, count
+            start, count, quoted = index + 1, 0, False
+            continue
+        quote = line.lstrip(" \t").startswith(">")
+        if _SPLITS.match(line) or (quote and not quoted and index > start):
+            count += 1
+        quoted = quote
+    if count:
+        yield start, count
+
+
+def html_depth(text: str) -> tuple[int, int]:
+    """The most HTML elements open at once in ``text`` (a rough count: every non-void start
+    tag opens one, every end tag closes one), and where the depth first goes over
+    :data:`MAX_HTML_DEPTH` (else where the most is first reached)."""
+    depth = deepest = where = 0
+    for found in _HTML_TAG.finditer(text):
+        if found.group(2).lower() in _NOT_NESTED:
+            continue
+        if found.group(1):
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest <= MAX_HTML_DEPTH + 1:
+                    where = found.start()
+    return deepest, where
+
+
 def tag_span(text: str) -> tuple[int, int]:
     """The characters Python's HTML parser scans in ``text`` for the ends of the tags, comments
     and CDATA sections it opens, and where the one spanning the most begins."""
@@ -159,13 +211,31 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
                 "close each tag with '>' and each comment with '-->', or write a literal '<' as '&lt;'",
             )
         ]
+    nested, where = html_depth(body)
+    if nested > MAX_HTML_DEPTH:
+        found["html"] = [
+            Diagnostic(
+                Location(path, first_line + body.count("\n", 0, where)),
+                f"HTML elements nested {nested:,} deep (limit: {MAX_HTML_DEPTH})",
+                "close each HTML element you open, e.g. <div> with </div>",
+            )
+        ]
+    for start, count in splits(lines):
+        if count > MAX_SPLITS:
+            found.setdefault("splits", []).append(
+                Diagnostic(
+                    Location(path, first_line + start),
+                    f"{count:,} headings, rules or quotes in one block of lines (limit: {MAX_SPLITS})",
+                    "put a blank line before each heading, rule and quote",
+                )
+            )
     for index, line in enumerate(lines):
         level = depth(line)
         if level > MAX_DEPTH:
             found.setdefault("depth", []).append(
                 Diagnostic(
                     Location(path, first_line + index),
-                    f"lists or block quotes nested {level} levels deep (limit: {MAX_DEPTH})",
+                    f"lists or block quotes nested {level:,} levels deep (limit: {MAX_DEPTH})",
                     "nest fewer lists or quotes; write a literal '-' or '>' at a line's start as '\\-' or '\\>'",
                 )
             )

@@ -19,7 +19,7 @@ from conftest import Run
 from bench.generate import generate
 from bench.huge import article
 from dossier import limits
-from dossier.limits import bracket_span, check_body, depth, tag_span
+from dossier.limits import bracket_span, check_body, depth, html_depth, splits, tag_span
 from dossier.markup import Markdown
 
 HEAD = '---\ntitle: "Un article"\ndate: 2024-03\ntopics: [irak]\n---\n'
@@ -62,9 +62,10 @@ def test_nesting_at_the_limit_converts(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("unit", ["<span>", "[", "*", "_", "`", "&amp;", "\\*"])
 def test_dense_inline_markup_is_refused(unit: str) -> None:
-    [problem] = messages("Intro.\n\nUn " + unit * 100_000 + " fin.\n")
-    assert problem.startswith("a.md:8: error: too much inline markup in one paragraph: ")
-    assert "(limit: 1,000)" in problem
+    problems = messages("Intro.\n\nUn " + unit * 100_000 + " fin.\n")
+    [dense] = [p for p in problems if "too much inline markup" in p]
+    assert dense.startswith("a.md:8: error: too much inline markup in one paragraph: ")
+    assert "(limit: 1,000)" in dense
 
 
 def test_markup_is_counted_per_paragraph_and_list_item() -> None:
@@ -97,9 +98,33 @@ def test_tag_span() -> None:
 
 
 def test_tags_left_open_are_refused_at_the_first() -> None:
-    body = "Intro.\n\n" + "".join(f"Le seuil <a{i} est franchi.\n\n" for i in range(200))
+    body = "Intro.\n\n" + "Le seuil <!-- est franchi.\n\n" * 200
     [problem] = messages(body)
     assert problem.startswith("a.md:8: error: tags left open: ")
+
+
+def test_splits_count_the_lines_that_cut_a_block() -> None:
+    lines = ["Un titre", "===", "# Titre", "texte", "> citation", "> suite", "texte", "***", "", "# seul"]
+    assert list(splits(lines)) == [(0, 4), (9, 1)]  # underline, heading, quote, rule; then a heading alone
+
+
+@pytest.mark.parametrize("unit", ["# Titre\n", "Titre\n===\n", "texte\n---\n", "texte\n***\n", "texte\n> citation\n"])
+def test_headings_rules_and_quotes_packed_in_one_block_are_refused(unit: str) -> None:
+    problem = messages("Intro.\n\n" + unit * 5_000)[0]
+    assert problem.startswith("a.md:8: error: 5,000 headings, rules or quotes in one block of lines (limit: 100)")
+    assert messages("Intro.\n\n" + (unit + "\n") * 5_000) == []  # each in its own block
+
+
+def test_html_depth() -> None:
+    assert html_depth("<div><p>a<div>b</div></div>") == (2, 9)
+    assert html_depth("<p>a<p>b<br><img src=x><li>c") == (0, 0)  # closed by the next one, or void
+    assert html_depth("</div></div><span>") == (1, 12)
+
+
+def test_html_left_open_is_refused_at_its_deepest() -> None:
+    [problem] = messages("Intro.\n\n" + "<div>\n\n" * 10_000)
+    assert problem.startswith("a.md:136: error: HTML elements nested 10,000 deep (limit: 64)")
+    assert messages("Intro.\n\n" + "<div>\n\n</div>\n\n" * 10_000) == []
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(
@@ -160,6 +185,8 @@ AT_THE_LIMIT: dict[str, Callable[[int], str]] = {
     "markup in long paragraphs": lambda n: "<span>x</span> *a* [b] " * 140 + "des mots " * (20 * n) + "\n",
     "brackets left open": lambda n: "\n\n".join("[" * 4 + " des mots" * 20 for _ in range(n)),
     "a tag left open": lambda n: "<a " + "\n\n".join("des mots " * 20 for _ in range(n)),
+    "splits at the limit": lambda n: "\n\n".join("titre\n---\n" * 100 for _ in range(n)),
+    "html at the limit": lambda n: "<div>\n\n" * 63 + "\n\n".join("<span>des</span> mots" * 20 for _ in range(n)),
     "nesting at the limit": lambda n: "\n\n".join("".join("    " * i + "- a\n" for i in range(32)) for _ in range(n)),
     "realistic": lambda n: article(2_000 * n),
 }
