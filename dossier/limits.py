@@ -211,11 +211,11 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
                 "close each tag with '>' and each comment with '-->', or write a literal '<' as '&lt;'",
             )
         ]
-    nested, where = html_depth(body)
+    nested, deepest = html_depth(body)
     if nested > MAX_HTML_DEPTH:
         found["html"] = [
             Diagnostic(
-                Location(path, first_line + body.count("\n", 0, where)),
+                Location(path, first_line + body.count("\n", 0, deepest)),
                 f"HTML elements nested {nested:,} deep (limit: {MAX_HTML_DEPTH})",
                 "close each HTML element you open, e.g. <div> with </div>",
             )
