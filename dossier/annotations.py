@@ -148,6 +148,9 @@ Span = tuple[int, int]
 SHOWN = 10
 """How many occurrences of an ambiguous quote a hint shows."""
 
+CONTEXT_CHARACTERS = 120
+"""At most this many characters of context before or after an occurrence, in a hint."""
+
 
 class Locator:
     """Finds quotes in one article's text: as written first, else as typed (see :mod:`.folding`).
@@ -304,7 +307,8 @@ def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]
         if after == -1:
             after = len(text)
             break
-    return text[before + 1 : start].strip(), text[end:after].strip()
+    reach = CONTEXT_CHARACTERS  # a text without spaces (a run of 'a') must not print whole
+    return text[max(before + 1, start - reach) : start].strip(), text[end : min(after, end + reach)].strip()
 
 
 def _choices(text: str, spans: Sequence[Span]) -> str:

@@ -407,3 +407,12 @@ def test_hints_past_the_budget_say_the_search_stopped(monkeypatch: pytest.Monkey
     monkeypatch.setattr(anchoring, "HINT_WORDS", 10)
     _, problems = anchor(html(), [note("ont entame en janvier", slug="n1"), note("des discusions", slug="n2")])
     assert [p.hint for p in problems] == ['nearest passage: "ont entamé en janvier"', anchoring.HINT_STOPPED]
+
+
+def test_a_hint_quotes_at_most_a_bounded_context() -> None:
+    """Bound: a text of 1,000,000 characters without a space; the hint stays under 3,000."""
+    textmap = htmltext.build("<p>" + "a" * 1_000_000 + "</p>")
+    _, problems = anchor(textmap, [note("a" * 1_000, prefix="b")])
+    assert problems[0].message == "quote not found with this prefix/suffix in article 'a'"
+    assert problems[0].hint.startswith("without them it is found 999001 times: suffix ")
+    assert len(problems[0].format()) < 3_000
