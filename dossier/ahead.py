@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 _LENGTH = struct.Struct("<Q")  # each result goes through the pipe as its length, then its pickle
 
 
@@ -50,15 +51,26 @@ class Ahead:
         if not hasattr(os, "fork") or threading.active_count() > 1 or len(jobs) == 0:
             return
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: results in order, then out (never back into the caller's code)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no handler of the caller's runs in the child
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had: the results are computed here
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: results in order, then out (never back into the caller's code)
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                os.close(read)
                 for name, job in jobs:
                     data = pickle.dumps((name, job()), protocol=pickle.HIGHEST_PROTOCOL)
                     _write_all(write, _LENGTH.pack(len(data)) + data)
             finally:
                 os._exit(0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(write)
         self._pid, self._fd = pid, read
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(build)
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build.add_argument(
+        "--replace-output",
+        action="store_true",
+        help="replace the output folder even if dossier did not write it: its files are deleted"
+        " (never the project, its sources, .git or your home)",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument(
         "--no-search", dest="search", action="store_false", help="do not build the search index (pagefind/)"
@@ -210,7 +217,8 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    result = pipeline.build(_options(args), progress=None if args.quiet else pipeline.progress_printer())
+    progress = None if args.quiet else pipeline.progress_printer()
+    result = pipeline.build(_options(args), progress, replace=args.replace_output)
     _report(result.warnings)
     if not args.quiet:
         print(result.line())
@@ -259,6 +267,12 @@ def _import(args: argparse.Namespace) -> None:
         raise ContentErrors(outcome.problems)
 
 
+def _ignore_signals() -> None:
+    """Once stopping, a second Ctrl-C or SIGTERM changes nothing (one line, no traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def interrupted(argv: Sequence[str]) -> int:
     """Ctrl-C outside a command's own handling: one line; ``serve`` stops (0), anything else 130."""
     serving = "serve" in argv[:1]
@@ -266,13 +280,31 @@ def interrupted(argv: Sequence[str]) -> int:
     return EXIT_OK if serving else 130
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is: it unwinds as Ctrl-C does (staging and spool folders
+    removed, worker processes stopped), then the program says so and exits 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 def run() -> None:
     """The program: exits without tearing down the interpreter (freeing a large build's memory
     object by object takes longer than the process's end frees it at once)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = main()
     except KeyboardInterrupt:
+        _ignore_signals()
         code = interrupted(sys.argv[1:])
+    except Terminated:
+        _ignore_signals()
+        print("terminated", file=sys.stderr, flush=True)
+        code = EXIT_TERMINATED
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -6,12 +6,16 @@ folders are removed by the next build.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+import signal
+import stat
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,29 +38,160 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def check_target(out: Path, root: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that would overwrite the project itself."""
-    out, root = out.resolve(), root.resolve()
+MARKER = ".dossier-output"  # in every folder a build writes: the next build may replace it
+MARKER_TEXT = (
+    b"dossier output: this folder is written by dossier (python build.py build), which replaces it whole"
+    b" at every build. Keep no files of your own here.\n"
+)
+_MARKER_PREFIX = b"dossier output:"
+
+
+def is_ours(folder: Path) -> bool:
+    """Whether ``folder`` is one dossier wrote: it holds the marker file (a regular file, not a link)."""
+    path = os.path.join(folder, MARKER)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(_MARKER_PREFIX)) == _MARKER_PREFIX
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def mark(folder: Path) -> None:
+    """Put the marker in ``folder`` (a new file: one it replaces may be a link to another folder's)."""
+    if not is_ours(folder):
+        temporary = folder / f"{MARKER}.{os.getpid()}.tmp"
+        try:
+            temporary.write_bytes(MARKER_TEXT)
+            os.replace(temporary, folder / MARKER)  # over a file or a link of that name, never into a folder
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) and path != root else str(path)
+
+
+def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder no build may ever replace, whatever the user confirms: the project or a
+    parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
+    ``.git``, another dossier project, the user's home or a parent of it."""
+    out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    shown = _shown(out, root)
+    hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+
+    def refuse(reason: str) -> DossierError:
+        return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
+
     if out == root or out in root.parents:
-        raise DossierError(f"output folder '{out}' contains the project: refusing to replace it")
-    for path in protected:
-        path = path.resolve()
-        if out == path or path in out.parents or out in path.parents:
-            raise DossierError(f"output folder '{out}' overlaps '{path}': refusing to write there")
+        raise refuse("is the project or holds it")
+    home = _home()
+    if home is not None and (out == home or out in home.parents):
+        raise refuse("is your home folder or holds it")
+    for source in sources:
+        source = Path(os.path.realpath(source))
+        if out == source or source in out.parents or out in source.parents:
+            raise refuse(f"overlaps the project's '{_shown(source, root)}'")
+    if ".git" in out.parts:
+        raise refuse("is a git repository's '.git' folder, or inside one")
+    for name, what in ((".git", "is a git repository"), ("site.yml", "is a dossier project")):
+        if os.path.lexists(out / name):
+            raise refuse(what)
+
+
+def _home() -> Path | None:
+    try:
+        return Path(os.path.realpath(Path.home()))
+    except (OSError, RuntimeError, KeyError):
+        return None
+
+
+def check_owner(out: Path, root: Path, replace: bool = False) -> None:
+    """Refuse to replace a folder dossier did not write, unless ``replace`` (the user confirmed).
+
+    Absent, empty and marked folders are the build's; a file, or a folder with anything else in
+    it, is not: nothing of it is touched.
+    """
+    real = Path(os.path.realpath(out))
+    shown = _shown(real, Path(os.path.realpath(root)))
+    if not os.path.lexists(real):
+        return
+    if not real.is_dir():
+        raise DossierError(
+            f"output folder '{shown}' is a file: refusing to replace it"
+            " (hint: give another folder with --out, or move that file away)"
+        )
+    if is_ours(real):
+        return
+    try:
+        with os.scandir(real) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError as exc:
+        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+    if not names or replace:
+        return
+    if "index.html" in names and "static" in names:
+        raise DossierError(
+            f"output folder '{shown}' has no '{MARKER}' file: it looks like a site built by an older"
+            " dossier, from before builds marked their output; refusing to replace it unconfirmed"
+            " (hint: delete it yourself, or build once with --replace-output; later builds replace it as before)"
+        )
+    listed = ", ".join(f"'{name}'" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    raise DossierError(
+        f"output folder '{shown}' holds files dossier did not write ({listed}): refusing to replace it"
+        " (hint: give an absent or empty folder with --out, delete this one yourself,"
+        " or build with --replace-output to replace it whole, its files deleted)"
+    )
 
 
 def staging_prefix(out: Path) -> str:
     return f".{out.name}.staging-"
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a folder of this very process's is a leftover of an earlier one with its pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_leftover(folder: Path) -> bool:
+    """Remove ``folder``, which a dead build made, if it is indeed dossier's (marked, or empty).
+
+    A link or a file of that name, or a folder with files and no marker, is the user's: kept.
+    """
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        if is_ours(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.rmdir()  # made, then the build died before it marked it: empty
+    except OSError:
+        return False
+    return not os.path.lexists(folder)
+
+
 def clean_leftovers(out: Path) -> None:
+    """Remove the staging folders that builds which died (killed, or out of disk) left beside ``out``."""
     parent = out.parent
-    if parent.is_dir():
-        for leftover in parent.glob(staging_prefix(out) + "*"):
-            if leftover.is_symlink():
-                leftover.unlink()
-            else:
-                shutil.rmtree(leftover, ignore_errors=True)
+    if not parent.is_dir():
+        return
+    for leftover in parent.glob(staging_prefix(out) + "*"):
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            remove_leftover(leftover)
 
 
 Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
@@ -87,12 +222,13 @@ def _same(path: Path, data: bytes) -> bool:
 
 
 def existing(out: Path) -> set[str]:
-    """Every file below ``out`` (relative paths)."""
+    """Every file below ``out`` (relative paths), the marker aside."""
     return set(_walk(out, False))
 
 
 def existing_signed(out: Path) -> dict[str, Signature | None]:
-    """Every file below ``out`` (relative paths), with its stat signature (None if it cannot be had)."""
+    """Every file below ``out`` (relative paths), with its stat signature (None if it cannot be had),
+    the marker aside."""
     return _walk(out, True)
 
 
@@ -102,6 +238,8 @@ def _walk(out: Path, signed: bool) -> dict[str, Signature | None]:
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
+                if not prefix and entry.name == MARKER:
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, prefix + entry.name + "/")
                 elif not signed:
@@ -144,15 +282,23 @@ def write(
 
     ``listed``: the files of ``out`` and of ``spare``, with their signatures, as listed when
     the build started (each folder is walked otherwise).
+
+    Every folder written carries the marker (:data:`MARKER`); a spare folder without it is
+    neither used nor removed, and an output without it (replaced as the user confirmed, see
+    :func:`check_owner`) is removed once swapped out, never kept as the spare.
     """
     out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out)
     if out.exists() and not out.is_dir():
         raise DossierError(f"output '{out}' exists and is not a folder")
+    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
+        spare = None  # not a folder of dossier's: left as it is
+    if out.is_dir() and not is_ours(out):
+        spare = None  # a folder replaced as confirmed: it goes once swapped out
     before = set(listed[0]) if listed is not None else existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
-    reuse = spare is not None and out.is_dir() and spare.is_dir() and not spare.is_symlink()
+    reuse = spare is not None and out.is_dir() and spare.is_dir()
     spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
     if reuse:
         assert spare is not None
@@ -162,7 +308,9 @@ def write(
         staging = spooled  # the pages are where they belong: that folder becomes the output
     else:
         staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-        staging.mkdir()
+        with signals_held():  # made and marked, or not made: a leftover is known as dossier's
+            staging.mkdir()
+            mark(staging)
     unchanged = len(kept)
     try:
         folders: set[Path] = set()
@@ -190,15 +338,31 @@ def write(
             added = existing(staging) - set(files) - set(copies) - set(kept)
             for rel in added:
                 unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
-        _swap(staging, out, spare)
+        with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
+            _swap(staging, out, spare)
     except BaseException:
         if not reuse:
-            shutil.rmtree(staging, ignore_errors=True)
+            with signals_held():
+                shutil.rmtree(staging, ignore_errors=True)
         raise
     total = len(files) + len(copies) + len(added) + len(kept)
     removed = len(before - set(files) - set(copies) - added - set(kept))
     fresh = frozenset(files) | frozenset(copies) | frozenset(added)
     return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (in the main thread) until the block is done."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _swap(staging: Path, out: Path, spare: Path | None) -> None:
@@ -209,8 +373,12 @@ def _swap(staging: Path, out: Path, spare: Path | None) -> None:
         if spare is None:
             shutil.rmtree(staging)
         elif staging != spare:
-            shutil.rmtree(spare, ignore_errors=True)
-            staging.rename(spare)
+            with contextlib.suppress(OSError):  # kept for the next build if it can be; removed otherwise
+                if os.path.lexists(spare):
+                    shutil.rmtree(spare)  # marked: write() checked it
+                staging.rename(spare)
+            if os.path.lexists(staging):
+                shutil.rmtree(staging, ignore_errors=True)
     else:
         old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
         out.rename(old)
@@ -249,7 +417,10 @@ def _same_inode(a: str, b: str) -> bool:
 
 
 def _write_bytes(data: bytes, target: Path) -> None:
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a full disk: said with the file it happened to
+        raise OSError(exc.errno, exc.strerror, os.fspath(target)) from None
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -290,6 +461,7 @@ def sync(
     may be looking at the folder.
     """
     out.mkdir(parents=True, exist_ok=True)
+    mark(out)
     wanted = set(paths) | set(copies)
     written = 0
     for rel, data in sorted(files.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -20,6 +21,18 @@ MIN_ITEMS = 48  # below this, starting processes costs more than it saves
 CHUNKS_PER_JOB = 6  # several chunks a process, so that one slow chunk does not hold the others
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_start() -> None:
+    """In each worker, first thing: Ctrl-C is the main process's to act on (it stops the workers),
+    SIGTERM ends a worker at once and silently; then the signals held over the fork are let in."""
+    gc.disable()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
 
 def _run(span: tuple[int, int]) -> list[Any]:
@@ -60,7 +73,14 @@ def map_items(
     results = []
     gc.freeze()  # a forked process's collector would touch, hence copy, every inherited object (kept for the build)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=gc.disable) as pool:
+        # Ctrl-C and SIGTERM wait while the workers are forked (and are kept from the pool's threads,
+        # which fork any later worker): a worker never runs the main process's handlers.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        with pool:
             for (start, end), part in zip(chunks, pool.imap(_run, chunks), strict=True):
                 results += part
                 if done is not None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
 
 SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
 Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
+SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Resume:
             [
                 ("inputs", functools.partial(inputs, root)),
                 ("out", functools.partial(output.existing_signed, self.out)),
-                ("spare", functools.partial(output.existing_signed, self.where.with_suffix(".spare"))),
+                ("spare", functools.partial(output.existing_signed, self.where.with_suffix(SPARE))),
             ]
         )
         self._walked: tuple[Inputs, Discovered] | None = None
@@ -158,12 +158,14 @@ class Resume:
 
     def spare(self) -> Path | None:
         """Where the previous output is kept for the next build to update (same file system only)."""
-        spare = self.where.with_suffix(".spare")
+        spare = self.where.with_suffix(SPARE)
         try:
             spare.parent.mkdir(parents=True, exist_ok=True)
             same = os.stat(spare.parent).st_dev == os.stat(self.out.parent).st_dev
         except OSError:
             return None
+        if os.path.lexists(spare) and (spare.is_symlink() or not output.is_ours(spare)):
+            return None  # not a folder dossier wrote (a link, or one without the marker): never touched
         return spare if same else None
 
     def spool(self) -> Path | None:
@@ -172,11 +174,14 @@ class Resume:
             return None
         for old in self.where.parent.glob(self.where.stem + ".spool-*"):
             pid = old.name.rpartition("-")[2]
-            if not pid.isdigit() or not _alive(int(pid)):
-                shutil.rmtree(old, ignore_errors=True)
+            if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+                output.remove_leftover(old)  # only a folder dossier made (marked, or empty)
         folder = self.where.with_suffix(f".spool-{os.getpid()}")
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:
+            return None  # something else has that name: left as it is, and the pages are written beside the output
+        output.mark(folder)  # it may become the output, and a leftover of it is known as dossier's
         return folder
 
     def unchanged(self) -> Quick | None:

@@ -22,8 +22,11 @@ def put(folder: Path, path: str, data: bytes) -> None:
     except FileNotFoundError:  # its folder is not made yet
         os.makedirs(os.path.dirname(target), exist_ok=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+    except OSError as exc:  # a full disk: said with the file it happened to
+        raise OSError(exc.errno, exc.strerror, target) from None
 
 
 class Spooled(Mapping[str, bytes]):

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run
 
+from dossier import output
+
 CATALOGUE = Path(__file__).parent / "catalogue"
 CASES = sorted(p.name for p in CATALOGUE.iterdir() if p.is_dir())
 
@@ -38,6 +40,7 @@ def test_case(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
         shutil.copytree(REPO / "themes", root / "themes")
     previous = root / "_site"
     previous.mkdir()
+    output.mark(previous)  # a site an earlier build wrote
     (previous / "index.html").write_text("previous good site")
 
     result = run("build", "--root", root)
@@ -48,7 +51,7 @@ def test_case(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
     assert "Traceback" not in result.err
     leftovers = [p.name for p in root.iterdir() if p.name.startswith((".", "_")) and p.name != ".dossier-cache"]
     assert leftovers == ["_site"]  # no staging folder left (the cache may keep compiled templates)
-    assert [p.name for p in previous.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in previous.iterdir()) == [output.MARKER, "index.html"]
     assert (previous / "index.html").read_text() == "previous good site"
 
 

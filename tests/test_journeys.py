@@ -218,6 +218,47 @@ def test_build_options_as_the_readme_lists_them(project: Path) -> None:
     assert files_of(project / "public") == files_of(project / "other")  # whatever the processes
 
 
+def test_the_output_folder_is_the_builds_or_it_is_refused(project: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True, capture_output=True)
+    repository = files_of(project / ".git")
+    for command in ("python build.py build --out .git", "python build.py build --out .git --replace-output"):
+        done = typed(command, project)
+        assert done.code == 1, done
+        assert done.err == (
+            "error: output folder '.git' is a git repository's '.git' folder, or inside one: refusing to write there"
+            " (hint: give the site a folder of its own, e.g. --out _site; --replace-output does not change this)\n"
+        ), done
+        assert files_of(project / ".git") == repository
+
+    notes = project / "notes"
+    notes.mkdir()
+    (notes / "idées.txt").write_text("à garder", encoding="utf-8")
+    for _ in range(2):  # refused, and again: nothing of it was set aside to be deleted later
+        done = typed("python build.py build --out notes", project)
+        assert done.code == 1, done
+        assert done.err.startswith("error: output folder 'notes' holds files dossier did not write ('idées.txt')"), done
+        assert "--replace-output" in done.err and len(done.err.splitlines()) == 1, done
+        assert files_of(notes) == {"idées.txt": "à garder".encode()}
+
+    done = typed("python build.py build --out notes --replace-output -q", project)  # confirmed
+    assert done.code == 0, done
+    assert (notes / "index.html").is_file() and not (notes / "idées.txt").exists()
+    assert typed("python build.py build --out notes -q", project).code == 0  # dossier's now: no flag
+
+
+def test_a_site_built_before_the_marker_is_said_to_be_one(project: Path) -> None:
+    assert typed("python build.py -q", project).code == 0
+    (project / "_site" / ".dossier-output").unlink()  # as a build from before the marker left it
+    site = files_of(project / "_site")
+    done = typed("python build.py", project)
+    assert done.code == 1, done
+    assert "it looks like a site built by an older dossier" in done.err, done
+    assert "build once with --replace-output" in done.err, done
+    assert files_of(project / "_site") == site
+    assert typed("python build.py --replace-output -q", project).code == 0
+    assert typed("python build.py -q", project).code == 0
+
+
 def test_a_build_for_a_project_site_links_everything_under_its_path(project: Path) -> None:
     done = typed("python build.py build --base-url https://example.github.io/dossier/", project)
     assert done.code == 0, done

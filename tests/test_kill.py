@@ -1,4 +1,5 @@
-"""A killed build loses nothing: SIGKILL ``python build.py`` at random points while it writes.
+"""A killed build loses nothing: SIGKILL ``python build.py`` at random points while it writes;
+Ctrl-C and SIGTERM stop it with one line, no traceback from any of its processes.
 
 Two versions of one sizeable project (every output file differs between them) are built
 alternately into one output folder, and each build is killed at a random moment after its
@@ -26,12 +27,12 @@ TIME_LIMIT = 60.0  # seconds: stop killing past this (slow machine), as long as 
 STATIC_FILES = 400
 
 
-def make_version(root: Path, version: str) -> Path:
+def make_version(root: Path, version: str, articles: int = 10) -> Path:
     files: dict[str, str | bytes] = {
         "site.yml": f'title: "Dossier {version}"\nlanguage: fr\nbase_url: /\n',
         "content/topics/irak.md": "---\nlabel: Irak\n---\nL'Irak.\n",
     }
-    for i in range(10):
+    for i in range(articles):
         text = "\n\n".join(f"Paragraphe {j} de l'article {i}, version {version}." for j in range(20))
         files[f"content/articles/a{i}.md"] = f"---\ntitle: Article {i}\ndate: 2024-03\ntopics: [irak]\n---\n{text}\n"
     write_tree(root, files)
@@ -54,16 +55,16 @@ def snapshot(out: Path) -> dict[str, str]:
     }
 
 
-def command(root: Path, out: Path, cache: bool) -> list[str]:
-    line = [sys.executable, str(REPO / "build.py"), "build", "--root", str(root), "--out", str(out), "-q"]
+def command(root: Path, out: Path, cache: bool, *options: str) -> list[str]:
+    line = [sys.executable, str(REPO / "build.py"), "build", "--root", str(root), "--out", str(out), "-q", *options]
     return line if cache else [*line, "--no-cache"]
 
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def build(root: Path, out: Path, cache: bool = False) -> None:
-    done = subprocess.run(command(root, out, cache), env=ENV, capture_output=True, text=True)
+def build(root: Path, out: Path, cache: bool = False, *options: str) -> None:
+    done = subprocess.run(command(root, out, cache, *options), env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -128,3 +129,87 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path, cache
     assert staging(out.parent) == []
     assert sorted(os.listdir(out.parent)) == ["_site"]
     print(f"{kills} kills, {landed} while writing ({writing:.2f} s): {outcomes} (seed {seed})")
+
+
+# -- Ctrl-C and SIGTERM: one line, exit 130 or 143, the old site or the new one -----------------
+
+STOPS = {signal.SIGINT: (130, "interrupted\n"), signal.SIGTERM: (143, "terminated\n")}
+MOMENTS = (0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0)  # fractions of a build's run, from when it holds the lock
+
+
+def running(root: Path, pid: int) -> bool:
+    """Whether the build ``pid`` holds the project's lock (its signal handling is in place by then)."""
+    try:
+        return (root / ".dossier-cache" / "build.lock").read_text() == f"{pid}\n"
+    except OSError:
+        return False
+
+
+def group_gone(pgid: int) -> bool:
+    """Whether every process of the group has ended (waits a little for the system to reap them: a guard)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def stop_at(
+    root: Path, out: Path, cache: bool, stop: signal.Signals, delay: float, group: bool
+) -> tuple[int, str, bool]:
+    """Start a build (``--jobs 2``, its own process group as a terminal makes one) and send ``stop``
+    ``delay`` seconds after it holds the lock: to the whole group (a terminal's Ctrl-C, a service
+    manager's stop), or to the main process only (``kill PID``). Returns the exit code, stderr and
+    whether every process of the build has ended."""
+    line = command(root, out, cache, "--jobs", "2")
+    process = subprocess.Popen(line, env=ENV, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen: float | None = None
+    while process.poll() is None:
+        if seen is None and running(root, process.pid):
+            seen = time.monotonic()
+        if seen is not None and time.monotonic() - seen >= delay:
+            (os.killpg if group else os.kill)(process.pid, stop)
+            break
+        time.sleep(0.0005)
+    _, err = process.communicate()
+    return process.returncode, err, group_gone(process.pid)
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["cold", "resumed"])
+@pytest.mark.parametrize("stop", list(STOPS), ids=["ctrl-c", "sigterm"])
+def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_one(
+    tmp_path: Path, cache: bool, stop: signal.Signals
+) -> None:
+    versions = {v: make_version(tmp_path / v, v, articles=60) for v in "AB"}  # enough for --jobs 2 to fork
+    reference = {}
+    for version, root in versions.items():
+        build(root, tmp_path / f"ref-{version}" / "_site")
+        reference[version] = snapshot(tmp_path / f"ref-{version}" / "_site")
+    out = tmp_path / "public" / "_site"
+    build(versions["A"], out, cache)
+    started = time.monotonic()
+    build(versions["B"], out, cache, "--jobs", "2")
+    whole = time.monotonic() - started  # a guard for the moments below, not a measure
+    current, stopped = "B", 0
+    code, message = STOPS[stop]
+    for n, moment in enumerate(MOMENTS):
+        target = "A" if current == "B" else "B"
+        exit_code, err, gone = stop_at(versions[target], out, cache, stop, moment * whole, group=n % 2 == 0)
+        assert "Traceback" not in err, err
+        assert gone, "a process of the build outlived it"
+        if exit_code == 0:  # it was done before the signal came
+            assert err == ""
+        else:
+            assert (exit_code, err) == (code, message)
+            stopped += 1
+        state = snapshot(out)
+        match = [v for v in "AB" if state == reference[v]]
+        assert match, f"stopped at {moment:.2f} of a build, the output is neither site"
+        current = match[0]
+        assert staging(out.parent) == []  # the stopped build removed its own
+        cached = versions[target] / ".dossier-cache" / "build"
+        assert not cached.is_dir() or [p.name for p in cached.iterdir() if ".spool-" in p.name] == []
+    assert stopped >= 3, f"only {stopped} of {len(MOMENTS)} signals came while the build ran"

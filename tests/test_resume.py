@@ -15,14 +15,17 @@ import jinja2
 import pytest
 
 from bench.generate import generate
-from dossier import buildcache, journal, pipeline
+from dossier import buildcache, journal, output, pipeline
 from dossier.ahead import Ahead
 from dossier.errors import ContentErrors
 from dossier.options import Options
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The files of the site (the output's marker aside: no file of the site, not counted)."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    found.pop(output.MARKER, None)
+    return found
 
 
 def build(root: Path, out: Path, cache: bool = True, jobs: int = 1) -> pipeline.Summary:

@@ -163,15 +163,20 @@ def test_output_folders_that_are_the_project_are_refused(tree: Callable[..., Pat
     root = tree()
     real = root.resolve()
 
-    def overlaps(out: Path, protected: str) -> str:
-        return f"error: output folder '{out}' overlaps '{real / protected}': refusing to write there"
+    def refused(out: Path | str, reason: str) -> str:
+        return (
+            f"error: output folder '{out}' {reason}: refusing to write there"
+            " (hint: give the site a folder of its own, e.g. --out _site; --replace-output does not change this)"
+        )
 
     expected = {
-        root: f"error: output folder '{real}' contains the project: refusing to replace it",
-        root.parent: f"error: output folder '{real.parent}' contains the project: refusing to replace it",
-        root / "content": overlaps(real / "content", "content"),
-        root / "content" / "articles": overlaps(real / "content" / "articles", "content"),
-        root / "themes": overlaps(real / "themes", "themes"),
+        root: refused(real, "is the project or holds it"),
+        root.parent: refused(real.parent, "is the project or holds it"),
+        root / "content": refused("content", "overlaps the project's 'content'"),
+        root / "content" / "articles": refused("content/articles", "overlaps the project's 'content'"),
+        root / "themes": refused("themes", "overlaps the project's 'themes'"),
+        root / ".dossier-cache": refused(".dossier-cache", "overlaps the project's '.dossier-cache'"),
+        root / ".git": refused(".git", "is a git repository's '.git' folder, or inside one"),
     }
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     for out, message in expected.items():
@@ -188,7 +193,7 @@ def test_an_output_link_to_the_project_is_refused(
     link = tmp_path / "public"
     link.symlink_to(root, target_is_directory=True)
     result = run("build", "--root", root, "--out", link)
-    assert result.code == 1 and "contains the project: refusing" in result.err
+    assert result.code == 1 and "is the project or holds it: refusing" in result.err
 
 
 # -- size ------------------------------------------------------------------------------
