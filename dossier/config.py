@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import Node
 
 from . import fields as f
+from . import limits
 from .errors import Diagnostic, Location
 from .fields import Field, FieldError
 from .frontmatter import compose, decode, mapping_entries
@@ -128,6 +129,8 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
                 Location(SETTINGS_FILE, coerced.lines["latest_articles"]), "'latest_articles' must be at least 1"
             )
         )
+    if coerced.values.get("intro"):  # Markdown, measured as a content file's text is
+        problems += limits.check_body(SETTINGS_FILE, coerced.values["intro"], coerced.lines["intro"])
     if problems:
         return None, problems
     return LoadedSettings(Settings(**coerced.values), coerced.lines), []

@@ -209,3 +209,12 @@ def test_a_5_mb_article_of_realistic_text_builds(tree: Callable[..., Path], run:
     assert result.code == 0, result.err
     page = (root / "_site" / "articles" / "gros" / "index.html").read_text(encoding="utf-8")
     assert "(paragraphe 1)." in page and page.count("<li>") > 1_000
+
+
+def test_the_site_intro_is_measured_too(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    """Bound: an intro of 100,000 '[' (Markdown like any content file's text)."""
+    root = tree({"site.yml": 'title: "T"\nlanguage: fr\nbase_url: /\nintro: "Un ' + "[" * 100_000 + '"\n'})
+    result = run("check", "--root", root)
+    assert result.code == 1
+    [error] = result.errors
+    assert error.startswith("site.yml:4: error: too much inline markup in one paragraph: 100,000 of the characters")
