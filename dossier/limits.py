@@ -70,7 +70,8 @@ _HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _VOID = "area base br col embed hr img input link meta source track wbr"  # never open
 _CLOSED_BY_NEXT = "p li dt dd option optgroup tr td th thead tbody tfoot colgroup rp rt"
 _NOT_NESTED = frozenset(f"{_VOID} {_CLOSED_BY_NEXT}".split(" "))
-_STARTS_BLOCK = re.compile(r"[ \t]*(?:>|#|\||(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$))")
+_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}\.)(?:[ \t]|$)")  # a list item, as Python-Markdown reads one
+_ROW = re.compile(r"[ \t]*\|")  # a table row
 
 
 def too_big(path: str, size: int) -> Diagnostic:
@@ -99,9 +100,12 @@ def depth(line: str) -> int:
 
 
 def paragraphs(lines: list[str]) -> Iterator[tuple[int, int]]:
-    """The paragraphs of ``lines`` (runs of lines without a blank one; each list item, quote
-    or heading line starts a new one), as ranges of line indexes [start, end)."""
-    start = None
+    """The runs of ``lines`` that Python-Markdown reads as one text, at least, as ranges of line
+    indexes [start, end): each block of lines without a blank one, cut at each item when the
+    block starts as a list and at each row when it starts as a table (anything else, quotes
+    and lines that only look like items included, may be one paragraph: never cut)."""
+    start: int | None = None
+    cut: re.Pattern[str] | None = None
     for index, line in enumerate(lines):
         if not line.strip():
             if start is not None:
@@ -109,7 +113,8 @@ def paragraphs(lines: list[str]) -> Iterator[tuple[int, int]]:
             start = None
         elif start is None:
             start = index
-        elif _STARTS_BLOCK.match(line):
+            cut = _ITEM if _ITEM.match(line) else _ROW if _ROW.match(line) else None
+        elif cut is not None and cut.match(line):
             yield start, index
             start = index
     if start is not None:

@@ -218,3 +218,15 @@ def test_the_site_intro_is_measured_too(tree: Callable[..., Path], run: Callable
     assert result.code == 1
     [error] = result.errors
     assert error.startswith("site.yml:4: error: too much inline markup in one paragraph: 100,000 of the characters")
+
+
+@pytest.mark.parametrize("start", ["- ", "> ", "| ", "# ", "1) "])
+def test_lines_that_look_like_items_inside_a_paragraph_are_one_text(start: str) -> None:
+    """Python-Markdown reads "- x" or "> x" after a paragraph's line as part of it: measured whole."""
+    body = "Intro.\n\nUn paragraphe\n" + "".join(f"{start}[un [deux] *trois*\n" for _ in range(400))
+    assert any("a.md:8: error: too much inline markup in one paragraph" in p for p in messages(body))
+
+
+def test_paragraphs_are_cut_at_items_and_rows_only_when_they_start_one() -> None:
+    lines = ["- a", "- b", "  suite", "", "| a |", "| b |", "", "texte", "- c", "> d"]
+    assert list(limits.paragraphs(lines)) == [(0, 1), (1, 3), (4, 5), (5, 6), (7, 10)]
