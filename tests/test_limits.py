@@ -230,3 +230,27 @@ def test_lines_that_look_like_items_inside_a_paragraph_are_one_text(start: str) 
 def test_paragraphs_are_cut_at_items_and_rows_only_when_they_start_one() -> None:
     lines = ["- a", "- b", "  suite", "", "| a |", "| b |", "", "texte", "- c", "> d"]
     assert list(limits.paragraphs(lines)) == [(0, 1), (1, 3), (4, 5), (5, 6), (7, 10)]
+
+
+REFUSED: dict[str, Callable[[int], str]] = {
+    "dashes on one line": lambda n: "- " * (100 * n) + "x\n",
+    "nested lists": lambda n: "".join("    " * i + "- a\n" for i in range(40)) * n,
+    "brackets": lambda n: "Un " + "[" * (1_000 * n) + "\n",
+    "tags left open": lambda n: "Le seuil <a est franchi.\n\n" * (10 * n),
+    "headings in one block": lambda n: "# Titre\n" * (100 * n),
+    "html left open": lambda n: "<div>\n\n" * (100 * n),
+}
+
+
+@pytest.mark.parametrize("family", REFUSED)
+def test_measuring_a_refused_text_is_linear(family: str) -> None:
+    """Bound: n = 25 and 4n = 100 units of each pathological text; the steps of the measure
+    may grow 5-fold at most."""
+    make = REFUSED[family]
+    counts = []
+    for size in (25, 100):
+        body = make(size)
+        with counting(("dossier.limits",)) as count:
+            assert check_body("a.md", body, 1) != []
+        counts.append(count[0])
+    assert counts[1] < 5 * counts[0], counts
