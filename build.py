@@ -1,9 +1,19 @@
 #!/usr/bin/env python3
 """Entry point: ``python build.py [build|check|...]`` from the project folder."""
 
+import os
+import signal
 import sys
 
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM while the program is still loading (nothing written yet): one line, as later."""
+    print("terminated", file=sys.stderr, flush=True)
+    os._exit(128 + signal.SIGTERM)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminated)  # dossier.cli.run puts its own in place
     try:
         from dossier.cli import run
     except KeyboardInterrupt:  # Ctrl-C while the program is still loading: one line, as later

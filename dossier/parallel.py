@@ -8,8 +8,10 @@ number of processes. Where ``fork`` is not available, or the work is small, it r
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import multiprocessing.pool as pools
 import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -80,11 +82,37 @@ def map_items(
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        with pool:
+        try:
             for (start, end), part in zip(chunks, pool.imap(_run, chunks), strict=True):
                 results += part
                 if done is not None:
                     done(end - start)
+        except Exception:
+            pool.terminate()
+            raise
+        except BaseException:  # Ctrl-C, SIGTERM
+            _stop_now(pool)
+            raise
+        pool.terminate()
     finally:
         _work = None
     return results
+
+
+def _stop_now(pool: Any) -> None:
+    """Kill the workers and reap them, without :meth:`Pool.terminate`: a signal sent to the whole
+    process group may have ended a worker while it held the task queue's lock, which
+    ``terminate`` takes, and would wait for forever. The pool's threads are told to make no
+    new worker; they are daemons, blocked on queues nobody uses again."""
+    handler = pool._worker_handler
+    handler._state = pools.TERMINATE
+    pool._change_notifier.put(None)
+    handler.join()  # it makes no worker any more
+    workers = list(pool._pool)
+    for worker in workers:
+        with contextlib.suppress(OSError):
+            worker.kill()
+    for worker in workers:
+        worker.join()
+    pool._terminate.cancel()  # nothing left for the finalizer, which would take that lock
+    pool._state = pools.TERMINATE

@@ -174,7 +174,12 @@ def stop_at(
             (os.killpg if group else os.kill)(process.pid, stop)
             break
         time.sleep(0.0005)
-    _, err = process.communicate()
+    try:
+        _, err = process.communicate(timeout=120)  # a guard: a build that hangs once stopped fails here
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"the build hung after {stop.name} ({'its group' if group else 'its main process'})")
     return process.returncode, err, group_gone(process.pid)
 
 
