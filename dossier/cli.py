@@ -103,7 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("--quote", required=True, help="the exact passage")
     note.add_argument("--prefix", help="words just before, when the quote occurs more than once")
     note.add_argument("--suffix", help="words just after, when the quote occurs more than once")
-    note.add_argument("--kind", dest="note_kind", default="contexte", choices=NOTE_KINDS)
+    note.add_argument(
+        "--kind",
+        dest="note_kind",
+        default="contexte",
+        metavar="KIND",
+        help="one of " + ", ".join(NOTE_KINDS) + " (default: contexte)",
+    )
     note.add_argument("--topics", help="comma-separated topic slugs or labels")
     event = kind("event", "a timeline event, or a span with --end")
     event.add_argument("--title", required=True)
