@@ -19,7 +19,6 @@ import ipaddress
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import stat
@@ -608,8 +607,11 @@ class DevServer:
         try:
             held = hold_project(self.root, self.url)  # before anything is built or removed
             try:
-                if self.out.exists():
-                    shutil.rmtree(self.out)
+                if os.path.lexists(self.out) and not output.remove_leftover(self.out):
+                    raise DossierError(
+                        f"'{self.out.relative_to(self.root)}' holds files dossier did not write: not replaced"
+                        " (hint: move them elsewhere, or delete the folder)"
+                    )
                 observer = Observer()  # watching before the first build: a save made during it is seen
                 collector = _Collector(self.root, self.on_burst, self._fault)
                 self.watches = _Watches(observer, self.root, collector)

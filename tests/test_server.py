@@ -476,3 +476,19 @@ def test_a_busy_port_suggests_one_that_is_free() -> None:
     finally:
         for sock in held:
             sock.close()
+
+
+def test_files_dossier_did_not_write_in_the_preview_folder_are_kept(tree: Callable[..., Path]) -> None:
+    root = tree()
+    mine = root / ".dossier-cache" / "serve" / "notes.txt"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("mes notes", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: '.dossier-cache/serve' holds files dossier did not write: not replaced"
+        " (hint: move them elsewhere, or delete the folder)"
+    ]
+    assert mine.read_text(encoding="utf-8") == "mes notes"
