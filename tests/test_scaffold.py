@@ -8,6 +8,11 @@ from pathlib import Path
 from conftest import Run
 
 
+def note(run: Callable[..., Run], root: Path, quote: str) -> Run:
+    """``new annotation`` on the test article's passage ``quote``."""
+    return run("new", "annotation", "--root", root, "--article", "un-article", "--quote", quote, "--text", "Note.")
+
+
 def test_new_files_build(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     made = [
@@ -47,25 +52,12 @@ def test_an_article_without_text_is_a_draft(tree: Callable[..., Path], run: Call
 def test_refusals_write_nothing(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
-    absent = run(
-        "new",
-        "annotation",
-        "--root",
-        root,
-        "--article",
-        "un-article",
-        "--quote",
-        "ont entame en janvier",
-        "--text",
-        "Note.",
-    )
+    absent = note(run, root, "ont entame en janvier")
     assert absent.errors == [
         "content/annotations/ont-entame-en-janvier.md:3: error: quote not found in article 'un-article'"
         ' (hint: nearest passage: "ont entamé en janvier")'
     ]
-    twice = run(
-        "new", "annotation", "--root", root, "--article", "un-article", "--quote", "discussions", "--text", "Note."
-    )
+    twice = note(run, root, "discussions")
     assert "quote found 2 times" in twice.errors[0]
     unknown = run("new", "annotation", "--root", root, "--article", "autre", "--quote", "x", "--text", "Note.")
     assert unknown.errors == [
@@ -95,25 +87,12 @@ def test_a_note_is_checked_by_the_builds_own_anchoring(tree: Callable[..., Path]
         }
     )
     before = sorted(p.relative_to(root) for p in (root / "content").rglob("*"))
-    overlap = run(
-        "new", "annotation", "--root", root, "--article", "un-article", "--quote", "la fin de la", "--text", "Note."
-    )
+    overlap = note(run, root, "la fin de la")
     assert overlap.code == 1
     assert len(overlap.errors) == 1 and "passage overlaps the passage of note" in overlap.errors[0]
     assert overlap.err.splitlines()[-1] == "1 error: nothing written"
     assert sorted(p.relative_to(root) for p in (root / "content").rglob("*")) == before
-    beside = run(
-        "new",
-        "annotation",
-        "--root",
-        root,
-        "--article",
-        "un-article",
-        "--quote",
-        "entamé en janvier",
-        "--text",
-        "Note.",
-    )
+    beside = note(run, root, "entamé en janvier")
     assert beside.code == 0, beside.err
     assert run("check", "--root", root).code == 0
 

@@ -347,12 +347,17 @@ def test_a_second_serve_in_the_project_refuses_and_leaves_the_first_alone(server
     stop(again)
 
 
+def serve_once(root: Path) -> subprocess.CompletedProcess[str]:
+    """``serve`` run as typed, for a case where it refuses to start."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+
 def test_a_cache_folder_that_is_a_file_is_one_line(tree: Callable[..., Path]) -> None:
     root = tree()
     (root / ".dossier-cache").write_text("not a folder", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    result = serve_once(root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "error: '.dossier-cache' is a file, not a folder: dossier keeps its cache and the preview there"
@@ -483,9 +488,7 @@ def test_files_dossier_did_not_write_in_the_preview_folder_are_kept(tree: Callab
     mine = root / ".dossier-cache" / "serve" / "notes.txt"
     mine.parent.mkdir(parents=True)
     mine.write_text("mes notes", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0"]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    result = serve_once(root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "error: '.dossier-cache/serve' holds files dossier did not write: not replaced"
