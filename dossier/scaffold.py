@@ -17,7 +17,7 @@ from .errors import ContentErrors, Diagnostic, DossierError, Location, UsageErro
 from .markup import Markdown
 from .model import Annotation, Article, Event, Page, PartialDate, Record, Topic
 from .site import anchor_article, unknown_hint
-from .slugs import slugify
+from .slugs import is_slug, slugify
 from .topics import Vocabulary
 
 SLUG_LENGTH = 60
@@ -186,5 +186,9 @@ def request_from(kind: str, args: object) -> Request:
         text = text or "<!-- Le texte de la page. -->"
         base = a["title"]
     if a.get("slug"):
+        if not is_slug(a["slug"]):  # a file name, never a path: nothing is written outside content/
+            suggestion = slugify(a["slug"])
+            hint = f"--slug {suggestion}" if suggestion else "lower-case ASCII letters, digits and hyphens"
+            raise UsageError(f"--slug {a['slug']}: not a slug", hint)
         return Request(kind, fields, text, a["slug"], chosen=True)
     return Request(kind, fields, text, make_slug(base, NOTE_SLUG_LENGTH if kind == "annotation" else SLUG_LENGTH))

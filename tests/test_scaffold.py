@@ -151,3 +151,13 @@ def test_a_text_that_is_only_a_comment_is_empty(tree: Callable[..., Path], run: 
     ]
     page = run("new", "page", "--root", root, "--title", "Méthode")
     assert page.code == 0 and "draft: true" in (root / "content/pages/methode.md").read_text(encoding="utf-8")
+
+
+def test_a_slug_is_a_name_never_a_path(tree: Callable[..., Path], run: Callable[..., Run], tmp_path: Path) -> None:
+    root = tree()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for slug in ("../../../../../../tmp/pwn", "../evil", "a/b", "Élysée"):
+        result = run("new", "topic", "--root", root, "--label", "X", "--slug", slug)
+        assert result.code == 2
+        assert result.err.startswith(f"error: --slug {slug}: not a slug (hint: ")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
