@@ -78,6 +78,10 @@ def _shown(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) and path != root else str(path)
 
 
+SOURCE_FOLDERS = ("content", "themes", "seeds", "templates", ".dossier-cache")
+"""A dossier project's folders that no build may write into, with or without --replace-output."""
+
+
 def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     """Refuse an output folder no build may ever replace, whatever the user confirms: the project or a
     parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
@@ -100,6 +104,11 @@ def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
             raise refuse(f"overlaps the project's '{_shown(source, root)}'")
     if ".git" in out.parts:
         raise refuse("is a git repository's '.git' folder, or inside one")
+    for project in out.parents:  # another dossier's sources are as safe as this one's
+        if os.path.lexists(project / "site.yml"):
+            inside = out.relative_to(project).parts[0]
+            if inside in SOURCE_FOLDERS:
+                raise refuse(f"is inside the dossier project '{project}', in its '{inside}'")
     for name, what in ((".git", "is a git repository"), ("site.yml", "is a dossier project")):
         if os.path.lexists(out / name):
             raise refuse(what)

@@ -145,12 +145,17 @@ def test_check_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         root / ".git" / "refs": "is a git repository's '.git' folder, or inside one",
         tmp_path / "other": "is a git repository",
         tmp_path / "project2": "is a dossier project",
+        tmp_path / "project2" / "content": "is inside the dossier project",
+        tmp_path / "project2" / "content" / "articles": "is inside the dossier project",
+        tmp_path / "project2" / "themes" / "default": "is inside the dossier project",
+        tmp_path / "project2" / ".dossier-cache": "is inside the dossier project",
     }
     for bad, reason in refused.items():
         with pytest.raises(DossierError, match="refusing to write there") as caught:
             output.check_target(bad, root, sources)
         assert reason in str(caught.value), bad
         assert "--replace-output does not change this" in str(caught.value)
+    output.check_target(tmp_path / "project2" / "_site", root, sources)  # another dossier's own output
     monkeypatch.setenv("HOME", str(tmp_path / "elsewhere" / "me"))
     with pytest.raises(DossierError, match="is your home folder or holds it"):
         output.check_target(tmp_path / "elsewhere", root, sources)
