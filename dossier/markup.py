@@ -39,6 +39,10 @@ def extensions(backlink: str = BACKLINK) -> list[Extension]:
     ]
 
 
+TOO_DEEP = "the Markdown converter cannot follow this text: it nests or chains too many structures"
+TOO_DEEP_HINT = "split long definition lists, lists and quotes with paragraphs of text"
+
+
 @dataclass(frozen=True)
 class Removed:
     """Something the sanitizer took out: its line in the Markdown text (1-based) and what it was;
@@ -48,12 +52,13 @@ class Removed:
     message: str
     unsafe: bool
     error: bool = False
+    hint: str = ""  # for an error: what to do (the default speaks of a forbidden character)
 
     def diagnostic(self, body: Location) -> Diagnostic:
         """The warning (or error) for a text whose first line is ``body``."""
         where = Location(body.path, max(body.line, 1) + self.line - 1)
         if self.error:
-            return Diagnostic(where, self.message, "remove it: feeds and pages cannot carry it")
+            return Diagnostic(where, self.message, self.hint or "remove it: feeds and pages cannot carry it")
         if self.unsafe:
             message, hint = f"unsafe HTML removed: {self.message}", "content cannot run scripts"
         else:
@@ -91,12 +96,17 @@ class Markdown:
     """
 
     def __init__(self, backlink: str = BACKLINK) -> None:
-        self._md = markdown.Markdown(extensions=extensions(backlink), output_format="html")
+        self._extensions = extensions(backlink)
+        self._md = markdown.Markdown(extensions=self._extensions, output_format="html")
 
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
-        raw = self._md.convert(text)
+        try:
+            raw = self._md.convert(text)
+        except RecursionError:  # a structure the limits let through but the converter recurses on
+            self._md = markdown.Markdown(extensions=self._extensions, output_format="html")  # its state is torn
+            return Converted("", (Removed(1, TOO_DEEP, False, error=True, hint=TOO_DEEP_HINT),))
         html = sanitize.clean(raw)
         found = sanitize.removals(raw, html)
         forbidden = characters.find(text, html)

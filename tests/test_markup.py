@@ -7,6 +7,7 @@ from pathlib import Path
 import markdown
 from conftest import Run
 
+from dossier import markup
 from dossier.markup import Markdown, extensions
 
 SAMPLE = """\
@@ -102,3 +103,11 @@ def test_footnotes_converted_by_worker_processes_speak_the_site_language(
         )
     }
     assert titles == {"Back to footnote 1 in the text"}
+
+
+def test_a_text_the_converter_cannot_follow_is_an_error_and_the_converter_goes_on() -> None:
+    md = Markdown()
+    done = md.render("Terme\n: définition\n" * 500)  # Python-Markdown's definition lists recurse per item
+    assert done.html == ""
+    assert [r.message for r in done.removed] == [markup.TOO_DEEP]
+    assert md.render("*Bagdad*").html == "<p><em>Bagdad</em></p>"
