@@ -11,6 +11,7 @@ from yaml.nodes import Node
 
 from . import fields as f
 from . import limits
+from .discovery import unsafe_path
 from .errors import Diagnostic, Location
 from .fields import Field, FieldError
 from .frontmatter import compose, decode, mapping_entries
@@ -33,24 +34,30 @@ def base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError as exc:  # a bracketed host that is no IPv6 address
-        raise FieldError(f"'{value}' is not a base URL: {exc}") from None
+        raise FieldError(f"'{value}' is not a base URL: {exc}", expected) from None
     if parts.scheme:
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FieldError(f"'{value}' is not a base URL: {expected}")
+            raise FieldError(f"'{value}' is not a base URL", expected)
         if not parts.hostname or parts.username is not None or parts.password is not None:
-            raise FieldError(f"'{value}' is not a base URL: it needs a host name and no user name or password")
+            raise FieldError(
+                f"'{value}' is not a base URL: it needs a host name and no user name or password",
+                "e.g. https://org.github.io/repo/",
+            )
         try:
             port = parts.port  # urlsplit checks the port when asked for it
         except ValueError:
             port = 0
         if port == 0:
-            raise FieldError(f"'{value}' is not a base URL: its port is not a number from 1 to 65535")
+            raise FieldError(
+                f"'{value}' is not a base URL: its port is not a number from 1 to 65535",
+                "e.g. https://host:8080/path/, or no port",
+            )
         if parts.query or parts.fragment:
-            raise FieldError(f"'{value}' must not have a query or fragment")
+            raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
     elif value.startswith("//"):
         raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", expected)
     elif not value.startswith("/") or parts.query or parts.fragment:
-        raise FieldError(f"'{value}' is not a base URL: {expected}")
+        raise FieldError(f"'{value}' is not a base URL", expected)
     return value if value.endswith("/") else value + "/"
 
 
@@ -61,7 +68,7 @@ def _base_url(node: Node) -> str:
 def _language(node: Node) -> str:
     value = f.text(node)
     if not value.replace("_", "").replace("-", "").isalpha():
-        raise FieldError(f"'{value}' is not a language code such as fr or en")
+        raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
     return value
 
 
@@ -104,6 +111,9 @@ class LoadedSettings:
 
 def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
     path = root / SETTINGS_FILE
+    refused = unsafe_path(root, path)  # a link out of the project, or a named pipe, is not read
+    if refused is not None:
+        return None, [refused]
     try:
         data = path.read_bytes()
     except FileNotFoundError:

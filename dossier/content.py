@@ -43,7 +43,7 @@ def _keywords(node: Node) -> Keywords:
         if not _LANGUAGE.match(key):
             raise FieldError(f"'{key}' is not a language code: write {{fr: [...], en: [...]}} or a plain list")
         if key in by_language:
-            raise FieldError(f"language '{key}' is given twice")
+            raise FieldError(f"language '{key}' is given twice", "give each language's keywords once")
         by_language[key] = f.texts(value)
     return Keywords(by_language=tuple(by_language.items()))
 

@@ -42,16 +42,16 @@ def _scalar(node: Node) -> str | None:
     """The text of a scalar node as typed (None for an empty plain value)."""
     if not isinstance(node, ScalarNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a mapping"
-        raise FieldError(f"expected a single value, not {kind}")
+        raise FieldError(f"expected a single value, not {kind}", "write one value on the line, e.g. 'key: value'")
     if not node.style and node.value in _NULLS:  # a plain scalar: style None (Python parser) or '' (libyaml)
         return None
     value = str(node.value)
     control = _CONTROL.search(value)
     if control:
-        raise FieldError(f"control character U+{ord(control.group()):04X} is not allowed")
+        raise FieldError(f"control character U+{ord(control.group()):04X} is not allowed", "remove it")
     odd = NONCHARACTER.search(value)
     if odd:
-        raise FieldError(f"non-character U+{ord(odd.group()):04X} is not allowed")
+        raise FieldError(f"non-character U+{ord(odd.group()):04X} is not allowed", "remove it")
     return value
 
 
@@ -63,7 +63,7 @@ def text(node: Node) -> str:
 def date(node: Node) -> PartialDate:
     value = _scalar(node)
     if value is None:
-        raise FieldError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+        raise FieldError("expected a date", "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03")
     timestamp = _TIMESTAMP.match(value.strip())
     if timestamp:
         raise FieldError(
@@ -81,7 +81,7 @@ def boolean(node: Node) -> bool:
         return True
     if value is not None and value.lower() in _FALSE:
         return False
-    raise FieldError(f"expected true or false, not '{value or ''}'")
+    raise FieldError(f"expected true or false, not '{value or ''}'", "true or false")
 
 
 def integer(node: Node) -> int:
@@ -89,7 +89,7 @@ def integer(node: Node) -> int:
     try:
         return int(value)
     except ValueError:
-        raise FieldError(f"expected a whole number, not '{value}'") from None
+        raise FieldError(f"expected a whole number, not '{value}'", "e.g. 1") from None
 
 
 def slug(node: Node) -> str:
@@ -106,11 +106,11 @@ def texts(node: Node) -> tuple[str, ...]:
         items = []
         for item in node.value:
             if not isinstance(item, ScalarNode):
-                raise FieldError("expected a list of single values, not a nested list or mapping")
+                raise FieldError("expected a list of single values, not a nested list or mapping", "e.g. [irak, iran]")
             items.append(text(item))
         return tuple(sys.intern(i) for i in items if i)  # topics, article slugs: the same few over and over
     if isinstance(node, MappingNode):
-        raise FieldError("expected a list, not a mapping")
+        raise FieldError("expected a list, not a mapping", "e.g. [irak, iran]")
     value = text(node)
     return (sys.intern(value),) if value else ()
 

@@ -53,7 +53,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes → text with LF line endings and no BOM, or a diagnostic at the bad line."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return None, [Diagnostic(Location(path, line), "binary file (contains NUL bytes)")]
+        return None, [
+            Diagnostic(Location(path, line), "binary file (contains NUL bytes)", "content files are UTF-8 text")
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -114,7 +114,8 @@ def for_articles(root: Path, articles: Sequence[Article]) -> tuple[dict[str, See
             problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}': {reason}"))
             continue
         if not (root / article.seed).is_file():
-            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}' does not exist"))
+            hint = "give the seed's path from the project folder, e.g. seeds/x.txt"
+            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}' does not exist", hint))
             continue
         seed, more = read(root, article.seed)
         problems.extend(more)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Run
 
 from dossier import config
 from dossier.fields import FieldError
@@ -27,8 +30,9 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
     _, problems = load(tmp_path, "titl: x\nlatest_articles: beaucoup\nlanguage: [fr]\n")
     assert problems == [
         "site.yml:1: error: unknown setting 'titl' (hint: did you mean 'title'?)",
-        "site.yml:2: error: 'latest_articles': expected a whole number, not 'beaucoup'",
-        "site.yml:3: error: 'language': expected a single value, not a list",
+        "site.yml:2: error: 'latest_articles': expected a whole number, not 'beaucoup' (hint: e.g. 1)",
+        "site.yml:3: error: 'language': expected a single value, not a list"
+        " (hint: write one value on the line, e.g. 'key: value')",
         "site.yml:1: error: missing required setting 'title'",
     ]
 
@@ -37,6 +41,52 @@ def test_missing_or_not_a_mapping(tmp_path: Path) -> None:
     assert config.load(tmp_path)[1][0].message == "no site.yml"
     _, problems = load(tmp_path, "- a\n")
     assert problems == ["site.yml:1: error: site.yml must be a mapping of keys to values, not a list"]
+
+
+SECRET = "secret-hors-du-projet-4242"
+
+
+def test_settings_are_read_only_from_inside_the_project(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "config").mkdir(parents=True)
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(f"title: {SECRET}\n", encoding="utf-8")
+    (root / "site.yml").symlink_to(outside)
+    loaded, problems = config.load(root)
+    assert loaded is None
+    assert [p.format() for p in problems] == [
+        "site.yml: error: symbolic link leads outside the project (hint: copy the file into the project instead)"
+    ]
+    (root / "site.yml").unlink()
+    (root / "site.yml").symlink_to(tmp_path / "nowhere.yml")
+    assert [p.format() for p in config.load(root)[1]] == [
+        "site.yml: error: broken symbolic link (hint: remove it or make it point to a file of the project)"
+    ]
+    (root / "site.yml").unlink()
+    os.mkfifo(root / "site.yml")  # would block the build if it were read
+    assert [p.message for p in config.load(root)[1]] == ["not a regular file"]
+    (root / "site.yml").unlink()
+    (root / "config" / "site.yml").write_text("title: Dossier lié\n", encoding="utf-8")
+    (root / "site.yml").symlink_to(Path("config") / "site.yml")  # inside the project: read
+    loaded, problems = config.load(root)
+    assert problems == [] and loaded is not None and loaded.settings.title == "Dossier lié"
+
+
+def test_build_and_check_refuse_settings_linked_outside(
+    tmp_path: Path, tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree()
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(f"title: {SECRET}\n", encoding="utf-8")
+    (root / "site.yml").unlink()
+    (root / "site.yml").symlink_to(outside)
+    expected = [
+        "site.yml: error: symbolic link leads outside the project (hint: copy the file into the project instead)"
+    ]
+    for result in (run("build", "--root", root, "--no-search"), run("check", "--root", root)):
+        assert result.code == 1 and result.errors == expected
+        assert SECRET not in result.out + result.err
+    assert not (root / "_site").exists()
 
 
 @pytest.mark.parametrize(

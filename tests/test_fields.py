@@ -38,8 +38,9 @@ def test_unknown_missing_and_wrong_types() -> None:
     assert sorted(d.format() for d in result.problems) == [
         "a.md:1: error: missing required field 'title'",
         "a.md:2: error: unknown field 'titel' (hint: did you mean 'title'?)",
-        "a.md:3: error: 'date': expected a single value, not a list",
-        "a.md:4: error: 'draft': expected true or false, not 'maybe'",
+        "a.md:3: error: 'date': expected a single value, not a list"
+        " (hint: write one value on the line, e.g. 'key: value')",
+        "a.md:4: error: 'draft': expected true or false, not 'maybe' (hint: true or false)",
     ]
 
 
