@@ -70,6 +70,11 @@ class _Files(web.StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """A refused or missing path is the answer, not news for the terminal (no request log)."""
+        if not isinstance(value, web.HTTPError):
+            super().log_exception(typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         page = Path(self.root) / "404.html"
         if status_code == 404 and page.is_file():
@@ -160,6 +165,8 @@ def bind(host: str, port: int) -> list[socket.socket]:
     """The listening sockets, taken before anything is built: a busy port or a bad host is one
     usage error, not a traceback after a whole build."""
     check_port(port)
+    if not host.strip():  # tornado would listen on every interface: drafts on the network, unasked
+        raise UsageError("--host is empty", "--host 127.0.0.1 (this machine only), or --host 0.0.0.0 (every interface)")
     try:
         return netutil.bind_sockets(port, address=host)
     except socket.gaierror:

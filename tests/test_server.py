@@ -495,3 +495,22 @@ def test_files_dossier_did_not_write_in_the_preview_folder_are_kept(tree: Callab
         " (hint: move them elsewhere, or delete the folder)"
     ]
     assert mine.read_text(encoding="utf-8") == "mes notes"
+
+
+def test_an_empty_host_is_refused_not_every_interface() -> None:
+    with pytest.raises(UsageError, match="--host is empty"):
+        bind("", 0)
+    with pytest.raises(UsageError, match="--host is empty"):
+        bind("  ", 0)
+
+
+def test_a_refused_path_is_answered_not_logged(server: Server) -> None:
+    _, url, process = server
+    host = url.split("//")[1].rstrip("/")
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("GET", "/%2e%2e/%2e%2e/etc/passwd")
+    answer = connection.getresponse()
+    assert answer.status in (403, 404) and b"root:" not in answer.read()
+    connection.close()
+    log = stop(process)
+    assert "passwd" not in log and "GET" not in log, log
