@@ -54,10 +54,20 @@ def base_url(value: str) -> str:
             )
         if parts.query or parts.fragment:
             raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
+        if not parts.hostname.isascii():
+            try:
+                ascii_host = parts.hostname.encode("idna").decode("ascii")
+            except UnicodeError:
+                ascii_host = "its ASCII form (punycode)"
+            raise FieldError(f"'{value}' is not a base URL: its host is not ASCII", f"write the host as {ascii_host}")
     elif value.startswith("//"):
         raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", expected)
     elif not value.startswith("/") or parts.query or parts.fragment:
         raise FieldError(f"'{value}' is not a base URL", expected)
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        raise FieldError(
+            f"'{value}' is not a base URL: '.' or '..' in its path", "write the path itself, e.g. /dossier/"
+        )
     return value if value.endswith("/") else value + "/"
 
 

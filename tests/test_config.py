@@ -122,8 +122,18 @@ def test_base_url(value: str, expected: str) -> None:
         "/a\tb/",
         "http://[::1/",
         "https://[zz]/",
+        "https://example.org/../",
+        "/a/./b/",
+        "https://évil.example/",
     ],
 )
 def test_bad_base_url(value: str) -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as refused:
         config.base_url(value)
+    assert refused.value.hint  # every refusal says what to write instead
+
+
+def test_a_host_that_is_not_ascii_is_given_in_its_ascii_form() -> None:
+    with pytest.raises(FieldError) as refused:
+        config.base_url("https://évil.example/")
+    assert refused.value.hint == "write the host as xn--vil-9la.example"
