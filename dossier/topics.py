@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,10 +28,14 @@ class Vocabulary:
         first: dict[str, Topic] = {}
         problems: list[Diagnostic] = []
         for topic in sorted(self.topics.values(), key=lambda t: t.origin.path):
-            other = first.setdefault(topic.label, topic)
+            other = first.setdefault(unicodedata.normalize("NFC", topic.label), topic)  # é typed either way
             if other is not topic:
                 message = f"two topics with the label '{topic.label}': this file and {other.origin.path}"
                 problems.append(Diagnostic(topic.origin.at("label"), message, "give each topic its own label"))
+            owner = self.topics.get(topic.label)
+            if owner is not None and owner is not topic:  # a reference by this label would mean the other
+                message = f"the label '{topic.label}' is the slug of the topic {owner.origin.path}"
+                problems.append(Diagnostic(topic.origin.at("label"), message, "give this topic another label"))
         return problems
 
     def resolve(self, reference: str) -> str | None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dossier.errors import Location
-from dossier.model import Origin, Topic
+from dossier.model import Origin, Topic, frozen_map
 from dossier.topics import Vocabulary
 
 VOCABULARY = Vocabulary.of(
@@ -53,3 +53,19 @@ def test_two_topics_with_one_label_is_an_error_at_the_second() -> None:
         " (hint: give each topic its own label)"
     ]
     assert VOCABULARY.clashes() == []
+
+
+def test_labels_that_look_alike_or_name_another_topic_clash() -> None:
+    def topic(slug: str, label: str) -> Topic:
+        return Topic(
+            slug=slug, label=label, body="", origin=Origin(f"content/topics/{slug}.md", frozen_map({"label": 2}), 4)
+        )
+
+    composed, decomposed = "\u00cdrak", "I\u0301rak"
+    found = Vocabulary.of([topic("a", composed), topic("b", decomposed), topic("c", "a")]).clashes()
+    assert [d.format() for d in found] == [
+        "content/topics/b.md:2: error: two topics with the label 'I\u0301rak': this file and content/topics/a.md"
+        " (hint: give each topic its own label)",
+        "content/topics/c.md:2: error: the label 'a' is the slug of the topic content/topics/a.md"
+        " (hint: give this topic another label)",
+    ]
