@@ -9,14 +9,26 @@ whose inputs changed are rendered. Both give the same bytes.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, collation, config, content, delta, filecache, i18n, pages, parallel, render, staticfiles
+from . import (
+    __version__,
+    collation,
+    config,
+    content,
+    delta,
+    filecache,
+    i18n,
+    pages,
+    parallel,
+    render,
+    staticfiles,
+    templatefiles,
+)
 from .annotations import AnchoredArticle
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .filecache import FileCache
@@ -104,15 +116,6 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
         where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
         raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
     return path
-
-
-def _digest(dirs: Iterable[Path]) -> str:
-    """The contents of every file below ``dirs`` (templates, static files) as one hash."""
-    h = hashlib.sha256()
-    for folder in dirs:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 class Builder:
@@ -270,7 +273,7 @@ class Builder:
         sources = collation.ordered_texts({a.source for a in site.articles if a.source}, site.settings.language)
         common = views.common(site.settings, site.pages, sources, search=self.options.search)
         common["site"]["dev"] = self.options.dev
-        templates = _digest(dirs)
+        templates = templatefiles.digest(root, dirs)
         key: tuple[object, ...] = (
             __version__,
             site.settings,
@@ -315,7 +318,10 @@ class Builder:
             return None
         if self._i18n is None or self._i18n_changed():
             return None
-        if _digest(context.dirs) != context.templates:
+        try:
+            if templatefiles.digest(self.root, context.dirs) != context.templates:
+                return None
+        except ContentErrors:  # a template refused: the whole build says so
             return None
         _, problems = self.files.refresh(paths)
         if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
@@ -370,5 +376,5 @@ class Builder:
 
             folder = render.compiled_folder() if self.options.cache else None
             compiled = (folder, engine_key().hex()[:24]) if folder is not None else None
-            self._env = (key, render.environment(dirs, urls, strings, compiled))
+            self._env = (key, render.environment(dirs, urls, strings, compiled, self.root))
         return self._env[1]

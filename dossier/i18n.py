@@ -24,6 +24,7 @@ from babel.core import get_global
 from babel.dates import format_date, format_skeleton, tokenize_pattern, untokenize_pattern
 from babel.numbers import format_decimal
 
+from .discovery import unsafe_path
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .frontmatter import compose, decode, mapping_entries
 from .model import PartialDate, Precision
@@ -135,6 +136,9 @@ def load(theme_dir: Path, language: str, root: Path) -> Strings:
         locale = Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise DossierError(f"unknown language '{language}'") from None
+    refused = unsafe_path(root, path) if path.is_relative_to(root) else None
+    if refused is not None:  # a link out of the project, or a named pipe, is not read
+        raise ContentErrors([refused])
     if not path.is_file():
         raise DossierError(f"theme has no UI strings for language '{language}' ({rel} is missing)")
     text, problems = decode(rel, path.read_bytes())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import fragments, parallel
+from . import fragments, parallel, templatefiles
 from . import spool as spooling
 from .errors import ContentErrors, Diagnostic, DossierError, Location
 from .i18n import Strings
@@ -49,18 +49,24 @@ def compiled_folder() -> Path | None:
 
 
 def environment(
-    dirs: list[Path], urls: Urls, strings: Strings, compiled: tuple[Path, str] | None = None
+    dirs: list[Path],
+    urls: Urls,
+    strings: Strings,
+    compiled: tuple[Path, str] | None = None,
+    root: Path | None = None,
 ) -> jinja2.Environment:
     """``compiled``: a folder where compiled templates are kept between builds (see
     :func:`compiled_folder`), and the engine's key, which names its files: a template is
-    compiled again when its source, or the engine that compiles it, changed."""
+    compiled again when its source, or the engine that compiles it, changed. Templates are
+    read only if they resolve inside ``root`` (the project; by default the folder that holds
+    all of ``dirs``)."""
     cache = None
     if compiled is not None:
         folder, key = compiled
         cache = jinja2.FileSystemBytecodeCache(str(folder), pattern=f"{key}-%s.cache")
     env = jinja2.Environment(
         bytecode_cache=cache,
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        loader=templatefiles.ProjectLoader(dirs, root or Path(os.path.commonpath([os.path.abspath(d) for d in dirs]))),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -156,6 +162,8 @@ def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: 
     except jinja2.TemplateSyntaxError as exc:
         location = _template_location(exc.filename, exc.lineno, root)
         return None, Diagnostic(location, f"template syntax error: {exc.message}"), True
+    except templatefiles.RefusedTemplate as exc:
+        return None, exc.diagnostic, False
     except jinja2.TemplateNotFound as exc:
         message = f"template '{exc.name}' not found (needed for /{page.target})"
         return None, Diagnostic(Location("themes", 0), message), False

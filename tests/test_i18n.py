@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, Run
 
 from dossier import i18n
-from dossier.errors import DossierError
+from dossier.errors import ContentErrors, DossierError
 from dossier.model import PartialDate
 
 THEME = REPO / "themes" / "default"
@@ -67,6 +67,43 @@ def test_a_period_names_its_year_once_when_both_ends_share_it(
 ) -> None:
     strings = i18n.load(THEME, language, REPO)
     assert strings.period(PartialDate.parse(first), PartialDate.parse(last)) == ends
+
+
+SECRET = "secret-hors-du-projet-4242"
+OUTSIDE = "symbolic link leads outside the project (hint: copy the file into the project instead)"
+
+
+def test_strings_are_read_only_from_inside_the_project(tmp_path: Path, tree: Callable[..., Path]) -> None:
+    root = tree()
+    strings = root / "themes" / "default" / "i18n" / "fr.yml"
+    outside = tmp_path / "fr.yml"
+    outside.write_text(f"# {SECRET}\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
+    strings.unlink()
+    strings.symlink_to(outside)
+    with pytest.raises(ContentErrors) as caught:
+        i18n.load(root / "themes" / "default", "fr", root)
+    assert [p.format() for p in caught.value.diagnostics] == [f"themes/default/i18n/fr.yml: error: {OUTSIDE}"]
+    assert SECRET not in str(caught.value)
+    strings.unlink()
+    (root / "shared").mkdir()
+    (root / "shared" / "fr.yml").write_bytes(outside.read_bytes())
+    strings.symlink_to(Path("..") / ".." / ".." / "shared" / "fr.yml")  # inside the project: read
+    assert i18n.load(root / "themes" / "default", "fr", root).get("nav_home") == "Accueil"
+
+
+def test_build_and_check_refuse_strings_linked_outside(
+    tmp_path: Path, tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree()
+    strings = root / "themes" / "default" / "i18n" / "fr.yml"
+    outside = tmp_path / "fr.yml"
+    outside.write_text(f"# {SECRET}\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
+    strings.unlink()
+    strings.symlink_to(outside)
+    for result in (run("build", "--root", root, "--no-search"), run("check", "--root", root)):
+        assert result.code == 1 and result.errors == [f"themes/default/i18n/fr.yml: error: {OUTSIDE}"]
+        assert SECRET not in result.out + result.err
+    assert not (root / "_site").exists()
 
 
 def test_both_languages_have_the_same_strings() -> None:
