@@ -236,7 +236,7 @@ def locate(
 HINT_CANDIDATES = 64
 """How many runs of words, the ones sharing the most trigrams with the quote, are compared in full."""
 
-HINT_QUOTE = 2_000
+HINT_QUOTE = 300
 """Past this many characters, a quote's nearest passage is chosen by shared trigrams alone
 (comparing two long texts character by character is quadratic in their length)."""
 
@@ -292,6 +292,17 @@ def nearest_passage(text: str, quote: str, work: Work | None = None) -> str:
         if ratio > best_ratio:
             best, best_ratio = window, ratio
     return best
+
+
+HINT_SHOWN = 200
+"""The longest nearest passage a hint prints whole; a longer one keeps its two ends."""
+
+
+def _shortened(passage: str) -> str:
+    if len(passage) <= HINT_SHOWN:
+        return passage
+    half = HINT_SHOWN // 2
+    return f"{passage[:half].rstrip()} … {passage[-half:].lstrip()}"
 
 
 def _context(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
@@ -352,7 +363,7 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
             if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
                 hint_budget -= text.count(" ") + 1
                 nearest = nearest_passage(text, note.quote)
-                hint = f'nearest passage: "{nearest}"' if nearest else ""
+                hint = f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
             problems.append(Diagnostic(where, f"quote not found in article '{note.article}'", hint))
             continue
         if len(spans) > 1:

@@ -416,3 +416,15 @@ def test_a_hint_quotes_at_most_a_bounded_context() -> None:
     assert problems[0].message == "quote not found with this prefix/suffix in article 'a'"
     assert problems[0].hint.startswith("without them it is found 999001 times: suffix ")
     assert len(problems[0].format()) < 3_000
+
+
+def test_a_long_near_miss_is_hinted_without_comparing_long_texts_and_printed_short() -> None:
+    words = [f"mot{n % 97}x{n}" for n in range(4_000)]
+    text = " ".join(words)
+    quote = " ".join(words[1_000:1_200]).replace("x1100", "y1100")  # 200 words, one changed
+    work = anchoring.Work()
+    nearest = anchoring.nearest_passage(text, quote, work)
+    assert work.compared == 0  # past HINT_QUOTE characters: chosen by shared trigrams alone
+    assert nearest.startswith("mot30x1000 ")
+    shown = anchoring._shortened(nearest)
+    assert len(shown) <= anchoring.HINT_SHOWN + 3 and " … " in shown
