@@ -189,7 +189,7 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
             counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
         except OSError as exc:
             shown = out.relative_to(options.root) if out.is_relative_to(options.root) else out
-            hint = _HINTS.get(exc.errno or 0, "")
+            hint = _HINTS.get(exc.errno or 0, "check that every folder on its way is a folder: give another --out")
             line = f"cannot write the output folder '{shown}': {exc.strerror or exc}"
             raise DossierError(line + (f" (hint: {hint})" if hint else "")) from None
     warnings = result.warnings

@@ -186,3 +186,16 @@ def test_a_file_too_large_to_write_in_a_real_process(tree: Callable[..., Path]) 
 def long_article(number: int, words: int) -> str:
     body = " ".join(f"mot{k}" for k in range(words))
     return f"---\ntitle: Long {number}\ndate: 2024-03\ntopics: [irak]\n---\n{body}\n"
+
+
+def test_an_output_folder_below_a_file_is_one_line_with_a_hint(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree()
+    (root / "afile").write_text("x", encoding="utf-8")
+    result = run("build", "--root", root, "--no-search", "--out", root / "afile" / "sub")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "error: cannot write the output folder 'afile/sub': File exists"
+        " (hint: check that every folder on its way is a folder: give another --out)"
+    ]
