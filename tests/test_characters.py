@@ -77,7 +77,9 @@ def test_a_reference_in_the_front_matter_is_text_and_a_non_character_an_error(
     assert "Titre &amp;#x1;" in (root / "_site" / "feed.xml").read_text("utf-8")
     (root / "content/articles/un-article.md").write_text('---\ntitle: "Titre \ufdd0"\ndate: 2024-03\n---\nTexte.\n')
     result = run("check", "--root", root)
-    assert result.errors == ["content/articles/un-article.md:2: error: 'title': non-character U+FDD0 is not allowed"]
+    assert result.errors == [
+        "content/articles/un-article.md:2: error: 'title': non-character U+FDD0 is not allowed (hint: remove it)"
+    ]
 
 
 EXOTIC = """\
