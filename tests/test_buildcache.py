@@ -104,17 +104,22 @@ def _attacks(marker: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("attack", list(_attacks(Path("x"))))
-def test_a_planted_cache_file_runs_nothing(tmp_path: Path, attack: str) -> None:
-    marker = tmp_path / "marker"
-    payload = _attacks(marker)[attack]
-    pickle.loads(payload)  # the payload really runs code when unpickled as a pickle
+def _runs_as_pickle_not_as_cache(tmp_path: Path, payload: bytes, marker: Path) -> None:
+    """``payload`` really runs code when unpickled as a pickle, and nothing when read as a cache."""
+    pickle.loads(payload)
     assert marker.exists()
     marker.unlink()
     where = tmp_path / "cache.pickle"
     where.write_bytes(_framed(payload))
     assert buildcache.load(where, KEY) is None
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("attack", list(_attacks(Path("x"))))
+def test_a_planted_cache_file_runs_nothing(tmp_path: Path, attack: str) -> None:
+    marker = tmp_path / "marker"
+    payload = _attacks(marker)[attack]
+    _runs_as_pickle_not_as_cache(tmp_path, payload, marker)
 
 
 def test_a_function_of_the_project_is_refused(tmp_path: Path) -> None:
@@ -133,13 +138,7 @@ def test_extension_codes_are_refused(tmp_path: Path) -> None:
     payload += len(text).to_bytes(4, "little") + text + b"\x85R."  # BINUNICODE, TUPLE1 REDUCE STOP
     copyreg.add_extension("os", "system", 0xF0)
     try:
-        pickle.loads(payload)
-        assert marker.exists()
-        marker.unlink()
-        where = tmp_path / "cache.pickle"
-        where.write_bytes(_framed(payload))
-        assert buildcache.load(where, KEY) is None
-        assert not marker.exists()
+        _runs_as_pickle_not_as_cache(tmp_path, payload, marker)
     finally:
         copyreg.remove_extension("os", "system", 0xF0)
         copyreg.clear_extension_cache()

@@ -73,13 +73,19 @@ SECRET = "secret-hors-du-projet-4242"
 OUTSIDE = "symbolic link leads outside the project (hint: copy the file into the project instead)"
 
 
-def test_strings_are_read_only_from_inside_the_project(tmp_path: Path, tree: Callable[..., Path]) -> None:
-    root = tree()
+def _strings_linked_outside(root: Path, elsewhere: Path) -> tuple[Path, Path]:
+    """The theme's French strings made a link to a copy outside the project, with a secret in it."""
     strings = root / "themes" / "default" / "i18n" / "fr.yml"
-    outside = tmp_path / "fr.yml"
+    outside = elsewhere / "fr.yml"
     outside.write_text(f"# {SECRET}\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
     strings.unlink()
     strings.symlink_to(outside)
+    return strings, outside
+
+
+def test_strings_are_read_only_from_inside_the_project(tmp_path: Path, tree: Callable[..., Path]) -> None:
+    root = tree()
+    strings, outside = _strings_linked_outside(root, tmp_path)
     with pytest.raises(ContentErrors) as caught:
         i18n.load(root / "themes" / "default", "fr", root)
     assert [p.format() for p in caught.value.diagnostics] == [f"themes/default/i18n/fr.yml: error: {OUTSIDE}"]
@@ -95,11 +101,7 @@ def test_build_and_check_refuse_strings_linked_outside(
     tmp_path: Path, tree: Callable[..., Path], run: Callable[..., Run]
 ) -> None:
     root = tree()
-    strings = root / "themes" / "default" / "i18n" / "fr.yml"
-    outside = tmp_path / "fr.yml"
-    outside.write_text(f"# {SECRET}\n" + strings.read_text(encoding="utf-8"), encoding="utf-8")
-    strings.unlink()
-    strings.symlink_to(outside)
+    _strings_linked_outside(root, tmp_path)
     for result in (run("build", "--root", root, "--no-search"), run("check", "--root", root)):
         assert result.code == 1 and result.errors == [f"themes/default/i18n/fr.yml: error: {OUTSIDE}"]
         assert SECRET not in result.out + result.err

@@ -310,13 +310,18 @@ def span_of(items: list[str], first: int, last: int) -> tuple[int, int]:
     return start, start + len(" ".join(items[first:last]))
 
 
+def draw_span(data: st.DataObject, items: list[str]) -> tuple[int, int]:
+    """A passage of whole items, drawn: its start and end in the article's text."""
+    first = data.draw(st.integers(0, len(items) - 1))
+    last = data.draw(st.integers(first + 1, len(items)))
+    return span_of(items, first, last)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_a_passage_retyped_anchors_on_the_same_characters(data: st.DataObject) -> None:
     textmap, items = typographic_article(data)
-    first = data.draw(st.integers(0, len(items) - 1))
-    last = data.draw(st.integers(first + 1, len(items)))
-    start, end = span_of(items, first, last)
+    start, end = draw_span(data, items)
     text = textmap.text
     typed = Annotation(
         "n",
@@ -337,9 +342,7 @@ def test_a_passage_retyped_anchors_on_the_same_characters(data: st.DataObject) -
 @given(st.data())
 def test_a_passage_retyped_without_context_anchors_when_it_is_the_only_one(data: st.DataObject) -> None:
     textmap, items = typographic_article(data)
-    first = data.draw(st.integers(0, len(items) - 1))
-    last = data.draw(st.integers(first + 1, len(items)))
-    start, end = span_of(items, first, last)
+    start, end = draw_span(data, items)
     folded = fold_text(textmap.text)
     assume(len(re.findall(f"(?={re.escape(fold_text(textmap.text[start:end]))})", folded)) == 1)
     quote = retyped(data, textmap.text[start:end])
@@ -352,9 +355,7 @@ def test_a_passage_retyped_without_context_anchors_when_it_is_the_only_one(data:
 @given(st.data())
 def test_an_exactly_unique_passage_stays_unique_beside_its_retyped_twin(data: st.DataObject) -> None:
     textmap, items = typographic_article(data)
-    first = data.draw(st.integers(0, len(items) - 1))
-    last = data.draw(st.integers(first + 1, len(items)))
-    start, end = span_of(items, first, last)
+    start, end = draw_span(data, items)
     passage = textmap.text[start:end]
     twin = retyped(data, passage)
     assume(normalize_space(twin) != passage)
