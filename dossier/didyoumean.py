@@ -14,9 +14,10 @@ CUTOFF = 0.6
 
 
 def plain(text: str) -> str:
-    """``text`` without case or accents: ``Définition`` and ``definition`` are alike."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    """``text`` without case or accents, compatibility forms unfolded: ``Définition`` and
+    ``definition`` are alike (also how ``import`` matches a topic's words in a wire)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def closest(typed: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> list[str]:

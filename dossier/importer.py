@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import filecache, seeds, topicrank, writing
+from .didyoumean import plain
 from .errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from .model import Article, Topic
 from .seeds import Seed
@@ -83,7 +84,7 @@ def without_dateline(text: str) -> str:
 
 
 def _stop(word: str) -> bool:
-    return topicrank.fold(word.strip(",;:.!?…«»\"'\u2019()")).rstrip("'\u2019") in _STOP_WORDS
+    return plain(word.strip(",;:.!?…«»\"'\u2019()")).rstrip("'\u2019") in _STOP_WORDS
 
 
 def cut(text: str, limit: int) -> str:

@@ -14,20 +14,14 @@ mentioned first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .didyoumean import plain
 from .model import Topic
 
 LEAD_WEIGHT = 3
 MIN_PARAGRAPHS = 2
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents: ``États`` → ``etats``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class Relevance:
 
 
 def _pattern(topic: Topic) -> re.Pattern[str] | None:
-    words = {fold(w.strip()) for w in (topic.label, *topic.keywords.words()) if w.strip()}
+    words = {plain(w.strip()) for w in (topic.label, *topic.keywords.words()) if w.strip()}
     if not words:
         return None
     longest_first = sorted(words, key=lambda w: (-len(w), w))
@@ -56,7 +50,7 @@ def relevance(paragraphs: Sequence[str], topic: Topic) -> Relevance | None:
         return None
     score, mentioned, first = 0, 0, None
     for index, text in enumerate(paragraphs):
-        starts = [m.start() for m in pattern.finditer(fold(text))]  # longest word first, never overlapping
+        starts = [m.start() for m in pattern.finditer(plain(text))]  # longest word first, never overlapping
         if starts:
             first = first or (index, starts[0])
             mentioned += 1
