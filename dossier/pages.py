@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 from . import chart, eras, search
 from .annotations import AnchoredArticle
 from .errors import Diagnostic, Location
-from .model import Article
+from .model import Article, Page
 from .site import Site
 from .urls import Urls, output_path
 from .views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
@@ -37,6 +37,16 @@ class PlannedPage(NamedTuple):
 
 
 RESERVED = {"static": "the theme's static files", search.FOLDER: "the search index"}
+
+
+def url_taken(page: Page, hint: str = "rename the page") -> Diagnostic | None:
+    """The error for a free page whose URL the build uses for something else, or None."""
+    if page.slug not in RESERVED:
+        return None
+    message = f"the URL /{page.slug}/ is taken by {RESERVED[page.slug]}, which the build writes there"
+    return Diagnostic(page.origin.at("slug"), message, hint)
+
+
 """Top-level folders the build writes besides the planned pages: no page may take their URL."""
 
 FEED_ENTRIES = 50  # the newest articles, as feed readers expect
@@ -320,9 +330,9 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
     pages += [page for item in topics for page in planner.topic(item)]
     problems: list[Diagnostic] = []
     for free in site.pages:
-        if free.slug in RESERVED:
-            message = f"the URL /{free.slug}/ is taken by {RESERVED[free.slug]}, which the build writes there"
-            problems.append(Diagnostic(free.origin.at("slug"), message, "rename the page"))
+        taken = url_taken(free)
+        if taken is not None:
+            problems.append(taken)
             continue
         inputs = (free, site.html[("page", free.slug)])
         pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))

@@ -83,9 +83,9 @@ def _check_references(root: Path, record: Record) -> list[Diagnostic]:
     if isinstance(record, Topic):
         known = set(vocabulary.clashes())
         problems += [d for d in Vocabulary.of((*records.topics, record)).clashes() if d not in known]
-    if isinstance(record, Page) and record.slug in pages.RESERVED:
-        message = f"the URL /{record.slug}/ is taken by {pages.RESERVED[record.slug]}, which the build writes there"
-        problems.append(Diagnostic(record.origin.at("title"), message, "choose another --slug"))
+    taken = pages.url_taken(record, "choose another --slug") if isinstance(record, Page) else None
+    if taken is not None:
+        problems.append(taken)
     if isinstance(record, Annotation) and not problems:
         article = articles[record.article]
         others = tuple(n for n in records.annotations if n.article == article.slug)

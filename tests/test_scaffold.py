@@ -161,3 +161,13 @@ def test_a_slug_is_a_name_never_a_path(tree: Callable[..., Path], run: Callable[
         assert result.code == 2
         assert result.err.startswith(f"error: --slug {slug}: not a slug (hint: ")
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_page_on_a_url_the_build_uses_is_refused(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    root = tree()
+    result = run("new", "page", "--root", root, "--title", "Index", "--slug", "pagefind", "--text", "T.")
+    assert result.code == 1
+    assert [line.split(": error: ")[1] for line in result.errors] == [
+        "the URL /pagefind/ is taken by the search index, which the build writes there (hint: choose another --slug)"
+    ]
+    assert not (root / "content/pages/pagefind.md").exists()
