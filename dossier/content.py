@@ -170,7 +170,7 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
         hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
         problems.append(Diagnostic(Location(rel, 1), f"file name '{path.name}' is not a valid slug", hint))
     body = document.body.strip("\n")
-    if kind.body_required and not _COMMENT.sub("", body).strip() and not coerced.values.get("draft"):
+    if kind.body_required and _blank(body) and not coerced.values.get("draft"):
         where = Location(rel, document.body_line)
         hint = _EMPTY if any(field.name == "draft" for field in kind.table) else "write it"
         what = "only an HTML comment" if body.strip() else "empty"
@@ -185,6 +185,13 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # what a reader never sees
 _EMPTY = "write it, or mark the file 'draft: true' while it is not ready"
+
+
+def _blank(body: str) -> bool:
+    """Whether a reader would see nothing of ``body`` (empty, or only HTML comments)."""
+    if "<!--" not in body:  # nearly every file: no copy of its text made
+        return not body.strip()
+    return not _COMMENT.sub("", body).strip()
 
 
 def _leading_blank_lines(body: str) -> int:
