@@ -277,6 +277,7 @@ def _ignore_signals() -> None:
     """Once stopping, a second Ctrl-C or SIGTERM changes nothing (one line, no traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)  # nor does a stop that was waiting to be raised again
 
 
 def interrupted(argv: Sequence[str]) -> int:
@@ -297,11 +298,32 @@ def _terminate(signum: int, frame: object) -> None:
 
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
+_STOPS = (KeyboardInterrupt, Terminated)
+_pending: list[type[BaseException]] = []
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """A stop raised where Python cannot raise it (a weakref callback, a ``__del__`` run by the
+    garbage collector) is not lost, nor printed as a traceback: it is raised again a moment
+    later, at the program's next step. Anything else is reported as Python does."""
+    if unraisable.exc_type not in _STOPS:
+        sys.__unraisablehook__(unraisable)
+        return
+    _pending.append(unraisable.exc_type)
+    signal.setitimer(signal.ITIMER_REAL, 0.001)  # not from here: raised here, it would be lost again
+
+
+def _raise_pending(signum: int, frame: object) -> None:
+    if _pending:
+        raise _pending.pop()()
+
 
 def run() -> None:
     """The program: exits without tearing down the interpreter (freeing a large build's memory
     object by object takes longer than the process's end frees it at once)."""
     signal.signal(signal.SIGTERM, _terminate)
+    sys.unraisablehook = _unraisable
+    signal.signal(signal.SIGALRM, _raise_pending)
     try:
         code = main()
     except KeyboardInterrupt:

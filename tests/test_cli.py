@@ -161,3 +161,39 @@ def test_a_folder_that_is_no_dossier_is_said_once(tmp_path: Path, run: Callable[
             " (hint: run the command from the project's folder, or give it with --root DIR)"
         ]
     assert list(tmp_path.iterdir()) == []
+
+
+STOP_IN_A_CALLBACK = """
+import sys, weakref
+from dossier import cli
+
+class Thing:
+    pass
+
+def stop(_: object) -> None:
+    raise {stop}
+
+def main() -> int:
+    thing = Thing()
+    ref = weakref.ref(thing, stop)  # run by the collector, where Python cannot raise
+    del thing
+    for _ in range(10**7):
+        pass
+    print("went on", ref)
+    return 0
+
+cli.main = main
+cli.run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("stop", "line", "code"), [("KeyboardInterrupt", "interrupted", 130), ("cli.Terminated", "terminated", 143)]
+)
+def test_a_stop_raised_in_a_callback_stops_the_program_in_one_line(stop: str, line: str, code: int) -> None:
+    """Ctrl-C (or SIGTERM) landing in a weakref callback or a ``__del__`` is neither lost nor
+    printed as a traceback: the program stops at its next step, as from anywhere else."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_IN_A_CALLBACK.format(stop=stop)], capture_output=True, text=True, cwd=REPO
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (code, "", f"{line}\n")

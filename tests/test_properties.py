@@ -360,7 +360,7 @@ def test_an_exactly_unique_passage_stays_unique_beside_its_retyped_twin(data: st
     twin = retyped(data, passage)
     assume(normalize_space(twin) != passage)
     article = htmltext.build(f"<p>{html.escape(textmap.text, quote=False)}</p><p>{html.escape(twin, quote=False)}</p>")
-    assume(article.text.count(passage) == 1)
+    assume(len(re.findall(f"(?={re.escape(passage)})", article.text)) == 1)  # overlapping ones count too
     result, problems = anchor(article, [Annotation("n", "a", passage, "contexte", "N.", Origin("n.md"))])
     assert problems == []
     assert (result.notes[0].start, result.notes[0].end) == (start, end)
