@@ -9,9 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, pipeline
-from .errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
-from .model import NOTE_KINDS
+from dossier import __version__
+from dossier.commands import build
+from dossier.errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
+from dossier.model import NOTE_KINDS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -30,30 +31,30 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", help="publish under this URL, e.g. https://org.github.io/repo/")
         sub.add_argument("--drafts", action="store_true", help="include content marked 'draft: true'")
 
-    build = commands.add_parser(
+    build_parser = commands.add_parser(
         "build",
         help="build the site into the output folder (default)",
         description="Check everything, then write the site; the previous output stays if anything is wrong.",
     )
-    common(build)
-    build.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
-    build.add_argument(
+    common(build_parser)
+    build_parser.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build_parser.add_argument(
         "--replace-output",
         action="store_true",
         help="replace the output folder even if dossier did not write it: its files are deleted"
         " (never the project, its sources, .git or your home)",
     )
-    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    build.add_argument(
+    build_parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build_parser.add_argument(
         "--no-search", dest="search", action="store_false", help="do not build the search index (pagefind/)"
     )
-    build.add_argument(
+    build_parser.add_argument(
         "--no-cache",
         dest="cache",
         action="store_false",
         help="neither read nor write .dossier-cache/build/ (a cold build)",
     )
-    build.add_argument(
+    build_parser.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
@@ -204,8 +205,8 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _options(args: argparse.Namespace) -> pipeline.Options:
-    return pipeline.Options(
+def _options(args: argparse.Namespace) -> build.Options:
+    return build.Options(
         root=args.root,
         out=getattr(args, "out", None),
         base_url=args.base_url,
@@ -217,14 +218,14 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
 
 
 def _check(args: argparse.Namespace) -> None:
-    warnings = pipeline.check(_options(args))
+    warnings = build.check(_options(args))
     _report(warnings)
     print(f"ok: no errors ({summary(warnings)})")
 
 
 def _build(args: argparse.Namespace) -> None:
-    progress = None if args.quiet else pipeline.progress_printer()
-    result = pipeline.build(_options(args), progress, replace=args.replace_output)
+    progress = None if args.quiet else build.progress_printer()
+    result = build.build(_options(args), progress, replace=args.replace_output)
     _report(result.warnings)
     if not args.quiet:
         print(result.line())
@@ -238,7 +239,7 @@ def _serve(args: argparse.Namespace) -> None:
     held: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda number, _: held.append(number))
     try:
-        from .server import DevServer, bind  # the server's libraries load only for this command
+        from dossier.commands.serve import DevServer, bind  # the server's libraries load only for this command
     finally:
         signal.signal(signal.SIGINT, previous)
     if held:
@@ -249,7 +250,7 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _new(args: argparse.Namespace) -> None:
-    from . import scaffold
+    from dossier.commands import scaffold
 
     request = scaffold.request_from(args.kind, args)
     try:
@@ -260,7 +261,7 @@ def _new(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> None:
-    from . import importer
+    from dossier.commands import importer
 
     if args.force:  # it rewrote the article from scratch, losing the editor's fields
         raise UsageError("--force is gone", "import --update SEED replaces a changed seed's text and keeps the fields")
@@ -298,24 +299,26 @@ def _terminate(signum: int, frame: object) -> None:
 
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
-_STOPS = (KeyboardInterrupt, Terminated)
-_pending: list[type[BaseException]] = []
+_STOPPED_BY: dict[type[BaseException], signal.Signals] = {KeyboardInterrupt: signal.SIGINT, Terminated: signal.SIGTERM}
+_pending: list[signal.Signals] = []
 
 
 def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     """A stop raised where Python cannot raise it (a weakref callback, a ``__del__`` run by the
-    garbage collector) is not lost, nor printed as a traceback: it is raised again a moment
-    later, at the program's next step. Anything else is reported as Python does."""
-    if unraisable.exc_type not in _STOPS:
+    garbage collector) is not lost, nor printed as a traceback: its signal is sent again a
+    moment later, and acted on at the program's next step. Anything else is reported as Python does."""
+    signum = _STOPPED_BY.get(unraisable.exc_type)
+    if signum is None:
         sys.__unraisablehook__(unraisable)
         return
-    _pending.append(unraisable.exc_type)
+    _pending.append(signum)
     signal.setitimer(signal.ITIMER_REAL, 0.001)  # not from here: raised here, it would be lost again
 
 
-def _raise_pending(signum: int, frame: object) -> None:
+def _send_pending(signum: int, frame: object) -> None:
+    """The stop again, as a signal: one that comes while signals are held waits as they do."""
     if _pending:
-        raise _pending.pop()()
+        signal.raise_signal(_pending.pop())
 
 
 def run() -> None:
@@ -323,7 +326,7 @@ def run() -> None:
     object by object takes longer than the process's end frees it at once)."""
     signal.signal(signal.SIGTERM, _terminate)
     sys.unraisablehook = _unraisable
-    signal.signal(signal.SIGALRM, _raise_pending)
+    signal.signal(signal.SIGALRM, _send_pending)
     try:
         code = main()
     except KeyboardInterrupt:
