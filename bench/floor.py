@@ -24,7 +24,7 @@ import yaml
 from markupsafe import Markup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dossier.markup import extensions
+from dossier.source.markup import extensions
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TEMPLATE = jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1>{{ body }}\n")

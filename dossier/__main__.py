@@ -1,3 +1,3 @@
-from .cli import run
+from dossier.cli import run
 
 run()

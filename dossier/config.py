@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import Node
 
-from . import fields as f
-from . import limits
-from .discovery import unsafe_path
-from .errors import Diagnostic, Location
-from .fields import Field, FieldError
-from .frontmatter import compose, decode, mapping_entries
+from dossier.errors import Diagnostic, Location
+from dossier.source import fields as f
+from dossier.source import limits
+from dossier.source.discovery import unsafe_path
+from dossier.source.fields import Field, FieldError
+from dossier.source.frontmatter import compose, decode, mapping_entries
 
 SETTINGS_FILE = "site.yml"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.ahead import Ahead
+from dossier.incremental.prefetch import Ahead
 
 
 def _pid() -> int:

@@ -12,9 +12,9 @@ import pytest
 from conftest import Run
 
 from bench.huge import article
-from dossier import annotations as anchoring
-from dossier import htmltext
-from dossier.annotations import (
+from dossier.link import annotations as anchoring
+from dossier.link import htmltext
+from dossier.link.annotations import (
     HINT_CANDIDATES,
     Anchored,
     AnchoredArticle,
@@ -27,9 +27,9 @@ from dossier.annotations import (
     occurrences,
     unannotated,
 )
-from dossier.htmltext import TextMap
-from dossier.markup import Markdown
+from dossier.link.htmltext import TextMap
 from dossier.model import Annotation, Origin, frozen_map
+from dossier.source.markup import Markdown
 
 TEXT = """\
 Les discussions entre les *Etats-Unis* et l'Irak sur la fin de la coalition.

@@ -21,20 +21,21 @@ import pytest
 from conftest import REPO
 
 from bench.generate import generate
-from dossier import buildcache, journal, pipeline, resume
-from dossier.content import KIND_BY_FOLDER
+from dossier.commands import build
 from dossier.errors import Severity
-from dossier.filecache import FileCache
+from dossier.incremental import journal, resume, store
+from dossier.link.site import LinkCache
 from dossier.model import Article, PartialDate
 from dossier.options import Options
-from dossier.pages import IndexCache
-from dossier.site import LinkCache
+from dossier.publish.pages import IndexCache
+from dossier.source.content import KIND_BY_FOLDER
+from dossier.source.loader import FileCache
 
 
 def test_versions_are_the_installed_ones() -> None:
-    found = buildcache.versions(buildcache.LIBRARIES)
-    assert found == {name: metadata.version(name) for name in buildcache.LIBRARIES}
-    assert buildcache.versions(("no-such-distribution",)) == {"no-such-distribution": "-"}
+    found = store.versions(store.LIBRARIES)
+    assert found == {name: metadata.version(name) for name in store.LIBRARIES}
+    assert store.versions(("no-such-distribution",)) == {"no-such-distribution": "-"}
 
 
 def test_a_version_is_read_where_python_would_import_it_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,17 +43,17 @@ def test_a_version_is_read_where_python_would_import_it_first(tmp_path: Path, mo
     (first / "Some_Library-2.0.dist-info").mkdir(parents=True)
     (second / "some_library-1.0.dist-info").mkdir(parents=True)
     monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(first), str(second)])
-    assert buildcache.versions(("some-library",)) == {"some-library": "2.0"}
+    assert store.versions(("some-library",)) == {"some-library": "2.0"}
     monkeypatch.setattr(sys, "path", [str(second), str(first)])
-    assert buildcache.versions(("some.library",)) == {"some.library": "1.0"}
+    assert store.versions(("some.library",)) == {"some.library": "1.0"}
 
 
 def test_the_engine_key_changes_with_a_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    key = buildcache.engine_key()
-    assert buildcache.engine_key() == key
-    real = buildcache.versions
-    monkeypatch.setattr(buildcache, "versions", lambda names: {**real(names), "jinja2": "0.0"})
-    assert buildcache.engine_key() != key
+    key = store.engine_key()
+    assert store.engine_key() == key
+    real = store.versions
+    monkeypatch.setattr(store, "versions", lambda names: {**real(names), "jinja2": "0.0"})
+    assert store.engine_key() != key
 
 
 # --- A cache file is data, never code -------------------------------------------------------
@@ -60,9 +61,9 @@ def test_the_engine_key_changes_with_a_library_version(monkeypatch: pytest.Monke
 KEY = b"k" * 32
 
 
-def _framed(payload: bytes, key: bytes = KEY, magic: bytes = buildcache.MAGIC) -> bytes:
+def _framed(payload: bytes, key: bytes = KEY, magic: bytes = store.MAGIC) -> bytes:
     """A cache file whose header is right (magic, key, length, CRC-32): only the payload can refuse it."""
-    return buildcache.HEADER.pack(magic, key, len(payload), zlib.crc32(payload)) + payload
+    return store.HEADER.pack(magic, key, len(payload), zlib.crc32(payload)) + payload
 
 
 class _Call:
@@ -96,7 +97,7 @@ def _attacks(marker: Path) -> dict[str, bytes]:
         "protocol 0 GLOBAL": f"cos\nsystem\n(V{touch}\ntR.".encode(),
         "protocol 0 INST": f"(V{touch}\nios\nsystem\n.".encode(),
         "a dotted name through an allowed module": b"\x80\x04"
-        + _unicode("dossier.buildcache")
+        + _unicode("dossier.incremental.store")
         + _unicode("os.system")
         + b"\x93"  # STACK_GLOBAL
         + _unicode(touch)
@@ -111,7 +112,7 @@ def _runs_as_pickle_not_as_cache(tmp_path: Path, payload: bytes, marker: Path) -
     marker.unlink()
     where = tmp_path / "cache.pickle"
     where.write_bytes(_framed(payload))
-    assert buildcache.load(where, KEY) is None
+    assert store.load(where, KEY) is None
     assert not marker.exists()
 
 
@@ -124,11 +125,11 @@ def test_a_planted_cache_file_runs_nothing(tmp_path: Path, attack: str) -> None:
 
 def test_a_function_of_the_project_is_refused(tmp_path: Path) -> None:
     where = tmp_path / "cache.pickle"
-    for function in (buildcache.save, buildcache.load, importlib.import_module):
+    for function in (store.save, store.load, importlib.import_module):
         where.write_bytes(_framed(pickle.dumps(_Call(function, "x"))))
-        assert buildcache.load(where, KEY) is None
-    with pytest.raises(buildcache.Refused):
-        buildcache.allowed("dossier.model", "Article.__init__")
+        assert store.load(where, KEY) is None
+    with pytest.raises(store.Refused):
+        store.allowed("dossier.model", "Article.__init__")
 
 
 def test_extension_codes_are_refused(tmp_path: Path) -> None:
@@ -161,7 +162,7 @@ def _build_on(target: bytes, state: object) -> bytes:
             lambda: Severity.ERROR.value == "error",
         ),
         (  # a content kind
-            _build_on(b"cdossier.buildcache\nKindNamed\n(Varticles\ntR", {"folder": "elsewhere"}),
+            _build_on(b"cdossier.store\nKindNamed\n(Varticles\ntR", {"folder": "elsewhere"}),
             lambda: KIND_BY_FOLDER["articles"].folder == "articles",
         ),
     ],
@@ -172,25 +173,25 @@ def test_a_load_that_changes_shared_objects_is_undone(
 ) -> None:
     where = tmp_path / "cache.pickle"
     where.write_bytes(_framed(payload))
-    assert buildcache.load(where, KEY) is None
+    assert store.load(where, KEY) is None
     assert check()
 
 
 def test_the_file_is_checked_whole_before_it_is_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     decoded: list[object] = []
-    real = buildcache._Unpickler.load
+    real = store._Unpickler.load
 
-    def load(self: buildcache._Unpickler) -> Any:
+    def load(self: store._Unpickler) -> Any:
         decoded.append(self)
         return real(self)
 
-    monkeypatch.setattr(buildcache._Unpickler, "load", load)
+    monkeypatch.setattr(store._Unpickler, "load", load)
     where = tmp_path / "cache.pickle"
     payload = pickle.dumps({"a": [1, 2, 3]}, protocol=pickle.HIGHEST_PROTOCOL)
     good = _framed(payload)
     where.write_bytes(good)
-    assert buildcache.load(where, KEY) == {"a": [1, 2, 3]} and len(decoded) == 1
-    old = buildcache.HEADER.pack(b"DOSSIER\x01", KEY, len(payload), zlib.crc32(payload)) + payload
+    assert store.load(where, KEY) == {"a": [1, 2, 3]} and len(decoded) == 1
+    old = store.HEADER.pack(b"DOSSIER\x01", KEY, len(payload), zlib.crc32(payload)) + payload
     middle = len(good) - 5
     damaged = {
         "the old format": old,
@@ -198,13 +199,13 @@ def test_the_file_is_checked_whole_before_it_is_decoded(tmp_path: Path, monkeypa
         "truncated": good[:-3],
         "longer": good + b".",
         "a byte flipped": good[:middle] + bytes([good[middle] ^ 1]) + good[middle + 1 :],
-        "a header only": good[: buildcache.HEADER.size],
+        "a header only": good[: store.HEADER.size],
         "shorter than a header": good[:10],
         "empty": b"",
     }
     for name, data in damaged.items():
         where.write_bytes(data)
-        assert buildcache.load(where, KEY) is None, name
+        assert store.load(where, KEY) is None, name
     assert len(decoded) == 1
 
 
@@ -225,7 +226,7 @@ def test_every_allowed_name_is_a_plain_data_class() -> None:
         (PurePath, "__new__"),
         (PurePath, "__reduce__"),
         (Path, "__new__"),
-        (buildcache.KindNamed, "__new__"),
+        (store.KindNamed, "__new__"),
         (FileCache, "__init__"),
         (LinkCache, "__init__"),
         (IndexCache, "__init__"),
@@ -237,8 +238,8 @@ def test_every_allowed_name_is_a_plain_data_class() -> None:
         return id(getattr(vars(owner)[method], "__func__", vars(owner)[method]))
 
     reviewed = {code(owner, method) for owner, method in pairs if method in vars(owner)}
-    for module, name in sorted(buildcache.ALLOWED):
-        found = buildcache.allowed(module, name)
+    for module, name in sorted(store.ALLOWED):
+        found = store.allowed(module, name)
         assert isinstance(found, type) and not isinstance(found, types.FunctionType), (module, name)
         for owner in found.__mro__:
             if owner in (object, tuple, str, int):
@@ -285,23 +286,23 @@ def _globals(data: bytes) -> set[tuple[str, str]]:
 
 def _cache_globals(root: Path) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
-    files = [p for p in (root / buildcache.FOLDER).iterdir() if p.suffix in (".pickle", ".quick", ".journal")]
+    files = [p for p in (root / store.FOLDER).iterdir() if p.suffix in (".pickle", ".quick", ".journal")]
     assert {p.suffix for p in files} >= {".pickle", ".quick"}
     for path in files:
-        found |= _globals(path.read_bytes()[buildcache.HEADER.size :])
+        found |= _globals(path.read_bytes()[store.HEADER.size :])
     return found
 
 
 def _cold_and_resumed(root: Path, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
     """Every global the cache files of a cold build, then of resumed builds (journal, new base), name."""
     out = root.parent / f"{root.name}-site"
-    pipeline.build(Options(root=root, out=out, search=False, cache=True))
+    build.build(Options(root=root, out=out, search=False, cache=True))
     found = _cache_globals(root)
     topic = sorted((root / "content" / "topics").glob("*.md"))[0]
     for share, text in ((1.0, "Une phrase de plus."), (0.0, "Et <script>alert(1)</script> une autre.")):
         monkeypatch.setattr(journal, "MAX_SHARE", share)
         topic.write_text(topic.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
-        pipeline.build(Options(root=root, out=out, search=False, cache=True))
+        build.build(Options(root=root, out=out, search=False, cache=True))
         found |= _cache_globals(root)
     return found
 
@@ -320,6 +321,6 @@ def test_a_real_cache_names_only_allowed_classes(tmp_path: Path, monkeypatch: py
     generate(generated, articles=12, notes_per_article=2, events=5, topic_count=4)
     for root in (shipped, generated):
         found = _cold_and_resumed(root, monkeypatch)
-        assert found <= buildcache.ALLOWED, sorted(found - buildcache.ALLOWED)
-        assert ("dossier.resume", "Saved") in found and ("dossier.resume", "Unchanged") in found
-    assert ("dossier.errors", "Diagnostic") in found and ("dossier.resume", "Journal") in found
+        assert found <= store.ALLOWED, sorted(found - store.ALLOWED)
+        assert ("dossier.incremental.resume", "Saved") in found and ("dossier.incremental.resume", "Unchanged") in found
+    assert ("dossier.errors", "Diagnostic") in found and ("dossier.incremental.resume", "Journal") in found

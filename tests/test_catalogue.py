@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run
 
-from dossier import output
+from dossier.publish import output
 
 CATALOGUE = Path(__file__).parent / "catalogue"
 CASES = sorted(p.name for p in CATALOGUE.iterdir() if p.is_dir())

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import characters
-from dossier.markup import Markdown
+from dossier.source.markup import Markdown
+from dossier.text import characters
 
 HINT = " (hint: remove it: feeds and pages cannot carry it)"
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dossier import chart
 from dossier.model import PartialDate
+from dossier.publish import chart
 
 P = PartialDate.parse
 

@@ -125,7 +125,7 @@ def test_drafts_are_left_out_unless_asked(tree: Callable[..., Path], run: Callab
 def test_long_builds_show_progress() -> None:
     import io
 
-    from dossier.pipeline import progress_printer
+    from dossier.commands.build import progress_printer
 
     stream = io.StringIO()
     show = progress_printer(stream)

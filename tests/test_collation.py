@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import collation
+from dossier.text import collation
 
 
 def by_collation(words: list[str], language: str = "fr") -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from conftest import Run
 
 from dossier import config
-from dossier.fields import FieldError
+from dossier.source.fields import FieldError
 
 
 def load(tmp_path: Path, text: str) -> tuple[config.LoadedSettings | None, list[str]]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dossier.didyoumean import closest, did_you_mean, plain
 from dossier.model import NOTE_KINDS
+from dossier.text.didyoumean import closest, did_you_mean, plain
 
 
 def test_every_equally_close_candidate_is_offered() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import write_tree
 
-from dossier import content, discovery
-from dossier.signatures import signature
+from dossier.source import content, discovery
+from dossier.source.signatures import signature
 
 
 def test_one_folder_per_kind_of_content() -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dossier import eras
 from dossier.model import PartialDate
+from dossier.publish import eras
 
 P = PartialDate.parse
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from dossier import fields as f
-from dossier.fields import Field, coerce
-from dossier.frontmatter import split
 from dossier.model import PartialDate
+from dossier.source import fields as f
+from dossier.source.fields import Field, coerce
+from dossier.source.frontmatter import split
 
 TABLE = (
     Field("title", f.text, required=True),

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from bench.generate import generate
-from dossier import filecache, parallel
-from dossier.filecache import FileCache
+from dossier.incremental import parallel
+from dossier.source import loader
+from dossier.source.loader import FileCache
 
 
 def _project(tmp_path: Path) -> Path:
@@ -16,8 +17,8 @@ def _project(tmp_path: Path) -> Path:
     return root
 
 
-def _over_workers(jobs: list[filecache.ParseJob]) -> list[filecache.Parsed | None]:
-    return parallel.map_items(lambda job: filecache.parse(*job), jobs, 2)
+def _over_workers(jobs: list[loader.ParseJob]) -> list[loader.Parsed | None]:
+    return parallel.map_items(lambda job: loader.parse(*job), jobs, 2)
 
 
 def test_parsing_in_workers_gives_what_parsing_here_gives(tmp_path: Path) -> None:
@@ -61,13 +62,13 @@ def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
 def test_parse_reports_a_file_that_is_gone(tmp_path: Path) -> None:
     root = _project(tmp_path)
     article = sorted((root / "content" / "articles").glob("*.md"))[0]
-    kind = filecache.KIND_BY_FOLDER["articles"]
-    parsed = filecache.parse(root, kind, str(article))
+    kind = loader.KIND_BY_FOLDER["articles"]
+    parsed = loader.parse(root, kind, str(article))
     assert parsed is not None and parsed.loaded.record is not None and not parsed.same
-    same = filecache.parse(root, kind, str(article), parsed.loaded.digest)
+    same = loader.parse(root, kind, str(article), parsed.loaded.digest)
     assert same is not None and same.same and same.loaded.record is None
     article.unlink()
-    assert filecache.parse(root, kind, str(article)) is None
+    assert loader.parse(root, kind, str(article)) is None
 
 
 def test_a_discovered_file_is_read_only_if_it_is_still_a_plain_file(tmp_path: Path) -> None:
@@ -76,11 +77,11 @@ def test_a_discovered_file_is_read_only_if_it_is_still_a_plain_file(tmp_path: Pa
     folder = root / "content" / "articles"
     folder.mkdir(parents=True)
     (folder / "a.md").write_bytes(b"texte")
-    assert filecache.read(root, folder / "a.md", discovered=True) == b"texte"
+    assert loader.read(root, folder / "a.md", discovered=True) == b"texte"
     outside = tmp_path / "secret.md"
     outside.write_bytes(b"secret")
     (folder / "b.md").symlink_to(outside)
-    assert filecache.read(root, folder / "b.md", discovered=True) is None
+    assert loader.read(root, folder / "b.md", discovered=True) is None
     os.mkfifo(folder / "c.md")
-    assert filecache.read(root, folder / "c.md", discovered=True) is None  # and does not block
-    assert filecache.read(root, folder / "gone.md", discovered=True) is None
+    assert loader.read(root, folder / "c.md", discovered=True) is None  # and does not block
+    assert loader.read(root, folder / "gone.md", discovered=True) is None

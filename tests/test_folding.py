@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dossier.folding import fold, fold_text
+from dossier.text.folding import fold, fold_text
 
 
 def test_quotes_apostrophes_and_french_spaces_fold_to_what_a_keyboard_types() -> None:

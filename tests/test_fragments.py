@@ -10,11 +10,11 @@ import jinja2
 import pytest
 from conftest import REPO, Run
 
-from dossier import fragments, i18n, render
-from dossier.builder import Builder
+from dossier.engine import Builder
 from dossier.options import Options
-from dossier.pages import PlannedPage
-from dossier.urls import Urls
+from dossier.publish import fragments, i18n, render
+from dossier.publish.pages import PlannedPage
+from dossier.publish.urls import Urls
 
 sys.path.insert(0, str(REPO))
 from bench.generate import generate

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode
 
-from dossier.frontmatter import compose, decode, split
+from dossier.source.frontmatter import compose, decode, split
 
 
 def test_split_keeps_line_numbers() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import re
 
-from dossier import htmltext
-from dossier.htmltext import Wrap
+from dossier.link import htmltext
+from dossier.link.htmltext import Wrap
 
 
 def test_text_is_normalized_and_mapped() -> None:

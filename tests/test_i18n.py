@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run
 
-from dossier import i18n
 from dossier.errors import ContentErrors, DossierError
 from dossier.model import PartialDate
+from dossier.publish import i18n
 
 THEME = REPO / "themes" / "default"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import Run
 
-from dossier import ids
-from dossier.markup import Markdown
+from dossier.source.markup import Markdown
+from dossier.text import ids
 
 VNU = Path(__file__).parent / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

@@ -11,8 +11,10 @@ from conftest import REPO, Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossier import htmltext, importer, seeds
-from dossier.markup import Markdown
+from dossier.commands import importer
+from dossier.link import htmltext
+from dossier.source import seeds
+from dossier.source.markup import Markdown
 
 SEED = REPO / "seeds" / "000_d2c93f48316b947f.txt"
 EXPECTED = Path(__file__).parent / "golden-import" / "content" / "articles"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from dossier import pipeline
+from dossier.commands import build
+from dossier.commands.serve import DEV_FOLDER, DevServer
 from dossier.options import Options
-from dossier.server import DEV_FOLDER, DevServer
 
 sys.path.insert(0, str(REPO))
 from bench.generate import generate
@@ -146,7 +146,7 @@ def test_incremental_equals_clean_over_a_sequence_of_edits(generated: Path, tmp_
         shutil.rmtree(clean, ignore_errors=True)
         options = Options(generated, clean, base_url="http://127.0.0.1:8000/", drafts=True, dev=True, search=False)
         try:
-            pipeline.build(options)
+            build.build(options)
             clean_ok = True
         except Exception:  # the clean build's failure is compared, not raised
             clean_ok = False

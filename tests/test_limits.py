@@ -18,9 +18,9 @@ from conftest import Run
 
 from bench.generate import generate
 from bench.huge import article
-from dossier import limits
-from dossier.limits import bracket_span, check_body, depth, html_depth, splits, tag_span
-from dossier.markup import Markdown
+from dossier.source import limits
+from dossier.source.limits import bracket_span, check_body, depth, html_depth, splits, tag_span
+from dossier.source.markup import Markdown
 
 HEAD = '---\ntitle: "Un article"\ndate: 2024-03\ntopics: [irak]\n---\n'
 
@@ -174,7 +174,7 @@ def counting(modules: tuple[str, ...]) -> Iterator[list[int]]:
 
 def steps(body: str) -> int:
     markdown = Markdown()
-    with counting(("markdown", "html.parser", "_markupbase", "dossier.limits")) as count:
+    with counting(("markdown", "html.parser", "_markupbase", "dossier.source.limits")) as count:
         assert check_body("a.md", body, 1) == []
         markdown.convert(body)
     return count[0]
@@ -250,7 +250,7 @@ def test_measuring_a_refused_text_is_linear(family: str) -> None:
     counts = []
     for size in (25, 100):
         body = make(size)
-        with counting(("dossier.limits",)) as count:
+        with counting(("dossier.source.limits",)) as count:
             assert check_body("a.md", body, 1) != []
         counts.append(count[0])
     assert counts[1] < 5 * counts[0], counts

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from dossier import lock
+from dossier.commands import lock
 from dossier.errors import DossierError
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}

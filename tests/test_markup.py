@@ -7,8 +7,8 @@ from pathlib import Path
 import markdown
 from conftest import Run
 
-from dossier import markup
-from dossier.markup import Markdown, extensions
+from dossier.source import markup
+from dossier.source.markup import Markdown, extensions
 
 SAMPLE = """\
 Un *mot*, du **gras** et un [lien](https://example.org/).

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import output
 from dossier.errors import DossierError
+from dossier.publish import output
 
 
 def test_write_swaps_whole_folder(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from dossier import i18n, overlay
+from dossier.commands import overlay
+from dossier.commands.serve import DEV_FOLDER, DevServer
 from dossier.errors import Diagnostic, Location, Severity
-from dossier.server import DEV_FOLDER, DevServer
+from dossier.publish import i18n
 
 THEME = REPO / "themes" / "default"
 HERE = Location("content/articles/a.md", 3)

@@ -9,14 +9,15 @@ import sitecheck
 from test_site import VNU
 
 from bench.generate import generate
-from dossier import pages, pipeline
-from dossier.builder import Builder
+from dossier.commands import build
+from dossier.engine import Builder
 from dossier.errors import ContentErrors
-from dossier.i18n import load as load_strings
 from dossier.model import PartialDate
 from dossier.options import Options
-from dossier.urls import Urls
-from dossier.views import ArticleIn, Views
+from dossier.publish import pages
+from dossier.publish.i18n import load as load_strings
+from dossier.publish.urls import Urls
+from dossier.publish.views import ArticleIn, Views
 
 
 def planned(root: Path, cache: pages.IndexCache) -> tuple[pages.Index, list[pages.PlannedPage]]:
@@ -74,7 +75,7 @@ def test_a_long_article_list_has_its_latest_and_a_page_per_year(tmp_path: Path) 
     root = tmp_path / "dossier"
     made = generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=0, events=2, topic_count=3)
     out = tmp_path / "site"
-    pipeline.build(Options(root, out, search=False))
+    build.build(Options(root, out, search=False))
     main = (out / "articles" / "index.html").read_text(encoding="utf-8")
     assert main.count('class="card"') == pages.ARTICLES_LATEST
     years = sorted({int(a.date[:4]) for a in made})
@@ -106,7 +107,7 @@ def test_the_pages_of_long_listings_link_right_under_a_subpath_and_are_valid(tmp
     generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=1, events=100, topic_count=3)
     out = tmp_path / "site"
     host = "https://presse.example"  # not the generated prose's own links (example.org)
-    pipeline.build(Options(root, out, base_url=f"{host}/dossier/", search=False))
+    build.build(Options(root, out, base_url=f"{host}/dossier/", search=False))
     for split in ("articles/2000/", "topics/defense/2000/", "timeline/2000/"):
         assert (out / split / "index.html").is_file(), split  # the article list, a topic and the timeline split
     main = sitecheck.read(out / "articles" / "index.html").links

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from dossier import parallel, pipeline
-from dossier.builder import Builder
+from dossier.commands import build
+from dossier.engine import Builder
 from dossier.errors import ContentErrors
+from dossier.incremental import parallel
 from dossier.options import Options
 from tests.test_resume import files
 
@@ -37,8 +38,8 @@ def test_two_processes_build_the_same_site_as_one(tmp_path: Path, monkeypatch: p
     root = tmp_path / "project"
     generate(root, articles=30, notes_per_article=3, events=8, topic_count=6)
     one, two = tmp_path / "one", tmp_path / "two"
-    pipeline.build(Options(root=root, out=one, search=False, jobs=1))
-    pipeline.build(Options(root=root, out=two, search=False, jobs=2))
+    build.build(Options(root=root, out=one, search=False, jobs=1))
+    build.build(Options(root=root, out=two, search=False, jobs=2))
     assert files(one) == files(two)
 
 
@@ -58,7 +59,7 @@ def test_two_processes_report_the_same_problems(tmp_path: Path, monkeypatch: pyt
     messages = []
     for jobs in (1, 2):
         with pytest.raises(ContentErrors) as raised:
-            pipeline.build(Options(root=root, out=tmp_path / "out", search=False, jobs=jobs))
+            build.build(Options(root=root, out=tmp_path / "out", search=False, jobs=jobs))
         messages.append([str(d) for d in raised.value.diagnostics])
     assert messages[0] == messages[1]
     assert len(messages[0]) > 2

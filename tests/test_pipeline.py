@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Run
 
-from dossier import buildcache, output, pipeline, spool
-from dossier.builder import Builder, Result
+from dossier.commands import build
+from dossier.engine import Builder, Result
 from dossier.errors import ContentErrors
+from dossier.incremental import spool, store
 from dossier.options import Options
+from dossier.publish import output
 
 
 def test_the_collector_is_off_during_a_build_and_on_after(
@@ -34,7 +36,7 @@ def test_the_collector_is_off_during_a_build_and_on_after(
     monkeypatch.setattr(Builder, "produce", watched)
     root = tree()
     assert gc.isenabled()
-    pipeline.build(Options(root, search=False))
+    build.build(Options(root, search=False))
     assert seen == [False]
     assert gc.isenabled()
 
@@ -42,7 +44,7 @@ def test_the_collector_is_off_during_a_build_and_on_after(
 def test_the_collector_is_on_again_after_a_failed_build(tree: Callable[..., Path]) -> None:
     root = tree({"content/articles/un-article.md": "---\ntitle: [\n---\n"})
     with pytest.raises(ContentErrors):
-        pipeline.build(Options(root, search=False))
+        build.build(Options(root, search=False))
     assert gc.isenabled()
 
 
@@ -50,7 +52,7 @@ def test_a_collector_turned_off_by_the_caller_stays_off(tree: Callable[..., Path
     root = tree()
     gc.disable()
     try:
-        pipeline.build(Options(root, search=False))
+        build.build(Options(root, search=False))
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -71,7 +73,7 @@ def edit(root: Path) -> None:
 def leftovers(root: Path) -> list[str]:
     """Staging folders beside the output, spool folders in the cache."""
     found = [p.name for p in root.iterdir() if ".staging-" in p.name]
-    cache = root / buildcache.FOLDER
+    cache = root / store.FOLDER
     return found + ([p.name for p in cache.iterdir() if ".spool-" in p.name] if cache.is_dir() else [])
 
 
@@ -137,7 +139,7 @@ def test_a_full_disk_while_the_cache_is_written(
     def save(path: Path, *args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(buildcache, "save", save)
+    monkeypatch.setattr(store, "save", save)
     result = run("build", "--root", root, "-q")
     assert result.code == 0  # the site is written: only the next build's head start is lost
     assert result.err.splitlines() == [

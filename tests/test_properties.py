@@ -6,7 +6,7 @@ The contracts checked here:
   date comes before the more precise dates it contains (``2024`` < ``2024-03`` <
   ``2024-03-15``), the order agrees with the calendar and with the ISO text;
 - :func:`slugify` gives ``''`` or a valid ASCII slug, is idempotent, never gives ``..``, and
-  is non-empty for a text with an ASCII letter or digit (see :mod:`dossier.slugs`);
+  is non-empty for a text with an ASCII letter or digit (see :mod:`dossier.text.slugs`);
 - loading any bytes as any kind of content file gives a record or diagnostics, never an
   exception;
 - a quote taken from any paragraph of a generated article (with emphasis, links and line
@@ -29,13 +29,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dossier import content, htmltext
-from dossier.annotations import anchor
-from dossier.folding import fold_text
-from dossier.htmltext import normalize_space
-from dossier.markup import Markdown
+from dossier.link import htmltext
+from dossier.link.annotations import anchor
+from dossier.link.htmltext import normalize_space
 from dossier.model import Annotation, Origin, PartialDate
-from dossier.slugs import is_slug, slugify
+from dossier.source import content
+from dossier.source.markup import Markdown
+from dossier.text.folding import fold_text
+from dossier.text.slugs import is_slug, slugify
 
 # -- partial dates -----------------------------------------------------------------
 

@@ -13,8 +13,8 @@ import feedparser
 import pytest
 from conftest import REPO, Run
 
-from dossier import htmltext
-from dossier.markup import Markdown
+from dossier.link import htmltext
+from dossier.source.markup import Markdown
 
 BASE = "https://example.github.io/dossier/"
 ARTICLE = "articles/irak-fin-de-la-coalition/"

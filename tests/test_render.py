@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import render, views
+from dossier.publish import render, views
 
 NOTE = """\
 ---

@@ -15,10 +15,12 @@ import jinja2
 import pytest
 
 from bench.generate import generate
-from dossier import buildcache, journal, output, pipeline
-from dossier.ahead import Ahead
+from dossier.commands import build as build_command
 from dossier.errors import ContentErrors
+from dossier.incremental import journal, store
+from dossier.incremental.prefetch import Ahead
 from dossier.options import Options
+from dossier.publish import output
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -28,8 +30,8 @@ def files(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def build(root: Path, out: Path, cache: bool = True, jobs: int = 1) -> pipeline.Summary:
-    return pipeline.build(Options(root=root, out=out, search=False, cache=cache, jobs=jobs))
+def build(root: Path, out: Path, cache: bool = True, jobs: int = 1) -> build_command.Summary:
+    return build_command.build(Options(root=root, out=out, search=False, cache=cache, jobs=jobs))
 
 
 @pytest.fixture(params=["base", "journal"])
@@ -70,7 +72,7 @@ class Checker:
         self.root, self.out, self.clean = root, tmp / "site", tmp / "clean"
         self.cached_builds = 0
 
-    def check(self, step: str) -> pipeline.Summary:
+    def check(self, step: str) -> build_command.Summary:
         summary = build(self.root, self.out)
         shutil.rmtree(self.clean, ignore_errors=True)
         build(self.root, self.clean, cache=False)
@@ -165,7 +167,7 @@ def test_a_damaged_cache_is_a_cold_build(project: Path, tmp_path: Path, damage: 
     checker = Checker(project, tmp_path)
     checker.check("a first build")
     _edit(sorted((project / "content" / "articles").glob("*.md"))[0], "\n\n", "\n\nUn ajout.\n\n")
-    for cache in sorted((project / buildcache.FOLDER).iterdir()):
+    for cache in sorted((project / store.FOLDER).iterdir()):
         data = cache.read_bytes()
         if damage == "flipped":
             middle = len(data) // 2
@@ -177,17 +179,17 @@ def test_a_damaged_cache_is_a_cold_build(project: Path, tmp_path: Path, damage: 
         else:
             data = os.urandom(len(data))
         cache.write_bytes(data)
-    assert buildcache.load(cache, buildcache.engine_key()) is None
+    assert store.load(cache, store.engine_key()) is None
     checker.check(f"a {damage} cache")
 
 
 def test_another_engine_does_not_read_the_cache(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checker = Checker(project, tmp_path)
     checker.check("a first build")
-    monkeypatch.setattr(buildcache, "__version__", "999.0")
+    monkeypatch.setattr(store, "__version__", "999.0")
     loaded: list[object] = []
-    real_load = buildcache.load
-    monkeypatch.setattr(buildcache, "load", lambda path, key: loaded.append(real_load(path, key)) or loaded[-1])
+    real_load = store.load
+    monkeypatch.setattr(store, "load", lambda path, key: loaded.append(real_load(path, key)) or loaded[-1])
     summary = checker.check("another engine version")
     assert loaded and all(value is None for value in loaded)
     assert summary.counts.pages > 0  # every page rendered again
@@ -210,16 +212,16 @@ def test_an_error_leaves_the_output_and_the_cache_usable(project: Path, tmp_path
 def test_small_changes_are_saved_as_a_journal(project: Path, tmp_path: Path, saving: str) -> None:
     out = tmp_path / "site"
     build(project, out)
-    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    base = next((project / store.FOLDER).glob("*.pickle"))
     written = base.stat().st_mtime_ns
     note = sorted((project / "content" / "annotations").glob("*.md"))[0]
     for word in ("encore", "toujours", "enfin"):
         _edit(note, "Voir *", f"Voir *{word} ")
         build(project, out)
-    journals = list((project / buildcache.FOLDER).glob("*.journal"))
+    journals = list((project / store.FOLDER).glob("*.journal"))
     if saving == "journal":
         assert base.stat().st_mtime_ns == written and len(journals) == 1
-        found = buildcache.load(journals[0], buildcache.engine_key())
+        found = store.load(journals[0], store.engine_key())
         assert len(found.segments) == 3
         assert all(0 < segment.size() < 30 for segment in found.segments)
     else:
@@ -239,7 +241,7 @@ def test_resumed_builds_render_only_what_changed(project: Path, tmp_path: Path) 
 def test_an_unchanged_project_is_not_built_again(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walk: str
 ) -> None:
-    from dossier import builder
+    from dossier import engine
 
     out = tmp_path / "site"
     build(project, out)
@@ -247,8 +249,8 @@ def test_an_unchanged_project_is_not_built_again(
     _edit(note, "Voir *", "Voir *encore ")
     build(project, out)  # a resumed build leaves a quick check as good as a cold one's
     made: list[object] = []
-    real = builder.Builder.__init__
-    monkeypatch.setattr(builder.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    real = engine.Builder.__init__
+    monkeypatch.setattr(engine.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
     summary = build(project, out)
     assert made == [] and summary.counts.written == 0 and summary.counts.unchanged == len(files(out))
     os.utime(note)  # the same bytes, a new time: looked at again, nothing written
@@ -257,28 +259,28 @@ def test_an_unchanged_project_is_not_built_again(
 
 def test_a_memory_load_stops_when_asked(tmp_path: Path) -> None:
     where = tmp_path / "memory.pickle"
-    buildcache.save(where, b"k" * 32, [str(i) * 50 for i in range(200_000)])
-    assert buildcache.load(where, b"k" * 32) is not None
+    store.save(where, b"k" * 32, [str(i) * 50 for i in range(200_000)])
+    assert store.load(where, b"k" * 32) is not None
     asked = []
 
     def stop() -> bool:
         asked.append(1)
         return len(asked) > 3
 
-    with pytest.raises(buildcache.Interrupted):
-        buildcache.load(where, b"k" * 32, stop)
+    with pytest.raises(store.Interrupted):
+        store.load(where, b"k" * 32, stop)
     assert len(asked) == 4
 
 
 def test_an_editors_swap_file_is_not_an_input(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build ignores hidden files, backups and swap files in content/: saving one builds nothing."""
-    from dossier import builder
+    from dossier import engine
 
     out = tmp_path / "site"
     build(project, out)
     made: list[object] = []
-    real = builder.Builder.__init__
-    monkeypatch.setattr(builder.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    real = engine.Builder.__init__
+    monkeypatch.setattr(engine.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
     articles = project / "content" / "articles"
     (articles / ".premier.md.swp").write_bytes(b"\x00swap")
     (articles / "premier.md~").write_text("sauvegarde", encoding="utf-8")
@@ -303,8 +305,8 @@ def _planted(marker: Path) -> bytes:
     pickle.loads(payload)  # it really runs code when read as a pickle
     assert marker.exists()
     marker.unlink()
-    key = buildcache.engine_key()
-    return buildcache.HEADER.pack(buildcache.MAGIC, key, len(payload), zlib.crc32(payload)) + payload
+    key = store.engine_key()
+    return store.HEADER.pack(store.MAGIC, key, len(payload), zlib.crc32(payload)) + payload
 
 
 @pytest.mark.parametrize("planted", [".pickle", ".quick", ".journal"])
@@ -313,7 +315,7 @@ def test_a_planted_cache_file_runs_nothing(project: Path, tmp_path: Path, plante
     checker = Checker(project, tmp_path)
     first = checker.check("a first build")
     marker = tmp_path / "marker"
-    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    base = next((project / store.FOLDER).glob("*.pickle"))
     base.with_suffix(planted).write_bytes(_planted(marker))
     _edit(sorted((project / "content" / "articles").glob("*.md"))[0], "\n\n", "\n\nUn ajout.\n\n")
     summary = checker.check(f"a planted {planted} file")
@@ -359,7 +361,7 @@ def test_planted_compiled_templates_run_nothing(project: Path, tmp_path: Path, m
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
     (shared / "dossier" / "templates").mkdir(parents=True)
     (shared / "dossier" / "templates").chmod(0o777)  # anyone may write there: not used
-    key = buildcache.engine_key().hex()[:24]
+    key = store.engine_key().hex()[:24]
     _plant_compiled_templates(shared / "dossier" / "templates", templates, marker, f"{key}-%s.cache")
     Checker(project, tmp_path).check("planted compiled templates")
     assert not marker.exists()
@@ -370,7 +372,7 @@ def test_a_planted_cache_is_one_quiet_cold_build_on_the_command_line(project: Pa
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
     command = [sys.executable, "-m", "dossier", "build", "--out", str(tmp_path / "site")]
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
-    base = next((project / buildcache.FOLDER).glob("*.pickle"))
+    base = next((project / store.FOLDER).glob("*.pickle"))
     for suffix in (".pickle", ".quick", ".journal"):
         base.with_suffix(suffix).write_bytes(_planted(marker))
     old = b"DOSSIER\x01" + base.read_bytes()[8:]  # the format before this one, say from an older release

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import htmltext, sanitize
-from dossier.annotations import anchor
 from dossier.errors import Location
-from dossier.markup import Markdown
+from dossier.link import htmltext
+from dossier.link.annotations import anchor
 from dossier.model import Annotation, Origin
+from dossier.source import sanitize
+from dossier.source.markup import Markdown
 
 MD = Markdown()
 

@@ -25,10 +25,10 @@ from browser import chromium, free_port
 from conftest import REPO, Run
 from test_site import copy_project
 
-from dossier import i18n, render, search
 from dossier.config import Settings
-from dossier.urls import Urls
-from dossier.views import Views
+from dossier.publish import i18n, render, search
+from dossier.publish.urls import Urls
+from dossier.publish.views import Views
 
 BASE_URL = "https://example.github.io/dossier/"
 PREFIX = "/dossier/"
@@ -309,7 +309,7 @@ def test_the_index_is_whole_and_the_same_bytes_each_time(tmp_path: Path) -> None
 
 def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
     """``serve`` builds without the index: its search page then says search is unavailable."""
-    from dossier.server import DevServer
+    from dossier.commands.serve import DevServer
 
     root = tree()
     server = DevServer(root, "127.0.0.1", free_port(), log=lambda _: None)

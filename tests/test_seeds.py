@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dossier.model import PartialDate
-from dossier.seeds import parse
+from dossier.source.seeds import parse
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,8 @@ from conftest import REPO
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
+from dossier.commands.serve import Names, _stylesheet_url, bind
 from dossier.errors import UsageError
-from dossier.server import Names, _stylesheet_url, bind
 
 Server = tuple[Path, str, "subprocess.Popen[str]"]
 
@@ -188,7 +188,7 @@ def test_serve_includes_drafts_and_uses_a_local_base_url(server: Server) -> None
 def test_a_burst_of_saves_gives_one_rebuild(tmp_path: Path) -> None:
     from watchdog.events import FileCreatedEvent, FileModifiedEvent
 
-    from dossier.server import _Collector
+    from dossier.commands.serve import _Collector
 
     bursts: list[set[Path]] = []
     collector = _Collector(tmp_path, bursts.append)

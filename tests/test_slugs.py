@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.slugs import is_slug, slugify
+from dossier.text.slugs import is_slug, slugify
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import staticfiles
 from dossier.errors import ContentErrors
+from dossier.publish import staticfiles
 
 REFUSED = "error: symbolic link in static files: not published (hint: copy the file instead)"
 

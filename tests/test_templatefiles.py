@@ -8,10 +8,10 @@ import jinja2
 import pytest
 from conftest import Run
 
-from dossier import templatefiles
-from dossier.builder import Builder
+from dossier.engine import Builder
 from dossier.errors import ContentErrors
 from dossier.options import Options
+from dossier.publish import templatefiles
 
 SECRET = "secret-hors-du-projet-4242"
 OUTSIDE = "symbolic link leads outside the project (hint: copy the file into the project instead)"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from dossier.link.timeline import check_span, entries
 from dossier.model import Article, Event, Origin, PartialDate, frozen_map
-from dossier.timeline import check_span, entries
 
 D = PartialDate.parse
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from dossier import content, filecache, seeds, topicrank
+from dossier.commands import topicrank
 from dossier.model import Keywords, Origin, Topic
+from dossier.source import content, loader, seeds
 
 
 def topic(slug: str, label: str, *keywords: str) -> Topic:
@@ -57,7 +58,7 @@ def test_overlapping_words_of_a_topic_are_one_mention() -> None:
 
 
 def test_the_shipped_seed_leads_with_what_runs_through_it(tmp_path: Path) -> None:
-    records, problems = filecache.load(REPO)
+    records, problems = loader.load(REPO)
     assert problems == []
     seed, _ = seeds.read(REPO, "seeds/000_d2c93f48316b947f.txt")
     assert seed is not None

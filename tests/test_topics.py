@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from dossier.errors import Location
+from dossier.link.topics import Vocabulary
 from dossier.model import Origin, Topic, frozen_map
-from dossier.topics import Vocabulary
 
 VOCABULARY = Vocabulary.of(
     [Topic("irak", "Irak", "", Origin("t/irak.md")), Topic("etats-unis", "États-Unis", "", Origin("t/eu.md"))]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dossier.urls import Urls, output_path
+from dossier.publish.urls import Urls, output_path
 
 
 def test_urls_under_a_subpath() -> None:

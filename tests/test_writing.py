@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import Run
 
-from dossier import writing
+from dossier.commands import writing
 
 
 def _disk_full(*_: object) -> None:

@@ -32,7 +32,8 @@ from typing import Any
 import pytest
 from conftest import REPO, SITE_YML, with_theme, write_tree
 
-from dossier import cli, sanitize
+from dossier import cli
+from dossier.source import sanitize
 
 VECTORS: list[dict[str, str]] = json.loads((Path(__file__).parent / "data" / "xss_vectors.json").read_text("utf-8"))
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "srcset", "xlink:href", "cite"}

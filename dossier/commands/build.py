@@ -1,0 +1,213 @@
+"""The commands' pipeline: a clean build into the output folder, or a check that writes nothing.
+
+Every problem of a phase is collected; the build stops before writing anything if there is
+one, so the last good output stays.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from dossier.commands import lock
+from dossier.errors import Diagnostic, DossierError, Location, Severity
+from dossier.incremental.resume import Kept, Outputs, Resume
+from dossier.options import Options
+from dossier.publish import output
+
+if TYPE_CHECKING:
+    from dossier.engine import Builder
+
+__all__ = ["Options", "Summary", "build", "check", "progress_printer"]
+
+
+def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """Prints rendering progress for builds of a thousand pages or more, twice a second at most."""
+    out = stream or sys.stderr
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total >= 1000 and (now - last[0] >= 0.5 or done == total):
+            last[0] = now
+            print(f"rendering {done}/{total} pages", file=out, flush=True)
+
+    return show
+
+
+@dataclass(frozen=True)
+class Summary:
+    out: Path
+    counts: output.Counts
+    warnings: list[Diagnostic]
+    seconds: float
+
+    root: Path  # the project folder: the output is named from it, as every path printed is
+
+    def line(self) -> str:
+        c = self.counts
+        out = self.out.relative_to(self.root) if self.out.is_relative_to(self.root) else self.out
+        return (
+            f"{out}: {c.written} written, {c.unchanged} unchanged, {c.removed} removed"
+            f" ({c.pages} page{'s' if c.pages != 1 else ''}) in {self.seconds:.2f} s"
+        )
+
+
+_retained: list[object] = []  # the last builder, so that its memory is freed by the process's end, not here
+
+
+def build(
+    options: Options,
+    progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
+    waiting: Callable[[str], None] | None = None,
+) -> Summary:
+    """Produce the whole site, index it for search (unless ``options.search`` is off) and swap it in.
+
+    The output folder must be the build's (:func:`dossier.publish.output.check_owner`), or ``replace``
+    (the user confirmed that its files go); some folders are never (:func:`dossier.publish.output.check_target`).
+    One build at a time in a project (:mod:`dossier.commands.lock`): ``waiting(line)`` is told when this
+    one waits for another.
+
+    With ``options.cache``, the build starts from what the last one left (:mod:`dossier.incremental.resume`):
+    when no input changed and the output is as written, nothing is done; otherwise only what
+    changed is parsed, converted, anchored and rendered, and the other files of the output
+    are kept as they are.
+    """
+    started = time.perf_counter()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of objects that last the whole build and hardly a cycle: nothing to collect
+    try:
+        return _run(options, progress, started, replace, waiting or _say)
+    except OSError as exc:  # a full disk, a folder that cannot be written: one line
+        raise DossierError(fault(exc, options.root)) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+WARNING = Severity.WARNING
+_HINTS = {
+    errno.ENOSPC: "free some space on that disk, then build again",
+    errno.EDQUOT: "free some space (your disk quota is used up), then build again",
+    errno.EACCES: "check the permissions of that folder",
+    errno.EPERM: "check the permissions of that folder",
+    errno.EROFS: "that file system is read-only: give another output folder with --out",
+    errno.EFBIG: "a file is larger than this process may write (ulimit -f)",
+}
+
+
+def fault(exc: OSError, root: Path) -> str:
+    """One line for a file-system fault: where, what, and what to do."""
+    where = exc.filename
+    shown = ""
+    if isinstance(where, str | bytes | os.PathLike):
+        path = Path(os.fsdecode(where))
+        shown = f" '{path.relative_to(root) if path.is_relative_to(root) else path}'"
+    hint = _HINTS.get(exc.errno or 0, "")
+    verb = "cannot write" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG) else "cannot use"
+    return f"{verb}{shown}: {exc.strerror or exc}" + (f" (hint: {hint})" if hint else "")
+
+
+def sources(root: Path) -> list[Path]:
+    """The folders of the project a build reads or keeps (site.yml's is the project itself)."""
+    return [root / name for name in ("content", "themes", "seeds", "templates", lock.FOLDER)]
+
+
+def _run(
+    options: Options,
+    progress: Callable[[int, int], None] | None,
+    started: float,
+    replace: bool,
+    waiting: Callable[[str], None],
+) -> Summary:
+    root = options.root
+    out = options.out if options.out is not None else root / "_site"
+    output.check_target(out, root, sources(root))
+    with lock.held(root, waiting):
+        output.check_owner(out, root, replace)
+        summary = _locked(options, progress, started, out)
+        real = Path(os.path.realpath(out))
+        if replace and real.is_dir():  # confirmed, and the site as written even where nothing was to be done
+            output.mark(real)
+        return summary
+
+
+def _locked(options: Options, progress: Callable[[int, int], None] | None, started: float, out: Path) -> Summary:
+    root = options.root
+    output.clean_leftovers(Path(os.path.realpath(out)))  # what a killed build left beside the output
+    resume = Resume(options, out) if options.cache else None
+    try:
+        quick = resume.unchanged() if resume is not None else None
+        if quick is not None:
+            counts = output.Counts(0, quick.files, 0, 0)
+            return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started, root)
+        from dossier.engine import Builder
+
+        builder = Builder(options, progress)
+        kept = resume.prime(builder) if resume is not None else None
+        if resume is not None:
+            builder.seen, builder.discover = dict(resume.inputs), resume.discovered
+            with output.signals_held():  # a Ctrl-C now would leave the folder made and not known to remove
+                builder.spool = resume.spool()
+        try:
+            return _build(builder, resume, kept, out, started)
+        finally:
+            if builder.spool is not None:
+                with output.signals_held():
+                    shutil.rmtree(builder.spool, ignore_errors=True)
+    finally:
+        if resume is not None:
+            resume.close()
+
+
+def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
+    from dossier.publish import search
+
+    options = builder.options
+    result = builder.produce()
+    found = resume.outputs() if resume is not None else {}
+    plan = Kept.plan(Path(os.path.realpath(out)), kept, found, result, options.search, search.FOLDER)
+    if plan.nothing:
+        counts = output.Counts(0, len(plan.kept) + len(result.copies), 0, 0)  # the output stays as it is
+    else:
+        indexer = search.index if options.search and not plan.index_kept else None
+        try:
+            spare = resume.spare() if resume is not None else None
+            listed = resume.listings() if resume is not None else None
+            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
+        except OSError as exc:
+            shown = out.relative_to(options.root) if out.is_relative_to(options.root) else out
+            hint = _HINTS.get(exc.errno or 0, "check that every folder on its way is a folder: give another --out")
+            line = f"cannot write the output folder '{shown}': {exc.strerror or exc}"
+            raise DossierError(line + (f" (hint: {hint})" if hint else "")) from None
+    warnings = result.warnings
+    if resume is not None:
+        try:
+            resume.save(builder, result, counts, kept, plan)
+        except OSError as exc:  # the site is written; only the next build's head start is lost
+            cache = Location(lock.FOLDER, 0)
+            reason = exc.strerror or str(exc)
+            hint = "the next build starts from scratch; " + _HINTS.get(exc.errno or 0, "check that folder")
+            warnings = [*warnings, Diagnostic(cache, f"the build cache was not written: {reason}", hint, WARNING)]
+    _retained[:] = [builder]
+    return Summary(out.absolute(), counts, warnings, time.perf_counter() - started, options.root)
+
+
+def check(options: Options) -> list[Diagnostic]:
+    """Validate everything a build would, write nothing; returns the warnings."""
+    from dossier.engine import Builder
+
+    return Builder(options).produce().warnings

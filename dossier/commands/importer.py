@@ -1,0 +1,357 @@
+"""``seeds/`` → ``content/articles/``: a raw wire becomes a draft article, text kept verbatim.
+
+The text is kept paragraph by paragraph and line by line; only the characters Markdown
+would interpret are escaped, so that the rendered text equals the seed's text. The title and
+summary are provisional and the article is a draft until an editor has checked them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.commands import topicrank, writing
+from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
+from dossier.model import Article, Topic
+from dossier.source import loader, seeds
+from dossier.source.seeds import Seed
+from dossier.text.didyoumean import plain
+from dossier.text.slugs import is_slug, slugify
+
+_INLINE = re.compile(r"([\\`*_{}\[\]>|])")
+_LINE_START = re.compile(r"^(#|[-+](?=\s)|-+\s*$)")
+_SETEXT_EQUALS = re.compile(r"^=(?==*\s*$)")
+_NUMERIC = (  # characters Markdown reads at the start of a line, that a backslash cannot escape
+    (re.compile(r"^:(?=\s|$)"), "&#58;"),  # definition list
+    (re.compile(r"^~(?=~~)"), "&#126;"),  # fenced code
+)
+_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«])")
+TITLE_LENGTH = 110
+SUMMARY_LENGTH = 240
+SLUG_LENGTH = 60
+
+
+def escape_line(line: str) -> str:
+    """One line of wire copy as Markdown that renders to the same text."""
+    line = line.lstrip(" \t")  # indentation would make a code block; it is not text
+    line = line.replace("&", "&amp;")  # browsers read "&#0" or "&copy" as characters, with or without ";"
+    line = _INLINE.sub(r"\\\1", line).replace("<", "&lt;")
+    line = _SETEXT_EQUALS.sub("&#61;", line)
+    for pattern, replacement in _NUMERIC:
+        line = pattern.sub(replacement, line)
+    line = _ORDERED.sub(r"\1\\\2", line)
+    if line.endswith("  "):
+        line = line.rstrip(" ")  # two trailing spaces would make a line break
+    return _LINE_START.sub(r"\\\1", line)
+
+
+LINE_BREAK = "<br>\n"
+"""How a line break inside a seed's paragraph is written: visible in the Markdown, and kept by
+editors' tools (two trailing spaces, Markdown's other way, are stripped by many on save)."""
+
+
+def to_markdown(seed: Seed) -> str:
+    """The seed's text as Markdown that renders to it paragraph by paragraph and line by line."""
+    lines = (LINE_BREAK.join(escape_line(line) for line in p.text.split("\n")) for p in seed.paragraphs)
+    return "\n\n".join(lines) + "\n"
+
+
+_DATELINE = re.compile(  # WASHINGTON (AP) — / BAGDAD, 5 janvier (Reuters) - / PARIS, 3 mars (AFP) -
+    r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'\u2019. -]*[A-ZÀ-ÖØ-Þ.]"  # the place, in capitals
+    r"(?:,[^()\n]{1,40}?)?"  # its date
+    r"\s*\([^()\n]{1,40}\)"  # the agency
+    r"\s*[-\u2013\u2014]+\s+"  # a hyphen, an en or an em dash
+)
+_STOP_LINES = (  # a title or slug never ends on these words (compared without accents)
+    "le la les l un une des du de d a au aux en dans sur sous pour par avec sans entre vers chez",
+    "et ou ni mais que qui qu dont ce cet cette ces son sa ses leur leurs",
+    "the an of in on to for and or but by with from at as into its their his her this that",
+)
+_STOP_WORDS = frozenset(word for line in _STOP_LINES for word in line.split())
+
+
+def without_dateline(text: str) -> str:
+    """``text`` on one line, without the dateline of a wire (``PARIS, 3 mars (AFP) -``)."""
+    text = " ".join(text.split())
+    rest = _DATELINE.sub("", text, count=1)
+    return rest if rest.strip() else text
+
+
+def _stop(word: str) -> bool:
+    return plain(word.strip(",;:.!?…«»\"'\u2019()")).rstrip("'\u2019") in _STOP_WORDS
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary before ``limit`` characters, never after
+    an article or a preposition."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].split(" ")
+    if len(words) > 1:
+        words.pop()  # the word the limit cuts
+    while len(words) > 1 and _stop(words[-1]):
+        words.pop()
+    return " ".join(words).rstrip(" ,;:") + "…"
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE.split(" ".join(text.split()), maxsplit=1)[0]
+
+
+@dataclass(frozen=True)
+class Draft:
+    slug: str
+    text: str  # the whole file
+
+
+def provisional_title(seed: Seed) -> str:
+    """The seed's first sentence, without its dateline, cut at :data:`TITLE_LENGTH` and
+    without the sentence's final full stop: a title has none (``?``, ``!`` and ``…`` stay)."""
+    return without_full_stop(cut(first_sentence(without_dateline(seed.paragraphs[0].text)), TITLE_LENGTH))
+
+
+_FULL_STOP = re.compile(r"(?<!\.)\s*\.$")  # one final full stop: not an ellipsis written "..."
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.){2,}$")  # "U.S.", "p.m.": the stop is the abbreviation's
+
+
+def without_full_stop(title: str) -> str:
+    """``title`` without its final full stop; an ellipsis ("...") and an abbreviation ("U.S.") keep theirs."""
+    if _ABBREVIATION.search(title):
+        return title
+    return _FULL_STOP.sub("", title) or title  # a lone "." stays: a title is never empty
+
+
+def draft(seed: Seed, topics: Sequence[Topic], slug: str = "") -> Draft:
+    title = provisional_title(seed)
+    summary = cut(without_dateline(seed.paragraphs[0].text), SUMMARY_LENGTH)
+    slug = slug or slug_for(title)
+    found = topicrank.rank([p.text for p in seed.paragraphs], topics)
+    lines = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}  # provisional: the seed's first sentence",
+        f"date: {seed.date.iso()}",
+        f"topics: [{', '.join(found)}]  # suggested, most relevant first (the first one is the kicker)",
+        f"summary: {json.dumps(summary, ensure_ascii=False)}  # provisional",
+        f"seed: {seed.path}",
+        f"seed_sha256: {seed.sha256}",
+        "draft: true  # remove once the title, summary and topics are checked",
+        "---",
+    ]
+    return Draft(slug, "\n".join(lines) + "\n" + to_markdown(seed))
+
+
+def slug_for(title: str) -> str:
+    """The slug of a title: at most :data:`SLUG_LENGTH` characters, whole words, never ending
+    on an article or a preposition."""
+    words = slugify(title.rstrip("…")).split("-")
+    while len("-".join(words)) > SLUG_LENGTH and len(words) > 1:
+        words.pop()
+    while len(words) > 1 and words[-1] in _STOP_WORDS:
+        words.pop()
+    slug = "-".join(words)
+    return slug[:SLUG_LENGTH].strip("-") or "article"
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_FENCES = ("---", "...")
+_HASH = re.compile(r"^([ \t]*([\"']?)seed_sha256\2[ \t]*:[ \t]*([\"']?))([0-9A-Fa-f]*)")
+
+
+def updated(text: str, article: Article, seed: Seed) -> str:
+    """The article's file with the seed's text and hash: every other front-matter line is kept
+    as the editor wrote it (order, comments, quotes); only the ``seed_sha256`` value and the
+    text after the front matter change.
+
+    Raises :class:`ContentErrors` when the ``seed_sha256`` line cannot be edited in place.
+    """
+    lines = _LINE.findall(text)
+    newline = next((e for e in ("\r\n", "\r", "\n") if lines and lines[0].endswith(e)), "\n")
+    fence = next(i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES)
+    head = lines[: fence + 1]
+    if not head[-1].endswith(("\n", "\r")):
+        head[-1] += newline
+    names, numbers = article.origin.lines
+    if "seed_sha256" in names:
+        number = numbers[names.index("seed_sha256")]
+        match = _HASH.match(head[number - 1])
+        if match is None or match.group(4).lower() != article.seed_sha256.lower():
+            where = Location(article.origin.path, number)
+            hint = "write it as 'seed_sha256: <hash>' on one line, then run import --update again"
+            raise ContentErrors([Diagnostic(where, "cannot update seed_sha256 in place", hint)])
+        head[number - 1] = match.group(1) + seed.sha256 + head[number - 1][match.end() :]
+    else:  # the editor removed it: it comes back after the seed's path
+        head.insert(article.origin.at("seed").line, f"seed_sha256: {seed.sha256}{newline}")
+    blank = "".join(itertools.takewhile(lambda line: not line.strip(), lines[fence + 1 :]))
+    return "".join(head) + blank + to_markdown(seed).replace("\n", newline)
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: str  # the article, relative to the project
+    seed: str
+    action: str  # "created", "updated" or "unchanged"
+    notes: int = 0  # notes of the article, to check after an update
+    date: str = ""  # the seed's new date, when an update leaves the article's date as it was
+    draft: bool = False  # the article is a draft: only check --drafts checks it
+
+    def line(self) -> str:
+        """What was done, for the editor."""
+        if self.action == "created":
+            return f"{self.path}: created from {self.seed} (a draft: check its title, summary and topics)"
+        if self.action == "unchanged":
+            return f"{self.path}: unchanged ({self.seed} has not changed since it was imported)"
+        notes = f"{self.notes} note{'s' if self.notes != 1 else ''} to check: " if self.notes else ""
+        check = "check --drafts" if self.draft else "check"
+        line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run {check}"
+        if self.date:
+            line += f" (the seed is dated {self.date}: the article's date is kept)"
+        return line
+
+
+@dataclass(frozen=True)
+class Outcome:
+    imported: tuple[Imported, ...]
+    problems: tuple[Diagnostic, ...]  # the seeds that could not be imported, at their lines
+
+
+def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = "") -> Outcome:
+    """Import ``requested`` seeds (default: every seed without an article; with ``update``, every
+    seed) into drafts; with ``update``, a changed seed's article gets its new text and hash and
+    keeps everything else. Good seeds are written even when others are refused.
+
+    ``slug`` names the article of the one seed requested. A problem with the topics or the
+    articles stops everything: a seed's article that cannot be read might be written twice.
+    """
+    records, problems = loader.load(root)
+    blocking = [p for p in problems if p.severity is Severity.ERROR and p.location.path.startswith(_BLOCKING)]
+    if blocking:
+        raise ContentErrors(blocking)
+    by_seed = {posixpath.normpath(a.seed): a for a in records.articles if a.seed}  # "./seeds/x.txt" too
+    taken = {a.slug: a.origin.path for a in records.articles}  # slug: its file
+    notes = Counter(n.article for n in records.annotations)
+    paths, problems = _requested(root, requested, by_seed)
+    by_bytes = {a.seed_sha256: (a.seed, a.origin.path) for a in records.articles if a.seed and a.seed_sha256}
+    if slug:
+        _check_slug(slug, requested, paths, by_seed, taken)
+    results: list[Imported] = []
+    for rel in paths:
+        seed, found = seeds.read(root, rel)
+        problems.extend(found)
+        if seed is None:
+            continue
+        existing = by_seed.get(rel)
+        try:
+            twin = by_bytes.get(seed.sha256)
+            if existing is None and twin is not None and not slug:
+                hint = "delete the copy, or import it with --slug SLUG to make a second article of it"
+                message = f"the same text as {twin[0]}, imported as {twin[1]}: not imported again"
+                problems.append(Diagnostic(Location(rel, 0), message, hint))
+            elif existing is None:
+                name = slug or _free(slug_for(provisional_title(seed)), taken)
+                target = f"content/articles/{name}.md"
+                writing.create_file(root / target, draft(seed, records.topics, name).text.encode("utf-8"))
+                results.append(Imported(target, rel, "created"))
+                taken[name] = target
+                by_bytes[seed.sha256] = (rel, target)
+            elif existing.seed_sha256 == seed.sha256:
+                if requested or update:  # a plain import names only what it does, and what is wrong
+                    results.append(Imported(existing.origin.path, rel, "unchanged"))
+            elif not update:
+                problems.append(_changed(existing, rel))
+            else:
+                path = root / existing.origin.path
+                writing.replace_file(path, updated(path.read_bytes().decode("utf-8"), existing, seed).encode("utf-8"))
+                date = seed.date.iso() if seed.date != existing.date else ""
+                count = notes[existing.slug]
+                results.append(Imported(existing.origin.path, rel, "updated", count, date, existing.draft))
+        except ContentErrors as exc:
+            problems.extend(exc.diagnostics)
+        except FileExistsError:
+            problems.append(Diagnostic(Location(rel, 0), "its article's file appeared meanwhile: not replaced"))
+        except OSError as exc:
+            problems.append(Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror or exc}"))
+    return Outcome(tuple(results), tuple(problems))
+
+
+_BLOCKING = ("content/topics/", "content/articles/")
+
+
+def _changed(article: Article, rel: str) -> Diagnostic:
+    if article.seed_sha256:
+        message = f"the seed {rel} has changed since it was imported (its SHA-256 differs)"
+    else:
+        message = f"the article of {rel} has no seed_sha256: it cannot tell whether the seed changed"
+    hint = f"import --update {rel} replaces the text and seed_sha256, and keeps every other field"
+    return Diagnostic(article.origin.at("seed_sha256" if article.seed_sha256 else "seed"), message, hint)
+
+
+def _check_slug(
+    slug: str, requested: Sequence[str], paths: Sequence[str], by_seed: dict[str, Article], taken: dict[str, str]
+) -> None:
+    """``--slug``: a valid slug, for one seed, naming a new article."""
+    if not is_slug(slug):
+        suggestion = slugify(slug)
+        hint = f"--slug {suggestion}" if suggestion else "lower-case ASCII letters, digits and hyphens"
+        raise UsageError(f"--slug '{slug}' is not a valid slug", hint)
+    if len(requested) != 1:
+        raise UsageError("--slug names one article: give exactly one SEED")
+    if not paths:
+        return  # the seed's path is wrong: said with the other problems
+    existing = by_seed.get(paths[0])
+    if existing is not None and existing.slug != slug:
+        raise UsageError(
+            f"{paths[0]} already has an article, {existing.origin.path}",
+            "--slug names a new article; rename the file to change its slug",
+        )
+    if existing is None and slug in taken:
+        raise UsageError(f"--slug {slug}: {taken[slug]} already exists", "choose another slug")
+
+
+def _free(slug: str, taken: Collection[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    return candidate
+
+
+def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]) -> tuple[list[str], list[Diagnostic]]:
+    """The seeds asked for, relative to ``root``; none: every seed (those with an article are
+    checked for a change). A seed named by a relative path is looked for from the project,
+    then from the working directory (inside the project), then in ``seeds/``."""
+    if not requested:
+        folder = root / "seeds"
+        if not folder.is_dir():
+            raise DossierError("no seeds/ folder")
+        all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
+        return [s for s in all_seeds if not s.split("/")[-1].startswith(".")], []
+    paths: list[str] = []
+    problems: list[Diagnostic] = []
+    for given in requested:
+        path = Path(given)
+        here = Path.cwd() / path
+        if not path.is_absolute() and not (root / path).is_file() and here.resolve().is_relative_to(root):
+            path = here  # typed from a folder of the project (``../seeds/x.txt`` from content/)
+        if path.is_absolute():
+            if not path.resolve().is_relative_to(root.resolve()):
+                problems.append(Diagnostic(Location(given, 0), "the seed is outside the project"))
+                continue
+            path = path.resolve().relative_to(root.resolve())
+        rel = path.as_posix()
+        if not (root / rel).is_file() and (root / "seeds" / rel).is_file():
+            rel = f"seeds/{rel}"
+        reason = seeds.safe_path(root, rel)
+        if reason is not None:
+            problems.append(Diagnostic(Location(given, 0), reason))
+        elif not (root / rel).is_file():
+            problems.append(Diagnostic(Location(given, 0), "no such seed file"))
+        else:
+            paths.append(rel)
+    return paths, problems

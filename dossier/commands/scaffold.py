@@ -1,0 +1,197 @@
+"""``new article|annotation|event|topic|page``: write a correctly-formed content file.
+
+Values are checked the way the build checks them (dates, topics, the article a note points
+to, its quote) before anything is written; an existing file is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.commands import writing
+from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
+from dossier.link import timeline
+from dossier.link.site import anchor_article, unknown_hint
+from dossier.link.topics import Vocabulary
+from dossier.model import Annotation, Article, Event, Page, PartialDate, Record, Topic
+from dossier.publish import pages
+from dossier.source import content, loader
+from dossier.source.content import KIND_BY_FOLDER
+from dossier.source.markup import Markdown
+from dossier.text.slugs import is_slug, slugify
+
+SLUG_LENGTH = 60
+NOTE_SLUG_LENGTH = 40  # a note's file is named after the first words of its passage
+
+FOLDERS = {"article": "articles", "annotation": "annotations", "event": "timeline", "topic": "topics", "page": "pages"}
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str  # a key of FOLDERS
+    fields: dict[str, object]  # front matter, in order; None and empty values are left out
+    text: str
+    slug: str  # from the arguments, or made from the title / label / quote
+    chosen: bool = False  # the slug was given (--slug): never changed; a note's made one gets -2, -3... when taken
+
+
+def _yaml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_yaml(v) for v in value) + "]"
+    if isinstance(value, PartialDate):
+        return value.iso()
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render(request: Request) -> str:
+    lines = ["---"]
+    lines += [f"{k}: {_yaml(v)}" for k, v in request.fields.items() if v not in (None, "", [], ())]
+    lines += ["---", request.text.strip(), ""]
+    return "\n".join(lines)
+
+
+def make_slug(text: str, length: int = SLUG_LENGTH) -> str:
+    slug = slugify(text)
+    if len(slug) > length:
+        slug = slug[:length].rsplit("-", 1)[0]
+    if not slug:
+        raise DossierError("cannot make a slug from this text: give --slug")
+    return slug
+
+
+def _check_references(root: Path, record: Record) -> list[Diagnostic]:
+    """What the build's link phase would say of the new record: its topics, the articles it
+    names and, for a note, its anchoring among the article's other notes (:func:`anchor_new`)."""
+    records, _ = loader.load(root)
+    vocabulary = Vocabulary.of(records.topics)
+    problems: list[Diagnostic] = []
+    topics: tuple[str, ...] = getattr(record, "topics", ())
+    if topics:
+        _, found = vocabulary.check(topics, record.origin.at("topics"))
+        problems += found
+    articles = {a.slug: a for a in records.articles}
+    cited = [(a, record.origin.at("articles")) for a in record.articles] if isinstance(record, Event) else []
+    if isinstance(record, Annotation):
+        cited.append((record.article, record.origin.at("article")))
+    for slug, where in cited:
+        if slug not in articles:
+            problems.append(Diagnostic(where, f"unknown article '{slug}'", unknown_hint("article", slug, articles)))
+    if isinstance(record, Event):
+        problems += timeline.check_span(record)
+    if isinstance(record, Topic):
+        known = set(vocabulary.clashes())
+        problems += [d for d in Vocabulary.of((*records.topics, record)).clashes() if d not in known]
+    taken = pages.url_taken(record, "choose another --slug") if isinstance(record, Page) else None
+    if taken is not None:
+        problems.append(taken)
+    if isinstance(record, Annotation) and not problems:
+        article = articles[record.article]
+        others = tuple(n for n in records.annotations if n.article == article.slug)
+        problems += anchor_new(article, others, record)
+    return problems
+
+
+def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation) -> list[Diagnostic]:
+    """What anchoring ``note`` among the article's ``others`` adds to what the build says: the
+    build's own anchoring (quote not found, ambiguous, overlapping another note's passage,
+    whichever of the two files the build would name)."""
+    done = Markdown().render(article.body)
+    _, before = anchor_article(done, article, None, others)
+    _, after = anchor_article(done, article, None, (*others, note))
+    known = set(before)
+    return [d for d in after if d not in known]
+
+
+def create(root: Path, request: Request) -> Path:
+    """Check ``request`` like the build would, then write it; returns the new file's path."""
+    folder = FOLDERS[request.kind]
+    rel = _free(root, folder, request)
+    target = root / rel
+    exists = Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")
+    text = render(request)
+    record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
+    if target.exists():
+        problems.append(exists)
+    if record is not None:
+        problems += _check_references(root, record)
+    if problems:
+        raise ContentErrors(problems)
+    try:
+        writing.create_file(target, text.encode("utf-8"))
+    except FileExistsError:
+        raise ContentErrors([exists]) from None  # made meanwhile
+    except OSError as exc:
+        raise ContentErrors([Diagnostic(Location(rel, 0), f"cannot write it: {exc.strerror or exc}")]) from None
+    return target
+
+
+def _free(root: Path, folder: str, request: Request) -> str:
+    """The new file's path: the slug asked for or made. A note's made slug (the first words of
+    its passage, which two notes on two articles may share) gets ``-2``, ``-3``... when taken;
+    any other file of that name is refused: the same title twice is most likely a mistake."""
+    rel = f"content/{folder}/{request.slug}.md"
+    number = 2
+    while request.kind == "annotation" and not request.chosen and (root / rel).exists():
+        rel, number = f"content/{folder}/{request.slug}-{number}.md", number + 1
+    return rel
+
+
+def split_list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def request_from(kind: str, args: object) -> Request:
+    """Build a request from the parsed command-line arguments of ``new KIND``."""
+    a = vars(args)
+    text = a.get("text") or ""
+    if kind == "article":
+        fields: dict[str, object] = {
+            "title": a["title"],
+            "date": a["date"],
+            "topics": split_list(a.get("topics")),
+            "source": a.get("source"),
+            "summary": a.get("summary"),
+            "draft": True if not text else None,
+        }
+        text = text or "<!-- Le texte de l'article, tel que reçu. -->"
+        base = a["title"]
+    elif kind == "annotation":
+        if not text.strip():
+            raise UsageError("new annotation needs --text: the note itself", 'e.g. --text "Ce que le passage tait..."')
+        fields = {
+            "article": a["article"],
+            "quote": a["quote"],
+            "prefix": a.get("prefix"),
+            "suffix": a.get("suffix"),
+            "kind": a["note_kind"],
+            "topics": split_list(a.get("topics")),
+        }
+        base = a["quote"]
+    elif kind == "event":
+        fields = {
+            "title": a["title"],
+            "date": a["date"],
+            "end": a.get("end"),
+            "topics": split_list(a.get("topics")),
+            "articles": split_list(a.get("articles")),
+        }
+        base = a["title"]
+    elif kind == "topic":
+        fields = {"label": a["label"], "keywords": split_list(a.get("keywords"))}
+        base = a["label"]
+    else:
+        fields = {"title": a["title"], "summary": a.get("summary"), "draft": True if not text else None}
+        text = text or "<!-- Le texte de la page. -->"
+        base = a["title"]
+    if a.get("slug"):
+        if not is_slug(a["slug"]):  # a file name, never a path: nothing is written outside content/
+            suggestion = slugify(a["slug"])
+            hint = f"--slug {suggestion}" if suggestion else "lower-case ASCII letters, digits and hyphens"
+            raise UsageError(f"--slug {a['slug']}: not a slug", hint)
+        return Request(kind, fields, text, a["slug"], chosen=True)
+    return Request(kind, fields, text, make_slug(base, NOTE_SLUG_LENGTH if kind == "annotation" else SLUG_LENGTH))

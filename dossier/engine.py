@@ -1,0 +1,371 @@
+"""A build that remembers: files parsed, Markdown converted, notes anchored, pages rendered.
+
+:class:`Builder` is the one pipeline (load → link → plan → render). A clean build is a new
+builder's first :meth:`Builder.produce`; the development server keeps one builder and calls
+it again with the paths that changed, so that only changed files are parsed and only pages
+whose inputs changed are rendered. Both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from dossier import __version__, config
+from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
+from dossier.incremental import parallel, patch
+from dossier.link.annotations import AnchoredArticle
+from dossier.link.site import AnchorJob, LinkCache, Site, anchor_article, link
+from dossier.options import Options
+from dossier.publish import i18n, pages, render, staticfiles, templatefiles
+from dossier.publish.urls import Urls
+from dossier.publish.views import Labels, View, Views
+from dossier.source import content, loader
+from dossier.source.loader import FileCache
+from dossier.source.markup import BACKLINK, Converted, Markdown
+from dossier.source.signatures import Signature, signature
+from dossier.text import collation
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced: the pages rendered this time, and every path of the site."""
+
+    files: Mapping[str, bytes]  # rendered this time (all of them for a first build)
+    paths: frozenset[str]  # every page path of the site
+    copies: dict[str, Path]  # static files: output path → source
+    warnings: list[Diagnostic]
+    inputs: dict[str, tuple[object, ...]]
+    key: tuple[object, ...]
+    pages: int  # pages planned
+    last: patch.Last | None = None  # what an editor's next small change can be patched onto
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the last whole build rendered with, for patched builds."""
+
+    env: jinja2.Environment
+    common: View
+    extra: tuple[Diagnostic, ...]  # warnings that are not about content
+    copies: dict[str, Path]
+    theme: Path
+    dirs: list[Path]
+    templates: object  # the templates' digest
+
+
+@dataclass
+class _State:
+    key: tuple[object, ...] = ()
+    inputs: dict[str, tuple[object, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What a builder knows that another process can reuse (see :mod:`dossier.incremental.store`)."""
+
+    files: FileCache
+    link: LinkCache
+    index: pages.IndexCache
+    key: tuple[object, ...]
+    inputs: dict[str, tuple[object, ...]]
+
+
+_markdown: dict[str, Markdown] = {}  # one converter per process (per footnote back-link title)
+
+FOOTNOTE_BACK = "footnote_back"  # the UI string of a footnote's back-link title
+
+
+def _convert(footnote: str, text: str) -> Converted:
+    md = _markdown.get(footnote)
+    if md is None:
+        md = _markdown[footnote] = Markdown(footnote)
+    return md.render(text)
+
+
+def _parse(footnote: str, job: loader.ParseJob) -> tuple[loader.Parsed | None, Converted | None]:
+    """One content file parsed, and its text converted (the link phase would convert it anyway)."""
+    parsed = loader.parse(*job)
+    record = parsed.loaded.record if parsed is not None else None
+    return parsed, (_convert(footnote, record.body) if record is not None else None)
+
+
+def _anchor(job: AnchorJob) -> tuple[AnchoredArticle, list[Diagnostic]]:
+    return anchor_article(*job)
+
+
+def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
+    name = loaded.settings.theme
+    path = root / "themes" / name
+    if not name or "/" in name or name.startswith(".") or not (path / "templates").is_dir():
+        themes = sorted(p.name for p in (root / "themes").glob("*") if (p / "templates").is_dir())
+        hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
+        where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
+        raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
+    return path
+
+
+class Builder:
+    def __init__(self, options: Options, progress: Callable[[int, int], None] | None = None) -> None:
+        self.options = options
+        self.root = options.root.absolute()
+        self.files = FileCache(self.root)
+        self.link_cache = LinkCache()
+        self.index_cache = pages.IndexCache()
+        self.state = _State()
+        self.labels: Labels = ()
+        self.progress = progress
+        self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
+        self._settings: tuple[Signature | None, tuple[config.LoadedSettings | None, list[Diagnostic]]] | None = None
+        self._i18n: tuple[tuple[Path, Signature | None], i18n.Strings] | None = None
+        self._last: patch.Last | None = None
+        self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
+        self.spool: Path | None = None  # where whole builds leave rendered pages (None: in memory)
+        self.seen: loader.Signatures | None = None  # the input files' signatures, taken before the build read any
+        self.discover: loader.Discover | None = None  # the content files, when listed ahead
+        self._context: _Context | None = None
+
+    def _strings(self, theme: Path, language: str) -> i18n.Strings:
+        """The theme's UI strings, read again only when their file changed."""
+        path = theme / "i18n" / f"{language}.yml"
+        sig = signature(path)
+        if self._i18n is None or self._i18n[0] != (path, sig) or sig is None:
+            self._i18n = ((path, sig), i18n.load(theme, language, self.root))
+        return self._i18n[1]
+
+    @property
+    def strings(self) -> i18n.Strings | None:
+        """The UI strings the last build read (None before any could be read)."""
+        return self._i18n[1] if self._i18n is not None else None
+
+    def _footnote(self, loaded: config.LoadedSettings) -> str:
+        """The footnotes' back-link title in the site's language (the theme's ``footnote_back``).
+
+        Python-Markdown's own when the theme or its strings cannot be read: the build then says why.
+        """
+        try:
+            strings = self._strings(theme_dir(self.root, loaded), loaded.settings.language)
+        except DossierError:
+            return BACKLINK
+        return strings.strings.get(FOOTNOTE_BACK, BACKLINK)
+
+    def _i18n_changed(self) -> bool:
+        assert self._i18n is not None
+        path, sig = self._i18n[0]
+        return sig is None or signature(path) != sig
+
+    def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
+        """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
+        sig = signature(self.root / config.SETTINGS_FILE)
+        if self._settings is None or self._settings[0] != sig or sig is None:
+            self._settings = (sig, config.load(self.root))
+        loaded, problems = self._settings[1]
+        problems = list(problems)
+        if loaded is not None:
+            self.link_cache.use_footnote(self._footnote(loaded))
+        jobs = self.options.jobs
+        parse_many = self._parse_many if jobs > 1 else None
+        records, more = self.files.refresh(changed, parse_many, self.seen, self.discover)
+        problems += more
+        if loaded is None:
+            raise ContentErrors(problems)
+        if self.options.base_url is not None:
+            try:
+                loaded = config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
+            except ValueError as exc:
+                raise UsageError(f"--base-url: {exc}") from None
+        found, more = self.files.seeds_for(records.articles)
+        problems += more
+        if jobs > 1:
+            self._convert_ahead(records, loaded.settings.intro)
+        site, more = link(
+            loaded.settings,
+            records,
+            found,
+            drafts=self.options.drafts,
+            cache=self.link_cache,
+            intro_line=loaded.lines.get("intro", 1),
+            anchor_all=(lambda pending: parallel.map_items(_anchor, pending, jobs)) if jobs > 1 else None,
+            footnote=self.link_cache.footnote,
+        )
+        problems += more
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise ContentErrors(problems)
+        return site, loaded, problems
+
+    def _parse_many(self, jobs: list[loader.ParseJob]) -> list[loader.Parsed | None]:
+        """Files parsed over several processes, their texts converted on the way."""
+        known = self.link_cache.converted
+        out = []
+        parse = functools.partial(_parse, self.link_cache.footnote)
+        for parsed, converted in parallel.map_items(parse, jobs, self.options.jobs):
+            out.append(parsed)
+            if parsed is not None and parsed.loaded.record is not None and converted is not None:
+                known[parsed.loaded.record.body] = converted
+        return out
+
+    def _convert_ahead(self, records: content.Content, intro: str) -> None:
+        """Convert, over several processes, the Markdown the link phase will need and not find."""
+        records_by_slug = {a.slug: a for a in records.articles}
+        known, anchored = self.link_cache.converted, self.link_cache.anchored
+        fresh = {slug for slug, hit in anchored.items() if hit[0] is records_by_slug.get(slug)} if anchored else set()
+        articles = [a for a in records.articles if a.slug not in fresh]  # those to anchor again
+        groups = (articles, records.annotations, records.events, records.topics, records.pages)
+        texts = list(dict.fromkeys(r.body for group in groups for r in group if r.body not in known))
+        if intro not in known:
+            texts.append(intro)
+        convert = functools.partial(_convert, self.link_cache.footnote)
+        for text, done in zip(texts, parallel.map_items(convert, texts, self.options.jobs), strict=True):
+            known[text] = done
+
+    def produce(self, changed: Iterable[Path] | None = None) -> Result:
+        """Everything the build would write, in memory; pages whose inputs did not change are left out.
+
+        ``changed`` (the paths a watcher saw change) lets the builder re-read only those files,
+        and patch the last build when they are only edits to articles' text and notes.
+        """
+        paths = None if changed is None else {Path(p).absolute() for p in changed}
+        if paths and self._last is not None:
+            patched = self._patched(paths)
+            if patched is not None:
+                self.patched += 1
+                return patched
+        self._last = None  # patch only onto a build that succeeded from this very state
+        return self._whole(paths)
+
+    def _whole(self, paths: set[Path] | None) -> Result:
+        content_paths = None if paths is None else {p for p in paths if p.is_relative_to(self.root / "content")}
+        root = self.root
+        site, loaded, warnings = self.load(content_paths)
+        site_warnings = tuple(warnings)
+        theme = theme_dir(root, loaded)
+        try:
+            strings = self._strings(theme, site.settings.language)
+            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
+        except DossierError as exc:
+            if isinstance(exc, ContentErrors):
+                raise
+            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
+            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        urls = Urls(site.settings.base_url)
+        views = Views(strings, urls)
+        labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
+        if labels != self.labels:
+            self.labels = labels
+        idx = pages.index(site, self.labels, self.index_cache)
+        plan, problems = pages.plan(site, views, idx)
+        if problems:
+            raise ContentErrors(problems)
+        dirs = render.template_dirs(root, theme)
+        sources = collation.ordered_texts({a.source for a in site.articles if a.source}, site.settings.language)
+        common = views.common(site.settings, site.pages, sources, search=self.options.search)
+        common["site"]["dev"] = self.options.dev
+        templates = templatefiles.digest(root, dirs)
+        key: tuple[object, ...] = (
+            __version__,
+            site.settings,
+            tuple(sorted(strings.strings.items())),
+            tuple(map(str, dirs)),
+            templates,
+        )
+        key += (repr(common), self.options.drafts)
+        previous = self.state.inputs if key == self.state.key else {}
+        env = self._environment(dirs, urls, strings, key)
+        files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
+        copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
+        extra = []
+        if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
+            given = self.options.base_url is not None  # on the command line: said there, not at site.yml
+            where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
+            extra.append(
+                Diagnostic(
+                    where,
+                    f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
+                    " the feed, sitemap and canonical links use relative URLs",
+                    f"to publish, give the full URL: --base-url https://host{urls.base_path}",
+                    Severity.WARNING,
+                )
+            )
+        inputs = {p.path: p.inputs for p in plan}
+        positions = {p.path: i for i, p in enumerate(plan)}
+        last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings)
+        self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
+        return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
+
+    def _patched(self, paths: set[Path]) -> Result | None:
+        """The last build patched with edits to articles' text and notes, when that is all there is."""
+        context, last = self._context, self._last
+        if context is None or last is None:
+            return None
+        folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
+        if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):
+            return None
+        settings = self._settings
+        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+            return None
+        if self._i18n is None or self._i18n_changed():
+            return None
+        try:
+            if templatefiles.digest(self.root, context.dirs) != context.templates:
+                return None
+        except ContentErrors:  # a template refused: the whole build says so
+            return None
+        _, problems = self.files.refresh(paths)
+        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+            return None
+        patched = patch.patch(last, self.files.changes, self.link_cache, self.index_cache)
+        if patched is None:
+            return None
+        site, idx, plan, warnings = patched
+        files = render.render(context.env, plan, context.common, self.root, self.state.inputs, self.progress)
+        inputs = {p.path: p.inputs for p in plan}
+        result_last = patch.Last(site, idx, last.views, tuple(plan), last.positions, tuple(warnings))
+        return Result(
+            files,
+            frozenset(inputs),
+            context.copies,
+            [*warnings, *context.extra],
+            inputs,
+            self.state.key,
+            len(plan),
+            result_last,
+        )
+
+    def memory(self) -> Memory:
+        """What is worth keeping: an article's converted text is left out (its anchored text is
+        kept; should one of its notes change, it is converted again, in milliseconds)."""
+        link = LinkCache()
+        link.__dict__.update(self.link_cache.__dict__)
+        bodies = {hit[0].body for hit in link.anchored.values()}
+        link.converted = {text: done for text, done in link.converted.items() if text not in bodies}
+        return Memory(self.files, link, self.index_cache, self.state.key, self.state.inputs)
+
+    def remember(self, memory: Memory, missing: Iterable[str] = ()) -> None:
+        """Start from what another builder knew; the pages at ``missing`` are rendered again."""
+        self.files, self.link_cache, self.index_cache = memory.files, memory.link, memory.index
+        self.files.root = self.root
+        self.files.reads = self.files.rehashed = 0
+        inputs = dict(memory.inputs)
+        for path in missing:
+            inputs.pop(path, None)
+        self.state = _State(memory.key, inputs)
+
+    def accept(self, result: Result) -> None:
+        """Remember ``result`` as written: the next build renders only what differs from it."""
+        self.state = _State(result.key, result.inputs)
+        self._last = result.last
+
+    def _environment(
+        self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]
+    ) -> jinja2.Environment:
+        if self._env is None or self._env[0] != key:
+            from dossier.incremental.store import engine_key
+
+            folder = render.compiled_folder() if self.options.cache else None
+            compiled = (folder, engine_key().hex()[:24]) if folder is not None else None
+            self._env = (key, render.environment(dirs, urls, strings, compiled, self.root))
+        return self._env[1]

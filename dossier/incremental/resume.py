@@ -1,0 +1,285 @@
+"""A build that resumes from the last one: what ``.dossier-cache/build/`` holds, and what it allows.
+
+Two files per set of build options (:func:`dossier.incremental.store.path_for`):
+
+- ``<name>.quick``: the stat signature of every file the last successful build read, taken
+  before it started, and of every file it left in the output folder. When both still hold,
+  the output is the answer and nothing is done: no parsing, not even loading the engine.
+  The walks that tell (input tree, output folder, and the spare folder a change will update)
+  are made by a process forked ahead (:mod:`dossier.incremental.prefetch`); meanwhile this one starts
+  loading the memory below, and stops as soon as the walk shows that nothing changed.
+- ``<name>.pickle``: the builder's memory (:class:`dossier.engine.Memory`) and the output
+  folder as written. The next build starts from it: files whose bytes are the same are not
+  parsed again, Markdown is not converted again, notes are not anchored again, and a page
+  whose inputs are the same, and whose file in the output folder is still the one written,
+  is neither rendered nor written again: it is linked into the new output as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dossier.errors import Diagnostic
+from dossier.incremental import journal, store
+from dossier.incremental.prefetch import Ahead
+from dossier.options import Options
+from dossier.publish import output
+from dossier.source import discovery
+from dossier.source.signatures import Signature, signature, tree
+
+if TYPE_CHECKING:
+    from dossier.engine import Builder, Memory, Result
+    from dossier.source.content import Kind
+
+SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
+Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
+SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
+
+
+@dataclass(frozen=True)
+class Saved:
+    memory: Memory
+    out: str
+    outputs: Outputs
+    token: str  # names this base for its journal
+
+
+@dataclass(frozen=True)
+class Journal:
+    token: str  # the base it applies to
+    segments: tuple[journal.Changes, ...]
+    outputs: Outputs
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    inputs: Inputs
+    outputs: Outputs
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class Quick:
+    """A build that had nothing to do: how many files the output has, and the warnings it had."""
+
+    files: int
+    warnings: list[Diagnostic]
+
+
+Inputs = tuple[tuple[str, Signature], ...]  # every input file (absolute path) → its stat signature
+Discovered = tuple[list[tuple[str, str]], list[Diagnostic]]  # content files (kind's folder, path), stray files
+
+
+def inputs(root: Path) -> tuple[Inputs, Discovered]:
+    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/) with
+    its signature, and the content files as :func:`dossier.source.discovery.walk` finds them: one walk."""
+    found: list[tuple[str, Signature]] = []
+    settings = signature(root / SETTINGS_FILE)
+    if settings is not None:
+        found.append((SETTINGS_FILE, settings))
+    files, problems = discovery.walk(root, signed=True)
+    found += [(path, sig) for _, path, sig in files if sig is not None]
+    for folder in ("seeds", "themes", "templates"):
+        found += tree(os.fspath(root / folder))
+    return tuple(found), ([(kind, path) for kind, path, _ in files], problems)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def still(found: Outputs, outputs: Outputs) -> Outputs:
+    """Those of ``outputs`` (as written) that are in ``found`` (as listed now) as they were written."""
+    return {rel: sig for rel, sig in outputs.items() if sig is not None and found.get(rel) == sig}
+
+
+class Resume:
+    def __init__(self, options: Options, out: Path) -> None:
+        self.options = options
+        self.out = Path(os.path.realpath(out))
+        root = options.root.absolute()
+        settings = (str(self.out), options.base_url, options.drafts, options.dev, options.search)
+        self.where = store.path_for(root, *settings)
+        self.key = store.engine_key()
+        self.ahead = Ahead(  # the walks, made while the build memory loads (in the order needed)
+            [
+                ("inputs", functools.partial(inputs, root)),
+                ("out", functools.partial(output.existing_signed, self.out)),
+                ("spare", functools.partial(output.existing_signed, self.where.with_suffix(SPARE))),
+            ]
+        )
+        self._walked: tuple[Inputs, Discovered] | None = None
+        self._outputs: Outputs | None = None
+        self._early: object = None  # the build memory, when loaded while the input tree was walked
+        self.saved: Saved | None = None
+        self.segments: tuple[journal.Changes, ...] = ()
+        self.snapshot: journal.Snapshot | None = None
+
+    def discovered(self) -> tuple[list[tuple[Kind, str]], list[Diagnostic]]:
+        """The content files as they were when the build started (``content.discover_files``)."""
+        from dossier.source.content import KIND_BY_FOLDER
+
+        found, problems = self._walk()[1]
+        return [(KIND_BY_FOLDER[folder], path) for folder, path in found], problems
+
+    @property
+    def inputs(self) -> Inputs:
+        """Every input file's signature, taken before anything was read (see :func:`inputs`)."""
+        return self._walk()[0]
+
+    def _walk(self) -> tuple[Inputs, Discovered]:
+        if self._walked is None:
+            self._walked = self.ahead.get("inputs")
+        return self._walked
+
+    def outputs(self) -> Outputs:
+        """Every file of the output folder, with its signature, when the build started."""
+        if self._outputs is None:
+            self._outputs = self.ahead.get("out")
+        return self._outputs
+
+    def listings(self) -> tuple[Outputs, Outputs]:
+        """The files of the output folder and of the spare one, with their signatures, when the build started."""
+        return self.outputs(), self.ahead.get("spare")
+
+    def close(self) -> None:
+        self.ahead.close()
+
+    def spare(self) -> Path | None:
+        """Where the previous output is kept for the next build to update (same file system only)."""
+        spare = self.where.with_suffix(SPARE)
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            same = os.stat(spare.parent).st_dev == os.stat(self.out.parent).st_dev
+        except OSError:
+            return None
+        if os.path.lexists(spare) and (spare.is_symlink() or not output.is_ours(spare)):
+            return None  # not a folder dossier wrote (a link, or one without the marker): never touched
+        return spare if same else None
+
+    def spool(self) -> Path | None:
+        """A new folder for the pages this build renders (removing those of builds that died)."""
+        if self.spare() is None:
+            return None
+        for old in self.where.parent.glob(self.where.stem + ".spool-*"):
+            pid = old.name.rpartition("-")[2]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+                output.remove_leftover(old)  # only a folder dossier made (marked, or empty)
+        folder = self.where.with_suffix(f".spool-{os.getpid()}")
+        try:
+            folder.mkdir(parents=True)
+        except FileExistsError:
+            return None  # something else has that name: left as it is, and the pages are written beside the output
+        output.mark(folder)  # it may become the output, and a leftover of it is known as dossier's
+        return folder
+
+    def unchanged(self) -> Quick | None:
+        """The last build's outcome when no input changed and its output is as it left it."""
+        quick = store.load(self.where.with_suffix(".quick"), self.key)
+        if not isinstance(quick, Unchanged):
+            return None
+        if not self.ahead.ready("inputs"):  # meanwhile, load the memory a change would need
+            with contextlib.suppress(store.Interrupted):  # stopped: nothing changed, no memory needed
+                self._early = store.load(self.where, self.key, self._same_inputs(quick))
+        if quick.inputs != self.inputs:
+            return None
+        outputs = self.outputs()
+        if len(still(outputs, quick.outputs)) != len(quick.outputs) or set(outputs) != set(quick.outputs):
+            return None
+        return Quick(len(quick.outputs), list(quick.warnings))
+
+    def _same_inputs(self, quick: Unchanged) -> Callable[[], bool]:
+        """Asked as the memory loads: whether the input tree, once walked, showed nothing changed."""
+        answer: list[bool] = []
+
+        def same() -> bool:
+            if not answer:
+                if not self.ahead.ready("inputs"):
+                    return False
+                answer.append(self.inputs == quick.inputs)
+            return answer[0]
+
+        return same
+
+    def prime(self, builder: Builder) -> Outputs | None:
+        """Give ``builder`` the last build's memory; returns the output files still as written."""
+        saved = self._early if self._early is not None else store.load(self.where, self.key)
+        self._early = None
+        if not isinstance(saved, Saved) or saved.out != str(self.out):
+            return None
+        memory, outputs = saved.memory, saved.outputs
+        found = store.load(self.where.with_suffix(".journal"), self.key)
+        if isinstance(found, Journal) and found.token == saved.token:
+            memory = journal.apply(memory, found.segments)
+            self.segments, outputs = found.segments, found.outputs
+        self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
+        kept = still(self.outputs(), outputs)
+        builder.remember(memory, missing=set(memory.inputs) - set(kept))
+        return kept
+
+    def save(self, builder: Builder, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+        """Leave the memory (a new base, or one more journal segment) and the quick check.
+
+        ``kept``: the output files still as written before this build; ``plan``: what it kept.
+        """
+        files = builder.files
+        base = os.fspath(self.out) + os.sep
+        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
+        if plan.nothing:
+            outputs = dict(known)
+        else:  # the output is what was kept, each the very file (inode, time) it was, and what was written
+            outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
+            outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
+        if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
+            builder.accept(result)
+            memory = builder.memory()
+            segment = journal.changes(self.snapshot, memory, set(result.files)) if self.snapshot else None
+            if self.saved is not None and segment is not None and journal.small(segment, memory, len(self.segments)):
+                found = Journal(self.saved.token, (*self.segments, segment), outputs)
+                store.save(self.where.with_suffix(".journal"), self.key, found)
+            else:
+                store.save(self.where, self.key, Saved(memory, str(self.out), outputs, uuid.uuid4().hex))
+                self.where.with_suffix(".journal").unlink(missing_ok=True)
+        quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
+        store.save(self.where.with_suffix(".quick"), self.key, quick)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a build keeps of the output folder as it is."""
+
+    kept: frozenset[str]  # files linked into the new output unchanged
+    index_kept: bool  # the search index stays (no page's text changed)
+    nothing: bool  # nothing to write at all: the output stays as it is
+
+    @classmethod
+    def plan(
+        cls, out: Path, still: Outputs | None, found: Outputs, result: Result, search: bool, index_folder: str
+    ) -> Kept:
+        """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
+        ``found``: the files of ``out`` as listed when this build started."""
+        if still is None:
+            return cls(frozenset(), False, False)
+        index = (
+            {rel for rel in still if rel.startswith(index_folder + "/")}
+            if search and not any(rel.endswith(".html") for rel in result.files)
+            else set()
+        )
+        kept = (set(result.paths) - set(result.files)) | index
+        static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
+        expected = set(result.paths) | set(result.copies) | index
+        nothing = not result.files and static and (bool(index) or not search) and expected == set(still) == set(found)
+        return cls(frozenset(kept), bool(index), nothing)

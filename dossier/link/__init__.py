@@ -1,0 +1,1 @@
+"""Records resolved into one site: notes anchored in their articles, topics, timeline, provenance."""

@@ -1,0 +1,57 @@
+"""An article imported from a seed must still carry the seed's text, word for word.
+
+The comparison is made on the rendered text, paragraph by paragraph and whitespace-
+normalized, so Markdown escapes (``\\*``) and line wrapping do not count; a changed word in
+the article or in the seed does, and is reported at the first differing paragraph of each.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+from dossier.errors import Diagnostic, Location
+from dossier.link.htmltext import TextMap, block_texts, normalize_space
+from dossier.model import Article
+from dossier.source.seeds import Seed, paragraphs
+
+
+def _difference(ours: str, theirs: str, words: int = 4) -> tuple[str, str]:
+    a, b = ours.split(" "), theirs.split(" ")
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(first - words, 0)
+    return " ".join(a[start : first + words]), " ".join(b[start : first + words])
+
+
+def check(article: Article, textmap: TextMap, seed: Seed) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    if article.seed_sha256 and article.seed_sha256 != seed.sha256:
+        problems.append(
+            Diagnostic(
+                article.origin.at("seed_sha256"),
+                f"the seed {seed.path} has changed since it was imported (its SHA-256 differs)",
+                f"check the change; then 'import --update {seed.path}' replaces the text and seed_sha256"
+                " and keeps the article's other fields",
+            )
+        )
+    ours = [t for t in block_texts(textmap) if t]
+    theirs = [normalize_space(p.text) for p in seed.paragraphs]
+    source = paragraphs(article.body, first_line=article.origin.body_line)
+    for index, (mine, original) in enumerate(zip_longest(ours, theirs)):
+        if mine == original:
+            continue
+        line = source[min(index, len(source) - 1)].line if source else article.origin.body_line
+        seed_line = seed.paragraphs[index].line if index < len(seed.paragraphs) else 0
+        seed_at = Location(seed.path, seed_line)
+        if mine is None:
+            message = f"paragraph {index + 1} of the seed is missing from the article ({seed_at})"
+            hint = f'seed: "{_difference(original, "")[0]}"'
+        elif original is None:
+            message = f"paragraph {index + 1} is not in the seed {seed.path}"
+            hint = f'article: "{_difference(mine, "")[0]}"'
+        else:
+            message = f"paragraph {index + 1} differs from its seed ({seed_at})"
+            a, b = _difference(mine, original)
+            hint = f'article: "{a}" / seed: "{b}"'
+        problems.append(Diagnostic(Location(article.origin.path, line), message, hint))
+        break
+    return problems

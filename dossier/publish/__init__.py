@@ -1,0 +1,1 @@
+"""The site made from the linked records: pages planned, rendered, written, indexed."""

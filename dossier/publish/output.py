@@ -1,0 +1,498 @@
+"""The write step: stage the whole site in a sibling folder, then swap it in at once.
+
+A failed or killed build leaves the previous output exactly as it was; leftover staging
+folders are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import functools
+import os
+import shutil
+import signal
+import stat
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.errors import DossierError
+from dossier.source import signatures
+from dossier.source.signatures import Signature
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+MARKER = ".dossier-output"  # in every folder a build writes: the next build may replace it
+MARKER_TEXT = (
+    b"dossier output: this folder is written by dossier (python build.py build), which replaces it whole"
+    b" at every build. Keep no files of your own here.\n"
+)
+_MARKER_PREFIX = b"dossier output:"
+
+
+def is_ours(folder: Path) -> bool:
+    """Whether ``folder`` is one dossier wrote: it holds the marker file (a regular file, not a link)."""
+    path = os.path.join(folder, MARKER)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        return os.read(fd, len(_MARKER_PREFIX)) == _MARKER_PREFIX
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def mark(folder: Path) -> None:
+    """Put the marker in ``folder`` (a new file: one it replaces may be a link to another folder's)."""
+    if not is_ours(folder):
+        temporary = folder / f"{MARKER}.{os.getpid()}.tmp"
+        try:
+            temporary.write_bytes(MARKER_TEXT)
+            os.replace(temporary, folder / MARKER)  # over a file or a link of that name, never into a folder
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) and path != root else str(path)
+
+
+SOURCE_FOLDERS = ("content", "themes", "seeds", "templates", ".dossier-cache")
+"""A dossier project's folders that no build may write into, with or without --replace-output."""
+
+
+def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder no build may ever replace, whatever the user confirms: the project or a
+    parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
+    ``.git``, another dossier project, the user's home or a parent of it."""
+    out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
+    shown = _shown(out, root)
+    hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+
+    def refuse(reason: str) -> DossierError:
+        return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
+
+    if out == root or out in root.parents:
+        raise refuse("is the project or holds it")
+    home = _home()
+    if home is not None and (out == home or out in home.parents):
+        raise refuse("is your home folder or holds it")
+    for source in sources:
+        source = Path(os.path.realpath(source))
+        if out == source or source in out.parents or out in source.parents:
+            raise refuse(f"overlaps the project's '{_shown(source, root)}'")
+    if ".git" in out.parts:
+        raise refuse("is a git repository's '.git' folder, or inside one")
+    for project in out.parents:  # another dossier's sources are as safe as this one's
+        if os.path.lexists(project / "site.yml"):
+            inside = out.relative_to(project).parts[0]
+            if inside in SOURCE_FOLDERS:
+                raise refuse(f"is inside the dossier project '{project}', in its '{inside}'")
+    for name, what in ((".git", "is a git repository"), ("site.yml", "is a dossier project")):
+        if os.path.lexists(out / name):
+            raise refuse(what)
+
+
+def _home() -> Path | None:
+    try:
+        return Path(os.path.realpath(Path.home()))
+    except (OSError, RuntimeError, KeyError):
+        return None
+
+
+def check_owner(out: Path, root: Path, replace: bool = False) -> None:
+    """Refuse to replace a folder dossier did not write, unless ``replace`` (the user confirmed).
+
+    Absent, empty and marked folders are the build's; a file, or a folder with anything else in
+    it, is not: nothing of it is touched.
+    """
+    real = Path(os.path.realpath(out))
+    shown = _shown(real, Path(os.path.realpath(root)))
+    if not os.path.lexists(real):
+        return
+    if not real.is_dir():
+        raise DossierError(
+            f"output folder '{shown}' is a file: refusing to replace it"
+            " (hint: give another folder with --out, or move that file away)"
+        )
+    if is_ours(real):
+        return
+    try:
+        with os.scandir(real) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError as exc:
+        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+    if not names or replace:
+        return
+    if "index.html" in names and "static" in names:
+        raise DossierError(
+            f"output folder '{shown}' has no '{MARKER}' file: it looks like a site built by an older"
+            " dossier, from before builds marked their output; refusing to replace it unconfirmed"
+            " (hint: delete it yourself, or build once with --replace-output; later builds replace it as before)"
+        )
+    listed = ", ".join(f"'{name}'" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    raise DossierError(
+        f"output folder '{shown}' holds files dossier did not write ({listed}): refusing to replace it"
+        " (hint: give an absent or empty folder with --out, delete this one yourself,"
+        " or build with --replace-output to replace it whole, its files deleted)"
+    )
+
+
+def staging_prefix(out: Path) -> str:
+    return f".{out.name}.staging-"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a folder of this very process's is a leftover of an earlier one with its pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_leftover(folder: Path) -> bool:
+    """Remove ``folder``, which a dead build made, if it is indeed dossier's (marked, or empty).
+
+    A link or a file of that name, or a folder with files and no marker, is the user's: kept.
+    """
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        if is_ours(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.rmdir()  # made, then the build died before it marked it: empty
+    except OSError:
+        return False
+    return not os.path.lexists(folder)
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove the staging folders that builds which died (killed, or out of disk) left beside ``out``."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for leftover in parent.glob(staging_prefix(out) + "*"):
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            remove_leftover(leftover)
+
+
+Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
+
+
+@dataclass(frozen=True)
+class Counts:
+    written: int  # new or changed files
+    unchanged: int
+    removed: int
+    pages: int  # files made from templates (not copied)
+    fresh: frozenset[str] = frozenset()  # files of the output not linked from the previous one (write only)
+
+
+def same_file(target: Path, source: Path) -> bool:
+    """Whether ``target`` holds the bytes of ``source`` (sizes first: most differing files stop there)."""
+    try:
+        return target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
+    except OSError:
+        return False
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def existing(out: Path) -> set[str]:
+    """Every file below ``out`` (relative paths), the marker aside."""
+    return set(_walk(out, False))
+
+
+def existing_signed(out: Path) -> dict[str, Signature | None]:
+    """Every file below ``out`` (relative paths), with its stat signature (None if it cannot be had),
+    the marker aside."""
+    return _walk(out, True)
+
+
+def _walk(out: Path, signed: bool) -> dict[str, Signature | None]:
+    found: dict[str, Signature | None] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not prefix and entry.name == MARKER:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif not signed:
+                    found[prefix + entry.name] = None
+                else:
+                    try:
+                        found[prefix + entry.name] = signatures.of(entry.stat())
+                    except OSError:
+                        found[prefix + entry.name] = None
+
+    if out.is_dir():
+        walk(os.fspath(out), "")
+    return found
+
+
+def write(
+    out: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    before_swap: Callable[[Path], None] | None = None,
+    kept: Iterable[str] = (),
+    spare: Path | None = None,
+    listed: tuple[Listing, Listing] | None = None,
+) -> Counts:
+    """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
+
+    ``kept`` are files of the current ``out`` that stay as they are: they are hard-linked
+    into the staging folder (copied where links are refused), never rewritten.
+    ``before_swap(staging)`` runs once every file is in the staging folder and before it
+    becomes ``out``: what it adds there (a search index) is published in the same swap, and
+    an exception from it leaves the previous output as it was.
+
+    ``files`` may be pages spooled at their paths in a folder of their own (``files.folder``,
+    on the same file system): without ``spare`` to update, that folder becomes the output.
+
+    ``spare`` (a folder on the same file system) keeps the previous output once it is
+    swapped out; the next write brings that folder up to date and swaps it in, instead of
+    making every folder of the site again and deleting the old one. Whatever state a killed
+    build left it in, it is checked file by file before use.
+
+    ``listed``: the files of ``out`` and of ``spare``, with their signatures, as listed when
+    the build started (each folder is walked otherwise).
+
+    Every folder written carries the marker (:data:`MARKER`); a spare folder without it is
+    neither used nor removed, and an output without it (replaced as the user confirmed, see
+    :func:`check_owner`) is removed once swapped out, never kept as the spare.
+    """
+    out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    if out.exists() and not out.is_dir():
+        raise DossierError(f"output '{out}' exists and is not a folder")
+    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
+        spare = None  # not a folder of dossier's: left as it is
+    if out.is_dir() and not is_ours(out):
+        spare = None  # a folder replaced as confirmed: it goes once swapped out
+    before = set(listed[0]) if listed is not None else existing(out)
+    kept = sorted(set(kept) - set(files) - set(copies))
+    reuse = spare is not None and out.is_dir() and spare.is_dir()
+    spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
+    if reuse:
+        assert spare is not None
+        staging = spare
+        _prepare(staging, set(kept) | set(files) | set(copies), set(listed[1]) if listed is not None else None)
+    elif spooled is not None:
+        staging = spooled  # the pages are where they belong: that folder becomes the output
+    else:
+        staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
+        with signals_held():  # made and marked, or not made: a leftover is known as dossier's
+            staging.mkdir()
+            mark(staging)
+    unchanged = len(kept)
+    try:
+        folders: set[Path] = set()
+        out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
+        for rel in kept:
+            if reuse and _linked(rel, listed, staging_base, out_base):
+                continue
+            target = staging / rel
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            _place(target, functools.partial(_link_or_copy, out / rel))
+        move = getattr(files, "move", None)  # pages waiting in a spool folder are moved, not copied
+        for rel in sorted(files):
+            unchanged += rel in before and _same(out / rel, files[rel])
+            if spooled is None:
+                make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
+                _place(staging / rel, make)
+        for rel, source in sorted(copies.items()):
+            _place(staging / rel, functools.partial(shutil.copyfile, source))
+            unchanged += rel in before and same_file(out / rel, source)
+        added: set[str] = set()
+        if before_swap is not None:
+            before_swap(staging)
+            added = existing(staging) - set(files) - set(copies) - set(kept)
+            for rel in added:
+                unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
+        with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
+            _swap(staging, out, spare)
+    except BaseException:
+        if not reuse:
+            with signals_held():
+                shutil.rmtree(staging, ignore_errors=True)
+        raise
+    total = len(files) + len(copies) + len(added) + len(kept)
+    removed = len(before - set(files) - set(copies) - added - set(kept))
+    fresh = frozenset(files) | frozenset(copies) | frozenset(added)
+    return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (in the main thread) until the block is done."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _swap(staging: Path, out: Path, spare: Path | None) -> None:
+    """``staging`` becomes ``out``; the previous ``out`` becomes ``spare``, or goes."""
+    if not out.exists():
+        staging.rename(out)
+    elif _exchange(staging, out):
+        if spare is None:
+            shutil.rmtree(staging)
+        elif staging != spare:
+            with contextlib.suppress(OSError):  # kept for the next build if it can be; removed otherwise
+                if os.path.lexists(spare):
+                    shutil.rmtree(spare)  # marked: write() checked it
+                staging.rename(spare)
+            if os.path.lexists(staging):
+                shutil.rmtree(staging, ignore_errors=True)
+    else:
+        old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+
+
+def _prepare(staging: Path, wanted: set[str], found: set[str] | None = None) -> None:
+    """Remove from a reused staging folder every file (``found``: its files) the new output does not have."""
+    for rel in sorted((existing(staging) if found is None else found) - wanted):
+        path = staging / rel
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        for folder in path.parents:
+            if folder == staging or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def _linked(rel: str, listed: tuple[Listing, Listing] | None, staging: str, out: str) -> bool:
+    """Whether the file ``rel`` of the staging folder is the very file (a link) of the output."""
+    if listed is None:
+        return _same_inode(staging + rel, out + rel)
+    ours = listed[1].get(rel)  # on one file system, a signature (time, size, inode) is the same only for one file
+    return ours is not None and ours == listed[0].get(rel)
+
+
+def _same_inode(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
+def _write_bytes(data: bytes, target: Path) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:  # a full disk: said with the file it happened to
+        raise OSError(exc.errno, exc.strerror, os.fspath(target)) from None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _place(target: Path, make: Callable[[Path], object]) -> None:
+    """Make ``target`` as a new file (a temporary one renamed over it): a file it replaces may be
+    a link to a file of the published output, which must not change."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    if not target.exists() and not target.is_symlink():
+        make(target)
+        return
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    make(temporary)
+    os.replace(temporary, target)
+
+
+def sync(
+    out: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    paths: Iterable[str],
+    previous: Iterable[str] | None = None,
+    keep: str = "",
+) -> Counts:
+    """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
+
+    ``files`` holds the pages rendered again; a file is written only when its bytes changed
+    (through a temporary file renamed over it), and files no longer produced are removed:
+    those of ``previous`` (the paths of the last sync), or, without it, any file of ``out``
+    except those below the folder ``keep``. Used by the development server, where a reader
+    may be looking at the folder.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    mark(out)
+    wanted = set(paths) | set(copies)
+    written = 0
+    for rel, data in sorted(files.items()):
+        written += _replace(out / rel, data)
+    for rel, source in sorted(copies.items()):
+        written += _replace(out / rel, source.read_bytes())
+    old = set(previous) if previous is not None else existing(out)
+    stale = sorted(r for r in old - wanted if not (keep and r.startswith(keep + "/")))
+    for rel in stale:
+        (out / rel).unlink(missing_ok=True)
+        for folder in (out / rel).parents:
+            if folder == out or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return Counts(written, len(wanted) - written, len(stale), len(files))
+
+
+def _replace(target: Path, data: bytes) -> bool:
+    if _same(target, data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return True

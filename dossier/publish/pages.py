@@ -1,0 +1,351 @@
+"""The plan: every output page with its template and its *inputs*.
+
+A page's inputs are the exact values its view is made of (records, rendered bodies, note
+numbers, topic labels...). Unchanged files give the very same objects from one build to the
+next, so comparing a page's inputs with the previous ones is cheap, and a page whose inputs
+are equal renders to the same bytes: it is not rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar
+
+from dossier.errors import Diagnostic, Location
+from dossier.link.annotations import AnchoredArticle
+from dossier.link.site import Site
+from dossier.model import Article, Page
+from dossier.publish import chart, eras, search
+from dossier.publish.urls import Urls, output_path
+from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
+
+
+class PlannedPage(NamedTuple):
+    target: str
+    template: str
+    inputs: tuple[Any, ...]
+    make: Callable[..., View]  # called with *inputs
+    origin: str  # the file (or built-in listing) this page comes from, for collision messages
+
+    @property
+    def path(self) -> str:
+        return output_path(self.target)
+
+    def view(self) -> View:
+        return self.make(*self.inputs)
+
+
+RESERVED = {"static": "the theme's static files", search.FOLDER: "the search index"}
+
+
+def url_taken(page: Page, hint: str = "rename the page") -> Diagnostic | None:
+    """The error for a free page whose URL the build uses for something else, or None."""
+    if page.slug not in RESERVED:
+        return None
+    message = f"the URL /{page.slug}/ is taken by {RESERVED[page.slug]}, which the build writes there"
+    return Diagnostic(page.origin.at("slug"), message, hint)
+
+
+"""Top-level folders the build writes besides the planned pages: no page may take their URL."""
+
+FEED_ENTRIES = 50  # the newest articles, as feed readers expect
+TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets a page per year
+TOPIC_LATEST = 10  # the articles a split topic's main page shows
+ARTICLES_SPLIT = 200  # an article list longer than this gets a page per year
+ARTICLES_LATEST = 20  # the articles a split list's main page shows
+TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year
+TIMELINE_LATEST = 20  # the entries a split timeline's main page shows
+HOME_NOTES = 2  # the notes the home page shows under each of the latest articles
+HOME_TEASER = 5  # the latest timeline entries the home page shows
+
+
+@dataclass(frozen=True)
+class Index:
+    """Cross-references computed once per build."""
+
+    labels: Labels
+    articles: dict[str, ArticleIn]
+    notes: dict[str, tuple[NoteIn, ...]]  # article slug → its notes in reading order
+    events: dict[str, EventIn]
+    events_of: dict[str, tuple[EventIn, ...]]  # article slug → events citing it
+    by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]
+    topic_pages: dict[str, TopicPages] = field(default_factory=dict, compare=False)  # see IndexCache.topics
+
+
+# A topic's pages: what they are made of, and each page's (target, inputs).
+TopicPages = tuple[tuple[object, ...], tuple[tuple[str, tuple[Any, ...]], ...]]
+
+
+class IndexCache:
+    """What the last build indexed, reused while it is made of the same (or equal) values.
+
+    Keeping the very objects of the last build (an article's list entry, an event's) keeps
+    the inputs of the pages that show them identical, so comparing them costs nothing; a
+    topic whose entries are all the same gets the pages it had, without grouping its
+    entries by year or counting them for its chart again. Entries are only reused when
+    equal to what would be made, so a stale one (say, from a journal's base) is never wrong.
+    """
+
+    def __init__(self) -> None:
+        self.notes: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
+        self.articles: dict[str, ArticleIn] = {}
+        self.events: dict[str, EventIn] = {}
+        self.topics: dict[str, TopicPages] = {}
+
+
+def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
+    cache = cache or IndexCache()
+    titles = {a.slug: a.title for a in site.articles}
+    articles = {a.slug: ArticleIn.of(a, len(site.anchored[a.slug].notes)) for a in site.articles}
+    articles = {slug: _same(cache.articles.get(slug), item) for slug, item in articles.items()}
+    cache.articles = articles
+    notes: dict[str, tuple[NoteIn, ...]] = {}
+    kept: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
+    html = site.html
+    for article in site.articles:  # newest first: topic pages list notes in this order
+        slug, anchored = article.slug, site.anchored[article.slug]
+        hit = cache.notes.get(slug)
+        if hit is None or hit[0] is not anchored or hit[1] != article.title:
+            made = tuple(NoteIn(n.note, n.number, html[("note", n.note.slug)], article.title) for n in anchored.notes)
+            hit = (anchored, article.title, made)
+        kept[slug] = hit
+        notes[slug] = hit[2]
+    cache.notes = kept
+    split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
+    events = {
+        e.slug: _same(
+            cache.events.get(e.slug),
+            EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split),
+        )
+        for e in site.events
+    }
+    cache.events = events
+    events_of: dict[str, list[EventIn]] = {}
+    by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
+        t.slug: ([], [], []) for t in site.topics
+    }
+    for item in articles.values():
+        for slug in item.topics:
+            by_topic[slug][0].append(item)
+    for group in notes.values():
+        for note in group:
+            for slug in note.note.topics:
+                by_topic[slug][1].append(note)
+    for event in events.values():
+        for slug in event.event.topics:
+            by_topic[slug][2].append(event)
+        for slug, _ in event.articles:
+            events_of.setdefault(slug, []).append(event)
+    cache.topics = {slug: pages for slug, pages in cache.topics.items() if slug in by_topic}
+    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic, cache.topics)
+
+
+Entry = TypeVar("Entry", ArticleIn, EventIn)
+
+
+def _same(known: Entry | None, made: Entry) -> Entry:
+    """The entry of the last build when it is equal to the one just made (its very object)."""
+    return known if known is not None and known == made else made
+
+
+def _entries(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
+    return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug] for e in site.entries)
+
+
+@dataclass(frozen=True)
+class Planner:
+    """Makes each page of the plan; the incremental builder asks it again for a few pages."""
+
+    site: Site
+    views: Views
+    idx: Index
+
+    def topics(self) -> tuple[TopicIn, ...]:
+        return tuple(TopicIn(t, sum(len(group) for group in self.idx.by_topic[t.slug])) for t in self.site.topics)
+
+    def home(self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
+        site, idx = self.site, self.idx
+        latest = tuple(
+            (idx.articles[a.slug], idx.notes[a.slug][:HOME_NOTES])
+            for a in site.articles[: site.settings.latest_articles]
+        )
+        annotated = sum(1 for a in idx.articles.values() if a.note_count)  # "4 articles annotés": those with a note
+        counts = (annotated, sum(a.note_count for a in idx.articles.values()), len(site.events))
+        inputs = (site.intro_html, latest, topics, entries[-HOME_TEASER:], idx.labels, counts)
+        return PlannedPage("", "home.html", inputs, self.views.home, "the home page")
+
+    def feed(self) -> PlannedPage:
+        inputs = (tuple((a, self.site.anchored[a.slug]) for a in self.site.articles[:FEED_ENTRIES]), self.idx.labels)
+        return PlannedPage("feed.xml", "feed.xml", inputs, self.views.feed, "the feed")
+
+    def notes_feed(self) -> PlannedPage:
+        """The latest notes, newest articles first, in reading order within an article."""
+        notes: list[tuple[NoteIn, ArticleIn]] = []
+        for article in self.site.articles:
+            if len(notes) >= FEED_ENTRIES:
+                break
+            notes += [(n, self.idx.articles[article.slug]) for n in self.idx.notes[article.slug]]
+        inputs = (tuple(notes[:FEED_ENTRIES]), self.idx.labels)
+        return PlannedPage("annotations.xml", "annotations.xml", inputs, self.views.notes_feed, "the notes feed")
+
+    def annotations(self, article: Article) -> PlannedPage:
+        slug = article.slug
+        inputs = (self.idx.articles[slug], self.site.anchored[slug], self.idx.notes[slug])
+        target = Urls.article(slug) + "annotations.jsonld"
+        return PlannedPage(target, "", inputs, self.views.annotations, article.origin.path)
+
+    def article(self, article: Article) -> PlannedPage:
+        idx, slug = self.idx, article.slug
+        inputs = (
+            idx.articles[slug],
+            self.site.anchored[slug],
+            idx.notes[slug],
+            idx.events_of.get(slug, ()),
+            idx.labels,
+        )
+        return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
+
+    def topic(self, item: TopicIn) -> list[PlannedPage]:
+        """A topic's page, or, past TOPIC_SPLIT items, a main page and a page per year."""
+        slug, origin = item.topic.slug, item.topic.origin.path
+        articles, notes, events = self.idx.by_topic[slug]
+        html = self.site.html[("topic", slug)]
+        labels = self.idx.labels
+        made_of = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
+        known = self.idx.topic_pages.get(slug)
+        if known is not None and known[0] == made_of:
+            return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in known[1]]
+        pages = self._topic(item, made_of)
+        self.idx.topic_pages[slug] = (made_of, tuple((page.target, page.inputs) for page in pages))
+        return pages
+
+    def _topic(self, item: TopicIn, made_of: tuple[Any, ...]) -> list[PlannedPage]:
+        slug, origin = item.topic.slug, item.topic.origin.path
+        articles, notes, events = self.idx.by_topic[slug]
+        html, labels = made_of[1], made_of[5]
+        dates = self.idx.articles
+        cov = chart.coverage(
+            (
+                [a.date for a in articles],
+                [dates[n.note.article].date for n in notes],
+                [e.event.date for e in events],
+            )
+        )
+        if item.items <= TOPIC_SPLIT:
+            found_all = (tuple(articles), tuple(notes), tuple(events))
+            inputs: tuple[object, ...] = (item, html, *found_all, labels, (), None, cov)
+            return [PlannedPage(Urls.topic(slug), "topic.html", inputs, self.views.topic, origin)]
+        by_year: dict[int, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {}
+        for article in articles:
+            by_year.setdefault(article.date.year, ([], [], []))[0].append(article)
+        for note in notes:
+            by_year.setdefault(self.idx.articles[note.note.article].date.year, ([], [], []))[1].append(note)
+        for event in events:
+            by_year.setdefault(event.event.date.year, ([], [], []))[2].append(event)
+        years = tuple((y, sum(len(group) for group in by_year[y])) for y in sorted(by_year, reverse=True))
+        main: tuple[object, ...] = (item, html, tuple(articles[:TOPIC_LATEST]), (), (), labels, years, None, cov)
+        pages = [PlannedPage(Urls.topic(slug), "topic.html", main, self.views.topic, origin)]
+        for year, _ in years:
+            found = by_year[year]
+            inputs = (item, "", tuple(found[0]), tuple(found[1]), tuple(found[2]), labels, (), year)
+            pages.append(PlannedPage(Urls.topic_year(slug, year), "topic.html", inputs, self.views.topic, origin))
+        return pages
+
+
+def article_list_pages(views: Views, articles: tuple[ArticleIn, ...], labels: Labels) -> list[PlannedPage]:
+    """The list of articles (newest first), or, past ARTICLES_SPLIT, the latest and a page per year."""
+    origin = "the article list"
+    if len(articles) <= ARTICLES_SPLIT:
+        return [PlannedPage("articles/", "articles.html", (articles, labels), views.articles, origin)]
+    by_year: dict[int, list[ArticleIn]] = {}
+    for article in articles:
+        by_year.setdefault(article.date.year, []).append(article)
+    years = tuple((y, len(by_year[y])) for y in sorted(by_year, reverse=True))
+    main = (articles[:ARTICLES_LATEST], labels, years)
+    pages = [PlannedPage("articles/", "articles.html", main, views.articles, origin)]
+    for year, _ in years:
+        inputs = (tuple(by_year[year]), labels, (), year)
+        pages.append(PlannedPage(Urls.articles_year(year), "articles.html", inputs, views.articles, origin))
+    return pages
+
+
+def timeline_pages(views: Views, entries: tuple[EventIn | ArticleIn, ...], labels: Labels) -> list[PlannedPage]:
+    """The timeline, or, past TIMELINE_SPLIT entries, a main page (years, latest entries) and a page per year."""
+    if len(entries) <= TIMELINE_SPLIT:
+        return [PlannedPage("timeline/", "timeline.html", (entries, labels), views.timeline, "the timeline")]
+    by_year: dict[int, list[EventIn | ArticleIn]] = {}
+    for entry in entries:
+        by_year.setdefault(entry.event.date.year if isinstance(entry, EventIn) else entry.date.year, []).append(entry)
+    index = tuple((y, len(by_year[y])) for y in sorted(by_year, reverse=True))
+    spans = [(i, e) for i, e in enumerate(entries) if isinstance(e, EventIn) and e.event.end is not None]
+    latest = entries[-TIMELINE_LATEST:]
+    main = (latest, labels, index, None, _carried(spans, len(entries) - len(latest), latest))
+    pages = [PlannedPage("timeline/", "timeline.html", main, views.timeline, "the timeline")]
+    done = 0
+    for year, found in by_year.items():
+        inputs = (tuple(found), labels, (), year, _carried(spans, done, found))
+        done += len(found)
+        pages.append(PlannedPage(Urls.timeline_year(year), "timeline.html", inputs, views.timeline, "the timeline"))
+    return pages
+
+
+def _carried(
+    spans: Sequence[tuple[int, EventIn]], start: int, page: Sequence[EventIn | ArticleIn]
+) -> tuple[EventIn, ...]:
+    """The spans (at their place among all entries) before ``start`` still running at ``page``'s first entry."""
+    if not page:
+        return ()
+    first = page[0].event.date if isinstance(page[0], EventIn) else page[0].date
+    return tuple(e for i, e in spans if i < start and e.event.end is not None and eras.covers(e.event.end, first))
+
+
+def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:
+    """Every output page; two things on one output path is an error naming both."""
+    planner = Planner(site, views, idx)
+    labels = idx.labels
+    topics = planner.topics()
+    entries = _entries(site, idx)
+    all_articles = tuple(idx.articles[a.slug] for a in site.articles)
+    pages = [
+        planner.home(topics, entries),
+        *article_list_pages(views, all_articles, labels),
+        PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
+        *timeline_pages(views, entries, labels),
+        PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
+        PlannedPage("search/", "search.html", (), dict, "the search page"),
+        planner.feed(),
+        planner.notes_feed(),
+        PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
+        PlannedPage(
+            "timeline.json",
+            "",
+            (site.settings.title, site.settings.description, entries),
+            views.timeline_data,
+            "the timeline data",
+        ),
+    ]
+    pages += [planner.article(article) for article in site.articles]
+    pages += [planner.annotations(article) for article in site.articles]
+    pages += [page for item in topics for page in planner.topic(item)]
+    problems: list[Diagnostic] = []
+    for free in site.pages:
+        taken = url_taken(free)
+        if taken is not None:
+            problems.append(taken)
+            continue
+        inputs = (free, site.html[("page", free.slug)])
+        pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))
+    targets = tuple(p.target for p in pages if (p.target.endswith("/") or p.target == "") and p.target != "search/")
+    pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
+    seen: dict[str, PlannedPage] = {}
+    clashes: set[tuple[str, str]] = set()  # one message per pair of sources, not per output file
+    for planned in pages:
+        first = seen.setdefault(planned.path, planned)
+        if first is not planned and (first.origin, planned.origin) not in clashes:
+            clashes.add((first.origin, planned.origin))
+            where = Location(planned.origin, 1) if "/" in planned.origin else Location(first.origin, 1)
+            other = first.origin if where.path == planned.origin else planned.origin
+            message = f"two things on one URL /{planned.target}: this file and {other}"
+            problems.append(Diagnostic(where, message, "rename one of them"))
+    return [p for p in pages if seen[p.path] is p], problems

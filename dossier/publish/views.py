@@ -1,0 +1,603 @@
+"""Plain view data for the templates: dicts of text, URLs and safe HTML, no model objects.
+
+Each page's view is made from that page's *inputs* only (see :mod:`dossier.publish.pages`), so a
+page whose inputs did not change renders to the same bytes and need not be rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any, NamedTuple
+
+from babel.dates import format_skeleton
+from markupsafe import Markup, escape
+
+from dossier.link.annotations import AnchoredArticle
+from dossier.link.timeline import Entry
+from dossier.model import Annotation, Article, Event, Page, PartialDate, Topic
+from dossier.publish import chart, eras
+from dossier.publish.i18n import Strings
+from dossier.publish.urls import Urls
+from dossier.text import collation, ids
+
+View = dict[str, Any]
+Labels = tuple[tuple[str, str], ...]
+
+_last_names: list[tuple[Labels, dict[str, str]]] = []
+
+
+def _names(labels: Labels) -> dict[str, str]:
+    """Topic slug → label; a page links to many topics, and a build has one set of labels."""
+    if _last_names and _last_names[0][0] is labels:
+        return _last_names[0][1]
+    names = dict(labels)
+    _last_names[:] = [(labels, names)]
+    return names
+
+
+class EventIn(NamedTuple):
+    event: Event
+    html: str
+    articles: tuple[tuple[str, str], ...]  # (slug, title) of the articles it cites
+    on_year_page: bool = False  # the timeline is split by year: the event is on its year's page
+
+
+class NoteIn(NamedTuple):
+    note: Annotation
+    number: int
+    html: str
+    article_title: str
+
+
+class ArticleIn(NamedTuple):
+    """What lists show of an article (not its text: editing the text leaves lists alone)."""
+
+    slug: str
+    title: str
+    date: PartialDate
+    source: str
+    verbatim: bool  # imported from a seed, whose text the build checked
+    summary: str
+    topics: tuple[str, ...]
+    draft: bool
+    note_count: int
+
+    @classmethod
+    def of(cls, article: Article, note_count: int) -> ArticleIn:
+        a = article
+        return cls(a.slug, a.title, a.date, a.source, bool(a.seed), a.summary, a.topics, a.draft, note_count)
+
+
+class TopicIn(NamedTuple):
+    topic: Topic
+    items: int  # articles, notes and events on the topic
+
+
+@dataclass(frozen=True)
+class Views:
+    strings: Strings
+    urls: Urls
+
+    # -- small pieces ---------------------------------------------------------------
+
+    def date(self, value: PartialDate) -> View:
+        return {"label": self.strings.date(value), "iso": value.iso(), "year": value.year}
+
+    def topic_links(self, slugs: Sequence[str], labels: Labels) -> list[View]:
+        names = _names(labels)
+        return [{"slug": s, "label": names[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
+
+    def article_item(self, item: ArticleIn, labels: Labels) -> View:
+        article = item
+        return {
+            "slug": article.slug,
+            "title": article.title,
+            "url": self.urls.to(Urls.article(article.slug)),
+            "date": self.date(article.date),
+            "source": article.source,
+            "verbatim": article.verbatim,
+            "summary": article.summary,
+            "topics": self.topic_links(article.topics, labels),
+            "note_count": item.note_count,
+            "draft": article.draft,
+        }
+
+    def note(self, item: NoteIn, labels: Labels) -> View:
+        note, number = item.note, item.number
+        return {
+            "id": f"note-{number}",
+            "slug": note.slug,
+            "number": number,
+            "kind": note.kind,
+            "kind_label": self.strings.get(f"kind_{note.kind}"),
+            "quote": note.quote,
+            "html": Markup(item.html),
+            # the same note in the end notes: its ids in their own namespace, so none is on the page twice
+            "end_html": Markup(ids.rename(item.html, ids.prefix("note", note.slug), ids.prefix("endnote", note.slug))),
+            "topics": self.topic_links(note.topics, labels),
+            "passage_id": f"passage-{number}",
+            "url": self.urls.to(Urls.note(note.article, number)),
+            "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
+        }
+
+    def _entry(self, entry: Entry, year: int | None = None) -> View:
+        return {
+            "id": f"event-{entry.slug}",
+            "kind": entry.kind,
+            "title": entry.title,
+            "date": self.date(entry.date),
+            "end": self.date(entry.end) if entry.end else None,
+            "html": Markup(""),
+            "topics": [],
+            "articles": [],
+            "url": self.urls.to(Urls.event(entry.slug, year)),
+            "lane": None,  # on the timeline page: the lane of the span's own bar
+            "eras": [],  # on the timeline page: the pieces of era bars beside this entry
+        }
+
+    def event_entry(self, item: EventIn, labels: Labels) -> View:
+        event = item.event
+        kind = "span" if event.is_span else "event"
+        year = event.date.year if item.on_year_page else None
+        view = self._entry(Entry(event.date, event.end, kind, event.slug, event.title), year)
+        view.update(
+            html=Markup(item.html),
+            topics=self.topic_links(event.topics, labels),
+            articles=[{"title": title, "url": self.urls.to(Urls.article(slug))} for slug, title in item.articles],
+        )
+        return view
+
+    def article_entry(self, article: ArticleIn, labels: Labels) -> View:
+        view = self._entry(Entry(article.date, None, "article", article.slug, article.title))
+        view.update(
+            id=f"article-{article.slug}",
+            url=self.urls.to(Urls.article(article.slug)),
+            html=article.summary,
+            topics=self.topic_links(article.topics, labels),
+        )
+        return view
+
+    def entry(self, item: EventIn | ArticleIn, labels: Labels) -> View:
+        return self.event_entry(item, labels) if isinstance(item, EventIn) else self.article_entry(item, labels)
+
+    def topic_item(self, item: TopicIn) -> View:
+        return {
+            "slug": item.topic.slug,
+            "label": item.topic.label,
+            "url": self.urls.to(Urls.topic(item.topic.slug)),
+            "count": item.items,
+        }
+
+    # -- pages --------------------------------------------------------------------
+
+    def common(self, settings: Any, pages: Sequence[Page], sources: Sequence[str], search: bool = True) -> View:
+        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when indexed."""
+        nav = [
+            {"label": self.strings.get("nav_articles"), "url": self.urls.to("articles/")},
+            {"label": self.strings.get("nav_topics"), "url": self.urls.to("topics/")},
+            {"label": self.strings.get("nav_timeline"), "url": self.urls.to("timeline/")},
+        ] + [{"label": p.title, "url": self.urls.to(Urls.page(p.slug))} for p in pages]
+        return {
+            "site": {
+                "title": settings.title,
+                "subtitle": settings.subtitle,
+                "description": settings.description,
+                "language": settings.language,
+                "author": settings.author,
+                "license": settings.license,
+                "url": self.urls.to(),
+                "feed_url": self.urls.to("feed.xml"),
+                "notes_feed_url": self.urls.to("annotations.xml"),
+                "locale": self.strings.og_locale,
+                "nav": nav,
+                "sources": list(sources),
+                "search": search,  # the header's search field (off with --no-search: there is no index)
+            },
+            "jsonld": None,
+        }
+
+    def home(
+        self,
+        intro_html: str,
+        latest: tuple[tuple[ArticleIn, tuple[NoteIn, ...]], ...],
+        topics: tuple[TopicIn, ...],
+        teaser: tuple[EventIn | ArticleIn, ...],
+        labels: Labels,
+        counts: tuple[int, int, int] = (0, 0, 0),
+    ) -> View:
+        """The dossier in brief: its intro and figures, the latest articles and their first notes, topics, teaser."""
+        items = []
+        for article, notes in latest:
+            item = self.article_item(article, labels)
+            item["key_notes"] = [{**self.note(n, labels), "excerpt": excerpt(n.html)} for n in notes]
+            items.append(item)
+        get = self.strings.get
+        keys = ("count_articles", "note_count", "count_events", "count_topics")
+        figures = [get(key, count=n) for key, n in zip(keys, (*counts, len(topics)), strict=True) if n]
+        return {
+            "intro": Markup(intro_html),
+            "figures": figures,
+            "latest": items,
+            "topics": [self.topic_item(t) for t in topics],
+            "teaser": [self.entry(e, labels) for e in teaser],
+        }
+
+    def articles(
+        self,
+        articles: tuple[ArticleIn, ...],
+        labels: Labels,
+        years: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
+    ) -> View:
+        """The article list; a long one has a page per year, and its main page lists the years."""
+        return {
+            "articles": [self.article_item(a, labels) for a in articles],
+            "years": [{"year": y, "count": n, "url": self.urls.to(Urls.articles_year(y))} for y, n in years],
+            "year": year,
+        }
+
+    def article(
+        self,
+        item: ArticleIn,
+        anchored: AnchoredArticle,
+        notes: tuple[NoteIn, ...],
+        events: tuple[EventIn, ...],
+        labels: Labels,
+    ) -> View:
+        views = {n.number: self.note(n, labels) for n in notes}
+        return {
+            "jsonld": self.news_article(item, labels),
+            "data_url": self.urls.to(Urls.article(item.slug) + "annotations.jsonld"),
+            "article": self.article_item(item, labels),
+            "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
+            "notes": list(views.values()),
+            "events": [self.event_entry(e, labels) for e in events],
+        }
+
+    def topics(self, topics: tuple[TopicIn, ...]) -> View:
+        return {"topics": [self.topic_item(t) for t in topics]}
+
+    def topic(
+        self,
+        topic: TopicIn,
+        intro_html: str,
+        articles: tuple[ArticleIn, ...],
+        notes: tuple[NoteIn, ...],
+        events: tuple[EventIn, ...],
+        labels: Labels,
+        years: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
+        coverage: chart.Coverage | None = None,
+    ) -> View:
+        """A topic's page; a large topic has a page per year, and its main page lists the years.
+
+        ``coverage`` counts the topic's articles, notes and events per period, for its chart.
+        """
+        slug = topic.topic.slug
+        target = Urls.topic_year(slug, year) if year else Urls.topic(slug)
+        return {
+            "jsonld": {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "name": self.strings.get("topic_year_title", label=topic.topic.label, year=year)
+                if year
+                else topic.topic.label,
+                "url": self.urls.absolute(target),
+                "numberOfItems": len(articles),
+                "itemListElement": [
+                    {
+                        "@type": "ListItem",
+                        "position": i,
+                        "url": self.urls.absolute(Urls.article(a.slug)),
+                        "name": a.title,
+                    }
+                    for i, a in enumerate(articles, start=1)
+                ],
+            },
+            "topic": self.topic_item(topic),
+            "intro": Markup(intro_html),
+            "articles": [self.article_item(a, labels) for a in articles],
+            "notes": [self.note(n, labels) for n in notes],
+            "events": [self.event_entry(e, labels) for e in events],
+            "years": [{"year": y, "count": n, "url": self.urls.to(Urls.topic_year(slug, y))} for y, n in years],
+            "year": year,
+            "chart": self.chart(coverage, "chart-title") if coverage is not None else None,
+        }
+
+    def chart(self, cov: chart.Coverage, title_id: str) -> View | None:
+        """A coverage chart: the SVG, its legend and its figures as a table; None under two periods."""
+        peak = cov.peak
+        if len(cov.buckets) < 2 or peak is None:
+            return None
+        get = self.strings.get
+
+        def items(n: int) -> str:
+            return get("items_count", count=n)
+
+        def period(value: PartialDate) -> str:
+            return self.strings.date(value)
+
+        def tick(value: PartialDate) -> str:
+            if not cov.monthly:
+                return str(value.year)
+            return str(format_skeleton("yMMM", value.first_day(), locale=self.strings.locale))
+
+        first, last = self.strings.period(cov.buckets[0][0], cov.buckets[-1][0])  # "de mars à novembre 2024"
+        title = get(
+            "chart_summary",
+            items=items(cov.total),
+            first=first,
+            last=last,
+            peak=period(peak[0]),
+            peak_count=peak[1],
+        )
+        series = [get("chart_articles"), get("chart_notes"), get("chart_events")]
+        drawing = chart.draw(cov, tick)
+        return {
+            "title": title,
+            "title_id": title_id,
+            "drawing": {
+                "width": drawing.width,
+                "height": drawing.height,
+                "left": drawing.left,
+                "right": drawing.right,
+                "top": drawing.top,
+                "base": drawing.base,
+                "peak": drawing.peak,
+                "bars": [
+                    {
+                        "title": get("label_value", label=period(bar.period), value=items(sum(bar.counts))),
+                        "rects": [
+                            {"series": r.series, "x": r.x, "y": r.y, "w": r.width, "h": r.height} for r in bar.rects
+                        ],
+                    }
+                    for bar in drawing.bars
+                ],
+                "ticks": [{"x": x, "label": label} for x, label in drawing.ticks],
+                "label_y": drawing.label_y,
+            },
+            "series": [{"n": k, "label": label} for k, label in enumerate(series)],
+            "period_label": get("chart_month") if cov.monthly else get("chart_year"),
+            "rows": [
+                {"period": period(p), "iso": p.iso(), "counts": list(counts), "total": sum(counts)}
+                for p, counts in cov.buckets
+                if sum(counts)
+            ],
+        }
+
+    def timeline(
+        self,
+        entries: tuple[EventIn | ArticleIn, ...],
+        labels: Labels,
+        index: tuple[tuple[int, int], ...] = (),
+        year: int | None = None,
+        carried: tuple[EventIn, ...] = (),
+    ) -> View:
+        """The timeline; a long one has a page per year, and its main page lists the years.
+
+        Spans are drawn as bars beside the entries they cover (see :mod:`dossier.publish.eras`);
+        ``carried`` are the spans that began before this page's first entry. Each entry
+        carries its topics' slugs for the topic filter, and the topics present make its options.
+        """
+        rows = [(_date_of(e), e.event.end if isinstance(e, EventIn) else None) for e in entries]
+        found, marks = eras.layout(rows, [c.event.end for c in carried if c.event.end is not None])
+        names = [c.event.title for c in carried]
+        names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
+        made = []
+        for entry, row_marks in zip(entries, marks, strict=True):
+            view = self.entry(entry, labels)
+            view["eras"] = [_mark(m, found[m.era], names[m.era]) for m in row_marks]
+            view["lane"] = next((m.lane for m in row_marks if found[m.era].row >= 0 and m.start), None)
+            made.append(view)
+        rows_of = iter(made)
+        years = [
+            {"year": y, "entries": [next(rows_of) for _ in group]}
+            for y, group in groupby(entries, key=lambda e: _date_of(e).year)
+        ]
+        pages = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
+        present: dict[str, int] = {}
+        for view in made:
+            for topic in view["topics"]:
+                present[topic["slug"]] = present.get(topic["slug"], 0) + 1
+        names_of = dict(labels)
+        language = self.strings.language
+        filters = [
+            {"slug": slug, "label": names_of[slug], "count": n}
+            for slug, n in collation.ordered(
+                present.items(), lambda item: names_of[item[0]], lambda item: item[0], language
+            )
+        ]
+        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
+
+    def page(self, page: Page, html: str) -> View:
+        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
+
+    def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> View:
+        entries = []
+        for article, anchored in articles:
+            target = Urls.article(article.slug)
+            entries.append(
+                {
+                    "title": article.title,
+                    "url": self.urls.absolute(target),
+                    "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
+                    "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
+                    "summary": article.summary,
+                    "content": Markup(anchored.html),
+                    "topics": self.topic_links(article.topics, labels),
+                }
+            )
+        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
+        feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
+        return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}
+
+    def news_article(self, item: ArticleIn, labels: Labels) -> View:
+        """schema.org NewsArticle: the page is based on the agency's dispatch."""
+        url = self.urls.absolute(Urls.article(item.slug))
+        data: View = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": item.title,
+            "datePublished": item.date.iso(),
+            "inLanguage": self.strings.language,
+            "url": url,
+            "mainEntityOfPage": url,
+            "about": [{"@type": "Thing", "name": t["label"]} for t in self.topic_links(item.topics, labels)],
+        }
+        if item.summary:
+            data["description"] = item.summary
+        if item.source:
+            data["isBasedOn"] = {
+                "@type": "NewsArticle",
+                "headline": item.title,
+                "datePublished": item.date.iso(),
+                "publisher": {"@type": "Organization", "name": item.source},
+            }
+        return data
+
+    def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> View:
+        entries = []
+        for note, article in notes:
+            page = Urls.article(article.slug)
+            entries.append(
+                {
+                    "title": f"{self.strings.get(f'kind_{note.note.kind}')} : « {note.note.quote} »",
+                    "url": self.urls.absolute(Urls.note(article.slug, note.number)),
+                    "id": self._id(f"{page}#annotation-{note.note.slug}"),
+                    "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
+                    "summary": article.title,
+                    "content": Markup(note.html),
+                    "topics": self.topic_links(note.note.topics, labels),
+                }
+            )
+        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
+        return {
+            "entries": entries,
+            "updated": updated,
+            "feed_id": self._id("annotations.xml"),
+            "self_url": self.urls.absolute("annotations.xml"),
+            "feed_title": self.strings.get("notes_feed_title"),
+        }
+
+    def _id(self, target: str) -> str:
+        """A stable Atom id: the absolute URL when the site has a host, else a URN."""
+        return self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}"
+
+    def annotations(self, item: ArticleIn, anchored: AnchoredArticle, notes: tuple[NoteIn, ...]) -> View:
+        """The article's notes as a W3C Web Annotation collection (TextQuoteSelector targets)."""
+        page = self.urls.absolute(Urls.article(item.slug))
+        data = page + "annotations.jsonld"
+        items = []
+        for placed, note in zip(anchored.notes, notes, strict=True):
+            selector: View = {"type": "TextQuoteSelector", "exact": anchored.text[placed.start : placed.end]}
+            selector["prefix"] = anchored.text[max(placed.start - 32, 0) : placed.start]
+            selector["suffix"] = anchored.text[placed.end : placed.end + 32]
+            items.append(
+                {
+                    "id": f"{page}#annotation-{note.note.slug}",
+                    "type": "Annotation",
+                    "motivation": "commenting",
+                    "body": {
+                        "type": "TextualBody",
+                        "value": note.html,
+                        "format": "text/html",
+                        "language": self.strings.language,
+                        "purpose": "commenting",
+                    },
+                    "target": {"source": page, "selector": selector},
+                }
+            )
+        return {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": data,
+            "type": "AnnotationCollection",
+            "label": item.title,
+            "total": len(items),
+            "first": {"id": data + "#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+        }
+
+    def timeline_data(self, title: str, text: str, entries: tuple[EventIn | ArticleIn, ...]) -> View:
+        """The timeline in Knight Lab's TimelineJS3 JSON format: events, spans, and eras for long spans."""
+        events: list[View] = []
+        eras: list[View] = []
+        for entry in entries:
+            if isinstance(entry, EventIn):
+                e = entry.event
+                item: View = {
+                    "unique_id": e.slug,
+                    "start_date": _tl_date(e.date, self.strings.date(e.date)),
+                    "text": {"headline": e.title, "text": entry.html},
+                    "group": self.strings.get("timeline_kind_span" if e.is_span else "timeline_kind_event"),
+                }
+                if e.end is not None:
+                    item["end_date"] = _tl_date(e.end, self.strings.date(e.end))
+                    if e.end.year - e.date.year >= ERA_YEARS:
+                        eras.append(
+                            {
+                                "start_date": _tl_date(e.date, self.strings.date(e.date)),
+                                "end_date": _tl_date(e.end, self.strings.date(e.end)),
+                                "text": {"headline": e.title},
+                            }
+                        )
+            else:
+                item = {
+                    "unique_id": f"article-{entry.slug}",
+                    "start_date": _tl_date(entry.date, self.strings.date(entry.date)),
+                    "text": {
+                        "headline": f'<a href="{self.urls.to(Urls.article(entry.slug))}">{escape(entry.title)}</a>',
+                        "text": escape(entry.summary),
+                    },
+                    "group": self.strings.get("timeline_kind_article"),
+                }
+            events.append(item)
+        return {"title": {"text": {"headline": escape(title), "text": escape(text)}}, "events": events, "eras": eras}
+
+    def sitemap(self, targets: tuple[str, ...]) -> View:
+        return {"sitemap": list(targets)}
+
+
+def _mark(mark: eras.Mark, era: eras.Era, name: str) -> View:
+    """One piece of an era's bar; the piece where the bar begins carries the era's name."""
+    rows = era.last - era.first + 1
+    labelled = mark.start and rows > 1
+    return {
+        "lane": mark.lane,
+        "carried": mark.start and era.row < 0,  # the bar comes from an earlier page
+        "start": mark.start,
+        "end": mark.end,
+        "label": name if labelled else "",
+        "rows": min(rows, ERA_LABEL_ROWS),
+    }
+
+
+ERA_LABEL_ROWS = 8  # an era's name runs beside at most this many rows (the stylesheet's era-rows-N)
+EXCERPT = 150  # characters of a note shown on the home page
+
+
+def excerpt(html: str, size: int = EXCERPT) -> str:
+    """The text of ``html``, cut at a word before ``size`` characters, with an ellipsis when cut."""
+    text = Markup(html).striptags()
+    if len(text) <= size:
+        return text
+    cut = text[: size + 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2013\u2014-")
+    return cut + "…"
+
+
+def _date_of(item: EventIn | ArticleIn) -> PartialDate:
+    return item.event.date if isinstance(item, EventIn) else item.date
+
+
+ERA_YEARS = 2  # a span of this many years or more is also an era of the TimelineJS timeline
+
+
+def _tl_date(value: PartialDate, label: str) -> View:
+    """A TimelineJS3 date object at the date's own precision."""
+    date: View = {"year": str(value.year)}
+    if value.month:
+        date["month"] = str(value.month)
+    if value.day:
+        date["day"] = str(value.day)
+    date["display_date"] = label
+    return date

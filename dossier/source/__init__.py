@@ -1,0 +1,1 @@
+"""Reading the project: files found, front matter split, fields coerced, Markdown converted."""

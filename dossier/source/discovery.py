@@ -1,0 +1,120 @@
+"""Which files of ``content/`` are content: a walk that needs none of the parsers.
+
+It is light on purpose: a resumed build runs it in a process forked ahead
+(:mod:`dossier.incremental.prefetch`), where it also takes each file's stat signature, so that one walk
+gives both the files to load and the signatures the quick check compares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from dossier.errors import Diagnostic, Location
+from dossier.source.signatures import Signature, of
+
+FOLDERS = ("articles", "annotations", "timeline", "topics", "pages")  # one per kind of content, in order
+Found = list[tuple[str, str, Signature | None]]  # folder of the kind, absolute path, signature (if asked)
+
+
+def ignored(name: str) -> bool:
+    """Editor droppings: hidden files, backups, swap files."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
+    """Why ``path`` (below ``root``) may not be read, or None.
+
+    Refused: a symbolic link (of the file or of a folder on its way) that leads outside the
+    project or nowhere, and anything that is not a regular file or folder (a named pipe
+    would block the build, a device would never end).
+    """
+    rel = path.relative_to(root).as_posix()
+    folder = os.fspath(root)
+    for part in rel.split("/"):
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            break
+    else:  # no symbolic link on the way: only the kind of file matters
+        if os.path.exists(folder) and not (os.path.isdir(folder) or os.path.isfile(folder)):
+            return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
+        return None
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop
+        hint = "remove it or make it point to a file of the project"
+        return Diagnostic(Location(rel, 0), "broken symbolic link", hint)
+    if not real.is_relative_to(root.resolve()):
+        hint = "copy the file into the project instead"
+        return Diagnostic(Location(rel, 0), "symbolic link leads outside the project", hint)
+    if not (real.is_dir() or real.is_file()):
+        return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
+    return None
+
+
+def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
+    """Every content file under ``root/content`` (absolute path strings), with its kind's folder,
+    and, with ``signed``, its stat signature; stray files are errors.
+
+    Walks with :func:`os.scandir`, whose entries already know whether they are links, files
+    or folders: only a symbolic link, or something that is neither a file nor a folder, goes
+    through :func:`unsafe_path`. Files come in sorted order within each folder.
+    """
+    root = Path(os.path.abspath(root))
+    content = root / "content"
+    found: Found = []
+    problems: list[Diagnostic] = []
+    if not content.is_dir():
+        return found, [Diagnostic(Location("content", 0), "no content folder", "create content/articles/")]
+    linked = unsafe_path(root, content) is not None or os.path.islink(content)
+    for entry in sorted(content.iterdir()):
+        if ignored(entry.name):
+            continue
+        rel = entry.relative_to(root).as_posix()
+        if entry.name not in FOLDERS or not entry.is_dir():
+            expected = ", ".join(FOLDERS)
+            problems.append(
+                Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
+            )
+            continue
+        _walk(root, os.fspath(entry), entry.name, linked or os.path.islink(entry), signed, found, problems)
+    return found, problems
+
+
+def _walk(
+    root: Path, folder: str, kind: str, linked: bool, signed: bool, found: Found, problems: list[Diagnostic]
+) -> None:
+    """The files below ``folder`` (``linked`` when a folder on the way is a symbolic link)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if ignored(entry.name):
+            continue
+        path = entry.path
+        is_link = linked or entry.is_symlink()
+        if is_link or not (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)):
+            refused = unsafe_path(root, Path(path))
+            if refused is not None:
+                problems.append(refused)
+                continue
+        if entry.is_dir():
+            if not entry.is_symlink():  # a linked folder is not entered (it could loop)
+                _walk(root, path, kind, is_link, signed, found, problems)
+            continue
+        if not entry.name.endswith(".md"):
+            problems.append(
+                Diagnostic(
+                    Location(Path(path).relative_to(root).as_posix(), 0),
+                    "not a Markdown file",
+                    "content files end in .md",
+                )
+            )
+            continue
+        sig = None
+        if signed:
+            with contextlib.suppress(OSError):
+                sig = of(entry.stat())
+        found.append((kind, path, sig))

@@ -1,0 +1,170 @@
+"""One declared table of front-matter (and settings) fields, and the coercion of raw YAML.
+
+Each kind of file declares its fields once; :func:`coerce` turns the composed YAML entries
+into plain Python values, reporting unknown fields, missing required fields and wrong types
+at their line. Values are read from the text the editor typed, never from YAML's implicit
+typing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from dossier.errors import Diagnostic, Location
+from dossier.model import PartialDate
+from dossier.source.frontmatter import Entry
+from dossier.text.characters import NONCHARACTER
+from dossier.text.didyoumean import did_you_mean
+from dossier.text.slugs import is_slug
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "yes", "on"})
+_FALSE = frozenset({"false", "no", "off"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a "\x07" escape can put in a value
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+\d)")  # a YAML timestamp: day, time, zone
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; the message says what was expected, the hint how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _scalar(node: Node) -> str | None:
+    """The text of a scalar node as typed (None for an empty plain value)."""
+    if not isinstance(node, ScalarNode):
+        kind = "a list" if isinstance(node, SequenceNode) else "a mapping"
+        raise FieldError(f"expected a single value, not {kind}", "write one value on the line, e.g. 'key: value'")
+    if not node.style and node.value in _NULLS:  # a plain scalar: style None (Python parser) or '' (libyaml)
+        return None
+    value = str(node.value)
+    control = _CONTROL.search(value)
+    if control:
+        raise FieldError(f"control character U+{ord(control.group()):04X} is not allowed", "remove it")
+    odd = NONCHARACTER.search(value)
+    if odd:
+        raise FieldError(f"non-character U+{ord(odd.group()):04X} is not allowed", "remove it")
+    return value
+
+
+def text(node: Node) -> str:
+    value = _scalar(node)
+    return "" if value is None else value.strip()
+
+
+def date(node: Node) -> PartialDate:
+    value = _scalar(node)
+    if value is None:
+        raise FieldError("expected a date", "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03")
+    timestamp = _TIMESTAMP.match(value.strip())
+    if timestamp:
+        raise FieldError(
+            f"'{value}' has a time or a time zone: dates are YYYY, YYYY-MM or YYYY-MM-DD (write {timestamp.group(1)})"
+        )
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def boolean(node: Node) -> bool:
+    value = _scalar(node)
+    if value is not None and value.lower() in _TRUE:
+        return True
+    if value is not None and value.lower() in _FALSE:
+        return False
+    raise FieldError(f"expected true or false, not '{value or ''}'", "true or false")
+
+
+def integer(node: Node) -> int:
+    value = _scalar(node) or ""
+    try:
+        return int(value)
+    except ValueError:
+        raise FieldError(f"expected a whole number, not '{value}'", "e.g. 1") from None
+
+
+def slug(node: Node) -> str:
+    """A slug: interned, as many records name the same article or topic (one object for all)."""
+    value = text(node)
+    if not is_slug(value):
+        raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
+    return sys.intern(value)
+
+
+def texts(node: Node) -> tuple[str, ...]:
+    """A list of texts; a single value counts as a one-item list."""
+    if isinstance(node, SequenceNode):
+        items = []
+        for item in node.value:
+            if not isinstance(item, ScalarNode):
+                raise FieldError("expected a list of single values, not a nested list or mapping", "e.g. [irak, iran]")
+            items.append(text(item))
+        return tuple(sys.intern(i) for i in items if i)  # topics, article slugs: the same few over and over
+    if isinstance(node, MappingNode):
+        raise FieldError("expected a list, not a mapping", "e.g. [irak, iran]")
+    value = text(node)
+    return (sys.intern(value),) if value else ()
+
+
+def slugs(node: Node) -> tuple[str, ...]:
+    values = texts(node)
+    for value in values:
+        if not is_slug(value):
+            raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
+    return values
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    convert: Callable[[Node], Any]
+    required: bool = False
+    attr: str = ""  # the dataclass attribute, when it differs from the name
+
+    @property
+    def target(self) -> str:
+        return self.attr or self.name
+
+
+@dataclass(frozen=True)
+class Coerced:
+    values: dict[str, Any]
+    lines: dict[str, int]
+    problems: list[Diagnostic]
+
+
+def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: str = "field") -> Coerced:
+    """Raw entries → values keyed by attribute name, with every problem at its line."""
+    known = {f.name: f for f in table}
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    problems: list[Diagnostic] = []
+    for entry in entries:
+        spec = known.get(entry.key)
+        if spec is None:
+            hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(sorted(known))
+            problems.append(Diagnostic(Location(path, entry.line), f"unknown {noun} '{entry.key}'", hint))
+            continue
+        lines[spec.target] = entry.line
+        try:
+            value = spec.convert(entry.node)
+        except FieldError as exc:
+            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}': {exc}", exc.hint))
+            continue
+        if value in ("", ()) and spec.required:
+            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}' must not be empty"))
+            continue
+        values[spec.target] = value
+    for spec in table:
+        if spec.required and spec.name not in {e.key for e in entries}:
+            problems.append(Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'"))
+    return Coerced(values, lines, problems)

@@ -1,0 +1,124 @@
+"""Raw wire copy as received: its date header and its paragraphs, with their lines.
+
+The date header is ``date YYYY[-MM[-DD]]`` or ``date: ...`` at the very start of the text,
+on a line of its own or followed, on the same line, by the first words of the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dossier.errors import Diagnostic, Location
+from dossier.model import Article, PartialDate
+from dossier.source.frontmatter import decode
+
+_HEADER = re.compile(r"^[ \t]*date:?[ \t]+(\S+)[ \t]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Seed:
+    path: str  # relative to the project root
+    date: PartialDate
+    paragraphs: tuple[Paragraph, ...]
+    sha256: str
+
+
+def paragraphs(text: str, first_line: int = 1) -> tuple[Paragraph, ...]:
+    """Blank-line separated paragraphs, each with the line it starts on, lines kept as they are."""
+    found: list[Paragraph] = []
+    current: list[str] = []
+    start = first_line
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            found.append(Paragraph(start, "\n".join(current)))
+            current = []
+    if current:
+        found.append(Paragraph(start, "\n".join(current)))
+    return tuple(found)
+
+
+def parse(rel: str, data: bytes) -> tuple[Seed | None, list[Diagnostic]]:
+    text, problems = decode(rel, data)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [Diagnostic(Location(rel, 1), "empty seed")]
+    lines = text.split("\n")
+    index = next(i for i, line in enumerate(lines) if line.strip())
+    match = _HEADER.match(lines[index])
+    where = Location(rel, index + 1)
+    if match is None:
+        hint = (
+            "a seed starts with its date, 'date 2024-03' (or YYYY, YYYY-MM-DD),"
+            " on a line of its own or before its first words"
+        )
+        return None, [Diagnostic(where, "no date header", hint)]
+    try:
+        date = PartialDate.parse(match.group(1))
+    except ValueError as exc:
+        return None, [Diagnostic(where, f"bad date header: {exc}")]
+    lines[index] = lines[index][match.end() :]
+    body = paragraphs("\n".join(lines[index:]), first_line=index + 1)
+    if not body:
+        return None, [Diagnostic(where, "the seed has a date but no text")]
+    return Seed(rel, date, body, hashlib.sha256(data).hexdigest()), []
+
+
+def read(root: Path, rel: str) -> tuple[Seed | None, list[Diagnostic]]:
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(Location(rel, 0), f"cannot read seed: {exc.strerror}")]
+    return parse(rel, data)
+
+
+def safe_path(root: Path, rel: str) -> str | None:
+    """Why ``rel`` may not be read as a seed (outside the project, absolute...), or None.
+
+    Symbolic links are followed before the check: a link to a file outside is refused too.
+    """
+    if not rel or "\x00" in rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+        return "a seed path must be relative to the project, without '..'"
+    try:
+        resolved = (root / rel).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return "the seed path is a broken symbolic link"
+    if not resolved.is_relative_to(root.resolve()):
+        return "the seed path leads outside the project"
+    return None
+
+
+def for_articles(root: Path, articles: Sequence[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
+    """The seed of every article that names one; bad paths and unreadable seeds are errors."""
+    found: dict[str, Seed] = {}
+    problems: list[Diagnostic] = []
+    for article in articles:
+        if not article.seed or article.seed in found:
+            continue
+        reason = safe_path(root, article.seed)
+        if reason is not None:
+            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}': {reason}"))
+            continue
+        if not (root / article.seed).is_file():
+            hint = "give the seed's path from the project folder, e.g. seeds/x.txt"
+            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}' does not exist", hint))
+            continue
+        seed, more = read(root, article.seed)
+        problems.extend(more)
+        if seed is not None:
+            found[article.seed] = seed
+    return found, problems

@@ -1,0 +1,1 @@
+"""Small text helpers that every layer uses: characters, folding, collation, slugs, ids."""
