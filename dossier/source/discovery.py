@@ -31,13 +31,9 @@ def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
     would block the build, a device would never end).
     """
     rel = path.relative_to(root).as_posix()
-    folder = os.fspath(root)
-    for part in rel.split("/"):
-        folder = os.path.join(folder, part)
-        if os.path.islink(folder):
-            break
-    else:  # no symbolic link on the way: only the kind of file matters
-        if os.path.exists(folder) and not (os.path.isdir(folder) or os.path.isfile(folder)):
+    if not _linked(root, rel):  # only the kind of file matters
+        full = os.path.join(root, rel)
+        if os.path.exists(full) and not (os.path.isdir(full) or os.path.isfile(full)):
             return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
         return None
     try:
@@ -51,6 +47,16 @@ def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
     if not (real.is_dir() or real.is_file()):
         return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
     return None
+
+
+def _linked(root: Path, rel: str) -> bool:
+    """Whether a symbolic link is on the way from ``root`` to ``rel`` (``rel`` itself included)."""
+    folder = os.fspath(root)
+    for part in rel.split("/"):
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            return True
+    return False
 
 
 def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:

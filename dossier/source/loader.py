@@ -225,11 +225,7 @@ class FileCache:
         self.structural = True
         found, self.stray = discover() if discover is not None else content.discover_files(self.root)
         wanted = {path: kind for kind, path in found}
-        for key in list(self.files):
-            if key not in wanted:
-                del self.files[key]
-                self._faulty.discard(key)
-                self._order = self._groups = None
+        self._keep_only(wanted)
         if parse_many is None:
             for key, kind in wanted.items():
                 self._load(kind, key, None, seen, discovered=True)
@@ -239,6 +235,14 @@ class FileCache:
         ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
         for key, kind in stale:  # the others are as they were
             self._load(kind, key, ready)
+
+    def _keep_only(self, wanted: Mapping[str, Kind]) -> None:
+        """Forget the files that are no longer listed."""
+        for key in list(self.files):
+            if key not in wanted:
+                del self.files[key]
+                self._faulty.discard(key)
+                self._order = self._groups = None
 
     def _digest(self, key: str) -> bytes:
         known = self.files.get(key)
