@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dossier.commands import topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
-from dossier.model import Article, Topic
+from dossier.model import Annotation, Article, Topic
 from dossier.source import loader, seeds
 from dossier.source.seeds import Seed
 from dossier.text.didyoumean import plain
@@ -234,51 +234,98 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     blocking = [p for p in problems if p.severity is Severity.ERROR and p.location.path.startswith(_BLOCKING)]
     if blocking:
         raise ContentErrors(blocking)
-    by_seed = {posixpath.normpath(a.seed): a for a in records.articles if a.seed}  # "./seeds/x.txt" too
-    taken = {a.slug: a.origin.path for a in records.articles}  # slug: its file
-    notes = Counter(n.article for n in records.annotations)
-    paths, problems = _requested(root, requested, by_seed)
-    by_bytes = {a.seed_sha256: (a.seed, a.origin.path) for a in records.articles if a.seed and a.seed_sha256}
+    known = _Known.of(records.articles, records.annotations, records.topics)
+    paths, problems = _requested(root, requested, known.by_seed)
     if slug:
-        _check_slug(slug, requested, paths, by_seed, taken)
+        _check_slug(slug, requested, paths, known.by_seed, known.taken)
     results: list[Imported] = []
     for rel in paths:
-        seed, found = seeds.read(root, rel)
-        problems.extend(found)
-        if seed is None:
-            continue
-        existing = by_seed.get(rel)
-        try:
-            twin = by_bytes.get(seed.sha256)
-            if existing is None and twin is not None and not slug:
-                hint = "delete the copy, or import it with --slug SLUG to make a second article of it"
-                message = f"the same text as {twin[0]}, imported as {twin[1]}: not imported again"
-                problems.append(Diagnostic(Location(rel, 0), message, hint))
-            elif existing is None:
-                name = slug or _free(slug_for(provisional_title(seed)), taken)
-                target = f"content/articles/{name}.md"
-                writing.create_file(root / target, draft(seed, records.topics, name).text.encode("utf-8"))
-                results.append(Imported(target, rel, "created"))
-                taken[name] = target
-                by_bytes[seed.sha256] = (rel, target)
-            elif existing.seed_sha256 == seed.sha256:
-                if requested or update:  # a plain import names only what it does, and what is wrong
-                    results.append(Imported(existing.origin.path, rel, "unchanged"))
-            elif not update:
-                problems.append(_changed(existing, rel))
-            else:
-                path = root / existing.origin.path
-                writing.replace_file(path, updated(path.read_bytes().decode("utf-8"), existing, seed).encode("utf-8"))
-                date = seed.date.iso() if seed.date != existing.date else ""
-                count = notes[existing.slug]
-                results.append(Imported(existing.origin.path, rel, "updated", count, date, existing.draft))
-        except ContentErrors as exc:
-            problems.extend(exc.diagnostics)
-        except FileExistsError:
-            problems.append(Diagnostic(Location(rel, 0), "its article's file appeared meanwhile: not replaced"))
-        except OSError as exc:
-            problems.append(Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror or exc}"))
+        done, more = _import_seed(root, rel, known, slug=slug, update=update, named=bool(requested))
+        problems.extend(more)
+        if done is not None:
+            results.append(done)
     return Outcome(tuple(results), tuple(problems))
+
+
+def _import_seed(
+    root: Path, rel: str, known: _Known, *, slug: str, update: bool, named: bool
+) -> tuple[Imported | None, list[Diagnostic]]:
+    """The seed at ``rel`` read and imported (see :func:`_import`), and the problems met."""
+    seed, problems = seeds.read(root, rel)
+    if seed is None:
+        return None, problems
+    try:
+        done = _import(root, rel, seed, known, slug=slug, update=update, named=named)
+    except ContentErrors as exc:
+        return None, [*problems, *exc.diagnostics]
+    except FileExistsError:
+        return None, [*problems, Diagnostic(Location(rel, 0), "its article's file appeared meanwhile: not replaced")]
+    except OSError as exc:
+        return None, [*problems, Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror or exc}")]
+    if isinstance(done, Diagnostic):
+        return None, [*problems, done]
+    return done, problems
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The articles as the import finds them, and those it writes as it goes (the dictionaries grow)."""
+
+    topics: tuple[Topic, ...]
+    by_seed: dict[str, Article]  # normalized seed path: its article ("./seeds/x.txt" too)
+    taken: dict[str, str]  # slug: its file
+    by_bytes: dict[str, tuple[str, str]]  # SHA-256 of a seed: (the seed, its article's file)
+    notes: Counter[str]  # notes per article slug
+
+    @classmethod
+    def of(cls, articles: Sequence[Article], annotations: Sequence[Annotation], topics: Sequence[Topic]) -> _Known:
+        return cls(
+            tuple(topics),
+            {posixpath.normpath(a.seed): a for a in articles if a.seed},
+            {a.slug: a.origin.path for a in articles},
+            {a.seed_sha256: (a.seed, a.origin.path) for a in articles if a.seed and a.seed_sha256},
+            Counter(n.article for n in annotations),
+        )
+
+
+def _import(
+    root: Path, rel: str, seed: Seed, known: _Known, *, slug: str, update: bool, named: bool
+) -> Imported | Diagnostic | None:
+    """One seed imported: what was done, or why it was not (None: nothing to say).
+
+    ``named``: the seeds were named on the command line (a plain import names only what it
+    does, and what is wrong)."""
+    existing = known.by_seed.get(rel)
+    if existing is None:
+        twin = known.by_bytes.get(seed.sha256)
+        if twin is not None and not slug:
+            hint = "delete the copy, or import it with --slug SLUG to make a second article of it"
+            message = f"the same text as {twin[0]}, imported as {twin[1]}: not imported again"
+            return Diagnostic(Location(rel, 0), message, hint)
+        return _create(root, rel, seed, known, slug)
+    if existing.seed_sha256 == seed.sha256:
+        return Imported(existing.origin.path, rel, "unchanged") if named or update else None
+    if not update:
+        return _changed(existing, rel)
+    return _update(root, rel, seed, existing, known.notes[existing.slug])
+
+
+def _create(root: Path, rel: str, seed: Seed, known: _Known, slug: str) -> Imported:
+    """A new draft article for ``seed`` (named ``slug``, or after its title)."""
+    name = slug or _free(slug_for(provisional_title(seed)), known.taken)
+    target = f"content/articles/{name}.md"
+    writing.create_file(root / target, draft(seed, known.topics, name).text.encode("utf-8"))
+    known.taken[name] = target
+    known.by_bytes[seed.sha256] = (rel, target)
+    return Imported(target, rel, "created")
+
+
+def _update(root: Path, rel: str, seed: Seed, existing: Article, notes: int) -> Imported:
+    """The article of a changed seed, with the seed's new text and hash, every other field kept."""
+    path = root / existing.origin.path
+    writing.replace_file(path, updated(path.read_bytes().decode("utf-8"), existing, seed).encode("utf-8"))
+    date = seed.date.iso() if seed.date != existing.date else ""
+    return Imported(existing.origin.path, rel, "updated", notes, date, existing.draft)
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
@@ -327,31 +374,43 @@ def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]
     checked for a change). A seed named by a relative path is looked for from the project,
     then from the working directory (inside the project), then in ``seeds/``."""
     if not requested:
-        folder = root / "seeds"
-        if not folder.is_dir():
-            raise DossierError("no seeds/ folder")
-        all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
-        return [s for s in all_seeds if not s.split("/")[-1].startswith(".")], []
+        return _every_seed(root), []
     paths: list[str] = []
     problems: list[Diagnostic] = []
     for given in requested:
-        path = Path(given)
-        here = Path.cwd() / path
-        if not path.is_absolute() and not (root / path).is_file() and here.resolve().is_relative_to(root):
-            path = here  # typed from a folder of the project (``../seeds/x.txt`` from content/)
-        if path.is_absolute():
-            if not path.resolve().is_relative_to(root.resolve()):
-                problems.append(Diagnostic(Location(given, 0), "the seed is outside the project"))
-                continue
-            path = path.resolve().relative_to(root.resolve())
-        rel = path.as_posix()
-        if not (root / rel).is_file() and (root / "seeds" / rel).is_file():
-            rel = f"seeds/{rel}"
-        reason = seeds.safe_path(root, rel)
-        if reason is not None:
-            problems.append(Diagnostic(Location(given, 0), reason))
-        elif not (root / rel).is_file():
-            problems.append(Diagnostic(Location(given, 0), "no such seed file"))
-        else:
+        rel, problem = _seed_path(root, given)
+        if problem is not None:
+            problems.append(problem)
+        elif rel is not None:
             paths.append(rel)
     return paths, problems
+
+
+def _every_seed(root: Path) -> list[str]:
+    """Every file of ``seeds/`` but hidden ones, relative to ``root``, sorted."""
+    folder = root / "seeds"
+    if not folder.is_dir():
+        raise DossierError("no seeds/ folder")
+    all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
+    return [s for s in all_seeds if not s.split("/")[-1].startswith(".")]
+
+
+def _seed_path(root: Path, given: str) -> tuple[str | None, Diagnostic | None]:
+    """The seed named ``given`` on the command line, relative to ``root``, or why it cannot be imported."""
+    path = Path(given)
+    here = Path.cwd() / path
+    if not path.is_absolute() and not (root / path).is_file() and here.resolve().is_relative_to(root):
+        path = here  # typed from a folder of the project (``../seeds/x.txt`` from content/)
+    if path.is_absolute():
+        if not path.resolve().is_relative_to(root.resolve()):
+            return None, Diagnostic(Location(given, 0), "the seed is outside the project")
+        path = path.resolve().relative_to(root.resolve())
+    rel = path.as_posix()
+    if not (root / rel).is_file() and (root / "seeds" / rel).is_file():
+        rel = f"seeds/{rel}"
+    reason = seeds.safe_path(root, rel)
+    if reason is not None:
+        return None, Diagnostic(Location(given, 0), reason)
+    if not (root / rel).is_file():
+        return None, Diagnostic(Location(given, 0), "no such seed file")
+    return rel, None

@@ -7,9 +7,10 @@ to, its quote) before anything is written; an existing file is never replaced.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dossier.commands import writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
@@ -69,31 +70,47 @@ def _check_references(root: Path, record: Record) -> list[Diagnostic]:
     names and, for a note, its anchoring among the article's other notes (:func:`anchor_new`)."""
     records, _ = loader.load(root)
     vocabulary = Vocabulary.of(records.topics)
-    problems: list[Diagnostic] = []
-    topics: tuple[str, ...] = getattr(record, "topics", ())
-    if topics:
-        _, found = vocabulary.check(topics, record.origin.at("topics"))
-        problems += found
     articles = {a.slug: a for a in records.articles}
-    cited = [(a, record.origin.at("articles")) for a in record.articles] if isinstance(record, Event) else []
-    if isinstance(record, Annotation):
-        cited.append((record.article, record.origin.at("article")))
-    for slug, where in cited:
-        if slug not in articles:
-            problems.append(Diagnostic(where, f"unknown article '{slug}'", unknown_hint("article", slug, articles)))
-    if isinstance(record, Event):
-        problems += timeline.check_span(record)
-    if isinstance(record, Topic):
-        known = set(vocabulary.clashes())
-        problems += [d for d in Vocabulary.of((*records.topics, record)).clashes() if d not in known]
-    taken = pages.url_taken(record, "choose another --slug") if isinstance(record, Page) else None
-    if taken is not None:
-        problems.append(taken)
+    problems = _topic_problems(record, vocabulary) + _cited_problems(record, articles)
+    problems += _kind_problems(record, records.topics, vocabulary)
     if isinstance(record, Annotation) and not problems:
         article = articles[record.article]
         others = tuple(n for n in records.annotations if n.article == article.slug)
         problems += anchor_new(article, others, record)
     return problems
+
+
+def _topic_problems(record: Record, vocabulary: Vocabulary) -> list[Diagnostic]:
+    """The record's topics that the vocabulary does not know."""
+    topics: tuple[str, ...] = getattr(record, "topics", ())
+    if not topics:
+        return []
+    _, found = vocabulary.check(topics, record.origin.at("topics"))
+    return list(found)
+
+
+def _cited_problems(record: Record, articles: Mapping[str, Article]) -> list[Diagnostic]:
+    """The articles an event or a note names that do not exist."""
+    cited = [(a, record.origin.at("articles")) for a in record.articles] if isinstance(record, Event) else []
+    if isinstance(record, Annotation):
+        cited.append((record.article, record.origin.at("article")))
+    return [
+        Diagnostic(where, f"unknown article '{slug}'", unknown_hint("article", slug, articles))
+        for slug, where in cited
+        if slug not in articles
+    ]
+
+
+def _kind_problems(record: Record, topics: Sequence[Topic], vocabulary: Vocabulary) -> list[Diagnostic]:
+    """What only a record of its kind can get wrong: an event's span, a topic's clash with
+    another topic's words, a page's URL taken by the build."""
+    if isinstance(record, Event):
+        return list(timeline.check_span(record))
+    if isinstance(record, Topic):
+        known = set(vocabulary.clashes())
+        return [d for d in Vocabulary.of((*topics, record)).clashes() if d not in known]
+    taken = pages.url_taken(record, "choose another --slug") if isinstance(record, Page) else None
+    return [taken] if taken is not None else []
 
 
 def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation) -> list[Diagnostic]:
@@ -145,49 +162,69 @@ def split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+Arguments = dict[str, Any]
+Fields = tuple[dict[str, object], str, str]  # the front matter, the text, what a slug is made from
+
+
+def _article(a: Arguments, text: str) -> Fields:
+    fields: dict[str, object] = {
+        "title": a["title"],
+        "date": a["date"],
+        "topics": split_list(a.get("topics")),
+        "source": a.get("source"),
+        "summary": a.get("summary"),
+        "draft": True if not text else None,
+    }
+    return fields, text or "<!-- Le texte de l'article, tel que reçu. -->", a["title"]
+
+
+def _annotation(a: Arguments, text: str) -> Fields:
+    if not text.strip():
+        raise UsageError("new annotation needs --text: the note itself", 'e.g. --text "Ce que le passage tait..."')
+    fields: dict[str, object] = {
+        "article": a["article"],
+        "quote": a["quote"],
+        "prefix": a.get("prefix"),
+        "suffix": a.get("suffix"),
+        "kind": a["note_kind"],
+        "topics": split_list(a.get("topics")),
+    }
+    return fields, text, a["quote"]
+
+
+def _event(a: Arguments, text: str) -> Fields:
+    fields: dict[str, object] = {
+        "title": a["title"],
+        "date": a["date"],
+        "end": a.get("end"),
+        "topics": split_list(a.get("topics")),
+        "articles": split_list(a.get("articles")),
+    }
+    return fields, text, a["title"]
+
+
+def _topic(a: Arguments, text: str) -> Fields:
+    return {"label": a["label"], "keywords": split_list(a.get("keywords"))}, text, a["label"]
+
+
+def _page(a: Arguments, text: str) -> Fields:
+    fields: dict[str, object] = {"title": a["title"], "summary": a.get("summary"), "draft": True if not text else None}
+    return fields, text or "<!-- Le texte de la page. -->", a["title"]
+
+
+_FIELDS: dict[str, Callable[[Arguments, str], Fields]] = {
+    "article": _article,
+    "annotation": _annotation,
+    "event": _event,
+    "topic": _topic,
+    "page": _page,
+}
+
+
 def request_from(kind: str, args: object) -> Request:
     """Build a request from the parsed command-line arguments of ``new KIND``."""
     a = vars(args)
-    text = a.get("text") or ""
-    if kind == "article":
-        fields: dict[str, object] = {
-            "title": a["title"],
-            "date": a["date"],
-            "topics": split_list(a.get("topics")),
-            "source": a.get("source"),
-            "summary": a.get("summary"),
-            "draft": True if not text else None,
-        }
-        text = text or "<!-- Le texte de l'article, tel que reçu. -->"
-        base = a["title"]
-    elif kind == "annotation":
-        if not text.strip():
-            raise UsageError("new annotation needs --text: the note itself", 'e.g. --text "Ce que le passage tait..."')
-        fields = {
-            "article": a["article"],
-            "quote": a["quote"],
-            "prefix": a.get("prefix"),
-            "suffix": a.get("suffix"),
-            "kind": a["note_kind"],
-            "topics": split_list(a.get("topics")),
-        }
-        base = a["quote"]
-    elif kind == "event":
-        fields = {
-            "title": a["title"],
-            "date": a["date"],
-            "end": a.get("end"),
-            "topics": split_list(a.get("topics")),
-            "articles": split_list(a.get("articles")),
-        }
-        base = a["title"]
-    elif kind == "topic":
-        fields = {"label": a["label"], "keywords": split_list(a.get("keywords"))}
-        base = a["label"]
-    else:
-        fields = {"title": a["title"], "summary": a.get("summary"), "draft": True if not text else None}
-        text = text or "<!-- Le texte de la page. -->"
-        base = a["title"]
+    fields, text, base = _FIELDS[kind](a, a.get("text") or "")
     if a.get("slug"):
         if not is_slug(a["slug"]):  # a file name, never a path: nothing is written outside content/
             suggestion = slugify(a["slug"])

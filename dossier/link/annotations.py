@@ -336,45 +336,63 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
     """Find every note's passage in the article's text; mark the passages; number the notes."""
     text = textmap.text
     locator = Locator(text, len(notes))
-    found = [locator.exact(note.quote, note.prefix, note.suffix) for note in notes]
-    missing = [i for i, spans in enumerate(found) if not spans]
-    if missing:  # as typed: one folded copy of the text for them all
-        locator.folded(len(missing))
-        for i in missing:
-            found[i] = locator.typed(notes[i].quote, notes[i].prefix, notes[i].suffix)
+    found = _find(locator, notes)
     hint_budget = HINT_WORDS
     problems: list[Diagnostic] = []
     placed: list[tuple[int, int, Annotation]] = []
     for note, spans in zip(notes, found, strict=True):
-        where = note.origin.at("quote")
-        if not spans:
-            alone = locator.spans(note.quote) if note.prefix or note.suffix else []
-            if alone:
-                times = "once" if len(alone) == 1 else f"{len(alone)} times"
-                problems.append(
-                    Diagnostic(
-                        where,
-                        f"quote not found with this prefix/suffix in article '{note.article}'",
-                        f"without them it is found {times}: {_choices(text, alone)}",
-                    )
-                )
-                continue
-            hint = HINT_STOPPED
-            if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
-                hint_budget -= text.count(" ") + 1
-                nearest = nearest_passage(text, note.quote)
-                hint = f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
-            problems.append(Diagnostic(where, f"quote not found in article '{note.article}'", hint))
-            continue
-        if len(spans) > 1:
+        if len(spans) == 1:
+            start, end = spans[0]
+            placed.append((start, end, note))
+        elif spans:
             hint = "add a prefix or suffix to choose one: " + _choices(text, spans)
+            where = note.origin.at("quote")
             problems.append(Diagnostic(where, f"quote found {len(spans)} times in article '{note.article}'", hint))
-            continue
-        start, end = spans[0]
-        placed.append((start, end, note))
-    placed.sort(key=lambda item: (item[0], item[1], item[2].slug))
+        else:
+            problem, hint_budget = _not_found(locator, note, hint_budget)
+            problems.append(problem)
+    kept, overlapping = _apart(placed)
+    problems += overlapping
+    anchored = tuple(
+        Anchored(note, number, start, end, _block_at(textmap, start))
+        for number, (start, end, note) in enumerate(kept, start=1)
+    )
+    return AnchoredArticle.of(_mark(textmap, anchored), anchored, text), problems
+
+
+def _find(locator: Locator, notes: Sequence[Annotation]) -> list[list[Span]]:
+    """Each note's passages: as quoted, else as typed (one folded copy of the text for all the notes not found)."""
+    found = [locator.exact(note.quote, note.prefix, note.suffix) for note in notes]
+    missing = [i for i, spans in enumerate(found) if not spans]
+    if missing:
+        locator.folded(len(missing))
+        for i in missing:
+            found[i] = locator.typed(notes[i].quote, notes[i].prefix, notes[i].suffix)
+    return found
+
+
+def _not_found(locator: Locator, note: Annotation, hint_budget: int) -> tuple[Diagnostic, int]:
+    """The error for a quote not found, and the words left for the nearest-passage hints of the notes after it."""
+    text = locator.text
+    where = note.origin.at("quote")
+    alone = locator.spans(note.quote) if note.prefix or note.suffix else []
+    if alone:
+        times = "once" if len(alone) == 1 else f"{len(alone)} times"
+        message = f"quote not found with this prefix/suffix in article '{note.article}'"
+        return Diagnostic(where, message, f"without them it is found {times}: {_choices(text, alone)}"), hint_budget
+    hint = HINT_STOPPED
+    if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
+        hint_budget -= text.count(" ") + 1
+        nearest = nearest_passage(text, note.quote)
+        hint = f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
+    return Diagnostic(where, f"quote not found in article '{note.article}'", hint), hint_budget
+
+
+def _apart(placed: list[tuple[int, int, Annotation]]) -> tuple[list[tuple[int, int, Annotation]], list[Diagnostic]]:
+    """The placed passages in text order, and an error for each one that overlaps the one kept before it."""
     kept: list[tuple[int, int, Annotation]] = []
-    for start, end, note in placed:
+    problems: list[Diagnostic] = []
+    for start, end, note in sorted(placed, key=lambda item: (item[0], item[1], item[2].slug)):
         if kept and start < kept[-1][1]:
             other = kept[-1][2]
             problems.append(
@@ -386,11 +404,7 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
             )
             continue
         kept.append((start, end, note))
-    anchored = tuple(
-        Anchored(note, number, start, end, _block_at(textmap, start))
-        for number, (start, end, note) in enumerate(kept, start=1)
-    )
-    return AnchoredArticle.of(_mark(textmap, anchored), anchored, text), problems
+    return kept, problems
 
 
 def _block_at(textmap: TextMap, position: int) -> int:

@@ -211,24 +211,20 @@ def structure(fragment: str) -> Structure:
     depth = 0
     block = -1
     for token in tokens:
-        if token.startswith("<"):
-            is_text.append(False)
-            name = _tag_name(token)
-            if token.startswith("<!--") or not name:
-                block_of.append(block if depth else -1)
-                continue
-            if token.startswith("</"):
-                block_of.append(block)
-                depth = max(depth - 1, 0)
-            else:
-                if depth == 0:
-                    block += 1
-                block_of.append(block)
-                if name not in _VOID and not token.endswith("/>"):
-                    depth += 1
-            continue
-        is_text.append(True)
-        block_of.append(block if depth else -1)
+        is_tag = token.startswith("<")
+        is_text.append(not is_tag)
+        name = _tag_name(token) if is_tag and not token.startswith("<!--") else ""
+        if not name:  # text, a comment, or a tag without a name: in the block it stands in, if any
+            block_of.append(block if depth else -1)
+        elif token.startswith("</"):
+            block_of.append(block)
+            depth = max(depth - 1, 0)
+        else:
+            if depth == 0:
+                block += 1
+            block_of.append(block)
+            if name not in _VOID and not token.endswith("/>"):
+                depth += 1
     return Structure(tuple(tokens), tuple(is_text), tuple(block_of), block + 1)
 
 
@@ -290,25 +286,42 @@ def apply(textmap: TextMap, wraps: list[Wrap]) -> list[str]:
     inserts: dict[int, list[tuple[int, str]]] = {}
     link_ends: dict[int, int] | None = None
     for wrap in sorted(wraps, key=lambda w: w.start):
-        segments: list[tuple[int, int, int]] = []  # token, raw start, raw end
-        for start, end, token, run in textmap.units.spans(wrap.start, wrap.end):
-            raw_start, raw_end = textmap.units.raw_span(start, end, run)
-            if segments and segments[-1][0] == token:
-                segments[-1] = (token, segments[-1][1], raw_end)
-            else:
-                segments.append((token, raw_start, raw_end))
+        segments = _segments(textmap, wrap)
         for number, (token, start, end) in enumerate(segments):
             opening = wrap.first if number == 0 else wrap.open
             inserts.setdefault(token, []).extend([(start, opening), (end, wrap.close)])
         if wrap.after and segments:
-            token, _, end = segments[-1]
             if link_ends is None:
                 link_ends = _link_ends(textmap.tokens) if any(_is_link(t) for t in textmap.tokens) else {}
-            if token in link_ends:
-                token = link_ends[token]
-                end = len(textmap.tokens[token])
+            token, end = _outside_links(textmap.tokens, segments[-1], link_ends)
             inserts.setdefault(token, []).append((end, wrap.after))
-    out = list(textmap.tokens)
+    return _inserted(textmap.tokens, inserts)
+
+
+def _segments(textmap: TextMap, wrap: Wrap) -> list[tuple[int, int, int]]:
+    """The pieces of the fragment the wrap covers, one per token: (token, raw start, raw end)."""
+    segments: list[tuple[int, int, int]] = []
+    for start, end, token, run in textmap.units.spans(wrap.start, wrap.end):
+        raw_start, raw_end = textmap.units.raw_span(start, end, run)
+        if segments and segments[-1][0] == token:
+            segments[-1] = (token, segments[-1][1], raw_end)
+        else:
+            segments.append((token, raw_start, raw_end))
+    return segments
+
+
+def _outside_links(tokens: Sequence[str], last: tuple[int, int, int], link_ends: dict[int, int]) -> tuple[int, int]:
+    """Where a wrap's ``after`` goes (token, raw offset): after its last segment, or after the link that holds it."""
+    token, _, end = last
+    if token in link_ends:
+        token = link_ends[token]
+        end = len(tokens[token])
+    return token, end
+
+
+def _inserted(tokens: Sequence[str], inserts: dict[int, list[tuple[int, str]]]) -> list[str]:
+    """``tokens`` with each token's insertions (raw offset, text) made at their offsets."""
+    out = list(tokens)
     for token, points in inserts.items():
         raw = out[token]
         pieces: list[str] = []

@@ -23,16 +23,7 @@ def _difference(ours: str, theirs: str, words: int = 4) -> tuple[str, str]:
 
 
 def check(article: Article, textmap: TextMap, seed: Seed) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    if article.seed_sha256 and article.seed_sha256 != seed.sha256:
-        problems.append(
-            Diagnostic(
-                article.origin.at("seed_sha256"),
-                f"the seed {seed.path} has changed since it was imported (its SHA-256 differs)",
-                f"check the change; then 'import --update {seed.path}' replaces the text and seed_sha256"
-                " and keeps the article's other fields",
-            )
-        )
+    problems = _changed_seed(article, seed)
     ours = [t for t in block_texts(textmap) if t]
     theirs = [normalize_space(p.text) for p in seed.paragraphs]
     source = paragraphs(article.body, first_line=article.origin.body_line)
@@ -40,18 +31,37 @@ def check(article: Article, textmap: TextMap, seed: Seed) -> list[Diagnostic]:
         if mine == original:
             continue
         line = source[min(index, len(source) - 1)].line if source else article.origin.body_line
-        seed_line = seed.paragraphs[index].line if index < len(seed.paragraphs) else 0
-        seed_at = Location(seed.path, seed_line)
-        if mine is None:
-            message = f"paragraph {index + 1} of the seed is missing from the article ({seed_at})"
-            hint = f'seed: "{_difference(original, "")[0]}"'
-        elif original is None:
-            message = f"paragraph {index + 1} is not in the seed {seed.path}"
-            hint = f'article: "{_difference(mine, "")[0]}"'
-        else:
-            message = f"paragraph {index + 1} differs from its seed ({seed_at})"
-            a, b = _difference(mine, original)
-            hint = f'article: "{a}" / seed: "{b}"'
+        message, hint = _first_difference(index, mine, original, seed)
         problems.append(Diagnostic(Location(article.origin.path, line), message, hint))
         break
     return problems
+
+
+def _changed_seed(article: Article, seed: Seed) -> list[Diagnostic]:
+    """The warning for a seed whose bytes are no longer those the article was imported from."""
+    if not article.seed_sha256 or article.seed_sha256 == seed.sha256:
+        return []
+    return [
+        Diagnostic(
+            article.origin.at("seed_sha256"),
+            f"the seed {seed.path} has changed since it was imported (its SHA-256 differs)",
+            f"check the change; then 'import --update {seed.path}' replaces the text and seed_sha256"
+            " and keeps the article's other fields",
+        )
+    ]
+
+
+def _first_difference(index: int, mine: str | None, original: str | None, seed: Seed) -> tuple[str, str]:
+    """The message and hint for the first paragraph (at ``index``) where article and seed differ."""
+    seed_line = seed.paragraphs[index].line if index < len(seed.paragraphs) else 0
+    seed_at = Location(seed.path, seed_line)
+    if mine is None:
+        assert original is not None
+        return (
+            f"paragraph {index + 1} of the seed is missing from the article ({seed_at})",
+            f'seed: "{_difference(original, "")[0]}"',
+        )
+    if original is None:
+        return f"paragraph {index + 1} is not in the seed {seed.path}", f'article: "{_difference(mine, "")[0]}"'
+    a, b = _difference(mine, original)
+    return f"paragraph {index + 1} differs from its seed ({seed_at})", f'article: "{a}" / seed: "{b}"'

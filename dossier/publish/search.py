@@ -96,23 +96,8 @@ def index(site: Path) -> None:
             f"cannot index the site for search: the site already has '{FOLDER}/', where the index goes"
             " (hint: rename the page or static file that uses it, or build with --no-search)"
         )
-    # Only the requests configure Pagefind: no PAGEFIND_* variable, and no pagefind.yml
-    # read from the working directory (the site itself holds none).
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     found = pages(site)
-    last = len(found) + 1
-    try:
-        service = subprocess.Popen(
-            [str(executable()), "--service"],
-            cwd=site,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=_die_with_the_build if sys.platform == "linux" else None,
-        )
-    except OSError as exc:
-        raise DossierError(f"cannot index the site for search: {exc}") from None
+    service = _start(site)
     assert service.stdin is not None and service.stdout is not None and service.stderr is not None
     stdin, stdout, stderr = service.stdin, service.stdout, service.stderr
     errors: list[str] = []
@@ -137,28 +122,12 @@ def index(site: Path) -> None:
     timer.start()
     for thread in threads:
         thread.start()
-    files: list[dict[str, str]] | None = None
     try:
-        for answer in _responses(stdout):
-            payload = answer.get("payload", {})
-            if payload.get("type") == "Error":
-                errors.insert(0, str(payload.get("message", "")))
-                break
-            if answer.get("message_id") == last:
-                files = payload.get("files") if payload.get("type") == "GetFiles" else None
-                break
+        files, error = _index_files(stdout, len(found) + 1)
     finally:
-        with contextlib.suppress(OSError):
-            stdin.close()  # the service exits when its input ends
-        try:
-            service.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            service.kill()
-            service.wait()
-        timer.cancel()
-        for thread in threads:
-            thread.join(timeout=5)
-        stdout.close()
+        _let_go(service, stdin, stdout, timer, threads)
+    if error is not None:
+        errors.insert(0, error)
     if late.is_set():
         raise DossierError(f"cannot index the site for search: Pagefind took more than {TIMEOUT:.0f} s")
     if files is not None:
@@ -166,6 +135,58 @@ def index(site: Path) -> None:
     if files is None or not (site / FOLDER / "pagefind.js").is_file():
         details = " ".join(" ".join(errors).split())[-500:]
         raise DossierError(f"search indexing failed (Pagefind exited with {service.returncode}): {details}")
+
+
+def _start(site: Path) -> subprocess.Popen[bytes]:
+    """Pagefind's service, started in ``site``."""
+    # Only the requests configure Pagefind: no PAGEFIND_* variable, and no pagefind.yml
+    # read from the working directory (the site itself holds none).
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+    try:
+        return subprocess.Popen(
+            [str(executable()), "--service"],
+            cwd=site,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_the_build if sys.platform == "linux" else None,
+        )
+    except OSError as exc:
+        raise DossierError(f"cannot index the site for search: {exc}") from None
+
+
+def _index_files(stdout: IO[bytes], last: int) -> tuple[list[dict[str, str]] | None, str | None]:
+    """The index's files from the answer to the last request (None if none came), or the error the service gave."""
+    for answer in _responses(stdout):
+        payload = answer.get("payload", {})
+        if payload.get("type") == "Error":
+            return None, str(payload.get("message", ""))
+        if answer.get("message_id") == last:
+            files: list[dict[str, str]] | None = payload.get("files") if payload.get("type") == "GetFiles" else None
+            return files, None
+    return None, None
+
+
+def _let_go(
+    service: subprocess.Popen[bytes],
+    stdin: IO[bytes],
+    stdout: IO[bytes],
+    timer: threading.Timer,
+    threads: list[threading.Thread],
+) -> None:
+    """End the service (it exits when its input ends; killed if it does not), its timer and the threads feeding it."""
+    with contextlib.suppress(OSError):
+        stdin.close()
+    try:
+        service.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        service.kill()
+        service.wait()
+    timer.cancel()
+    for thread in threads:
+        thread.join(timeout=5)
+    stdout.close()
 
 
 def _write(folder: Path, files: list[dict[str, str]]) -> None:

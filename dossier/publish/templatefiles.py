@@ -102,12 +102,17 @@ def _walk(root: Path, folder: Path, files: list[Path], problems: list[Diagnostic
         return  # not a folder: Jinja finds nothing there either
     for entry in entries:
         path = Path(entry.path)
-        if entry.is_symlink() or not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
-            refused = unsafe_path(root, path) if path.is_relative_to(root) else None
-            if refused is not None:
-                problems.append(refused)
-                continue
-        if entry.is_dir():
+        refused = _refused(root, entry, path)
+        if refused is not None:
+            problems.append(refused)
+        elif entry.is_dir():
             _walk(root, path, files, problems, seen)
         elif entry.is_file():
             files.append(path)
+
+
+def _refused(root: Path, entry: os.DirEntry[str], path: Path) -> Diagnostic | None:
+    """Why the entry may not be read (a link or a special file inside the project, see :func:`unsafe_path`), or None."""
+    if entry.is_symlink() or not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
+        return unsafe_path(root, path) if path.is_relative_to(root) else None
+    return None

@@ -143,15 +143,9 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
     """One file → its record, or the diagnostics that prevent it (``data``: its bytes, when already read)."""
     rel = path.relative_to(root).as_posix()
     if data is None:
-        refused = unsafe_path(root, path)
-        if refused is not None:
-            return None, [refused]
-        try:
-            with path.open("rb") as file:  # never more than the limit in memory
-                data = file.read(limits.MAX_FILE_BYTES + 1)
-                size = max(os.fstat(file.fileno()).st_size, len(data))
-        except OSError as exc:
-            return None, [Diagnostic(Location(rel, 0), f"cannot read file: {exc.strerror}")]
+        data, size, unread = _read(root, path, rel)
+        if data is None:
+            return None, unread
     else:
         size = len(data)
     if size > limits.MAX_FILE_BYTES:
@@ -165,22 +159,47 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
     coerced = f.coerce(rel, document.entries, kind.table)
     problems += coerced.problems
     stem = path.stem
-    if not is_slug(stem):
-        suggestion = slugify(stem)
-        hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
-        problems.append(Diagnostic(Location(rel, 1), f"file name '{path.name}' is not a valid slug", hint))
+    problems += _slug_problems(rel, path)
     body = document.body.strip("\n")
     if kind.body_required and _blank(body) and not coerced.values.get("draft"):
-        where = Location(rel, document.body_line)
-        hint = _EMPTY if any(field.name == "draft" for field in kind.table) else "write it"
-        what = "only an HTML comment" if body.strip() else "empty"
-        problems.append(Diagnostic(where, f"the text after the front matter is {what}", hint))
+        problems.append(_empty_body(rel, kind, body, document.body_line))
     problems += limits.check_body(rel, document.body, document.body_line)
     if problems:
         return None, problems
     origin = Origin(rel, frozen_map(coerced.lines), document.body_line + _leading_blank_lines(document.body))
     values: dict[str, Any] = dict(coerced.values)
     return kind.build(slug=stem, body=body, origin=origin, **values), []
+
+
+def _read(root: Path, path: Path, rel: str) -> tuple[bytes | None, int, list[Diagnostic]]:
+    """The bytes of ``path`` (at most the limit and one byte) and its size, or the diagnostics why it cannot be read."""
+    refused = unsafe_path(root, path)
+    if refused is not None:
+        return None, 0, [refused]
+    try:
+        with path.open("rb") as file:  # never more than the limit in memory
+            data = file.read(limits.MAX_FILE_BYTES + 1)
+            size = max(os.fstat(file.fileno()).st_size, len(data))
+    except OSError as exc:
+        return None, 0, [Diagnostic(Location(rel, 0), f"cannot read file: {exc.strerror}")]
+    return data, size, []
+
+
+def _slug_problems(rel: str, path: Path) -> list[Diagnostic]:
+    """The error for a file name that is not a slug (the slug of a record is its file name)."""
+    stem = path.stem
+    if is_slug(stem):
+        return []
+    suggestion = slugify(stem)
+    hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
+    return [Diagnostic(Location(rel, 1), f"file name '{path.name}' is not a valid slug", hint)]
+
+
+def _empty_body(rel: str, kind: Kind, body: str, body_line: int) -> Diagnostic:
+    """The error for a text a reader would not see, where the kind requires one."""
+    hint = _EMPTY if any(field.name == "draft" for field in kind.table) else "write it"
+    what = "only an HTML comment" if body.strip() else "empty"
+    return Diagnostic(Location(rel, body_line), f"the text after the front matter is {what}", hint)
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # what a reader never sees

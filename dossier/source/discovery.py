@@ -31,13 +31,9 @@ def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
     would block the build, a device would never end).
     """
     rel = path.relative_to(root).as_posix()
-    folder = os.fspath(root)
-    for part in rel.split("/"):
-        folder = os.path.join(folder, part)
-        if os.path.islink(folder):
-            break
-    else:  # no symbolic link on the way: only the kind of file matters
-        if os.path.exists(folder) and not (os.path.isdir(folder) or os.path.isfile(folder)):
+    if not _linked(root, rel):  # only the kind of file matters
+        full = os.path.join(root, rel)
+        if os.path.exists(full) and not (os.path.isdir(full) or os.path.isfile(full)):
             return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
         return None
     try:
@@ -51,6 +47,16 @@ def unsafe_path(root: Path, path: Path) -> Diagnostic | None:
     if not (real.is_dir() or real.is_file()):
         return Diagnostic(Location(rel, 0), "not a regular file", "content files are plain text files")
     return None
+
+
+def _linked(root: Path, rel: str) -> bool:
+    """Whether a symbolic link is on the way from ``root`` to ``rel`` (``rel`` itself included)."""
+    folder = os.fspath(root)
+    for part in rel.split("/"):
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            return True
+    return False
 
 
 def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
@@ -93,28 +99,34 @@ def _walk(
     for entry in entries:
         if ignored(entry.name):
             continue
-        path = entry.path
         is_link = linked or entry.is_symlink()
-        if is_link or not (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)):
-            refused = unsafe_path(root, Path(path))
-            if refused is not None:
-                problems.append(refused)
-                continue
-        if entry.is_dir():
+        refused = _refused(root, entry, is_link)
+        if refused is not None:
+            problems.append(refused)
+        elif entry.is_dir():
             if not entry.is_symlink():  # a linked folder is not entered (it could loop)
-                _walk(root, path, kind, is_link, signed, found, problems)
-            continue
-        if not entry.name.endswith(".md"):
-            problems.append(
-                Diagnostic(
-                    Location(Path(path).relative_to(root).as_posix(), 0),
-                    "not a Markdown file",
-                    "content files end in .md",
-                )
-            )
-            continue
-        sig = None
-        if signed:
-            with contextlib.suppress(OSError):
-                sig = of(entry.stat())
-        found.append((kind, path, sig))
+                _walk(root, entry.path, kind, is_link, signed, found, problems)
+        elif not entry.name.endswith(".md"):
+            problems.append(_not_markdown(root, entry.path))
+        else:
+            found.append((kind, entry.path, _signature(entry) if signed else None))
+
+
+def _refused(root: Path, entry: os.DirEntry[str], is_link: bool) -> Diagnostic | None:
+    """Why ``entry`` may not be read (see :func:`unsafe_path`): looked at only for a link or a special file."""
+    if is_link or not (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)):
+        return unsafe_path(root, Path(entry.path))
+    return None
+
+
+def _not_markdown(root: Path, path: str) -> Diagnostic:
+    return Diagnostic(
+        Location(Path(path).relative_to(root).as_posix(), 0), "not a Markdown file", "content files end in .md"
+    )
+
+
+def _signature(entry: os.DirEntry[str]) -> Signature | None:
+    """The stat signature of ``entry``, or None when it cannot be stat-ed."""
+    with contextlib.suppress(OSError):
+        return of(entry.stat())
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +151,7 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: st
     for entry in entries:
         spec = known.get(entry.key)
         if spec is None:
-            hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(sorted(known))
-            problems.append(Diagnostic(Location(path, entry.line), f"unknown {noun} '{entry.key}'", hint))
+            problems.append(_unknown(path, entry, known, noun))
             continue
         lines[spec.target] = entry.line
         try:
@@ -164,7 +163,20 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: st
             problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}' must not be empty"))
             continue
         values[spec.target] = value
-    for spec in table:
-        if spec.required and spec.name not in {e.key for e in entries}:
-            problems.append(Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'"))
+    problems += _missing(path, entries, table, noun)
     return Coerced(values, lines, problems)
+
+
+def _unknown(path: str, entry: Entry, known: Mapping[str, Field], noun: str) -> Diagnostic:
+    hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(sorted(known))
+    return Diagnostic(Location(path, entry.line), f"unknown {noun} '{entry.key}'", hint)
+
+
+def _missing(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: str) -> list[Diagnostic]:
+    """An error for each required field the entries lack, in the table's order."""
+    given = {e.key for e in entries}
+    return [
+        Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'")
+        for spec in table
+        if spec.required and spec.name not in given
+    ]

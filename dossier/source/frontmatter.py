@@ -93,42 +93,63 @@ def compose(path: str, text: str, first_line: int = 1) -> tuple[Node | None, lis
     with an alias, a tag or a character the pure-Python parser refuses, is composed again by
     the pure-Python parser, whose messages (and refusal of aliases) are the ones reported.
     """
-    if _FAST_LOADER is not None and not _NON_PRINTABLE.search(text):
-        try:
-            fast = yaml.compose(text, Loader=_FAST_LOADER)
-        except (yaml.YAMLError, RecursionError):
-            pass
-        else:
-            if fast is None or _plain(fast):
-                return fast, []
+    accepted, fast = _compose_fast(text)
+    if accepted:
+        return fast, []
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.reader.ReaderError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
+        return None, [_invalid(path, text, first_line, exc)]
+    refused = [] if node is None else _refused_nodes(path, first_line, node)
+    return (None, refused) if refused else (node, [])
+
+
+def _compose_fast(text: str) -> tuple[bool, Node | None]:
+    """Whether libyaml composed ``text`` to what the careful parser would give, and the node tree it gave."""
+    if _FAST_LOADER is None or _NON_PRINTABLE.search(text):
+        return False, None
+    try:
+        fast = yaml.compose(text, Loader=_FAST_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return False, None
+    return fast is None or _plain(fast), fast
+
+
+def _invalid(path: str, text: str, first_line: int, exc: yaml.YAMLError | RecursionError) -> Diagnostic:
+    """The diagnostic for YAML the careful parser refused."""
+    if isinstance(exc, yaml.reader.ReaderError):
         line = first_line + text.count("\n", 0, exc.position)
         character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         message = f"invalid YAML: character U+{character:04X} is not allowed"
-        return None, [Diagnostic(Location(path, line), message, "remove the control character")]
-    except RecursionError:
-        return None, [Diagnostic(Location(path, first_line), "invalid YAML: lists or mappings nested too deeply")]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        hint = ""
-        if exc.context and exc.context_mark:
-            hint = f"{exc.context} at line {first_line + exc.context_mark.line}"
-        return None, [Diagnostic(Location(path, line), f"invalid YAML: {exc.problem or 'syntax error'}", hint)]
-    except yaml.YAMLError as exc:
-        return None, [Diagnostic(Location(path, first_line), f"invalid YAML: {exc}")]
-    if node is not None:
-        bad = _first_bad_tag(node)
-        if bad is not None:
-            line = first_line + bad.start_mark.line
-            message = f"YAML tag '{bad.tag}' is not allowed"
-            return None, [Diagnostic(Location(path, line), message, "remove the tag")]
-        halved = _first_surrogate(node)
-        if halved is not None:
-            return None, [_surrogate(path, first_line, halved)]
-    return node, []
+        return Diagnostic(Location(path, line), message, "remove the control character")
+    if isinstance(exc, RecursionError):
+        return Diagnostic(Location(path, first_line), "invalid YAML: lists or mappings nested too deeply")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _marked(path, first_line, exc)
+    return Diagnostic(Location(path, first_line), f"invalid YAML: {exc}")
+
+
+def _marked(path: str, first_line: int, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    """A syntax error at the line the parser marked, with the construct it was in as the hint."""
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    hint = ""
+    if exc.context and exc.context_mark:
+        hint = f"{exc.context} at line {first_line + exc.context_mark.line}"
+    return Diagnostic(Location(path, line), f"invalid YAML: {exc.problem or 'syntax error'}", hint)
+
+
+def _refused_nodes(path: str, first_line: int, node: Node) -> list[Diagnostic]:
+    """The error for the first tag that is not standard, else for the first surrogate escape (none: [])."""
+    bad = _first_bad_tag(node)
+    if bad is not None:
+        line = first_line + bad.start_mark.line
+        message = f"YAML tag '{bad.tag}' is not allowed"
+        return [Diagnostic(Location(path, line), message, "remove the tag")]
+    halved = _first_surrogate(node)
+    if halved is not None:
+        return [_surrogate(path, first_line, halved)]
+    return []
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -204,7 +204,18 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
     each limit once, at its first paragraph over it (the deepest line for nesting), with how
     many other paragraphs are over it too."""
     lines = body.split("\n")
-    found: dict[str, list[Diagnostic]] = {}
+    found = _text_problems(path, body, first_line) | _line_problems(path, lines, first_line)
+    if "depth" in found:  # the paragraphs are not what Markdown would see: measured once it can read them
+        return _once(found, "line")
+    return _once(found | _paragraph_problems(path, lines, first_line), "paragraph")
+
+
+Found = dict[str, list[Diagnostic]]  # the places over each limit, by limit
+
+
+def _text_problems(path: str, body: str, first_line: int) -> Found:
+    """The limits measured over the whole text: tags left open, HTML elements nested."""
+    found: Found = {}
     span, longest = tag_span(body)
     limit = TAG_SPAN * len(body) + BRACKET_SLACK
     if span > limit:
@@ -225,6 +236,12 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
                 "close each HTML element you open, e.g. <div> with </div>",
             )
         ]
+    return found
+
+
+def _line_problems(path: str, lines: list[str], first_line: int) -> Found:
+    """The limits measured line by line: blocks split too often, lists and quotes nested too deep."""
+    found: Found = {}
     for start, count in splits(lines):
         if count > MAX_SPLITS:
             found.setdefault("splits", []).append(
@@ -244,8 +261,12 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
                     "nest fewer lists or quotes; write a literal '-' or '>' at a line's start as '\\-' or '\\>'",
                 )
             )
-    if "depth" in found:  # the paragraphs are not what Markdown would see: measured once it can read them
-        return _once(found, "line")
+    return found
+
+
+def _paragraph_problems(path: str, lines: list[str], first_line: int) -> Found:
+    """The limits measured paragraph by paragraph: inline markup, brackets left open."""
+    found: Found = {}
     for start, end in paragraphs(lines):
         text = "\n".join(lines[start:end])
         where = Location(path, first_line + start)
@@ -271,10 +292,10 @@ def check_body(path: str, body: str, first_line: int) -> list[Diagnostic]:
                     "close each '[' with ']' and each '](' with ')', or write a literal bracket as '\\['",
                 )
             )
-    return _once(found, "paragraph")
+    return found
 
 
-def _once(found: dict[str, list[Diagnostic]], unit: str) -> list[Diagnostic]:
+def _once(found: Found, unit: str) -> list[Diagnostic]:
     """Each limit's first error, saying how many more places are over it."""
     problems = []
     for same in found.values():

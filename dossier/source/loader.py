@@ -87,6 +87,11 @@ def parse(root: Path, kind: Kind, key: str, known: bytes = b"", discovered: bool
     return Parsed(Loaded(sig, record, tuple(problems), hashed))
 
 
+def _signature_now(key: str, seen: Signatures | None) -> Signature | None:
+    """The signature of the file at ``key``: as this build saw it earlier (``seen``), else as it is now."""
+    return (seen.get(key) if seen else None) or signature(key)
+
+
 class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -121,25 +126,33 @@ class FileCache:
         if ready is not None and key in ready:
             parsed = ready[key]
         else:
-            sig = seen.get(key) if seen else None
-            sig = sig or signature(key)
+            sig = _signature_now(key, seen)
             if sig is not None and known is not None and known[1].signature == sig:
                 return
             parsed = None if sig is None else parse(self.root, kind, key, self._digest(key), discovered)
         if parsed is None:  # gone
-            self._faulty.discard(key)
-            if self.files.pop(key, None) is not None:
-                self._order = self._groups = None
-                self.structural = True
-            return
-        fresh = parsed.loaded
-        if parsed.same and known is not None:
-            self.files[key] = (kind, Loaded(fresh.signature, known[1].record, known[1].problems, fresh.digest))
+            self._forget(key)
+        elif parsed.same and known is not None:
+            self.files[key] = (
+                kind,
+                Loaded(parsed.loaded.signature, known[1].record, known[1].problems, parsed.loaded.digest),
+            )
             self.rehashed += 1
-            return
+        else:
+            self._take(kind, key, known[1] if known else None, parsed.loaded)
+
+    def _forget(self, key: str) -> None:
+        """A file that is gone."""
+        self._faulty.discard(key)
+        if self.files.pop(key, None) is not None:
+            self._order = self._groups = None
+            self.structural = True
+
+    def _take(self, kind: Kind, key: str, known: Loaded | None, fresh: Loaded) -> None:
+        """A file parsed again (``known``: what it gave before): its record patched into the groups when it can be."""
         record, problems = fresh.record, fresh.problems
         self.reads += 1
-        self.changes.append((known[1].record if known else None, None if problems else record))
+        self.changes.append((known.record if known else None, None if problems else record))
         if known is None:
             self._order = None
             self.structural = True
@@ -157,8 +170,7 @@ class FileCache:
     def stale(self, key: str, seen: Signatures | None = None) -> bool:
         """Whether the file at ``key`` is new, gone or changed since it was loaded."""
         known = self.files.get(key)
-        sig = seen.get(key) if seen else None
-        return known is None or known[1].signature != (sig or signature(key))
+        return known is None or known[1].signature != _signature_now(key, seen)
 
     def __getstate__(self) -> dict[str, object]:
         """What is kept between builds: the files, not the groups and changes worked out from them."""
@@ -205,24 +217,32 @@ class FileCache:
                 assert kind is not None
                 self._load(kind, str(path))
         else:
-            self.structural = True
-            found, self.stray = discover() if discover is not None else content.discover_files(self.root)
-            wanted = {path: kind for kind, path in found}
-            for key in list(self.files):
-                if key not in wanted:
-                    del self.files[key]
-                    self._faulty.discard(key)
-                    self._order = self._groups = None
-            if parse_many is None:
-                for key, kind in wanted.items():
-                    self._load(kind, key, None, seen, discovered=True)
-            else:
-                stale = [(key, kind) for key, kind in wanted.items() if self.stale(key, seen)]
-                jobs = [(self.root, kind, key, self._digest(key), True) for key, kind in stale]
-                ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
-                for key, kind in stale:  # the others are as they were
-                    self._load(kind, key, ready)
+            self._rescan(parse_many, seen, discover)
         return self.content()
+
+    def _rescan(self, parse_many: ParseMany | None, seen: Signatures | None, discover: Discover | None) -> None:
+        """A full refresh: the files of ``content/`` listed again, each loaded when it changed (see :meth:`refresh`)."""
+        self.structural = True
+        found, self.stray = discover() if discover is not None else content.discover_files(self.root)
+        wanted = {path: kind for kind, path in found}
+        self._keep_only(wanted)
+        if parse_many is None:
+            for key, kind in wanted.items():
+                self._load(kind, key, None, seen, discovered=True)
+            return
+        stale = [(key, kind) for key, kind in wanted.items() if self.stale(key, seen)]
+        jobs = [(self.root, kind, key, self._digest(key), True) for key, kind in stale]
+        ready = dict(zip((job[2] for job in jobs), parse_many(jobs), strict=True))
+        for key, kind in stale:  # the others are as they were
+            self._load(kind, key, ready)
+
+    def _keep_only(self, wanted: Mapping[str, Kind]) -> None:
+        """Forget the files that are no longer listed."""
+        for key in list(self.files):
+            if key not in wanted:
+                del self.files[key]
+                self._faulty.discard(key)
+                self._order = self._groups = None
 
     def _digest(self, key: str) -> bytes:
         known = self.files.get(key)

@@ -37,10 +37,15 @@ def closest(typed: str, candidates: Iterable[str], cutoff: float = CUTOFF) -> li
         longer = [c for c in unique if plain(c).startswith(key)]
         if longer:
             return longer[:MOST]
+    return _best_ratio(key, unique, cutoff)
+
+
+def _best_ratio(key: str, candidates: list[str], cutoff: float) -> list[str]:
+    """Every candidate tied at the best difflib ratio to ``key`` (at least ``cutoff``), without case and accents."""
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key)
     best, tied = cutoff, []
-    for candidate in unique:
+    for candidate in candidates:
         matcher.set_seq1(plain(candidate))
         if matcher.real_quick_ratio() < best or matcher.quick_ratio() < best:
             continue
