@@ -54,7 +54,7 @@ from dossier.publish.contexts import (
     YearLink,
 )
 from dossier.publish.i18n import Strings
-from dossier.publish.urls import Urls
+from dossier.publish.urls import FEED, NOTES_FEED, Urls
 from dossier.text import collation, ids
 
 View = Mapping[str, object]  # any view: the plan renders each without knowing its shape (see contexts)
@@ -221,8 +221,8 @@ class Views:
                 "author": settings.author,
                 "license": settings.license,
                 "url": self.urls.to(),
-                "feed_url": self.urls.to("feed.xml"),
-                "notes_feed_url": self.urls.to("annotations.xml"),
+                "feed_url": self.urls.to(FEED),
+                "notes_feed_url": self.urls.to(NOTES_FEED),
                 "locale": self.strings.og_locale,
                 "nav": nav,
                 "sources": list(sources),
@@ -284,7 +284,7 @@ class Views:
         views = {n.number: self.note(n, labels) for n in notes}
         return {
             "jsonld": self.news_article(item, labels),
-            "data_url": self.urls.to(Urls.article(item.slug) + "annotations.jsonld"),
+            "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
             "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
             "notes": list(views.values()),
@@ -457,7 +457,7 @@ class Views:
                 {
                     "title": article.title,
                     "url": self.urls.absolute(target),
-                    "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
+                    "id": self._id(target),
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.summary,
                     "content": Markup(anchored.html),
@@ -465,8 +465,8 @@ class Views:
                 }
             )
         updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
-        feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
-        return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}
+        feed_id = self.urls.absolute(FEED) if self.urls.has_host else "urn:dossier:feed"
+        return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute(FEED)}
 
     def news_article(self, item: ArticleIn, labels: Labels) -> NewsArticle:
         """schema.org NewsArticle: the page is based on the agency's dispatch."""
@@ -511,8 +511,8 @@ class Views:
         return {
             "entries": entries,
             "updated": updated,
-            "feed_id": self._id("annotations.xml"),
-            "self_url": self.urls.absolute("annotations.xml"),
+            "feed_id": self._id(NOTES_FEED),
+            "self_url": self.urls.absolute(NOTES_FEED),
             "feed_title": self.strings.get("notes_feed_title"),
         }
 
@@ -525,7 +525,7 @@ class Views:
     ) -> AnnotationCollection:
         """The article's notes as a W3C Web Annotation collection (TextQuoteSelector targets)."""
         page = self.urls.absolute(Urls.article(item.slug))
-        data = page + "annotations.jsonld"
+        data = self.urls.absolute(Urls.annotations(item.slug))
         items: list[WebAnnotation] = []
         for placed, note in zip(anchored.notes, notes, strict=True):
             selector: TextQuoteSelector = {
