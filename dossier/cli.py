@@ -13,6 +13,7 @@ from dossier import __version__
 from dossier.commands import build
 from dossier.errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
 from dossier.model import NOTE_KINDS
+from dossier.project import CONTENT, SETTINGS_FILE
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -182,7 +183,7 @@ def project_root(given: Path) -> Path:
         ) from None
     if not root.is_dir():
         raise UsageError(f"--root {given}: not a folder", "give the project's folder, the one with site.yml")
-    if not (root / "site.yml").exists() and not (root / "content").exists():
+    if not (root / SETTINGS_FILE).exists() and not (root / CONTENT).exists():
         where = "" if given == Path(".") else f" (--root {given})"
         raise UsageError(
             f"no dossier here{where}: no site.yml, no content/ in {root}",

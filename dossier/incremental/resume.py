@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from dossier.engine import Builder, Memory, Result
     from dossier.source.content import Kind
 
-SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
+from dossier.project import SETTINGS_FILE  # without loading the settings' parser
+
 Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 
