@@ -13,7 +13,7 @@ from dossier import __version__
 from dossier.commands import build
 from dossier.errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
 from dossier.model import NOTE_KINDS
-from dossier.project import CONTENT, SETTINGS_FILE
+from dossier.project import CONTENT, OUTPUT, SETTINGS_FILE
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check everything, then write the site; the previous output stays if anything is wrong.",
     )
     common(build_parser)
-    build_parser.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build_parser.add_argument("--out", type=Path, help=f"output folder (default: ROOT/{OUTPUT})")
     build_parser.add_argument(
         "--replace-output",
         action="store_true",

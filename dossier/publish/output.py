@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import DossierError
-from dossier.project import SETTINGS_FILE, SOURCES
+from dossier.project import OUTPUT, SETTINGS_FILE, SOURCES
 from dossier.publish import staticfiles
 from dossier.source import signatures
 from dossier.source.signatures import Signature
@@ -86,7 +86,7 @@ def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     ``.git``, another dossier project, the user's home or a parent of it."""
     out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
     shown = _shown(out, root)
-    hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+    hint = f"give the site a folder of its own, e.g. --out {OUTPUT}; --replace-output does not change this"
 
     def refuse(reason: str) -> DossierError:
         return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
