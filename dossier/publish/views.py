@@ -1,5 +1,8 @@
 """Plain view data for the templates: dicts of text, URLs and safe HTML, no model objects.
 
+Each view's shape is named in :mod:`dossier.publish.contexts` (a ``TypedDict`` per page kind,
+for what every page shows, and for each data file).
+
 Each page's view is made from that page's *inputs* only (see :mod:`dossier.publish.pages`), so a
 page whose inputs did not change renders to the same bytes and need not be rendered again.
 """
