@@ -43,7 +43,8 @@ def test_the_common_view_shows_the_settings_and_the_lists_then_the_free_pages(vi
     )
     assert [link["url"] for link in site["nav"]] == ["/d/articles/", "/d/topics/", "/d/timeline/", "/d/a-propos/"]
     assert site["nav"][-1]["label"] == "À propos"
-    assert site["sources"] == ["AFP", "Reuters"] and site["search"] is False and "dev" not in site
+    assert site["sources"] == ["AFP", "Reuters"] and site["search"] is False and site["dev"] is False
+    assert views.common(settings, [], [], dev=True)["site"]["dev"] is True  # the development server's script
     assert common["jsonld"] is None  # a page with structured data gives its own
 
 

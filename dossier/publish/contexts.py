@@ -143,7 +143,7 @@ class SiteView(TypedDict):
     nav: list[NavLink]
     sources: list[str]
     search: bool  # the header's search field (off with --no-search: there is no index)
-    dev: NotRequired[bool]  # the development server's page script (set by the build)
+    dev: bool  # on the development server: its page script
 
 
 class CommonView(TypedDict):

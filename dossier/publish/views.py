@@ -206,9 +206,10 @@ class Views:
     # -- pages --------------------------------------------------------------------
 
     def common(
-        self, settings: Settings, pages: Sequence[Page], sources: Sequence[str], search: bool = True
+        self, settings: Settings, pages: Sequence[Page], sources: Sequence[str], search: bool = True, dev: bool = False
     ) -> CommonView:
-        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when indexed."""
+        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when
+        indexed; ``dev`` on the development server (its page script)."""
         nav: list[NavLink] = [
             {"label": self.strings.get("nav_articles"), "url": self.urls.to("articles/")},
             {"label": self.strings.get("nav_topics"), "url": self.urls.to("topics/")},
@@ -230,6 +231,7 @@ class Views:
                 "nav": nav,
                 "sources": list(sources),
                 "search": search,  # the header's search field (off with --no-search: there is no index)
+                "dev": dev,
             },
             "jsonld": None,
         }
