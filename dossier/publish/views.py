@@ -421,35 +421,45 @@ class Views:
         ``carried`` are the spans that began before this page's first entry. Each entry
         carries its topics' slugs for the topic filter, and the topics present make its options.
         """
-        rows = [(_date_of(e), e.event.end if isinstance(e, EventIn) else None) for e in entries]
-        found, marks = eras.layout(rows, [c.event.end for c in carried if c.event.end is not None])
-        names = [c.event.title for c in carried]
-        names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
-        made = []
-        for entry, row_marks in zip(entries, marks, strict=True):
-            view = self.entry(entry, labels)
-            view["eras"] = [_mark(m, found[m.era], names[m.era]) for m in row_marks]
-            view["lane"] = next((m.lane for m in row_marks if found[m.era].row >= 0 and m.start), None)
-            made.append(view)
+        made, found = self._timeline_entries(entries, labels, carried)
         rows_of = iter(made)
         years: list[TimelineYear] = [
             {"year": y, "entries": [next(rows_of) for _ in group]}
             for y, group in groupby(entries, key=lambda e: _date_of(e).year)
         ]
         pages: list[YearLink] = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
+        filters = self._topic_filters(made, labels)
+        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
+
+    def _timeline_entries(
+        self, entries: tuple[EventIn | ArticleIn, ...], labels: Labels, carried: tuple[EventIn, ...]
+    ) -> tuple[list[EntryView], tuple[eras.Era, ...]]:
+        """The entries of a timeline page, each with the pieces of era bars beside it, and the eras."""
+        rows = [(_date_of(e), e.event.end if isinstance(e, EventIn) else None) for e in entries]
+        found, marks = eras.layout(rows, [c.event.end for c in carried if c.event.end is not None])
+        names = _era_names(entries, carried)
+        made = []
+        for entry, row_marks in zip(entries, marks, strict=True):
+            view = self.entry(entry, labels)
+            view["eras"] = [_mark(m, found[m.era], names[m.era]) for m in row_marks]
+            view["lane"] = next((m.lane for m in row_marks if found[m.era].row >= 0 and m.start), None)
+            made.append(view)
+        return made, found
+
+    def _topic_filters(self, made: list[EntryView], labels: Labels) -> list[TopicFilter]:
+        """The options of the timeline's topic filter: the topics of its entries, in the language's order."""
         present: dict[str, int] = {}
         for view in made:
             for topic in view["topics"]:
                 present[topic["slug"]] = present.get(topic["slug"], 0) + 1
         names_of = dict(labels)
         language = self.strings.language
-        filters: list[TopicFilter] = [
+        return [
             {"slug": slug, "label": names_of[slug], "count": n}
             for slug, n in collation.ordered(
                 present.items(), lambda item: names_of[item[0]], lambda item: item[0], language
             )
         ]
-        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
 
     def page(self, page: Page, html: str) -> PageView:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
@@ -628,6 +638,13 @@ def excerpt(html: str, size: int = EXCERPT) -> str:
         return text
     cut = text[: size + 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u2013\u2014-")
     return cut + "…"
+
+
+def _era_names(entries: tuple[EventIn | ArticleIn, ...], carried: tuple[EventIn, ...]) -> list[str]:
+    """The names of a timeline page's eras, in the order :func:`dossier.publish.eras.layout` gives them."""
+    names = [c.event.title for c in carried]
+    names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
+    return names
 
 
 def _date_of(item: EventIn | ArticleIn) -> PartialDate:
