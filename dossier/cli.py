@@ -13,6 +13,7 @@ from dossier import __version__
 from dossier.commands import build
 from dossier.errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
 from dossier.model import NOTE_KINDS
+from dossier.project import CONTENT, OUTPUT, SETTINGS_FILE
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check everything, then write the site; the previous output stays if anything is wrong.",
     )
     common(build_parser)
-    build_parser.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build_parser.add_argument("--out", type=Path, help=f"output folder (default: ROOT/{OUTPUT})")
     build_parser.add_argument(
         "--replace-output",
         action="store_true",
@@ -182,7 +183,7 @@ def project_root(given: Path) -> Path:
         ) from None
     if not root.is_dir():
         raise UsageError(f"--root {given}: not a folder", "give the project's folder, the one with site.yml")
-    if not (root / "site.yml").exists() and not (root / "content").exists():
+    if not (root / SETTINGS_FILE).exists() and not (root / CONTENT).exists():
         where = "" if given == Path(".") else f" (--root {given})"
         raise UsageError(
             f"no dossier here{where}: no site.yml, no content/ in {root}",

@@ -10,14 +10,12 @@ from urllib.parse import urlsplit
 from yaml.nodes import Node
 
 from dossier.errors import Diagnostic, Location
+from dossier.project import SETTINGS_FILE as SETTINGS_FILE  # said here too: the settings' module
 from dossier.source import fields as f
 from dossier.source import limits
 from dossier.source.discovery import unsafe_path
 from dossier.source.fields import Field, FieldError
 from dossier.source.frontmatter import compose, decode, mapping_entries
-
-SETTINGS_FILE = "site.yml"
-
 
 _NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')  # spaces, controls, and what a URL must escape
 

@@ -6,16 +6,16 @@ Exception tree::
      ├── UsageError              a command line that cannot be carried out (exit 2)
      └── ContentErrors           one or more diagnostics collected over a whole phase
 
-A phase collects :class:`Diagnostic` values in a :class:`Report` instead of raising at the
-first problem, so that the user sees every problem at once.
+A phase does not raise at the first problem: it returns the :class:`Diagnostic` values it found
+with its result (a list, warnings among them), and the caller raises :class:`ContentErrors` with
+all of them once an error is among them, so that the user sees every problem at once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 
 _BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # where str.splitlines cuts
@@ -78,44 +78,6 @@ class ContentErrors(DossierError):
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         self.outcome = outcome  # what the command did about it, said after the count ("nothing written")
         super().__init__("\n".join(d.format() for d in self.diagnostics))
-
-
-@dataclass
-class Report:
-    """Collects diagnostics over a phase; :meth:`check` raises if any is an error."""
-
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def error(self, location: Location, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(location, message, hint))
-
-    def warning(self, location: Location, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(location, message, hint, Severity.WARNING))
-
-    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(diagnostics)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
-
-    def check(self) -> None:
-        if self.errors:
-            raise ContentErrors(self.diagnostics)
-
-    @contextmanager
-    def at(self, location: Location) -> Iterator[None]:
-        """Turn a :class:`DossierError` raised inside the block into an error at ``location``."""
-        try:
-            yield
-        except ContentErrors as exc:
-            self.extend(exc.diagnostics)
-        except DossierError as exc:
-            self.error(location, str(exc))
 
 
 def format_all(diagnostics: Iterable[Diagnostic]) -> list[str]:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from conftest import write_tree
 
+from dossier import project
 from dossier.source import content, discovery
 from dossier.source.signatures import signature
 
 
 def test_one_folder_per_kind_of_content() -> None:
-    assert tuple(kind.folder for kind in content.KINDS) == discovery.FOLDERS
+    assert tuple(kind.folder for kind in content.KINDS) == project.CONTENT_FOLDERS
 
 
 def test_the_walk_finds_content_and_reports_strays(tmp_path: Path) -> None:

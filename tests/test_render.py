@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import REPO, Run
 
-from dossier.publish import render, views
+from dossier.publish import i18n, render, views
+from dossier.publish.pages import PlannedPage
+from dossier.publish.urls import Urls
 
 NOTE = """\
 ---
@@ -268,3 +270,36 @@ def test_the_home_page_counts_as_annotated_only_the_articles_with_a_note(
     (root / "content" / "annotations" / "une-note.md").write_text(NOTE)
     assert run("build", "--root", root, "--no-search").code == 0
     assert shown() == ["1 article annoté", "1 note", "1 thème"]  # of three articles, one has a note
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ('{{ 1 + "a" }}', "unsupported operand type(s) for +: 'int' and 'str'"),
+        ('{{ "{0}".format() }}', "Replacement index 0 out of range for positional args tuple"),
+        ('{{ t("nope") }}', "no UI string 'nope' for language 'fr'"),
+        ("{{ site.nope.title }}", "'dict object' has no attribute 'nope'"),
+    ],
+)
+def test_a_mistake_in_a_template_is_a_template_error_at_its_line(
+    tree: Callable[..., Path], run: Callable[..., Run], code: str, message: str
+) -> None:
+    page = '{% extends "base.html" %}{% block content %}\n<p>\n' + code + "</p>{% endblock %}"
+    root = tree({"templates/404.html": page})
+    result = run("build", "--root", root)
+    assert result.code == 1
+    assert result.errors == [f"templates/404.html:3: error: template error: {message} (while rendering /404.html)"]
+
+
+@pytest.mark.parametrize("bug", [TypeError, AttributeError, LookupError, ValueError])
+def test_a_bug_in_the_engine_is_no_template_error(tmp_path: Path, bug: type[Exception]) -> None:
+    """An exception raised outside the template's code (here, while its view is made) is not the theme's."""
+    (tmp_path / "p.html").write_text("{{ title }}")
+    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "themes" / "default", "fr", REPO))
+
+    def view(title: str) -> dict[str, str]:
+        raise bug(f"the engine's own mistake with {title}")
+
+    page = PlannedPage("p/", "p.html", ("Titre",), view, "test")
+    with pytest.raises(bug, match="the engine's own mistake with Titre"):
+        render.render(env, [page], {}, tmp_path)

@@ -19,10 +19,12 @@ from pathlib import Path
 from dossier.commands import topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from dossier.model import Annotation, Article, Topic
+from dossier.project import SEEDS
 from dossier.source import loader, seeds
+from dossier.source.frontmatter import FENCES
 from dossier.source.seeds import Seed
 from dossier.text.didyoumean import plain
-from dossier.text.slugs import is_slug, slugify
+from dossier.text.slugs import SLUG_LENGTH, is_slug, slugify
 
 _INLINE = re.compile(r"([\\`*_{}\[\]>|])")
 _LINE_START = re.compile(r"^(#|[-+](?=\s)|-+\s*$)")
@@ -35,7 +37,6 @@ _ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ\"«])")
 TITLE_LENGTH = 110
 SUMMARY_LENGTH = 240
-SLUG_LENGTH = 60
 
 
 def escape_line(line: str) -> str:
@@ -161,7 +162,6 @@ def slug_for(title: str) -> str:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_FENCES = ("---", "...")
 _HASH = re.compile(r"^([ \t]*([\"']?)seed_sha256\2[ \t]*:[ \t]*([\"']?))([0-9A-Fa-f]*)")
 
 
@@ -174,7 +174,7 @@ def updated(text: str, article: Article, seed: Seed) -> str:
     """
     lines = _LINE.findall(text)
     newline = next((e for e in ("\r\n", "\r", "\n") if lines and lines[0].endswith(e)), "\n")
-    fence = next(i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES)
+    fence = next(i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES)
     head = lines[: fence + 1]
     if not head[-1].endswith(("\n", "\r")):
         head[-1] += newline
@@ -388,7 +388,7 @@ def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]
 
 def _every_seed(root: Path) -> list[str]:
     """Every file of ``seeds/`` but hidden ones, relative to ``root``, sorted."""
-    folder = root / "seeds"
+    folder = root / SEEDS
     if not folder.is_dir():
         raise DossierError("no seeds/ folder")
     all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
@@ -406,8 +406,8 @@ def _seed_path(root: Path, given: str) -> tuple[str | None, Diagnostic | None]:
             return None, Diagnostic(Location(given, 0), "the seed is outside the project")
         path = path.resolve().relative_to(root.resolve())
     rel = path.as_posix()
-    if not (root / rel).is_file() and (root / "seeds" / rel).is_file():
-        rel = f"seeds/{rel}"
+    if not (root / rel).is_file() and (root / SEEDS / rel).is_file():
+        rel = f"{SEEDS}/{rel}"
     reason = seeds.safe_path(root, rel)
     if reason is not None:
         return None, Diagnostic(Location(given, 0), reason)

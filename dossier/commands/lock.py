@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dossier.errors import DossierError
+from dossier.project import CACHE
 
-FOLDER = ".dossier-cache"
+FOLDER = CACHE  # the lock is kept in the cache folder
 NAME = "build.lock"
 
 

@@ -18,16 +18,16 @@ from dossier.link import timeline
 from dossier.link.site import anchor_article, unknown_hint
 from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Event, Page, PartialDate, Record, Topic
+from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
 from dossier.publish import pages
 from dossier.source import content, loader
 from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Markdown
-from dossier.text.slugs import is_slug, slugify
+from dossier.text.slugs import SLUG_LENGTH, is_slug, slugify
 
-SLUG_LENGTH = 60
 NOTE_SLUG_LENGTH = 40  # a note's file is named after the first words of its passage
 
-FOLDERS = {"article": "articles", "annotation": "annotations", "event": "timeline", "topic": "topics", "page": "pages"}
+FOLDERS = {"article": ARTICLES, "annotation": ANNOTATIONS, "event": TIMELINE, "topic": TOPICS, "page": PAGES}
 
 
 @dataclass(frozen=True)

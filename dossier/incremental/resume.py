@@ -30,6 +30,7 @@ from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
 from dossier.incremental.prefetch import Ahead
 from dossier.options import Options
+from dossier.project import SETTINGS_FILE  # not config's: resume does not load the settings' parser
 from dossier.publish import output
 from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from dossier.engine import Builder, Memory, Result
     from dossier.source.content import Kind
 
-SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
 Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 

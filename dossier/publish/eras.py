@@ -58,6 +58,18 @@ def layout(
     """
     found = [(-1, 0, _last(rows, -1, end)) for end in carried]  # (row, first, last); last -1: covers nothing
     found += [(i, i, _last(rows, i, end)) for i, (_, end) in enumerate(rows) if end is not None]
+    eras = _in_lanes(found)
+    marks: list[list[Mark]] = [[] for _ in rows]
+    for n, era in enumerate(eras):
+        if era.lane < 0:
+            continue
+        for i in range(era.first, era.last + 1):
+            marks[i].append(Mark(era.lane, n, i == era.first, i == era.last))
+    return tuple(eras), tuple(tuple(sorted(m, key=lambda mark: mark.lane)) for m in marks)
+
+
+def _in_lanes(found: Sequence[tuple[int, int, int]]) -> list[Era]:
+    """Each ``(row, first, last)`` as an era in the lowest lane free at its first row (-1: none)."""
     busy: list[int] = []  # lane → the last row its current bar covers
     eras: list[Era] = []
     for row, first, last in found:
@@ -72,13 +84,7 @@ def layout(
         else:
             lane = -1
         eras.append(Era(row, first, last, lane))
-    marks: list[list[Mark]] = [[] for _ in rows]
-    for n, era in enumerate(eras):
-        if era.lane < 0:
-            continue
-        for i in range(era.first, era.last + 1):
-            marks[i].append(Mark(era.lane, n, i == era.first, i == era.last))
-    return tuple(eras), tuple(tuple(sorted(m, key=lambda mark: mark.lane)) for m in marks)
+    return eras
 
 
 def lanes(eras: Sequence[Era]) -> int:

@@ -29,6 +29,8 @@ from dossier.model import PartialDate, Precision
 from dossier.source.discovery import unsafe_path
 from dossier.source.frontmatter import compose, decode, mapping_entries
 
+FOLDER = "i18n"  # in a theme: a strings file per language, i18n/<language>.yml
+
 
 @dataclass(frozen=True)
 class Strings:
@@ -130,7 +132,7 @@ def _month(value: PartialDate, locale: Locale) -> str:
 
 def load(theme_dir: Path, language: str, root: Path) -> Strings:
     """The strings of ``language`` in the theme; every problem as a :class:`ContentErrors`."""
-    path = theme_dir / "i18n" / f"{language}.yml"
+    path = theme_dir / FOLDER / f"{language}.yml"
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
         locale = Locale.parse(language.replace("-", "_"))

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.errors import DossierError
+from dossier.project import OUTPUT, SETTINGS_FILE, SOURCES
+from dossier.publish import staticfiles
 from dossier.source import signatures
 from dossier.source.signatures import Signature
 
@@ -78,17 +80,13 @@ def _shown(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) and path != root else str(path)
 
 
-SOURCE_FOLDERS = ("content", "themes", "seeds", "templates", ".dossier-cache")
-"""A dossier project's folders that no build may write into, with or without --replace-output."""
-
-
 def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     """Refuse an output folder no build may ever replace, whatever the user confirms: the project or a
     parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
     ``.git``, another dossier project, the user's home or a parent of it."""
     out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
     shown = _shown(out, root)
-    hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+    hint = f"give the site a folder of its own, e.g. --out {OUTPUT}; --replace-output does not change this"
 
     def refuse(reason: str) -> DossierError:
         return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
@@ -105,11 +103,11 @@ def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     if ".git" in out.parts:
         raise refuse("is a git repository's '.git' folder, or inside one")
     for project in out.parents:  # another dossier's sources are as safe as this one's
-        if os.path.lexists(project / "site.yml"):
+        if os.path.lexists(project / SETTINGS_FILE):
             inside = out.relative_to(project).parts[0]
-            if inside in SOURCE_FOLDERS:
+            if inside in SOURCES:  # with or without --replace-output
                 raise refuse(f"is inside the dossier project '{project}', in its '{inside}'")
-    for name, what in ((".git", "is a git repository"), ("site.yml", "is a dossier project")):
+    for name, what in ((".git", "is a git repository"), (SETTINGS_FILE, "is a dossier project")):
         if os.path.lexists(out / name):
             raise refuse(what)
 
@@ -145,7 +143,7 @@ def check_owner(out: Path, root: Path, replace: bool = False) -> None:
         raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
     if not names or replace:
         return
-    if "index.html" in names and "static" in names:
+    if "index.html" in names and staticfiles.FOLDER in names:
         raise DossierError(
             f"output folder '{shown}' has no '{MARKER}' file: it looks like a site built by an older"
             " dossier, from before builds marked their output; refusing to replace it unconfirmed"

@@ -153,12 +153,19 @@ Rendered = tuple[bytes | None, Diagnostic | None, bool]  # bytes, or a problem (
 
 
 def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: Path) -> Rendered:
+    """A page's bytes, or the problem its template has.
+
+    An exception raised while the template's own code runs (a frame of a template file in its
+    traceback) is the theme author's: a template error at that template's line. Any other,
+    such as one raised while the page's view is made, is the engine's bug and propagates.
+    """
     if not page.template:  # data, not a page: compact JSON (the C encoder), keys in the view's order
         data = json.dumps(page.view(), ensure_ascii=False, separators=(",", ":"))
         return (data + "\n").encode("utf-8"), None, False
+    view = page.view()
     try:
         template = env.get_template(page.template)
-        context = {**common, **page.view(), "page_url": page.target}
+        context = {**common, **view, "page_url": page.target}
         return template.render(context).encode("utf-8"), None, False
     except jinja2.TemplateSyntaxError as exc:
         location = _template_location(exc.filename, exc.lineno, root)
@@ -169,8 +176,11 @@ def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: 
         message = f"template '{exc.name}' not found (needed for /{page.target})"
         return None, Diagnostic(Location("themes", 0), message), False
     except (jinja2.TemplateError, DossierError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        where = _template_frame(exc, env)
+        if where is None:
+            raise
         message = f"template error: {exc} (while rendering /{page.target})"
-        return None, Diagnostic(_runtime_location(exc, root), message), False
+        return None, Diagnostic(_template_location(where.filename, where.lineno, root), message), False
 
 
 def _template_location(filename: str | None, line: int | None, root: Path) -> Location:
@@ -181,8 +191,16 @@ def _template_location(filename: str | None, line: int | None, root: Path) -> Lo
     return Location(rel, line or 0)
 
 
-def _runtime_location(exc: BaseException, root: Path) -> Location:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
-    if frames:
-        return _template_location(frames[-1].filename, frames[-1].lineno, root)
-    return Location("templates", 0)
+def _template_frame(exc: BaseException, env: jinja2.Environment) -> traceback.FrameSummary | None:
+    """The innermost frame of ``exc``'s traceback that is in a template file (Jinja gives the
+    frames of a template's code the template's file and line), or None: the exception was
+    not raised while a template's code ran."""
+    folders = tuple(os.path.join(os.path.abspath(folder), "") for folder in _template_folders(env))
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename).startswith(folders)]
+    return frames[-1] if frames else None
+
+
+def _template_folders(env: jinja2.Environment) -> list[str]:
+    """The folders the environment reads its templates from."""
+    loader = env.loader
+    return list(loader.searchpath) if isinstance(loader, jinja2.FileSystemLoader) else []

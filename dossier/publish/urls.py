@@ -63,6 +63,15 @@ class Urls:
     def note(article: str, number: int) -> str:
         return f"articles/{article}/#note-{number}"
 
+    @staticmethod
+    def annotations(article: str) -> str:
+        """An article's notes as W3C Web Annotations (JSON-LD), beside its page."""
+        return f"articles/{article}/annotations.jsonld"
+
+
+FEED = "feed.xml"  # the articles' Atom feed
+NOTES_FEED = "annotations.xml"  # the notes' Atom feed
+
 
 @lru_cache(maxsize=1 << 16)
 def output_path(target: str) -> str:

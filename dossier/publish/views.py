@@ -1,28 +1,66 @@
 """Plain view data for the templates: dicts of text, URLs and safe HTML, no model objects.
 
+Each view's shape is named in :mod:`dossier.publish.contexts` (a ``TypedDict`` per page kind,
+for what every page shows, and for each data file).
+
 Each page's view is made from that page's *inputs* only (see :mod:`dossier.publish.pages`), so a
 page whose inputs did not change renders to the same bytes and need not be rendered again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
+from dossier.config import Settings
 from dossier.link.annotations import AnchoredArticle
-from dossier.link.timeline import Entry
 from dossier.model import Annotation, Article, Event, Page, PartialDate, Topic
 from dossier.publish import chart, eras
+from dossier.publish.contexts import (
+    AnnotationCollection,
+    ArticleItem,
+    ArticlePageView,
+    ArticlesView,
+    ChartView,
+    CommonView,
+    DateView,
+    EntryView,
+    EraMark,
+    FeedEntry,
+    FeedView,
+    HomeView,
+    LatestArticle,
+    NavLink,
+    NewsArticle,
+    NotesFeedView,
+    NoteView,
+    PageView,
+    SitemapView,
+    TextQuoteSelector,
+    TimelineData,
+    TimelineJSDate,
+    TimelineJSEra,
+    TimelineJSEvent,
+    TimelineView,
+    TimelineYear,
+    TopicFilter,
+    TopicItem,
+    TopicLink,
+    TopicPageView,
+    TopicsView,
+    WebAnnotation,
+    YearLink,
+)
 from dossier.publish.i18n import Strings
-from dossier.publish.urls import Urls
+from dossier.publish.urls import FEED, NOTES_FEED, Urls
 from dossier.text import collation, ids
 
-View = dict[str, Any]
+View = Mapping[str, object]  # any view: the plan renders each without knowing its shape (see contexts)
 Labels = tuple[tuple[str, str], ...]
 
 _last_names: list[tuple[Labels, dict[str, str]]] = []
@@ -82,14 +120,14 @@ class Views:
 
     # -- small pieces ---------------------------------------------------------------
 
-    def date(self, value: PartialDate) -> View:
+    def date(self, value: PartialDate) -> DateView:
         return {"label": self.strings.date(value), "iso": value.iso(), "year": value.year}
 
-    def topic_links(self, slugs: Sequence[str], labels: Labels) -> list[View]:
+    def topic_links(self, slugs: Sequence[str], labels: Labels) -> list[TopicLink]:
         names = _names(labels)
         return [{"slug": s, "label": names[s], "url": self.urls.to(Urls.topic(s))} for s in slugs]
 
-    def article_item(self, item: ArticleIn, labels: Labels) -> View:
+    def article_item(self, item: ArticleIn, labels: Labels) -> ArticleItem:
         article = item
         return {
             "slug": article.slug,
@@ -104,7 +142,7 @@ class Views:
             "draft": article.draft,
         }
 
-    def note(self, item: NoteIn, labels: Labels) -> View:
+    def note(self, item: NoteIn, labels: Labels) -> NoteView:
         note, number = item.note, item.number
         return {
             "id": f"note-{number}",
@@ -122,47 +160,42 @@ class Views:
             "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
         }
 
-    def _entry(self, entry: Entry, year: int | None = None) -> View:
+    def event_entry(self, item: EventIn, labels: Labels) -> EntryView:
+        event = item.event
+        year = event.date.year if item.on_year_page else None
         return {
-            "id": f"event-{entry.slug}",
-            "kind": entry.kind,
-            "title": entry.title,
-            "date": self.date(entry.date),
-            "end": self.date(entry.end) if entry.end else None,
-            "html": Markup(""),
-            "topics": [],
-            "articles": [],
-            "url": self.urls.to(Urls.event(entry.slug, year)),
-            "lane": None,  # on the timeline page: the lane of the span's own bar
-            "eras": [],  # on the timeline page: the pieces of era bars beside this entry
+            "id": f"event-{event.slug}",
+            "kind": "span" if event.is_span else "event",
+            "title": event.title,
+            "date": self.date(event.date),
+            "end": self.date(event.end) if event.end else None,
+            "html": Markup(item.html),
+            "topics": self.topic_links(event.topics, labels),
+            "articles": [{"title": title, "url": self.urls.to(Urls.article(slug))} for slug, title in item.articles],
+            "url": self.urls.to(Urls.event(event.slug, year)),
+            "lane": None,
+            "eras": [],
         }
 
-    def event_entry(self, item: EventIn, labels: Labels) -> View:
-        event = item.event
-        kind = "span" if event.is_span else "event"
-        year = event.date.year if item.on_year_page else None
-        view = self._entry(Entry(event.date, event.end, kind, event.slug, event.title), year)
-        view.update(
-            html=Markup(item.html),
-            topics=self.topic_links(event.topics, labels),
-            articles=[{"title": title, "url": self.urls.to(Urls.article(slug))} for slug, title in item.articles],
-        )
-        return view
+    def article_entry(self, article: ArticleIn, labels: Labels) -> EntryView:
+        return {
+            "id": f"article-{article.slug}",
+            "kind": "article",
+            "title": article.title,
+            "date": self.date(article.date),
+            "end": None,
+            "html": article.summary,  # plain text, escaped by the template
+            "topics": self.topic_links(article.topics, labels),
+            "articles": [],
+            "url": self.urls.to(Urls.article(article.slug)),
+            "lane": None,
+            "eras": [],
+        }
 
-    def article_entry(self, article: ArticleIn, labels: Labels) -> View:
-        view = self._entry(Entry(article.date, None, "article", article.slug, article.title))
-        view.update(
-            id=f"article-{article.slug}",
-            url=self.urls.to(Urls.article(article.slug)),
-            html=article.summary,
-            topics=self.topic_links(article.topics, labels),
-        )
-        return view
-
-    def entry(self, item: EventIn | ArticleIn, labels: Labels) -> View:
+    def entry(self, item: EventIn | ArticleIn, labels: Labels) -> EntryView:
         return self.event_entry(item, labels) if isinstance(item, EventIn) else self.article_entry(item, labels)
 
-    def topic_item(self, item: TopicIn) -> View:
+    def topic_item(self, item: TopicIn) -> TopicItem:
         return {
             "slug": item.topic.slug,
             "label": item.topic.label,
@@ -172,13 +205,17 @@ class Views:
 
     # -- pages --------------------------------------------------------------------
 
-    def common(self, settings: Any, pages: Sequence[Page], sources: Sequence[str], search: bool = True) -> View:
-        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when indexed."""
-        nav = [
+    def common(
+        self, settings: Settings, pages: Sequence[Page], sources: Sequence[str], search: bool = True, dev: bool = False
+    ) -> CommonView:
+        """What every page shows: the dossier's name, navigation, feeds and sources; ``search`` when
+        indexed; ``dev`` on the development server (its page script)."""
+        nav: list[NavLink] = [
             {"label": self.strings.get("nav_articles"), "url": self.urls.to("articles/")},
             {"label": self.strings.get("nav_topics"), "url": self.urls.to("topics/")},
             {"label": self.strings.get("nav_timeline"), "url": self.urls.to("timeline/")},
-        ] + [{"label": p.title, "url": self.urls.to(Urls.page(p.slug))} for p in pages]
+        ]
+        nav += [{"label": p.title, "url": self.urls.to(Urls.page(p.slug))} for p in pages]
         return {
             "site": {
                 "title": settings.title,
@@ -188,12 +225,13 @@ class Views:
                 "author": settings.author,
                 "license": settings.license,
                 "url": self.urls.to(),
-                "feed_url": self.urls.to("feed.xml"),
-                "notes_feed_url": self.urls.to("annotations.xml"),
+                "feed_url": self.urls.to(FEED),
+                "notes_feed_url": self.urls.to(NOTES_FEED),
                 "locale": self.strings.og_locale,
                 "nav": nav,
                 "sources": list(sources),
                 "search": search,  # the header's search field (off with --no-search: there is no index)
+                "dev": dev,
             },
             "jsonld": None,
         }
@@ -206,13 +244,15 @@ class Views:
         teaser: tuple[EventIn | ArticleIn, ...],
         labels: Labels,
         counts: tuple[int, int, int] = (0, 0, 0),
-    ) -> View:
+    ) -> HomeView:
         """The dossier in brief: its intro and figures, the latest articles and their first notes, topics, teaser."""
-        items = []
-        for article, notes in latest:
-            item = self.article_item(article, labels)
-            item["key_notes"] = [{**self.note(n, labels), "excerpt": excerpt(n.html)} for n in notes]
-            items.append(item)
+        items: list[LatestArticle] = [
+            {
+                **self.article_item(article, labels),
+                "key_notes": [{**self.note(n, labels), "excerpt": excerpt(n.html)} for n in notes],
+            }
+            for article, notes in latest
+        ]
         get = self.strings.get
         keys = ("count_articles", "note_count", "count_events", "count_topics")
         figures = [get(key, count=n) for key, n in zip(keys, (*counts, len(topics)), strict=True) if n]
@@ -230,7 +270,7 @@ class Views:
         labels: Labels,
         years: tuple[tuple[int, int], ...] = (),
         year: int | None = None,
-    ) -> View:
+    ) -> ArticlesView:
         """The article list; a long one has a page per year, and its main page lists the years."""
         return {
             "articles": [self.article_item(a, labels) for a in articles],
@@ -245,18 +285,18 @@ class Views:
         notes: tuple[NoteIn, ...],
         events: tuple[EventIn, ...],
         labels: Labels,
-    ) -> View:
+    ) -> ArticlePageView:
         views = {n.number: self.note(n, labels) for n in notes}
         return {
             "jsonld": self.news_article(item, labels),
-            "data_url": self.urls.to(Urls.article(item.slug) + "annotations.jsonld"),
+            "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
             "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
             "notes": list(views.values()),
             "events": [self.event_entry(e, labels) for e in events],
         }
 
-    def topics(self, topics: tuple[TopicIn, ...]) -> View:
+    def topics(self, topics: tuple[TopicIn, ...]) -> TopicsView:
         return {"topics": [self.topic_item(t) for t in topics]}
 
     def topic(
@@ -270,7 +310,7 @@ class Views:
         years: tuple[tuple[int, int], ...] = (),
         year: int | None = None,
         coverage: chart.Coverage | None = None,
-    ) -> View:
+    ) -> TopicPageView:
         """A topic's page; a large topic has a page per year, and its main page lists the years.
 
         ``coverage`` counts the topic's articles, notes and events per period, for its chart.
@@ -306,7 +346,7 @@ class Views:
             "chart": self.chart(coverage, "chart-title") if coverage is not None else None,
         }
 
-    def chart(self, cov: chart.Coverage, title_id: str) -> View | None:
+    def chart(self, cov: chart.Coverage, title_id: str) -> ChartView | None:
         """A coverage chart: the SVG, its legend and its figures as a table; None under two periods."""
         peak = cov.peak
         if len(cov.buckets) < 2 or peak is None:
@@ -374,69 +414,79 @@ class Views:
         index: tuple[tuple[int, int], ...] = (),
         year: int | None = None,
         carried: tuple[EventIn, ...] = (),
-    ) -> View:
+    ) -> TimelineView:
         """The timeline; a long one has a page per year, and its main page lists the years.
 
         Spans are drawn as bars beside the entries they cover (see :mod:`dossier.publish.eras`);
         ``carried`` are the spans that began before this page's first entry. Each entry
         carries its topics' slugs for the topic filter, and the topics present make its options.
         """
+        made, found = self._timeline_entries(entries, labels, carried)
+        rows_of = iter(made)
+        years: list[TimelineYear] = [
+            {"year": y, "entries": [next(rows_of) for _ in group]}
+            for y, group in groupby(entries, key=lambda e: _date_of(e).year)
+        ]
+        pages: list[YearLink] = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
+        filters = self._topic_filters(made, labels)
+        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
+
+    def _timeline_entries(
+        self, entries: tuple[EventIn | ArticleIn, ...], labels: Labels, carried: tuple[EventIn, ...]
+    ) -> tuple[list[EntryView], tuple[eras.Era, ...]]:
+        """The entries of a timeline page, each with the pieces of era bars beside it, and the eras."""
         rows = [(_date_of(e), e.event.end if isinstance(e, EventIn) else None) for e in entries]
         found, marks = eras.layout(rows, [c.event.end for c in carried if c.event.end is not None])
-        names = [c.event.title for c in carried]
-        names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
+        names = _era_names(entries, carried)
         made = []
         for entry, row_marks in zip(entries, marks, strict=True):
             view = self.entry(entry, labels)
             view["eras"] = [_mark(m, found[m.era], names[m.era]) for m in row_marks]
             view["lane"] = next((m.lane for m in row_marks if found[m.era].row >= 0 and m.start), None)
             made.append(view)
-        rows_of = iter(made)
-        years = [
-            {"year": y, "entries": [next(rows_of) for _ in group]}
-            for y, group in groupby(entries, key=lambda e: _date_of(e).year)
-        ]
-        pages = [{"year": y, "count": n, "url": self.urls.to(Urls.timeline_year(y))} for y, n in index]
+        return made, found
+
+    def _topic_filters(self, made: list[EntryView], labels: Labels) -> list[TopicFilter]:
+        """The options of the timeline's topic filter: the topics of its entries, in the language's order."""
         present: dict[str, int] = {}
         for view in made:
             for topic in view["topics"]:
                 present[topic["slug"]] = present.get(topic["slug"], 0) + 1
         names_of = dict(labels)
         language = self.strings.language
-        filters = [
+        return [
             {"slug": slug, "label": names_of[slug], "count": n}
             for slug, n in collation.ordered(
                 present.items(), lambda item: names_of[item[0]], lambda item: item[0], language
             )
         ]
-        return {"years": years, "index": pages, "year": year, "lanes": eras.lanes(found), "filters": filters}
 
-    def page(self, page: Page, html: str) -> View:
+    def page(self, page: Page, html: str) -> PageView:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
 
-    def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> View:
-        entries = []
+    def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> FeedView:
+        entries: list[FeedEntry] = []
         for article, anchored in articles:
             target = Urls.article(article.slug)
             entries.append(
                 {
                     "title": article.title,
                     "url": self.urls.absolute(target),
-                    "id": self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}",
+                    "id": self._id(target),
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.summary,
                     "content": Markup(anchored.html),
                     "topics": self.topic_links(article.topics, labels),
                 }
             )
-        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
-        feed_id = self.urls.absolute("feed.xml") if self.urls.has_host else "urn:dossier:feed"
-        return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute("feed.xml")}
+        updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
+        feed_id = self.urls.absolute(FEED) if self.urls.has_host else "urn:dossier:feed"
+        return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute(FEED)}
 
-    def news_article(self, item: ArticleIn, labels: Labels) -> View:
+    def news_article(self, item: ArticleIn, labels: Labels) -> NewsArticle:
         """schema.org NewsArticle: the page is based on the agency's dispatch."""
         url = self.urls.absolute(Urls.article(item.slug))
-        data: View = {
+        data: NewsArticle = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": item.title,
@@ -457,8 +507,8 @@ class Views:
             }
         return data
 
-    def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> View:
-        entries = []
+    def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> NotesFeedView:
+        entries: list[FeedEntry] = []
         for note, article in notes:
             page = Urls.article(article.slug)
             entries.append(
@@ -472,12 +522,12 @@ class Views:
                     "topics": self.topic_links(note.note.topics, labels),
                 }
             )
-        updated = max((str(e["updated"]) for e in entries), default="1970-01-01T00:00:00Z")
+        updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
         return {
             "entries": entries,
             "updated": updated,
-            "feed_id": self._id("annotations.xml"),
-            "self_url": self.urls.absolute("annotations.xml"),
+            "feed_id": self._id(NOTES_FEED),
+            "self_url": self.urls.absolute(NOTES_FEED),
             "feed_title": self.strings.get("notes_feed_title"),
         }
 
@@ -485,15 +535,20 @@ class Views:
         """A stable Atom id: the absolute URL when the site has a host, else a URN."""
         return self.urls.absolute(target) if self.urls.has_host else f"urn:dossier:{target}"
 
-    def annotations(self, item: ArticleIn, anchored: AnchoredArticle, notes: tuple[NoteIn, ...]) -> View:
+    def annotations(
+        self, item: ArticleIn, anchored: AnchoredArticle, notes: tuple[NoteIn, ...]
+    ) -> AnnotationCollection:
         """The article's notes as a W3C Web Annotation collection (TextQuoteSelector targets)."""
         page = self.urls.absolute(Urls.article(item.slug))
-        data = page + "annotations.jsonld"
-        items = []
+        data = self.urls.absolute(Urls.annotations(item.slug))
+        items: list[WebAnnotation] = []
         for placed, note in zip(anchored.notes, notes, strict=True):
-            selector: View = {"type": "TextQuoteSelector", "exact": anchored.text[placed.start : placed.end]}
-            selector["prefix"] = anchored.text[max(placed.start - 32, 0) : placed.start]
-            selector["suffix"] = anchored.text[placed.end : placed.end + 32]
+            selector: TextQuoteSelector = {
+                "type": "TextQuoteSelector",
+                "exact": anchored.text[placed.start : placed.end],
+                "prefix": anchored.text[max(placed.start - 32, 0) : placed.start],
+                "suffix": anchored.text[placed.end : placed.end + 32],
+            }
             items.append(
                 {
                     "id": f"{page}#annotation-{note.note.slug}",
@@ -518,14 +573,14 @@ class Views:
             "first": {"id": data + "#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
         }
 
-    def timeline_data(self, title: str, text: str, entries: tuple[EventIn | ArticleIn, ...]) -> View:
+    def timeline_data(self, title: str, text: str, entries: tuple[EventIn | ArticleIn, ...]) -> TimelineData:
         """The timeline in Knight Lab's TimelineJS3 JSON format: events, spans, and eras for long spans."""
-        events: list[View] = []
-        eras: list[View] = []
+        events: list[TimelineJSEvent] = []
+        eras: list[TimelineJSEra] = []
         for entry in entries:
             if isinstance(entry, EventIn):
                 e = entry.event
-                item: View = {
+                item: TimelineJSEvent = {
                     "unique_id": e.slug,
                     "start_date": _tl_date(e.date, self.strings.date(e.date)),
                     "text": {"headline": e.title, "text": entry.html},
@@ -554,11 +609,11 @@ class Views:
             events.append(item)
         return {"title": {"text": {"headline": escape(title), "text": escape(text)}}, "events": events, "eras": eras}
 
-    def sitemap(self, targets: tuple[str, ...]) -> View:
+    def sitemap(self, targets: tuple[str, ...]) -> SitemapView:
         return {"sitemap": list(targets)}
 
 
-def _mark(mark: eras.Mark, era: eras.Era, name: str) -> View:
+def _mark(mark: eras.Mark, era: eras.Era, name: str) -> EraMark:
     """One piece of an era's bar; the piece where the bar begins carries the era's name."""
     rows = era.last - era.first + 1
     labelled = mark.start and rows > 1
@@ -585,6 +640,13 @@ def excerpt(html: str, size: int = EXCERPT) -> str:
     return cut + "…"
 
 
+def _era_names(entries: tuple[EventIn | ArticleIn, ...], carried: tuple[EventIn, ...]) -> list[str]:
+    """The names of a timeline page's eras, in the order :func:`dossier.publish.eras.layout` gives them."""
+    names = [c.event.title for c in carried]
+    names += [e.event.title for e in entries if isinstance(e, EventIn) and e.event.end is not None]
+    return names
+
+
 def _date_of(item: EventIn | ArticleIn) -> PartialDate:
     return item.event.date if isinstance(item, EventIn) else item.date
 
@@ -592,12 +654,11 @@ def _date_of(item: EventIn | ArticleIn) -> PartialDate:
 ERA_YEARS = 2  # a span of this many years or more is also an era of the TimelineJS timeline
 
 
-def _tl_date(value: PartialDate, label: str) -> View:
-    """A TimelineJS3 date object at the date's own precision."""
-    date: View = {"year": str(value.year)}
-    if value.month:
-        date["month"] = str(value.month)
+def _tl_date(value: PartialDate, label: str) -> TimelineJSDate:
+    """A TimelineJS3 date object at the date's own precision (a day has a month)."""
+    year = str(value.year)
     if value.day:
-        date["day"] = str(value.day)
-    date["display_date"] = label
-    return date
+        return {"year": year, "month": str(value.month), "day": str(value.day), "display_date": label}
+    if value.month:
+        return {"year": year, "month": str(value.month), "display_date": label}
+    return {"year": year, "display_date": label}

@@ -13,6 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from dossier.errors import Diagnostic, Location
 from dossier.model import NOTE_KINDS, Annotation, Article, Event, Keywords, Origin, Page, Record, Topic, frozen_map
+from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
 from dossier.source import discovery, limits
 from dossier.source import fields as f
 from dossier.source.discovery import unsafe_path
@@ -58,7 +59,7 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind(
-        "articles",
+        ARTICLES,
         (
             Field("title", f.text, required=True),
             Field("date", f.date, required=True),
@@ -73,7 +74,7 @@ KINDS: tuple[Kind, ...] = (
         body_required=True,
     ),
     Kind(
-        "annotations",
+        ANNOTATIONS,
         (
             Field("article", f.slug, required=True),
             Field("quote", f.text, required=True),
@@ -86,7 +87,7 @@ KINDS: tuple[Kind, ...] = (
         body_required=True,
     ),
     Kind(
-        "timeline",
+        TIMELINE,
         (
             Field("title", f.text, required=True),
             Field("date", f.date, required=True),
@@ -98,13 +99,13 @@ KINDS: tuple[Kind, ...] = (
         body_required=False,
     ),
     Kind(
-        "topics",
+        TOPICS,
         (Field("label", f.text, required=True), Field("keywords", _keywords)),
         Topic,
         body_required=False,
     ),
     Kind(
-        "pages",
+        PAGES,
         (
             Field("title", f.text, required=True),
             Field("summary", f.text),

@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 from dossier.errors import Diagnostic, Location
+from dossier.project import CONTENT, CONTENT_FOLDERS
 from dossier.source.signatures import Signature, of
 
-FOLDERS = ("articles", "annotations", "timeline", "topics", "pages")  # one per kind of content, in order
 Found = list[tuple[str, str, Signature | None]]  # folder of the kind, absolute path, signature (if asked)
 
 
@@ -68,18 +68,18 @@ def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
     through :func:`unsafe_path`. Files come in sorted order within each folder.
     """
     root = Path(os.path.abspath(root))
-    content = root / "content"
+    content = root / CONTENT
     found: Found = []
     problems: list[Diagnostic] = []
     if not content.is_dir():
-        return found, [Diagnostic(Location("content", 0), "no content folder", "create content/articles/")]
+        return found, [Diagnostic(Location(CONTENT, 0), "no content folder", "create content/articles/")]
     linked = unsafe_path(root, content) is not None or os.path.islink(content)
     for entry in sorted(content.iterdir()):
         if ignored(entry.name):
             continue
         rel = entry.relative_to(root).as_posix()
-        if entry.name not in FOLDERS or not entry.is_dir():
-            expected = ", ".join(FOLDERS)
+        if entry.name not in CONTENT_FOLDERS or not entry.is_dir():
+            expected = ", ".join(CONTENT_FOLDERS)
             problems.append(
                 Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
             )

@@ -19,7 +19,7 @@ from dossier.errors import Diagnostic, Location
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
-_FENCES = ("---", "...")
+FENCES = ("---", "...")  # the lines that open and close the front matter
 
 
 @dataclass(frozen=True)
@@ -245,7 +245,7 @@ def split(path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
                 "add a YAML block between two '---' lines at the top",
             )
         ]
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES), None)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES), None)
     if end is None:
         return None, [
             Diagnostic(Location(path, 1), "front matter is not closed", "add a '---' line after the last field")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dossier.errors import Diagnostic
 from dossier.model import Article, Record
+from dossier.project import CONTENT
 from dossier.source import content, discovery, seeds
 from dossier.source.content import KIND_BY_FOLDER, Content, Kind
 from dossier.source.seeds import Seed
@@ -187,7 +188,7 @@ class FileCache:
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
         try:
-            parts = path.relative_to(self.root / "content").parts
+            parts = path.relative_to(self.root / CONTENT).parts
         except ValueError:
             return None
         if len(parts) < 2 or path.suffix != ".md" or any(p.startswith((".", "#")) or p.endswith("~") for p in parts):

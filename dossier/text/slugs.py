@@ -18,6 +18,7 @@ import re
 
 from slugify import slugify as _slugify
 
+SLUG_LENGTH = 60  # the longest slug the commands make from a title (import, new)
 _VALID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

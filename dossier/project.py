@@ -1,0 +1,25 @@
+"""A dossier project on disk: the names of its files and folders, each said once here.
+
+This module imports nothing, so that the lightest modules (the lock, the resume of a build)
+may name a project's files without loading the rest of the package.
+"""
+
+from __future__ import annotations
+
+SETTINGS_FILE = "site.yml"  # the project's settings; a folder that has one is a dossier project
+CONTENT = "content"  # the content, one folder per kind (CONTENT_FOLDERS)
+THEMES = "themes"  # themes/<name>/, each with templates/, static/ and i18n/
+TEMPLATES = "templates"  # the project's own templates, which override the theme's; and a theme's
+SEEDS = "seeds"  # the agency dispatches that articles are imported from
+CACHE = ".dossier-cache"  # what the commands keep between runs: the build's memory, the locks, the preview
+OUTPUT = "_site"  # where the site is written unless the command line says otherwise
+
+ARTICLES = "articles"
+ANNOTATIONS = "annotations"
+TIMELINE = "timeline"
+TOPICS = "topics"
+PAGES = "pages"
+CONTENT_FOLDERS = (ARTICLES, ANNOTATIONS, TIMELINE, TOPICS, PAGES)  # in content/: one per kind, in order
+
+SOURCES = (CONTENT, THEMES, SEEDS, TEMPLATES, CACHE)
+"""The folders a build reads or keeps (besides the settings file): no build may write into them."""

@@ -1,0 +1,439 @@
+"""The shapes of the views: what each template, and each data file, is made from.
+
+A page's template gets the :class:`CommonView` (what every page shows), its page kind's view
+on top (:class:`HomeView`, :class:`ArticlePageView`...), and ``page_url``. A data file
+(``annotations.jsonld``, ``timeline.json``) is its view written as JSON, keys in the order
+written here. Text is ``str``; HTML that is safe as it is, ``Markup``.
+
+Keys that start with ``@`` (JSON-LD) cannot be class attributes: those shapes are declared
+with :class:`TypedDict`'s call form.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+from markupsafe import Markup
+
+# -- small pieces -------------------------------------------------------------------
+
+
+class DateView(TypedDict):
+    label: str  # as the language writes it, at the date's precision
+    iso: str
+    year: int
+
+
+class TopicLink(TypedDict):
+    slug: str
+    label: str
+    url: str
+
+
+class Link(TypedDict):
+    """A link to an article."""
+
+    title: str
+    url: str
+
+
+class NavLink(TypedDict):
+    label: str
+    url: str
+
+
+class YearLink(TypedDict):
+    """A year's page of a long list, and how many items it holds."""
+
+    year: int
+    count: int
+    url: str
+
+
+class ArticleItem(TypedDict):
+    """An article as lists show it (not its text)."""
+
+    slug: str
+    title: str
+    url: str
+    date: DateView
+    source: str
+    verbatim: bool  # imported from a seed, whose text the build checked
+    summary: str
+    topics: list[TopicLink]
+    note_count: int
+    draft: bool
+
+
+class NoteView(TypedDict):
+    id: str
+    slug: str
+    number: int
+    kind: str
+    kind_label: str
+    quote: str
+    html: Markup
+    end_html: Markup  # the note in the end notes: its ids renamed, so that none is on the page twice
+    topics: list[TopicLink]
+    passage_id: str
+    url: str
+    article: Link
+
+
+class KeyNote(NoteView):
+    """A note under its article on the home page, with the start of its text."""
+
+    excerpt: str
+
+
+class LatestArticle(ArticleItem):
+    """One of the latest articles on the home page, with its first notes."""
+
+    key_notes: list[KeyNote]
+
+
+class EraMark(TypedDict):
+    """One piece of an era's bar beside a timeline entry."""
+
+    lane: int
+    carried: bool  # the bar comes from an earlier page
+    start: bool
+    end: bool
+    label: str  # the era's name, on the piece where a bar of more than one row begins
+    rows: int
+
+
+class EntryView(TypedDict):
+    """A timeline entry: an event, a span, or an article."""
+
+    id: str
+    kind: str  # "event", "span" or "article"
+    title: str
+    date: DateView
+    end: DateView | None
+    html: str  # an event's text (Markup), or an article's summary (plain text)
+    topics: list[TopicLink]
+    articles: list[Link]  # the articles an event cites
+    url: str
+    lane: int | None  # on the timeline page: the lane of the span's own bar
+    eras: list[EraMark]  # on the timeline page: the pieces of era bars beside this entry
+
+
+class TopicItem(TypedDict):
+    slug: str
+    label: str
+    url: str
+    count: int  # articles, notes and events on the topic
+
+
+# -- what every page shows ------------------------------------------------------------
+
+
+class SiteView(TypedDict):
+    title: str
+    subtitle: str
+    description: str
+    language: str
+    author: str
+    license: str
+    url: str
+    feed_url: str
+    notes_feed_url: str
+    locale: str  # Open Graph's form of the language (fr_FR)
+    nav: list[NavLink]
+    sources: list[str]
+    search: bool  # the header's search field (off with --no-search: there is no index)
+    dev: bool  # on the development server: its page script
+
+
+class CommonView(TypedDict):
+    site: SiteView
+    jsonld: None  # a page with structured data gives its own
+
+
+# -- JSON-LD (schema.org) ---------------------------------------------------------------
+
+Thing = TypedDict("Thing", {"@type": str, "name": str})  # any schema.org thing by its name: a Thing, an Organization
+BasedOn = TypedDict(
+    "BasedOn",
+    {"@type": str, "headline": str, "datePublished": str, "publisher": Thing},
+)
+NewsArticle = TypedDict(
+    "NewsArticle",
+    {
+        "@context": str,
+        "@type": str,
+        "headline": str,
+        "datePublished": str,
+        "inLanguage": str,
+        "url": str,
+        "mainEntityOfPage": str,
+        "about": list[Thing],
+        "description": NotRequired[str],
+        "isBasedOn": NotRequired[BasedOn],
+    },
+)
+ListItem = TypedDict("ListItem", {"@type": str, "position": int, "url": str, "name": str})
+ItemList = TypedDict(
+    "ItemList",
+    {
+        "@context": str,
+        "@type": str,
+        "name": str,
+        "url": str,
+        "numberOfItems": int,
+        "itemListElement": list[ListItem],
+    },
+)
+
+# -- the coverage chart ---------------------------------------------------------------
+
+
+class RectView(TypedDict):
+    series: int
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+class BarView(TypedDict):
+    title: str
+    rects: list[RectView]
+
+
+class TickView(TypedDict):
+    x: int
+    label: str
+
+
+class DrawingView(TypedDict):
+    """Where everything goes, in the picture's integer units (see :class:`dossier.publish.chart.Drawing`)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    base: int
+    peak: int
+    bars: list[BarView]
+    ticks: list[TickView]
+    label_y: int
+
+
+class SeriesView(TypedDict):
+    n: int
+    label: str
+
+
+class ChartRow(TypedDict):
+    """A period's figures, for the chart's table."""
+
+    period: str
+    iso: str
+    counts: list[int]
+    total: int
+
+
+class ChartView(TypedDict):
+    title: str
+    title_id: str
+    drawing: DrawingView
+    series: list[SeriesView]
+    period_label: str
+    rows: list[ChartRow]
+
+
+# -- pages ----------------------------------------------------------------------------
+
+
+class HomeView(TypedDict):
+    intro: Markup
+    figures: list[str]
+    latest: list[LatestArticle]
+    topics: list[TopicItem]
+    teaser: list[EntryView]
+
+
+class ArticlesView(TypedDict):
+    articles: list[ArticleItem]
+    years: list[YearLink]
+    year: int | None
+
+
+class BlockView(TypedDict):
+    """A block of an article's text and the notes beside it."""
+
+    html: Markup
+    notes: list[NoteView]
+
+
+class ArticlePageView(TypedDict):
+    jsonld: NewsArticle
+    data_url: str
+    article: ArticleItem
+    blocks: list[BlockView]
+    notes: list[NoteView]
+    events: list[EntryView]
+
+
+class TopicsView(TypedDict):
+    topics: list[TopicItem]
+
+
+class TopicPageView(TypedDict):
+    jsonld: ItemList
+    topic: TopicItem
+    intro: Markup
+    articles: list[ArticleItem]
+    notes: list[NoteView]
+    events: list[EntryView]
+    years: list[YearLink]
+    year: int | None
+    chart: ChartView | None
+
+
+class TimelineYear(TypedDict):
+    year: int
+    entries: list[EntryView]
+
+
+class TopicFilter(TypedDict):
+    """An option of the timeline's topic filter."""
+
+    slug: str
+    label: str
+    count: int
+
+
+class TimelineView(TypedDict):
+    years: list[TimelineYear]
+    index: list[YearLink]
+    year: int | None
+    lanes: int
+    filters: list[TopicFilter]
+
+
+class FreePage(TypedDict):
+    title: str
+    summary: str
+    html: Markup
+    draft: bool
+
+
+class PageView(TypedDict):
+    page: FreePage
+
+
+class FeedEntry(TypedDict):
+    title: str
+    url: str
+    id: str
+    updated: str
+    summary: str
+    content: Markup
+    topics: list[TopicLink]
+
+
+class FeedView(TypedDict):
+    entries: list[FeedEntry]
+    updated: str
+    feed_id: str
+    self_url: str
+
+
+class NotesFeedView(FeedView):
+    feed_title: str
+
+
+class SitemapView(TypedDict):
+    sitemap: list[str]
+
+
+# -- data files: an article's notes as W3C Web Annotations -----------------------------
+
+
+class TextQuoteSelector(TypedDict):
+    type: str
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class TextualBody(TypedDict):
+    type: str
+    value: str
+    format: str
+    language: str
+    purpose: str
+
+
+class AnnotationTarget(TypedDict):
+    source: str
+    selector: TextQuoteSelector
+
+
+class WebAnnotation(TypedDict):
+    id: str
+    type: str
+    motivation: str
+    body: TextualBody
+    target: AnnotationTarget
+
+
+class AnnotationPage(TypedDict):
+    id: str
+    type: str
+    startIndex: int  # the W3C model's name
+    items: list[WebAnnotation]
+
+
+AnnotationCollection = TypedDict(
+    "AnnotationCollection",
+    {"@context": str, "id": str, "type": str, "label": str, "total": int, "first": AnnotationPage},
+)
+
+# -- data files: the timeline in Knight Lab's TimelineJS3 format -------------------------
+
+
+class TimelineJSDate(TypedDict):
+    """A date at its own precision: no month or day when it has none."""
+
+    year: str
+    month: NotRequired[str]
+    day: NotRequired[str]
+    display_date: str
+
+
+class TimelineJSText(TypedDict):
+    headline: str
+    text: str
+
+
+class TimelineJSHeadline(TypedDict):
+    headline: str
+
+
+class TimelineJSEvent(TypedDict):
+    unique_id: str
+    start_date: TimelineJSDate
+    text: TimelineJSText
+    group: str
+    end_date: NotRequired[TimelineJSDate]
+
+
+class TimelineJSEra(TypedDict):
+    start_date: TimelineJSDate
+    end_date: TimelineJSDate
+    text: TimelineJSHeadline
+
+
+class TimelineJSTitle(TypedDict):
+    text: TimelineJSText
+
+
+class TimelineData(TypedDict):
+    title: TimelineJSTitle
+    events: list[TimelineJSEvent]
+    eras: list[TimelineJSEra]

@@ -1,0 +1,84 @@
+"""The views: the named data each template and data file is made from (dossier.publish.contexts)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REPO
+from markupsafe import Markup
+
+from dossier.config import Settings
+from dossier.model import Event, Origin, Page, PartialDate
+from dossier.publish import i18n
+from dossier.publish.urls import Urls
+from dossier.publish.views import ArticleIn, EventIn, Views
+
+LABELS = (("irak", "Irak"),)
+
+
+@pytest.fixture(scope="module")
+def views() -> Views:
+    return Views(i18n.load(REPO / "themes" / "default", "fr", REPO), Urls("https://presse.example/d/"))
+
+
+def article(summary: str = "", source: str = "") -> ArticleIn:
+    return ArticleIn("a", "Un article", PartialDate(2024, 3), source, False, summary, ("irak",), False, 0)
+
+
+def event(slug: str, date: PartialDate, end: PartialDate | None = None) -> EventIn:
+    return EventIn(Event(slug, f"Titre {slug}", date, "", Origin(f"content/timeline/{slug}.md"), end), "<p>x</p>", ())
+
+
+def test_the_common_view_shows_the_settings_and_the_lists_then_the_free_pages(views: Views) -> None:
+    settings = Settings(title="Dossier", subtitle="Sous-titre", author="Rédaction", license="CC BY")
+    page = Page("a-propos", "À propos", "", Origin("content/pages/a-propos.md"))
+    common = views.common(settings, [page], ["AFP", "Reuters"], search=False)
+    site = common["site"]
+    assert (site["title"], site["subtitle"], site["author"], site["license"]) == (
+        "Dossier",
+        "Sous-titre",
+        "Rédaction",
+        "CC BY",
+    )
+    assert [link["url"] for link in site["nav"]] == ["/d/articles/", "/d/topics/", "/d/timeline/", "/d/a-propos/"]
+    assert site["nav"][-1]["label"] == "À propos"
+    assert site["sources"] == ["AFP", "Reuters"] and site["search"] is False and site["dev"] is False
+    assert views.common(settings, [], [], dev=True)["site"]["dev"] is True  # the development server's script
+    assert common["jsonld"] is None  # a page with structured data gives its own
+
+
+def test_an_article_on_the_timeline_shows_its_summary_as_text_and_an_event_its_html(views: Views) -> None:
+    entry = views.entry(article(summary="<b>résumé</b>"), LABELS)
+    assert (entry["id"], entry["kind"], entry["url"]) == ("article-a", "article", "/d/articles/a/")
+    assert entry["html"] == "<b>résumé</b>" and not isinstance(entry["html"], Markup)  # escaped by the template
+    assert entry["end"] is None and entry["articles"] == [] and entry["topics"][0]["label"] == "Irak"
+    span = views.entry(event("guerre", PartialDate(2014, 6), PartialDate(2017, 12)), LABELS)
+    assert (span["id"], span["kind"], span["url"]) == ("event-guerre", "span", "/d/timeline/#event-guerre")
+    assert isinstance(span["html"], Markup) and span["end"] is not None and span["end"]["iso"] == "2017-12"
+
+
+def test_structured_data_names_a_summary_and_a_source_only_when_the_article_has_them(views: Views) -> None:
+    bare = views.news_article(article(), LABELS)
+    assert "description" not in bare and "isBasedOn" not in bare
+    full = views.news_article(article(summary="En bref.", source="AFP"), LABELS)
+    assert list(full)[-2:] == ["description", "isBasedOn"]
+    assert full["isBasedOn"]["publisher"] == {"@type": "Organization", "name": "AFP"}
+    assert full["about"] == [{"@type": "Thing", "name": "Irak"}]
+
+
+def test_timeline_data_writes_each_date_at_its_own_precision(views: Views) -> None:
+    entries = (
+        event("annee", PartialDate(2014)),
+        event("mois", PartialDate(2015, 2), PartialDate(2018, 1)),  # three years: an era as well
+        event("jour", PartialDate(2016, 5, 9)),
+    )
+    data = views.timeline_data("Titre", "Texte", entries)
+    dates = [json.dumps(e["start_date"], ensure_ascii=False) for e in data["events"]]
+    assert dates == [
+        '{"year": "2014", "display_date": "2014"}',
+        '{"year": "2015", "month": "2", "display_date": "février 2015"}',
+        '{"year": "2016", "month": "5", "day": "9", "display_date": "9 mai 2016"}',
+    ]
+    assert [list(e) for e in data["events"]][1][-1] == "end_date"  # a span's end comes last
+    assert [era["text"]["headline"] for era in data["eras"]] == ["Titre mois"]
