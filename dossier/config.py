@@ -1,20 +1,28 @@
-"""``site.yml`` → a typed, validated :class:`Settings`; unknown keys are errors at their line."""
+"""``site.yml`` plus the command line's overrides → the typed, validated settings a build uses.
+
+Unknown keys of ``site.yml`` are errors at their line; an override (:class:`Overrides`) is
+checked as it is made, before anything is read, and a bad one is a usage error. Importing this
+module loads no YAML: a build with nothing to do checks its overrides and stops; the YAML
+reader and the field parsers load with the first :func:`load`.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from yaml.nodes import Node
-
-from dossier.errors import Diagnostic, Location
-from dossier.source import fields as f
+from dossier.errors import Diagnostic, FieldError, Location, UsageError
 from dossier.source import limits
 from dossier.source.discovery import unsafe_path
-from dossier.source.fields import Field, FieldError
-from dossier.source.frontmatter import compose, decode, mapping_entries
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    from dossier.source.fields import Field
 
 SETTINGS_FILE = "site.yml"
 
@@ -71,17 +79,6 @@ def base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _base_url(node: Node) -> str:
-    return base_url(f.text(node))
-
-
-def _language(node: Node) -> str:
-    value = f.text(node)
-    if not value.replace("_", "").replace("-", "").isalpha():
-        raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
-    return value
-
-
 @dataclass(frozen=True)
 class Settings:
     title: str
@@ -95,31 +92,70 @@ class Settings:
     license: str = ""
     latest_articles: int = 5
 
-    def with_base_url(self, url: str) -> Settings:
-        return replace(self, base_url=base_url(url))
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line sets over ``site.yml``, checked as it is made (before anything is read)."""
+
+    base_url: str | None = None  # --base-url, as given
+    drafts: bool = False  # --drafts: content marked 'draft: true' is built too
+
+    def __post_init__(self) -> None:
+        if self.base_url is not None:
+            try:
+                base_url(self.base_url)
+            except FieldError as exc:
+                raise UsageError(f"--base-url: {exc}") from None
+
+    def apply(self, settings: Settings) -> Settings:
+        """``settings`` with what the command line sets over them."""
+        return settings if self.base_url is None else replace(settings, base_url=base_url(self.base_url))
 
 
-TABLE: tuple[Field, ...] = (
-    Field("title", f.text, required=True),
-    Field("subtitle", f.text),
-    Field("description", f.text),
-    Field("intro", f.text),
-    Field("language", _language),
-    Field("base_url", _base_url),
-    Field("theme", f.text),
-    Field("author", f.text),
-    Field("license", f.text),
-    Field("latest_articles", f.integer),
-)
+@functools.cache
+def table() -> tuple[Field, ...]:
+    """The settings of ``site.yml``: each one's parser, and whether it must be given (made at the
+    first call: the parsers are YAML's)."""
+    from dossier.source import fields as f
+    from dossier.source.fields import Field
+
+    def url(node: Node) -> str:
+        return base_url(f.text(node))
+
+    def language(node: Node) -> str:
+        value = f.text(node)
+        if not value.replace("_", "").replace("-", "").isalpha():
+            raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
+        return value
+
+    return (
+        Field("title", f.text, required=True),
+        Field("subtitle", f.text),
+        Field("description", f.text),
+        Field("intro", f.text),
+        Field("language", language),
+        Field("base_url", url),
+        Field("theme", f.text),
+        Field("author", f.text),
+        Field("license", f.text),
+        Field("latest_articles", f.integer),
+    )
 
 
 @dataclass(frozen=True)
 class LoadedSettings:
-    settings: Settings
-    lines: dict[str, int]
+    """The settings a build uses, and where each was given."""
+
+    settings: Settings  # site.yml's, with the overrides applied
+    lines: dict[str, int]  # setting → its line in site.yml
+    overrides: Overrides = Overrides()  # what the command line set over site.yml
 
 
-def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
+def load(root: Path, overrides: Overrides = Overrides()) -> tuple[LoadedSettings | None, list[Diagnostic]]:
+    """``site.yml`` read and checked, ``overrides`` applied; None and every problem when it cannot be used."""
+    from dossier.source import fields as f  # the YAML reader and the field parsers: see the module's doc
+    from dossier.source.frontmatter import compose, decode, mapping_entries
+
     path = root / SETTINGS_FILE
     refused = unsafe_path(root, path)  # a link out of the project, or a named pipe, is not read
     if refused is not None:
@@ -141,7 +177,7 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
     entries, problems = mapping_entries(SETTINGS_FILE, node, 1, "site.yml")
     if not entries and problems:
         return None, problems
-    coerced = f.coerce(SETTINGS_FILE, entries, TABLE, noun="setting")
+    coerced = f.coerce(SETTINGS_FILE, entries, table(), noun="setting")
     problems += coerced.problems
     if coerced.values.get("latest_articles", 1) < 1:
         problems.append(
@@ -153,4 +189,4 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
         problems += limits.check_body(SETTINGS_FILE, coerced.values["intro"], coerced.lines["intro"])
     if problems:
         return None, problems
-    return LoadedSettings(Settings(**coerced.values), coerced.lines), []
+    return LoadedSettings(overrides.apply(Settings(**coerced.values)), coerced.lines, overrides), []
