@@ -24,7 +24,7 @@ from dossier.options import Options
 if TYPE_CHECKING:
     from dossier.incremental.resume import Start
 
-Written = TypeVar("Written")
+Wrote = TypeVar("Wrote")  # what a writer says it wrote
 
 
 class Runner:
@@ -39,7 +39,7 @@ class Runner:
                 options, progress, memory=start.memo, seen=start.seen, discover=start.discover, spool=start.spool
             )
 
-    def run(self, write: Callable[[Result], Written], changed: Iterable[Path] | None = None) -> tuple[Result, Written]:
+    def run(self, write: Callable[[Result], Wrote], changed: Iterable[Path] | None = None) -> tuple[Result, Wrote]:
         """One build (of what ``changed`` touched, when known), written by ``write``; what it wrote too.
 
         Raises :class:`~dossier.errors.ContentErrors` when the content has errors (nothing is written)."""
