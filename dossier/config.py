@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dossier.errors import Diagnostic, FieldError, Location, UsageError
-from dossier.source import limits
 from dossier.source.discovery import unsafe_path
 
 if TYPE_CHECKING:
@@ -148,12 +147,13 @@ class LoadedSettings:
 
     settings: Settings  # site.yml's, with the overrides applied
     lines: dict[str, int]  # setting → its line in site.yml
-    overrides: Overrides = Overrides()  # what the command line set over site.yml
+    overrides: Overrides  # what the command line set over site.yml
 
 
 def load(root: Path, overrides: Overrides = Overrides()) -> tuple[LoadedSettings | None, list[Diagnostic]]:
     """``site.yml`` read and checked, ``overrides`` applied; None and every problem when it cannot be used."""
-    from dossier.source import fields as f  # the YAML reader and the field parsers: see the module's doc
+    from dossier.source import fields as f  # the YAML reader and the parsers: see the module's doc
+    from dossier.source import limits
     from dossier.source.frontmatter import compose, decode, mapping_entries
 
     path = root / SETTINGS_FILE
