@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from dossier.errors import Diagnostic, FieldError, Location, UsageError
 from dossier.source.discovery import unsafe_path
@@ -29,11 +29,13 @@ SETTINGS_FILE = "site.yml"
 _NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')  # spaces, controls, and what a URL must escape
 
 
+_EXPECTED = "expected https://host/path/ or /path/"
+
+
 def base_url(value: str) -> str:
     """An absolute http(s) URL with a host (and a valid port), or a path from the domain root
     (``/`` for local work), always ending with ``/``."""
     value = value.strip()
-    expected = "expected https://host/path/ or /path/"
     bad = _NOT_IN_URL.search(value)
     if bad:
         what = "a space" if bad.group().isspace() else f"character {bad.group()!r}"
@@ -41,41 +43,51 @@ def base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError as exc:  # a bracketed host that is no IPv6 address
-        raise FieldError(f"'{value}' is not a base URL: {exc}", expected) from None
+        raise FieldError(f"'{value}' is not a base URL: {exc}", _EXPECTED) from None
     if parts.scheme:
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FieldError(f"'{value}' is not a base URL", expected)
-        if not parts.hostname or parts.username is not None or parts.password is not None:
-            raise FieldError(
-                f"'{value}' is not a base URL: it needs a host name and no user name or password",
-                "e.g. https://org.github.io/repo/",
-            )
-        try:
-            port = parts.port  # urlsplit checks the port when asked for it
-        except ValueError:
-            port = 0
-        if port == 0:
-            raise FieldError(
-                f"'{value}' is not a base URL: its port is not a number from 1 to 65535",
-                "e.g. https://host:8080/path/, or no port",
-            )
-        if parts.query or parts.fragment:
-            raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
-        if not parts.hostname.isascii():
-            try:
-                ascii_host = parts.hostname.encode("idna").decode("ascii")
-            except UnicodeError:
-                ascii_host = "its ASCII form (punycode)"
-            raise FieldError(f"'{value}' is not a base URL: its host is not ASCII", f"write the host as {ascii_host}")
+        _check_absolute(value, parts)
     elif value.startswith("//"):
-        raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", expected)
+        raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", _EXPECTED)
     elif not value.startswith("/") or parts.query or parts.fragment:
-        raise FieldError(f"'{value}' is not a base URL", expected)
+        raise FieldError(f"'{value}' is not a base URL", _EXPECTED)
     if any(segment in (".", "..") for segment in parts.path.split("/")):
         raise FieldError(
             f"'{value}' is not a base URL: '.' or '..' in its path", "write the path itself, e.g. /dossier/"
         )
     return value if value.endswith("/") else value + "/"
+
+
+def _check_absolute(value: str, parts: SplitResult) -> None:
+    """An http(s) URL: an ASCII host name, no user name or password, a valid port, no query or fragment."""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FieldError(f"'{value}' is not a base URL", _EXPECTED)
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        raise FieldError(
+            f"'{value}' is not a base URL: it needs a host name and no user name or password",
+            "e.g. https://org.github.io/repo/",
+        )
+    try:
+        port = parts.port  # urlsplit checks the port when asked for it
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise FieldError(
+            f"'{value}' is not a base URL: its port is not a number from 1 to 65535",
+            "e.g. https://host:8080/path/, or no port",
+        )
+    if parts.query or parts.fragment:
+        raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
+    if not parts.hostname.isascii():
+        raise FieldError(
+            f"'{value}' is not a base URL: its host is not ASCII", f"write the host as {_ascii_form(parts.hostname)}"
+        )
+
+
+def _ascii_form(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "its ASCII form (punycode)"
 
 
 @dataclass(frozen=True)

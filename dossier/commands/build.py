@@ -167,6 +167,8 @@ def _locked(options: Options, progress: Callable[[int, int], None] | None, start
 
 @dataclass(frozen=True)
 class Written:
+    """What the writer of the output folder did."""
+
     counts: output.Counts
     plan: Kept  # what was kept of the output folder as it was
 
@@ -184,23 +186,26 @@ class OutputFolder:
     def __call__(self, result: Result) -> Written:
         from dossier.publish import search
 
-        resume, out = self.resume, self.out
-        found = resume.outputs() if resume is not None else {}
-        plan = Kept.plan(Path(os.path.realpath(out)), self.kept, found, result, self.options.search, search.FOLDER)
+        found = self.resume.outputs() if self.resume is not None else {}
+        out = Path(os.path.realpath(self.out))
+        plan = Kept.plan(out, self.kept, found, result, self.options.search, search.FOLDER)
         if plan.nothing:
             return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
         indexer = search.index if self.options.search and not plan.index_kept else None
+        return Written(self._write(result, plan, indexer), plan)
+
+    def _write(self, result: Result, plan: Kept, indexer: Callable[[Path], None] | None) -> output.Counts:
+        resume, out = self.resume, self.out
         try:
             spare = resume.spare() if resume is not None else None
             listed = resume.listings() if resume is not None else None
-            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
+            return output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
         except OSError as exc:
             root = self.options.root
             shown = out.relative_to(root) if out.is_relative_to(root) else out
             hint = _HINTS.get(exc.errno or 0, "check that every folder on its way is a folder: give another --out")
             line = f"cannot write the output folder '{shown}': {exc.strerror or exc}"
             raise DossierError(line + (f" (hint: {hint})" if hint else "")) from None
-        return Written(counts, plan)
 
 
 def _build(runner: Runner, writer: OutputFolder, started: float) -> Summary:

@@ -267,24 +267,33 @@ class Resume:
 
         ``kept``: the output files still as written before this build; ``plan``: what it kept.
         """
+        outputs = self._left(counts, kept, plan)
         files = memo.files
-        base = os.fspath(self.out) + os.sep
-        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
-        if plan.nothing:
-            outputs = dict(known)
-        else:  # the output is what was kept, each the very file (inode, time) it was, and what was written
-            outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
-            outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
-            segment = journal.changes(self.snapshot, memo, set(result.files)) if self.snapshot else None
-            if self.saved is not None and segment is not None and journal.small(segment, memo, len(self.segments)):
-                found = Journal(self.saved.token, (*self.segments, segment), outputs)
-                store.save(self.where.with_suffix(".journal"), self.key, found)
-            else:
-                store.save(self.where, self.key, Saved(memo, str(self.out), outputs, uuid.uuid4().hex))
-                self.where.with_suffix(".journal").unlink(missing_ok=True)
+            self._save_memo(memo, set(result.files), outputs)
         quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
         store.save(self.where.with_suffix(".quick"), self.key, quick)
+
+    def _left(self, counts: output.Counts, kept: Outputs | None, plan: Kept) -> Outputs:
+        """The output folder as this build left it: what was kept, each the very file (inode, time)
+        it was, and what was written."""
+        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
+        if plan.nothing:
+            return dict(known)
+        base = os.fspath(self.out) + os.sep
+        outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
+        outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
+        return outputs
+
+    def _save_memo(self, memo: Memory, rendered: set[str], outputs: Outputs) -> None:
+        """One more journal segment when the change is small, else a new base."""
+        segment = journal.changes(self.snapshot, memo, rendered) if self.snapshot else None
+        if self.saved is not None and segment is not None and journal.small(segment, memo, len(self.segments)):
+            found = Journal(self.saved.token, (*self.segments, segment), outputs)
+            store.save(self.where.with_suffix(".journal"), self.key, found)
+        else:
+            store.save(self.where, self.key, Saved(memo, str(self.out), outputs, uuid.uuid4().hex))
+            self.where.with_suffix(".journal").unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -303,13 +312,17 @@ class Kept:
         ``found``: the files of ``out`` as listed when this build started."""
         if still is None:
             return cls(frozenset(), False, False)
-        index = (
-            {rel for rel in still if rel.startswith(index_folder + "/")}
-            if search and not any(rel.endswith(".html") for rel in result.files)
-            else set()
-        )
+        index = _index_kept(still, result, search, index_folder)
         kept = (set(result.paths) - set(result.files)) | index
         static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
         expected = set(result.paths) | set(result.copies) | index
         nothing = not result.files and static and (bool(index) or not search) and expected == set(still) == set(found)
         return cls(frozenset(kept), bool(index), nothing)
+
+
+def _index_kept(still: Outputs, result: Result, search: bool, index_folder: str) -> set[str]:
+    """The files of the search index that stay as they are: all of them when no HTML page was
+    rendered again (none when the build makes no index)."""
+    if not search or any(rel.endswith(".html") for rel in result.files):
+        return set()
+    return {rel for rel in still if rel.startswith(index_folder + "/")}
