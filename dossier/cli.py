@@ -11,8 +11,10 @@ from pathlib import Path
 
 from dossier import __version__
 from dossier.commands import build
+from dossier.config import Overrides
 from dossier.errors import ContentErrors, Diagnostic, DossierError, UsageError, format_all, summary
 from dossier.model import NOTE_KINDS
+from dossier.options import Options
 from dossier.project import CONTENT, OUTPUT, SETTINGS_FILE
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -206,12 +208,12 @@ def _jobs(text: str) -> int:
     return value
 
 
-def _options(args: argparse.Namespace) -> build.Options:
-    return build.Options(
+def _options(args: argparse.Namespace) -> Options:
+    """The command line's options; its overrides of site.yml are checked here, before anything is read."""
+    return Options(
         root=args.root,
         out=getattr(args, "out", None),
-        base_url=args.base_url,
-        drafts=args.drafts,
+        overrides=Overrides(base_url=args.base_url, drafts=args.drafts),
         search=getattr(args, "search", False),
         cache=getattr(args, "cache", False),
         jobs=getattr(args, "jobs", default_jobs()),

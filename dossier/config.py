@@ -1,30 +1,39 @@
-"""``site.yml`` → a typed, validated :class:`Settings`; unknown keys are errors at their line."""
+"""``site.yml`` plus the command line's overrides → the typed, validated settings a build uses.
+
+Unknown keys of ``site.yml`` are errors at their line; an override (:class:`Overrides`) is
+checked as it is made, before anything is read, and a bad one is a usage error. Importing this
+module loads no YAML: a build with nothing to do checks its overrides and stops; the YAML
+reader and the field parsers load with the first :func:`load`.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, urlsplit
 
-from yaml.nodes import Node
-
-from dossier.errors import Diagnostic, Location
+from dossier.errors import Diagnostic, FieldError, Location, UsageError
 from dossier.project import SETTINGS_FILE as SETTINGS_FILE  # said here too: the settings' module
-from dossier.source import fields as f
-from dossier.source import limits
 from dossier.source.discovery import unsafe_path
-from dossier.source.fields import Field, FieldError
-from dossier.source.frontmatter import compose, decode, mapping_entries
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+    from dossier.source.fields import Field
 
 _NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')  # spaces, controls, and what a URL must escape
+
+
+_EXPECTED = "expected https://host/path/ or /path/"
 
 
 def base_url(value: str) -> str:
     """An absolute http(s) URL with a host (and a valid port), or a path from the domain root
     (``/`` for local work), always ending with ``/``."""
     value = value.strip()
-    expected = "expected https://host/path/ or /path/"
     bad = _NOT_IN_URL.search(value)
     if bad:
         what = "a space" if bad.group().isspace() else f"character {bad.group()!r}"
@@ -32,36 +41,13 @@ def base_url(value: str) -> str:
     try:
         parts = urlsplit(value)
     except ValueError as exc:  # a bracketed host that is no IPv6 address
-        raise FieldError(f"'{value}' is not a base URL: {exc}", expected) from None
+        raise FieldError(f"'{value}' is not a base URL: {exc}", _EXPECTED) from None
     if parts.scheme:
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FieldError(f"'{value}' is not a base URL", expected)
-        if not parts.hostname or parts.username is not None or parts.password is not None:
-            raise FieldError(
-                f"'{value}' is not a base URL: it needs a host name and no user name or password",
-                "e.g. https://org.github.io/repo/",
-            )
-        try:
-            port = parts.port  # urlsplit checks the port when asked for it
-        except ValueError:
-            port = 0
-        if port == 0:
-            raise FieldError(
-                f"'{value}' is not a base URL: its port is not a number from 1 to 65535",
-                "e.g. https://host:8080/path/, or no port",
-            )
-        if parts.query or parts.fragment:
-            raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
-        if not parts.hostname.isascii():
-            try:
-                ascii_host = parts.hostname.encode("idna").decode("ascii")
-            except UnicodeError:
-                ascii_host = "its ASCII form (punycode)"
-            raise FieldError(f"'{value}' is not a base URL: its host is not ASCII", f"write the host as {ascii_host}")
+        _check_absolute(value, parts)
     elif value.startswith("//"):
-        raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", expected)
+        raise FieldError(f"'{value}' is not a base URL: '//' starts another site's address", _EXPECTED)
     elif not value.startswith("/") or parts.query or parts.fragment:
-        raise FieldError(f"'{value}' is not a base URL", expected)
+        raise FieldError(f"'{value}' is not a base URL", _EXPECTED)
     if any(segment in (".", "..") for segment in parts.path.split("/")):
         raise FieldError(
             f"'{value}' is not a base URL: '.' or '..' in its path", "write the path itself, e.g. /dossier/"
@@ -69,15 +55,37 @@ def base_url(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _base_url(node: Node) -> str:
-    return base_url(f.text(node))
+def _check_absolute(value: str, parts: SplitResult) -> None:
+    """An http(s) URL: an ASCII host name, no user name or password, a valid port, no query or fragment."""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FieldError(f"'{value}' is not a base URL", _EXPECTED)
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        raise FieldError(
+            f"'{value}' is not a base URL: it needs a host name and no user name or password",
+            "e.g. https://org.github.io/repo/",
+        )
+    try:
+        port = parts.port  # urlsplit checks the port when asked for it
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise FieldError(
+            f"'{value}' is not a base URL: its port is not a number from 1 to 65535",
+            "e.g. https://host:8080/path/, or no port",
+        )
+    if parts.query or parts.fragment:
+        raise FieldError(f"'{value}' must not have a query or fragment", "remove what follows '?' or '#'")
+    if not parts.hostname.isascii():
+        raise FieldError(
+            f"'{value}' is not a base URL: its host is not ASCII", f"write the host as {_ascii_form(parts.hostname)}"
+        )
 
 
-def _language(node: Node) -> str:
-    value = f.text(node)
-    if not value.replace("_", "").replace("-", "").isalpha():
-        raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
-    return value
+def _ascii_form(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "its ASCII form (punycode)"
 
 
 @dataclass(frozen=True)
@@ -93,31 +101,71 @@ class Settings:
     license: str = ""
     latest_articles: int = 5
 
-    def with_base_url(self, url: str) -> Settings:
-        return replace(self, base_url=base_url(url))
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line sets over ``site.yml``, checked as it is made (before anything is read)."""
+
+    base_url: str | None = None  # --base-url, as given
+    drafts: bool = False  # --drafts: content marked 'draft: true' is built too
+
+    def __post_init__(self) -> None:
+        if self.base_url is not None:
+            try:
+                base_url(self.base_url)
+            except FieldError as exc:
+                raise UsageError(f"--base-url: {exc}") from None
+
+    def apply(self, settings: Settings) -> Settings:
+        """``settings`` with what the command line sets over them."""
+        return settings if self.base_url is None else replace(settings, base_url=base_url(self.base_url))
 
 
-TABLE: tuple[Field, ...] = (
-    Field("title", f.text, required=True),
-    Field("subtitle", f.text),
-    Field("description", f.text),
-    Field("intro", f.text),
-    Field("language", _language),
-    Field("base_url", _base_url),
-    Field("theme", f.text),
-    Field("author", f.text),
-    Field("license", f.text),
-    Field("latest_articles", f.integer),
-)
+@functools.cache
+def table() -> tuple[Field, ...]:
+    """The settings of ``site.yml``: each one's parser, and whether it must be given (made at the
+    first call: the parsers are YAML's)."""
+    from dossier.source import fields as f
+    from dossier.source.fields import Field
+
+    def url(node: Node) -> str:
+        return base_url(f.text(node))
+
+    def language(node: Node) -> str:
+        value = f.text(node)
+        if not value.replace("_", "").replace("-", "").isalpha():
+            raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
+        return value
+
+    return (
+        Field("title", f.text, required=True),
+        Field("subtitle", f.text),
+        Field("description", f.text),
+        Field("intro", f.text),
+        Field("language", language),
+        Field("base_url", url),
+        Field("theme", f.text),
+        Field("author", f.text),
+        Field("license", f.text),
+        Field("latest_articles", f.integer),
+    )
 
 
 @dataclass(frozen=True)
 class LoadedSettings:
-    settings: Settings
-    lines: dict[str, int]
+    """The settings a build uses, and where each was given."""
+
+    settings: Settings  # site.yml's, with the overrides applied
+    lines: dict[str, int]  # setting → its line in site.yml
+    overrides: Overrides  # what the command line set over site.yml
 
 
-def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
+def load(root: Path, overrides: Overrides = Overrides()) -> tuple[LoadedSettings | None, list[Diagnostic]]:
+    """``site.yml`` read and checked, ``overrides`` applied; None and every problem when it cannot be used."""
+    from dossier.source import fields as f  # the YAML reader and the parsers: see the module's doc
+    from dossier.source import limits
+    from dossier.source.frontmatter import compose, decode, mapping_entries
+
     path = root / SETTINGS_FILE
     refused = unsafe_path(root, path)  # a link out of the project, or a named pipe, is not read
     if refused is not None:
@@ -139,7 +187,7 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
     entries, problems = mapping_entries(SETTINGS_FILE, node, 1, "site.yml")
     if not entries and problems:
         return None, problems
-    coerced = f.coerce(SETTINGS_FILE, entries, TABLE, noun="setting")
+    coerced = f.coerce(SETTINGS_FILE, entries, table(), noun="setting")
     problems += coerced.problems
     if coerced.values.get("latest_articles", 1) < 1:
         problems.append(
@@ -151,4 +199,4 @@ def load(root: Path) -> tuple[LoadedSettings | None, list[Diagnostic]]:
         problems += limits.check_body(SETTINGS_FILE, coerced.values["intro"], coerced.lines["intro"])
     if problems:
         return None, problems
-    return LoadedSettings(Settings(**coerced.values), coerced.lines), []
+    return LoadedSettings(overrides.apply(Settings(**coerced.values)), coerced.lines, overrides), []

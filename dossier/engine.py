@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from dossier import __version__, config
-from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
+from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from dossier.incremental import parallel, patch
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import AnchorJob, LinkCache, Site, anchor_article, link
@@ -110,7 +110,19 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
 
 
 class Builder:
-    def __init__(self, options: Options, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        options: Options,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        memory: Memory | None = None,
+        seen: loader.Signatures | None = None,
+        discover: loader.Discover | None = None,
+        spool: Path | None = None,
+    ) -> None:
+        """``memory``: what a last build knew (see :meth:`remember`); ``seen``: the input files'
+        signatures, taken before the build read any; ``discover``: the content files, when listed
+        ahead; ``spool``: where whole builds leave rendered pages (None: in memory)."""
         self.options = options
         self.root = options.root.absolute()
         self.files = FileCache(self.root)
@@ -124,10 +136,10 @@ class Builder:
         self._i18n: tuple[tuple[Path, Signature | None], i18n.Strings] | None = None
         self._last: patch.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
-        self.spool: Path | None = None  # where whole builds leave rendered pages (None: in memory)
-        self.seen: loader.Signatures | None = None  # the input files' signatures, taken before the build read any
-        self.discover: loader.Discover | None = None  # the content files, when listed ahead
+        self.spool, self.seen, self.discover = spool, seen, discover
         self._context: _Context | None = None
+        if memory is not None:
+            self.remember(memory)
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
         """The theme's UI strings, read again only when their file changed."""
@@ -162,7 +174,7 @@ class Builder:
         """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
         sig = signature(self.root / config.SETTINGS_FILE)
         if self._settings is None or self._settings[0] != sig or sig is None:
-            self._settings = (sig, config.load(self.root))
+            self._settings = (sig, config.load(self.root, self.options.overrides))
         loaded, problems = self._settings[1]
         problems = list(problems)
         if loaded is not None:
@@ -173,11 +185,6 @@ class Builder:
         problems += more
         if loaded is None:
             raise ContentErrors(problems)
-        if self.options.base_url is not None:
-            try:
-                loaded = config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
-            except ValueError as exc:
-                raise UsageError(f"--base-url: {exc}") from None
         found, more = self.files.seeds_for(records.articles)
         problems += more
         if jobs > 1:
@@ -186,7 +193,7 @@ class Builder:
             loaded.settings,
             records,
             found,
-            drafts=self.options.drafts,
+            drafts=loaded.overrides.drafts,
             cache=self.link_cache,
             intro_line=loaded.lines.get("intro", 1),
             anchor_all=(lambda pending: parallel.map_items(_anchor, pending, jobs)) if jobs > 1 else None,
@@ -272,14 +279,14 @@ class Builder:
             tuple(map(str, dirs)),
             templates,
         )
-        key += (repr(common), self.options.drafts)
+        key += (repr(common), loaded.overrides.drafts)
         previous = self.state.inputs if key == self.state.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
         copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
         extra = []
         if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
-            given = self.options.base_url is not None  # on the command line: said there, not at site.yml
+            given = loaded.overrides.base_url is not None  # on the command line: said there, not at site.yml
             where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
             extra.append(
                 Diagnostic(
@@ -344,15 +351,12 @@ class Builder:
         link.converted = {text: done for text, done in link.converted.items() if text not in bodies}
         return Memory(self.files, link, self.index_cache, self.state.key, self.state.inputs)
 
-    def remember(self, memory: Memory, missing: Iterable[str] = ()) -> None:
-        """Start from what another builder knew; the pages at ``missing`` are rendered again."""
+    def remember(self, memory: Memory) -> None:
+        """Start from what another builder knew (a page whose inputs it has not is rendered again)."""
         self.files, self.link_cache, self.index_cache = memory.files, memory.link, memory.index
         self.files.root = self.root
         self.files.reads = self.files.rehashed = 0
-        inputs = dict(memory.inputs)
-        for path in missing:
-            inputs.pop(path, None)
-        self.state = _State(memory.key, inputs)
+        self.state = _State(memory.key, dict(memory.inputs))
 
     def accept(self, result: Result) -> None:
         """Remember ``result`` as written: the next build renders only what differs from it."""

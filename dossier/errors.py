@@ -5,6 +5,7 @@ Exception tree::
     DossierError                 a problem the user must fix; never shown as a traceback
      ├── UsageError              a command line that cannot be carried out (exit 2)
      └── ContentErrors           one or more diagnostics collected over a whole phase
+    FieldError (a ValueError)    a value that does not fit its field, said at its line by the phase that read it
 
 A phase does not raise at the first problem: it returns the :class:`Diagnostic` values it found
 with its result (a list, warnings among them), and the caller raises :class:`ContentErrors` with
@@ -69,6 +70,14 @@ class UsageError(DossierError):
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(f"{message} (hint: {hint})" if hint else message)
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; the message says what was expected, the hint how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class ContentErrors(DossierError):

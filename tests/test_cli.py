@@ -80,6 +80,17 @@ def test_bad_base_url_option(tree: Callable[..., Path], run: Callable[..., Run])
         assert result.err.startswith(f"error: --base-url: '{url}' is not a base URL")
 
 
+def test_a_bad_base_url_option_is_said_before_anything_is_read(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"site.yml": "titl: T\n", "content/articles/cassé.md": "---\ntitle: [\n---\n"})
+    for command in ("build", "check"):
+        result = run(command, "--root", root, "--base-url", "ftp://x")
+        assert (result.code, result.err.count("\n")) == (2, 1), result.err  # not a word of site.yml or content
+        assert result.err.startswith("error: --base-url: 'ftp://x' is not a base URL")
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yml", "themes"]  # no cache, no output
+
+
 def test_output_folder_must_not_be_the_project(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     for out in (root, root / "content", root.parent):

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import REPO, Run
 
 from dossier import config
+from dossier.errors import UsageError
 from dossier.source.fields import FieldError
 
 
@@ -137,3 +140,42 @@ def test_a_host_that_is_not_ascii_is_given_in_its_ascii_form() -> None:
     with pytest.raises(FieldError) as refused:
         config.base_url("https://évil.example/")
     assert refused.value.hint == "write the host as xn--vil-9la.example"
+
+
+# -- the command line's overrides ---------------------------------------------------------
+
+
+def test_overrides_apply_over_site_yml(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("title: Dossier\nbase_url: /local/\n", encoding="utf-8")
+    overrides = config.Overrides(base_url="https://example.org/dossier", drafts=True)
+    loaded, problems = config.load(tmp_path, overrides)
+    assert problems == [] and loaded is not None
+    assert loaded.settings.base_url == "https://example.org/dossier/"  # checked and written as site.yml's would be
+    assert loaded.settings.title == "Dossier"
+    assert loaded.overrides == overrides  # the build says a host-less --base-url at --base-url, not at site.yml
+    assert loaded.lines == {"title": 1, "base_url": 2}
+
+
+def test_without_overrides_the_settings_are_site_yml_s(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("title: Dossier\nbase_url: /local/\n", encoding="utf-8")
+    loaded, _ = config.load(tmp_path)
+    assert loaded is not None
+    assert loaded.settings.base_url == "/local/"
+    assert loaded.overrides == config.Overrides(base_url=None, drafts=False)
+
+
+@pytest.mark.parametrize("value", ["ftp://x", "notaurl", "//evil.example/", "https://example.org/a b/"])
+def test_a_bad_base_url_override_is_refused_as_it_is_made(value: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        config.Overrides(base_url=value)
+    assert str(refused.value).startswith(f"--base-url: '{value}' is not a base URL")
+
+
+def test_overrides_are_checked_without_loading_yaml() -> None:
+    """A build with nothing to do checks its overrides, and must not pay for the YAML reader."""
+    code = (
+        "import sys; from dossier import config; config.Overrides(base_url='/x/', drafts=True); "
+        "print(sorted(m for m in ('yaml', 'dossier.source.fields', 'dossier.model') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

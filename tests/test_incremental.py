@@ -12,6 +12,7 @@ from conftest import REPO
 
 from dossier.commands import build
 from dossier.commands.serve import DEV_FOLDER, DevServer
+from dossier.config import Overrides
 from dossier.options import Options
 
 sys.path.insert(0, str(REPO))
@@ -144,7 +145,8 @@ def test_incremental_equals_clean_over_a_sequence_of_edits(generated: Path, tmp_
         ok = server.rebuild(changed)
         clean = tmp_path / "clean-build"
         shutil.rmtree(clean, ignore_errors=True)
-        options = Options(generated, clean, base_url="http://127.0.0.1:8000/", drafts=True, dev=True, search=False)
+        overrides = Overrides(base_url="http://127.0.0.1:8000/", drafts=True)
+        options = Options(generated, clean, overrides, dev=True, search=False)
         try:
             build.build(options)
             clean_ok = True
@@ -153,9 +155,9 @@ def test_incremental_equals_clean_over_a_sequence_of_edits(generated: Path, tmp_
         assert ok == clean_ok == (name not in FAILING), (name, logs[-3:])
         if ok:
             assert tree_of(server.out) == tree_of(clean), name
-    assert server.builder.patched >= 5  # the editor's everyday edits patched the last build
+    assert server.runner.engine.patched >= 5  # the editor's everyday edits patched the last build
     files = sum(1 for _ in (generated / "content").rglob("*.md"))
-    assert server.builder.files.reads < files + len(EDITS) * 2  # each file parsed again only on change
+    assert server.runner.engine.files.reads < files + len(EDITS) * 2  # each file parsed again only on change
 
 
 def test_a_note_edit_renders_only_what_shows_it(generated: Path) -> None:

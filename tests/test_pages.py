@@ -10,6 +10,7 @@ from test_site import VNU
 
 from bench.generate import generate
 from dossier.commands import build
+from dossier.config import Overrides
 from dossier.engine import Builder
 from dossier.errors import ContentErrors
 from dossier.model import PartialDate
@@ -107,7 +108,7 @@ def test_the_pages_of_long_listings_link_right_under_a_subpath_and_are_valid(tmp
     generate(root, articles=pages.ARTICLES_SPLIT + 1, notes_per_article=1, events=100, topic_count=3)
     out = tmp_path / "site"
     host = "https://presse.example"  # not the generated prose's own links (example.org)
-    build.build(Options(root, out, base_url=f"{host}/dossier/", search=False))
+    build.build(Options(root, out, Overrides(base_url=f"{host}/dossier/"), search=False))
     for split in ("articles/2000/", "topics/defense/2000/", "timeline/2000/"):
         assert (out / split / "index.html").is_file(), split  # the article list, a topic and the timeline split
     main = sitecheck.read(out / "articles" / "index.html").links

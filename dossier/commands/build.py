@@ -1,7 +1,7 @@
-"""The commands' pipeline: a clean build into the output folder, or a check that writes nothing.
+"""The build and check commands: the site built into the output folder, or checked and not written.
 
-Every problem of a phase is collected; the build stops before writing anything if there is
-one, so the last good output stays.
+Both run the engine through :mod:`dossier.commands.runner`. Every problem of a phase is
+collected; the build stops before writing anything if there is one, so the last good output stays.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import gc
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -24,9 +23,10 @@ from dossier.options import Options
 from dossier.publish import output
 
 if TYPE_CHECKING:
-    from dossier.engine import Builder
+    from dossier.commands.runner import Runner
+    from dossier.engine import Result
 
-__all__ = ["Options", "Summary", "build", "check", "progress_printer"]
+__all__ = ["Summary", "build", "check", "progress_printer"]
 
 
 def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
@@ -61,7 +61,7 @@ class Summary:
         )
 
 
-_retained: list[object] = []  # the last builder, so that its memory is freed by the process's end, not here
+_retained: list[object] = []  # the last runner (and engine), so that its memory is freed by the process's end, not here
 
 
 def build(
@@ -154,60 +154,79 @@ def _locked(options: Options, progress: Callable[[int, int], None] | None, start
         if quick is not None:
             counts = output.Counts(0, quick.files, 0, 0)
             return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started, root)
-        from dossier.engine import Builder
+        from dossier.commands.runner import Runner  # the engine loads only when there is something to build
 
-        builder = Builder(options, progress)
-        kept = resume.prime(builder) if resume is not None else None
-        if resume is not None:
-            builder.seen, builder.discover = dict(resume.inputs), resume.discovered
-            with output.signals_held():  # a Ctrl-C now would leave the folder made and not known to remove
-                builder.spool = resume.spool()
-        try:
-            return _build(builder, resume, kept, out, started)
-        finally:
-            if builder.spool is not None:
-                with output.signals_held():
-                    shutil.rmtree(builder.spool, ignore_errors=True)
+        if resume is None:
+            return _build(Runner(options, progress), OutputFolder(out, options), started)
+        with resume.start() as start:
+            return _build(Runner(options, progress, start), OutputFolder(out, options, resume, start.kept), started)
     finally:
         if resume is not None:
             resume.close()
 
 
-def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
-    from dossier.publish import search
+@dataclass(frozen=True)
+class Written:
+    """What the writer of the output folder did."""
 
-    options = builder.options
-    result = builder.produce()
-    found = resume.outputs() if resume is not None else {}
-    plan = Kept.plan(Path(os.path.realpath(out)), kept, found, result, options.search, search.FOLDER)
-    if plan.nothing:
-        counts = output.Counts(0, len(plan.kept) + len(result.copies), 0, 0)  # the output stays as it is
-    else:
-        indexer = search.index if options.search and not plan.index_kept else None
+    counts: output.Counts
+    plan: Kept  # what was kept of the output folder as it was
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """The writer of ``build``: the site swapped into the output folder, only what changed written
+    when the last build is known (``resume``, ``kept``: the output files still as it wrote them)."""
+
+    out: Path
+    options: Options
+    resume: Resume | None = None
+    kept: Outputs | None = None
+
+    def __call__(self, result: Result) -> Written:
+        from dossier.publish import search
+
+        found = self.resume.outputs() if self.resume is not None else {}
+        out = Path(os.path.realpath(self.out))
+        plan = Kept.plan(out, self.kept, found, result, self.options.search, search.FOLDER)
+        if plan.nothing:
+            return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
+        indexer = search.index if self.options.search and not plan.index_kept else None
+        return Written(self._write(result, plan, indexer), plan)
+
+    def _write(self, result: Result, plan: Kept, indexer: Callable[[Path], None] | None) -> output.Counts:
+        resume, out = self.resume, self.out
         try:
             spare = resume.spare() if resume is not None else None
             listed = resume.listings() if resume is not None else None
-            counts = output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
+            return output.write(out, result.files, result.copies, indexer, plan.kept, spare, listed)
         except OSError as exc:
-            shown = out.relative_to(options.root) if out.is_relative_to(options.root) else out
+            root = self.options.root
+            shown = out.relative_to(root) if out.is_relative_to(root) else out
             hint = _HINTS.get(exc.errno or 0, "check that every folder on its way is a folder: give another --out")
             line = f"cannot write the output folder '{shown}': {exc.strerror or exc}"
             raise DossierError(line + (f" (hint: {hint})" if hint else "")) from None
-    warnings = result.warnings
+
+
+def _build(runner: Runner, writer: OutputFolder, started: float) -> Summary:
+    result, written = runner.run(writer)
+    warnings, resume = result.warnings, writer.resume
     if resume is not None:
         try:
-            resume.save(builder, result, counts, kept, plan)
+            resume.save(runner.memo(), result, written.counts, writer.kept, written.plan)
         except OSError as exc:  # the site is written; only the next build's head start is lost
             cache = Location(lock.FOLDER, 0)
             reason = exc.strerror or str(exc)
             hint = "the next build starts from scratch; " + _HINTS.get(exc.errno or 0, "check that folder")
             warnings = [*warnings, Diagnostic(cache, f"the build cache was not written: {reason}", hint, WARNING)]
-    _retained[:] = [builder]
-    return Summary(out.absolute(), counts, warnings, time.perf_counter() - started, options.root)
+    _retained[:] = [runner]
+    root = writer.options.root
+    return Summary(writer.out.absolute(), written.counts, warnings, time.perf_counter() - started, root)
 
 
 def check(options: Options) -> list[Diagnostic]:
     """Validate everything a build would, write nothing; returns the warnings."""
-    from dossier.engine import Builder
+    from dossier.commands.runner import Runner, nothing
 
-    return Builder(options).produce().warnings
+    result, _ = Runner(options).run(nothing)
+    return result.warnings

@@ -2,9 +2,10 @@
 
 - Changes are *events* (inotify through watchdog), not polling: a burst of saves is
   gathered until the files have been quiet for a moment, then rebuilt once.
-- One :class:`~dossier.engine.Builder` lives as long as the server, so a rebuild parses
-  only the files that changed and renders only the pages whose inputs changed; the output
-  folder is updated in place, file by file, only where bytes differ.
+- Builds go through the one orchestration of every command (:mod:`dossier.commands.runner`),
+  whose engine lives as long as the server, so a rebuild parses only the files that changed
+  and renders only the pages whose inputs changed; the served folder is updated in place,
+  file by file, only where bytes differ.
 - Open pages reload through the livereload protocol (the ``livereload`` package's
   WebSocket handler and client). A failed rebuild keeps the last good pages served and
   shows the diagnostics over every open page; fixing the file removes them.
@@ -41,8 +42,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from dossier.commands import overlay
-from dossier.config import SETTINGS_FILE
-from dossier.engine import Builder
+from dossier.commands.runner import Runner
+from dossier.config import SETTINGS_FILE, Overrides
+from dossier.engine import Result
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
 from dossier.publish import output
@@ -493,8 +495,8 @@ class DevServer:
         self._print = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.printing = threading.Lock()
         self.stopping = False  # once set, no thread prints: "stopped" is the last line
-        options = Options(self.root, self.out, base_url=self.url, drafts=True, dev=True, search=False)
-        self.builder = Builder(options)
+        overrides = Overrides(base_url=self.url, drafts=True)
+        self.runner = Runner(Options(self.root, self.out, overrides, dev=True, search=False))
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.diagnostics: list[Diagnostic] = []
@@ -523,9 +525,7 @@ class DevServer:
             again = self.builds > 0  # the first build is "built", the others "rebuilt"
             try:
                 self.reload_path = "*"
-                result = self.builder.produce(changed)
-                counts = output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
-                self.builder.accept(result)
+                result, counts = self.runner.run(self._sync, changed)
                 self.paths = set(result.paths) | set(result.copies)
                 problems, ok = result.warnings, True
                 if changed is not None and not result.files:
@@ -554,12 +554,16 @@ class DevServer:
                 self.log(f"build failed in {elapsed:.0f} ms: {summary(problems)}; still serving the last good pages")
             return ok
 
+    def _sync(self, result: Result) -> output.Counts:
+        """The writer of the served folder: only the files whose bytes changed are written."""
+        return output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
+
     def _write_status(self, ok: bool, problems: list[Diagnostic]) -> None:
         folder = self.out / DEV_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         lines = format_all(d for d in problems if not ok or d.severity.value == "error")
         self.builds += 1  # a page that connects after a build it missed reloads (dev.js)
-        texts = overlay.texts(self.builder.strings, problems)  # the overlay's texts, in the site's language
+        texts = overlay.texts(self.runner.engine.strings, problems)  # the overlay's texts, in the site's language
         status = {
             "ok": ok,
             "lines": lines if not ok else [],

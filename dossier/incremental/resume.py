@@ -8,8 +8,9 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
   The walks that tell (input tree, output folder, and the spare folder a change will update)
   are made by a process forked ahead (:mod:`dossier.incremental.prefetch`); meanwhile this one starts
   loading the memory below, and stops as soon as the walk shows that nothing changed.
-- ``<name>.pickle``: the builder's memory (:class:`dossier.engine.Memory`) and the output
-  folder as written. The next build starts from it: files whose bytes are the same are not
+- ``<name>.pickle``: the engine's memory (:class:`dossier.engine.Memory`) and the output
+  folder as written. The next build starts from it (:meth:`Resume.start`, given to the engine
+  as it is made; :meth:`Resume.save` after the build): files whose bytes are the same are not
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
   whose inputs are the same, and whose file in the output folder is still the one written,
   is neither rendered nor written again: it is linked into the new output as it is.
@@ -18,10 +19,12 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
+import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,8 +39,9 @@ from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
 
 if TYPE_CHECKING:
-    from dossier.engine import Builder, Memory, Result
+    from dossier.engine import Memory, Result
     from dossier.source.content import Kind
+    from dossier.source.loader import Discover, Signatures
 
 Outputs = dict[str, Signature | None]  # every file of the output folder â†’ its stat signature
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
@@ -77,6 +81,17 @@ Inputs = tuple[tuple[str, Signature], ...]  # every input file (absolute path) â
 Discovered = tuple[list[tuple[str, str]], list[Diagnostic]]  # content files (kind's folder, path), stray files
 
 
+@dataclass(frozen=True)
+class Start:
+    """What a build resumes from, given to the engine as it is made."""
+
+    memo: Memory | None  # the last build's memory, less the pages whose output file changed (None: none known)
+    kept: Outputs | None  # the output files still as the last build wrote them (None: no last build known)
+    seen: Signatures  # every input file's signature, taken before anything was read
+    discover: Discover  # the content files as they were when the build started
+    spool: Path | None  # where the pages rendered are left (None: in memory)
+
+
 def inputs(root: Path) -> tuple[Inputs, Discovered]:
     """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/) with
     its signature, and the content files as :func:`dossier.source.discovery.walk` finds them: one walk."""
@@ -111,7 +126,8 @@ class Resume:
         self.options = options
         self.out = Path(os.path.realpath(out))
         root = options.root.absolute()
-        settings = (str(self.out), options.base_url, options.drafts, options.dev, options.search)
+        overrides = options.overrides
+        settings = (str(self.out), overrides.base_url, overrides.drafts, options.dev, options.search)
         self.where = store.path_for(root, *settings)
         self.key = store.engine_key()
         self.ahead = Ahead(  # the walks, made while the build memory loads (in the order needed)
@@ -170,7 +186,7 @@ class Resume:
             return None  # not a folder dossier wrote (a link, or one without the marker): never touched
         return spare if same else None
 
-    def spool(self) -> Path | None:
+    def _spool(self) -> Path | None:
         """A new folder for the pages this build renders (removing those of builds that died)."""
         if self.spare() is None:
             return None
@@ -214,12 +230,27 @@ class Resume:
 
         return same
 
-    def prime(self, builder: Builder) -> Outputs | None:
-        """Give ``builder`` the last build's memory; returns the output files still as written."""
+    @contextlib.contextmanager
+    def start(self) -> Iterator[Start]:
+        """What the build starts from (after :meth:`unchanged` said it must be made); its spool
+        folder is removed when the build is over."""
+        memo, kept = self._memo()
+        with output.signals_held():  # a Ctrl-C now would leave the folder made and not known to remove
+            spool = self._spool()
+        try:
+            yield Start(memo, kept, dict(self.inputs), self.discovered, spool)
+        finally:
+            if spool is not None:
+                with output.signals_held():
+                    shutil.rmtree(spool, ignore_errors=True)
+
+    def _memo(self) -> tuple[Memory | None, Outputs | None]:
+        """The last build's memory, less the pages whose output file is not as written, and the
+        output files that are (None, None: no last build known for this output folder)."""
         saved = self._early if self._early is not None else store.load(self.where, self.key)
         self._early = None
         if not isinstance(saved, Saved) or saved.out != str(self.out):
-            return None
+            return None, None
         memory, outputs = saved.memory, saved.outputs
         found = store.load(self.where.with_suffix(".journal"), self.key)
         if isinstance(found, Journal) and found.token == saved.token:
@@ -227,34 +258,42 @@ class Resume:
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
         kept = still(self.outputs(), outputs)
-        builder.remember(memory, missing=set(memory.inputs) - set(kept))
-        return kept
+        inputs = {path: page for path, page in memory.inputs.items() if path in kept}  # the others are rendered again
+        return dataclasses.replace(memory, inputs=inputs), kept
 
-    def save(self, builder: Builder, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
-        """Leave the memory (a new base, or one more journal segment) and the quick check.
+    def save(self, memo: Memory, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+        """Leave ``memo`` (the engine's memory once it accepted ``result``: a new base, or one more
+        journal segment) and the quick check.
 
         ``kept``: the output files still as written before this build; ``plan``: what it kept.
         """
-        files = builder.files
-        base = os.fspath(self.out) + os.sep
-        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
-        if plan.nothing:
-            outputs = dict(known)
-        else:  # the output is what was kept, each the very file (inode, time) it was, and what was written
-            outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
-            outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
+        outputs = self._left(counts, kept, plan)
+        files = memo.files
         if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
-            builder.accept(result)
-            memory = builder.memory()
-            segment = journal.changes(self.snapshot, memory, set(result.files)) if self.snapshot else None
-            if self.saved is not None and segment is not None and journal.small(segment, memory, len(self.segments)):
-                found = Journal(self.saved.token, (*self.segments, segment), outputs)
-                store.save(self.where.with_suffix(".journal"), self.key, found)
-            else:
-                store.save(self.where, self.key, Saved(memory, str(self.out), outputs, uuid.uuid4().hex))
-                self.where.with_suffix(".journal").unlink(missing_ok=True)
+            self._save_memo(memo, set(result.files), outputs)
         quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
         store.save(self.where.with_suffix(".quick"), self.key, quick)
+
+    def _left(self, counts: output.Counts, kept: Outputs | None, plan: Kept) -> Outputs:
+        """The output folder as this build left it: what was kept, each the very file (inode, time)
+        it was, and what was written."""
+        known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
+        if plan.nothing:
+            return dict(known)
+        base = os.fspath(self.out) + os.sep
+        outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
+        outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
+        return outputs
+
+    def _save_memo(self, memo: Memory, rendered: set[str], outputs: Outputs) -> None:
+        """One more journal segment when the change is small, else a new base."""
+        segment = journal.changes(self.snapshot, memo, rendered) if self.snapshot else None
+        if self.saved is not None and segment is not None and journal.small(segment, memo, len(self.segments)):
+            found = Journal(self.saved.token, (*self.segments, segment), outputs)
+            store.save(self.where.with_suffix(".journal"), self.key, found)
+        else:
+            store.save(self.where, self.key, Saved(memo, str(self.out), outputs, uuid.uuid4().hex))
+            self.where.with_suffix(".journal").unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -273,13 +312,17 @@ class Kept:
         ``found``: the files of ``out`` as listed when this build started."""
         if still is None:
             return cls(frozenset(), False, False)
-        index = (
-            {rel for rel in still if rel.startswith(index_folder + "/")}
-            if search and not any(rel.endswith(".html") for rel in result.files)
-            else set()
-        )
+        index = _index_kept(still, result, search, index_folder)
         kept = (set(result.paths) - set(result.files)) | index
         static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
         expected = set(result.paths) | set(result.copies) | index
         nothing = not result.files and static and (bool(index) or not search) and expected == set(still) == set(found)
         return cls(frozenset(kept), bool(index), nothing)
+
+
+def _index_kept(still: Outputs, result: Result, search: bool, index_folder: str) -> set[str]:
+    """The files of the search index that stay as they are: all of them when no HTML page was
+    rendered again (none when the build makes no index)."""
+    if not search or any(rel.endswith(".html") for rel in result.files):
+        return set()
+    return {rel for rel in still if rel.startswith(index_folder + "/")}

@@ -17,6 +17,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dossier.errors import Diagnostic, Location
+from dossier.errors import FieldError as FieldError  # defined in errors: config checks a URL without loading YAML
 from dossier.model import PartialDate
 from dossier.source.frontmatter import Entry
 from dossier.text.characters import NONCHARACTER
@@ -28,14 +29,6 @@ _TRUE = frozenset({"true", "yes", "on"})
 _FALSE = frozenset({"false", "no", "off"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a "\x07" escape can put in a value
 _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+\d)")  # a YAML timestamp: day, time, zone
-
-
-class FieldError(ValueError):
-    """A value that does not fit its field; the message says what was expected, the hint how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def _scalar(node: Node) -> str | None:
