@@ -473,6 +473,15 @@ class _AtRoot(FileSystemEventHandler):
             self.inner.on_any_event(event)
 
 
+def _copy_dev_files(folder: Path) -> None:
+    """The preview's script and stylesheet, written when they differ."""
+    for name in ("dev.js", "dev.css"):
+        data = resources.files("dossier").joinpath("dev", name).read_bytes()
+        target = folder / name
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+
 class DevServer:
     def __init__(
         self,
@@ -523,28 +532,14 @@ class DevServer:
         with self.lock:
             started = time.perf_counter()
             again = self.builds > 0  # the first build is "built", the others "rebuilt"
-            try:
-                self.reload_path = "*"
-                result, counts = self.runner.run(self._sync, changed)
-                self.paths = set(result.paths) | set(result.copies)
-                problems, ok = result.warnings, True
-                if changed is not None and not result.files:
-                    self.reload_path = _stylesheet_url(changed, result.copies)
-            except ContentErrors as exc:
-                problems, ok = list(exc.diagnostics), False
-            except DossierError as exc:
-                problems, ok = [Diagnostic(Location(SETTINGS_FILE, 0), str(exc))], False
-            except OSError as exc:  # a full disk, a folder made unreadable: said, and the next save retries
-                where = exc.filename if isinstance(exc.filename, str) else SETTINGS_FILE
-                relative = os.path.relpath(where, self.root) if os.path.isabs(where) else where
-                problems = [Diagnostic(Location(Path(relative).as_posix(), 0), f"cannot build: {exc.strerror or exc}")]
-                ok = False
+            problems, counts = self._build(changed)
+            ok = counts is not None
             elapsed = (time.perf_counter() - started) * 1000
             self.diagnostics = problems
             self._write_status(ok, problems)
             for line in format_all(problems):
                 self.log(line)
-            if ok:
+            if counts is not None:
                 self.log(
                     f"{'rebuilt' if again else 'built'} in {elapsed:.0f} ms: {counts.written} written,"
                     f" {counts.unchanged} unchanged, {counts.removed} removed"
@@ -554,31 +549,41 @@ class DevServer:
                 self.log(f"build failed in {elapsed:.0f} ms: {summary(problems)}; still serving the last good pages")
             return ok
 
+    def _build(self, changed: set[Path] | None) -> tuple[list[Diagnostic], output.Counts | None]:
+        """The build's problems, and what it wrote (None when it failed)."""
+        self.reload_path = "*"
+        try:
+            result, counts = self.runner.run(self._sync, changed)
+        except ContentErrors as exc:
+            return list(exc.diagnostics), None
+        except DossierError as exc:
+            return [Diagnostic(Location(SETTINGS_FILE, 0), str(exc))], None
+        except OSError as exc:  # a full disk, a folder made unreadable: said, and the next save retries
+            where = exc.filename if isinstance(exc.filename, str) else SETTINGS_FILE
+            relative = os.path.relpath(where, self.root) if os.path.isabs(where) else where
+            return [Diagnostic(Location(Path(relative).as_posix(), 0), f"cannot build: {exc.strerror or exc}")], None
+        self.paths = set(result.paths) | set(result.copies)
+        if changed is not None and not result.files:
+            self.reload_path = _stylesheet_url(changed, result.copies)
+        return result.warnings, counts
+
     def _sync(self, result: Result) -> output.Counts:
         """The writer of the served folder: only the files whose bytes changed are written."""
         return output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
 
     def _write_status(self, ok: bool, problems: list[Diagnostic]) -> None:
+        """What the pages' script reads after each build (status.json), and the script itself."""
         folder = self.out / DEV_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         lines = format_all(d for d in problems if not ok or d.severity.value == "error")
         self.builds += 1  # a page that connects after a build it missed reloads (dev.js)
         texts = overlay.texts(self.runner.engine.strings, problems)  # the overlay's texts, in the site's language
-        status = {
-            "ok": ok,
-            "lines": lines if not ok else [],
-            "summary": summary(problems) if not ok else "",
-            "build": self.builds,
-            "language": texts.language,
-            "title": texts.title if not ok else "",
-            "note": texts.note if not ok else "",
-        }
+        status: dict[str, object] = {"ok": ok, "lines": [], "summary": "", "build": self.builds}
+        status |= {"language": texts.language, "title": "", "note": ""}
+        if not ok:  # what the overlay shows
+            status |= {"lines": lines, "summary": summary(problems), "title": texts.title, "note": texts.note}
         (folder / "status.json").write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
-        for name in ("dev.js", "dev.css"):
-            data = resources.files("dossier").joinpath("dev", name).read_bytes()
-            target = folder / name
-            if not target.is_file() or target.read_bytes() != data:
-                target.write_bytes(data)
+        _copy_dev_files(folder)
         if not ok and not (self.out / "index.html").is_file():
             (self.out / "index.html").write_text(_failure_page(lines, texts), encoding="utf-8")
 
