@@ -20,6 +20,7 @@ from dossier.commands import lock
 from dossier.errors import Diagnostic, DossierError, Location, Severity
 from dossier.incremental.resume import Kept, Outputs, Resume
 from dossier.options import Options
+from dossier.project import OUTPUT, SOURCES
 from dossier.publish import output
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def fault(exc: OSError, root: Path) -> str:
 
 def sources(root: Path) -> list[Path]:
     """The folders of the project a build reads or keeps (site.yml's is the project itself)."""
-    return [root / name for name in ("content", "themes", "seeds", "templates", lock.FOLDER)]
+    return [root / name for name in SOURCES]
 
 
 def _run(
@@ -134,7 +135,7 @@ def _run(
     waiting: Callable[[str], None],
 ) -> Summary:
     root = options.root
-    out = options.out if options.out is not None else root / "_site"
+    out = options.out if options.out is not None else root / OUTPUT
     output.check_target(out, root, sources(root))
     with lock.held(root, waiting):
         output.check_owner(out, root, replace)

@@ -47,6 +47,7 @@ from dossier.config import SETTINGS_FILE, Overrides
 from dossier.engine import Result
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
+from dossier.project import CACHE, CONTENT, SEEDS, TEMPLATES, THEMES
 from dossier.publish import output
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
@@ -118,7 +119,7 @@ class _Collector(FileSystemEventHandler):
             return
         paths = [_text(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
         if event.is_directory:
-            paths = [str(self.root / "content")]  # a folder moved or removed: rescan
+            paths = [str(self.root / CONTENT)]  # a folder moved or removed: rescan
         paths = [p for p in paths if not ignored(p)]
         if not paths:
             return
@@ -365,7 +366,6 @@ class _LiveReload(LiveReloadHandler):  # type: ignore[misc]
 
 # -- one preview per project --------------------------------------------------------
 
-CACHE_FOLDER = ".dossier-cache"
 LOCK_FILE = "serve.lock"
 
 
@@ -374,23 +374,23 @@ def hold_project(root: Path, url: str) -> int:
     process ends, however it ends), so that a second ``serve`` in the project says so instead of
     wiping the first one's folder. The file holds the first one's address, for that message.
     Returns the lock's file descriptor, to close when the server stops."""
-    cache = root / CACHE_FOLDER
+    cache = root / CACHE
     try:
         cache.mkdir(exist_ok=True)
     except FileExistsError:
         pass  # a file of that name: said below
     except OSError as exc:
-        raise DossierError(f"cannot make the cache folder '{CACHE_FOLDER}': {exc.strerror or exc}") from None
+        raise DossierError(f"cannot make the cache folder '{CACHE}': {exc.strerror or exc}") from None
     if not cache.is_dir():
         raise DossierError(
-            f"'{CACHE_FOLDER}' is a file, not a folder: dossier keeps its cache and the preview there"
+            f"'{CACHE}' is a file, not a folder: dossier keeps its cache and the preview there"
             " (hint: move that file away or delete it; the next command makes the folder)"
         )
     try:
         fd = os.open(cache / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise DossierError(
-            f"cannot open the lock file '{CACHE_FOLDER}/{LOCK_FILE}': {exc.strerror or exc}"
+            f"cannot open the lock file '{CACHE}/{LOCK_FILE}': {exc.strerror or exc}"
             " (hint: it must be a regular file of the project's; delete it, the next serve makes it)"
         ) from None
     try:
@@ -416,7 +416,7 @@ def hold_project(root: Path, url: str) -> int:
 
 # -- what is watched ----------------------------------------------------------------
 
-WATCHED = ("content", "themes", "templates", "seeds")
+WATCHED = (CONTENT, THEMES, TEMPLATES, SEEDS)
 
 
 class _Watches:
@@ -499,7 +499,7 @@ class DevServer:
         self.host, self.port = host, port
         self.names = Names.of(host, port)
         self.url = site_url("127.0.0.1" if host in ALL_INTERFACES else host, port)
-        self.out = self.root / CACHE_FOLDER / "serve"
+        self.out = self.root / CACHE / "serve"
         self.builds = 0  # builds made, success or failure, written into status.json
         self._print = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self.printing = threading.Lock()

@@ -33,7 +33,7 @@ from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
 from dossier.incremental.prefetch import Ahead
 from dossier.options import Options
-from dossier.project import SETTINGS_FILE  # not config's: resume does not load the settings' parser
+from dossier.project import SEEDS, SETTINGS_FILE, TEMPLATES, THEMES  # resume does not load config's parser
 from dossier.publish import output
 from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
@@ -101,7 +101,7 @@ def inputs(root: Path) -> tuple[Inputs, Discovered]:
         found.append((SETTINGS_FILE, settings))
     files, problems = discovery.walk(root, signed=True)
     found += [(path, sig) for _, path, sig in files if sig is not None]
-    for folder in ("seeds", "themes", "templates"):
+    for folder in (SEEDS, THEMES, TEMPLATES):
         found += tree(os.fspath(root / folder))
     return tuple(found), ([(kind, path) for kind, path, _ in files], problems)
 
