@@ -24,7 +24,7 @@ from dossier.options import Options
 from dossier.publish import output
 
 if TYPE_CHECKING:
-    from dossier.engine import Builder
+    from dossier.engine import Engine
 
 __all__ = ["Options", "Summary", "build", "check", "progress_printer"]
 
@@ -154,26 +154,27 @@ def _locked(options: Options, progress: Callable[[int, int], None] | None, start
         if quick is not None:
             counts = output.Counts(0, quick.files, 0, 0)
             return Summary(out.absolute(), counts, quick.warnings, time.perf_counter() - started, root)
-        from dossier.engine import Builder
+        from dossier.engine import Engine
 
-        builder = Builder(options, progress)
-        kept = resume.prime(builder) if resume is not None else None
+        memo, kept = resume.prime() if resume is not None else (None, None)
+        seen = dict(resume.inputs) if resume is not None else None
+        spool: Path | None = None
         if resume is not None:
-            builder.seen, builder.discover = dict(resume.inputs), resume.discovered
             with output.signals_held():  # a Ctrl-C now would leave the folder made and not known to remove
-                builder.spool = resume.spool()
+                spool = resume.spool()
         try:
-            return _build(builder, resume, kept, out, started)
+            discover = resume.discovered if resume is not None else None
+            return _build(Engine(options, memo, progress, seen, discover, spool), resume, kept, out, started)
         finally:
-            if builder.spool is not None:
+            if spool is not None:
                 with output.signals_held():
-                    shutil.rmtree(builder.spool, ignore_errors=True)
+                    shutil.rmtree(spool, ignore_errors=True)
     finally:
         if resume is not None:
             resume.close()
 
 
-def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
+def _build(builder: Engine, resume: Resume | None, kept: Outputs | None, out: Path, started: float) -> Summary:
     from dossier.publish import search
 
     options = builder.options
@@ -208,6 +209,6 @@ def _build(builder: Builder, resume: Resume | None, kept: Outputs | None, out: P
 
 def check(options: Options) -> list[Diagnostic]:
     """Validate everything a build would, write nothing; returns the warnings."""
-    from dossier.engine import Builder
+    from dossier.engine import Engine
 
-    return Builder(options).produce().warnings
+    return Engine(options).produce().warnings

@@ -2,7 +2,7 @@
 
 - Changes are *events* (inotify through watchdog), not polling: a burst of saves is
   gathered until the files have been quiet for a moment, then rebuilt once.
-- One :class:`~dossier.engine.Builder` lives as long as the server, so a rebuild parses
+- One :class:`~dossier.engine.Engine` lives as long as the server, so a rebuild parses
   only the files that changed and renders only the pages whose inputs changed; the output
   folder is updated in place, file by file, only where bytes differ.
 - Open pages reload through the livereload protocol (the ``livereload`` package's
@@ -42,7 +42,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from dossier.commands import overlay
 from dossier.config import SETTINGS_FILE
-from dossier.engine import Builder
+from dossier.engine import Engine
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
 from dossier.publish import output
@@ -494,7 +494,7 @@ class DevServer:
         self.printing = threading.Lock()
         self.stopping = False  # once set, no thread prints: "stopped" is the last line
         options = Options(self.root, self.out, base_url=self.url, drafts=True, dev=True, search=False)
-        self.builder = Builder(options)
+        self.builder = Engine(options)
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.diagnostics: list[Diagnostic] = []

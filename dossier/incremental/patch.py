@@ -16,9 +16,10 @@ from types import MappingProxyType
 from typing import cast
 
 from dossier.errors import Diagnostic, Severity
-from dossier.link.site import Anchoring, LinkCache, Resolved, Site, anchor_article
+from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
+from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article
 from dossier.model import Annotation, Article, Record
-from dossier.publish.pages import Index, IndexCache, PlannedPage, Planner, _entries
+from dossier.publish.pages import Index, PlannedPage, Planner, timeline_items
 from dossier.publish.views import ArticleIn, NoteIn, Views
 from dossier.source.markup import Converted, Markdown
 from dossier.text import ids
@@ -39,15 +40,27 @@ class Last:
     warnings: tuple[Diagnostic, ...]
 
 
+@dataclass(frozen=True)
+class Patched:
+    """The last build patched: its site, index, plan and warnings, and the memo to keep."""
+
+    site: Site
+    idx: Index
+    plan: list[PlannedPage]
+    warnings: list[Diagnostic]
+    link: LinkMemo
+    index: IndexMemo
+
+
 def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
     return all(getattr(old, n) == getattr(new, n) for n in names)
 
 
-def patch(
-    last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkCache, index_cache: IndexCache
-) -> tuple[Site, Index, list[PlannedPage], list[Diagnostic]] | None:
-    """The patched site, index, plan and warnings; None when a whole build is needed."""
-    site = last.site
+Edits = tuple[list[tuple[Article, Article]], list[tuple[Annotation, Annotation]]]
+
+
+def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
+    """The (old, new) articles and notes of ``changes`` when only their text changed, else None."""
     notes: list[tuple[Annotation, Annotation]] = []
     articles: list[tuple[Article, Article]] = []
     for old, new in changes:
@@ -59,17 +72,29 @@ def patch(
             notes.append((old, new))
         else:
             return None
-    resolved: dict[str, Resolved] = {}  # updates to link.resolved
+    return articles, notes
+
+
+def patch(
+    last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
+) -> Patched | None:
+    """The last build patched with ``changes``; None when a whole build is needed."""
+    edits = _edits(changes)
+    if edits is None:
+        return None
+    articles, notes = edits
+    site = last.site
+    resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
     pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
     for before, after in pairs:
         hit = link.resolved.get(before.origin.path)
-        if hit is None or hit[0] is not before or hit[2]:
+        if hit is None or hit.record is not before or hit.problems:
             return None
-        fresh = replace(after, topics=hit[1].topics)
-        resolved[before.origin.path] = (after, fresh, ())
-        swaps[id(hit[1])] = fresh
-    anchored_cache: dict[str, Anchoring] = {}
+        fresh = replace(after, topics=hit.resolved.topics)
+        resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
+        swaps[id(hit.resolved)] = fresh
+    anchored_now: dict[str, AnchoredEntry] = {}
     affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
     anchored = dict(site.anchored)
     html = dict(site.html)
@@ -90,15 +115,14 @@ def patch(
         entry = link.anchored.get(slug)
         if entry is None or slug not in position:
             return None  # a draft's notes, or an unknown article: let the whole build say it
-        article = cast(Article, swaps.get(id(entry[0]), entry[0]))
-        seed = entry[1]
-        group = tuple(cast(Annotation, swaps.get(id(n), n)) for n in entry[2])
-        result, found = anchor_article(convert(article.body), article, seed, group)
+        article = cast(Article, swaps.get(id(entry.article), entry.article))
+        group = tuple(cast(Annotation, swaps.get(id(n), n)) for n in entry.notes)
+        result, found = anchor_article(convert(article.body), article, entry.seed, group)
         if any(d.severity is Severity.ERROR for d in found):
             return None
         warnings = [w for w in warnings if w.location.path != article.origin.path]
         warnings += found
-        anchored_cache[slug] = (article, seed, group, result, tuple(found))
+        anchored_now[slug] = AnchoredEntry(article, entry.seed, group, result, tuple(found))
         anchored[slug] = result
         new_articles[position[slug]] = article
     for _, new in notes:
@@ -111,11 +135,26 @@ def patch(
     new_site = replace(
         site, articles=tuple(new_articles), anchored=MappingProxyType(anchored), html=MappingProxyType(html)
     )
-    idx, touched = _patch_index(last.idx, new_site, affected, index_cache)
-    planner = Planner(new_site, last.views, idx)
+    gate = IndexGate.patching(index)
+    idx, touched = _patch_index(last.idx, new_site, affected, gate)
+    plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
+    if plan is None:
+        return None
+    link = replace(
+        link,
+        converted={**link.converted, **converted},
+        resolved={**link.resolved, **resolved},
+        anchored={**link.anchored, **anchored_now},
+    )
+    return Patched(new_site, idx, plan, warnings, link, gate.memo(new_site))
+
+
+def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:
+    """The last plan with the pages that show the affected articles and the touched topics made again."""
     plan = list(last.plan)
+    site, idx = planner.site, planner.idx
     topics = planner.topics()
-    for page in (planner.home(topics, _entries(new_site, idx)), planner.feed(), planner.notes_feed()):
+    for page in (planner.home(topics, timeline_items(site, idx)), planner.feed(), planner.notes_feed()):
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
@@ -123,17 +162,15 @@ def patch(
                 if page.path not in last.positions:
                     return None
                 plan[last.positions[page.path]] = page
+    by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
-        article = new_site.articles[position[slug]]
+        article = by_slug[slug]
         for page in (planner.article(article), planner.annotations(article)):
             plan[last.positions[page.path]] = page
-    link.resolved.update(resolved)
-    link.anchored.update(anchored_cache)
-    link.converted.update(converted)
-    return new_site, idx, plan, warnings
+    return plan
 
 
-def _patch_index(idx: Index, site: Site, affected: set[str], cache: IndexCache) -> tuple[Index, set[str]]:
+def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) -> tuple[Index, set[str]]:
     """The index with the affected articles' notes made again, and the topics whose notes changed."""
     articles = dict(idx.articles)
     notes = dict(idx.notes)
@@ -142,13 +179,12 @@ def _patch_index(idx: Index, site: Site, affected: set[str], cache: IndexCache) 
     by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
         article, anchored = by_slug[slug], site.anchored[slug]
-        made = tuple(NoteIn(n.note, n.number, site.html[("note", n.note.slug)], article.title) for n in anchored.notes)
+        made = gate.notes(article, anchored, site.html)  # anchored again: made again
         for old, new in zip(notes[slug], made, strict=True):
             if old != new:
                 replaced[id(old)] = new
                 touched.update(new.note.topics)
         notes[slug] = made
-        cache.notes[slug] = (anchored, article.title, made)
         articles[slug] = ArticleIn.of(article, len(anchored.notes))
     by_topic = dict(idx.by_topic)
     for slug in touched:

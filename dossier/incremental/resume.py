@@ -8,7 +8,7 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
   The walks that tell (input tree, output folder, and the spare folder a change will update)
   are made by a process forked ahead (:mod:`dossier.incremental.prefetch`); meanwhile this one starts
   loading the memory below, and stops as soon as the walk shows that nothing changed.
-- ``<name>.pickle``: the builder's memory (:class:`dossier.engine.Memory`) and the output
+- ``<name>.pickle``: the engine's memo (:class:`dossier.incremental.memo.Memo`) and the output
   folder as written. The next build starts from it: files whose bytes are the same are not
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
   whose inputs are the same, and whose file in the output folder is still the one written,
@@ -35,7 +35,8 @@ from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
 
 if TYPE_CHECKING:
-    from dossier.engine import Builder, Memory, Result
+    from dossier.engine import Engine, Result
+    from dossier.incremental.memo import Memo
     from dossier.source.content import Kind
 
 SETTINGS_FILE = "site.yml"  # as config.SETTINGS_FILE, without loading the settings' parser
@@ -45,7 +46,7 @@ SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spar
 
 @dataclass(frozen=True)
 class Saved:
-    memory: Memory
+    memo: Memo
     out: str
     outputs: Outputs
     token: str  # names this base for its journal
@@ -214,28 +215,28 @@ class Resume:
 
         return same
 
-    def prime(self, builder: Builder) -> Outputs | None:
-        """Give ``builder`` the last build's memory; returns the output files still as written."""
+    def prime(self) -> tuple[Memo | None, Outputs | None]:
+        """The last build's memo (the pages whose files are no longer as written: to render again),
+        and the output files still as written."""
         saved = self._early if self._early is not None else store.load(self.where, self.key)
         self._early = None
         if not isinstance(saved, Saved) or saved.out != str(self.out):
-            return None
-        memory, outputs = saved.memory, saved.outputs
+            return None, None
+        memory, outputs = saved.memo, saved.outputs
         found = store.load(self.where.with_suffix(".journal"), self.key)
         if isinstance(found, Journal) and found.token == saved.token:
             memory = journal.apply(memory, found.segments)
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
         kept = still(self.outputs(), outputs)
-        builder.remember(memory, missing=set(memory.inputs) - set(kept))
-        return kept
+        return memory.without_pages(set(memory.inputs) - set(kept)), kept
 
-    def save(self, builder: Builder, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+    def save(self, engine: Engine, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
         """Leave the memory (a new base, or one more journal segment) and the quick check.
 
         ``kept``: the output files still as written before this build; ``plan``: what it kept.
         """
-        files = builder.files
+        files = engine.files
         base = os.fspath(self.out) + os.sep
         known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
         if plan.nothing:
@@ -244,8 +245,8 @@ class Resume:
             outputs = {rel: known[rel] for rel in sorted(plan.kept) if rel in known}
             outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
-            builder.accept(result)
-            memory = builder.memory()
+            engine.accept(result)
+            memory = engine.memo
             segment = journal.changes(self.snapshot, memory, set(result.files)) if self.snapshot else None
             if self.saved is not None and segment is not None and journal.small(segment, memory, len(self.segments)):
                 found = Journal(self.saved.token, (*self.segments, segment), outputs)

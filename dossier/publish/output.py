@@ -206,6 +206,31 @@ def clean_leftovers(out: Path) -> None:
 Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
 
 
+class Spooled(Mapping[str, bytes]):
+    """Pages already written at their output paths below a folder of their own (on the output's
+    file system): output path → bytes, read from that folder when asked for. :func:`write`
+    moves them into place, or makes that very folder the output."""
+
+    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
+        self.folder = folder
+        self._paths = frozenset(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self.folder / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def move(self, path: str, target: Path) -> None:
+        """Move the page's file to ``target`` (same file system)."""
+        os.replace(self.folder / path, target)
+
+
 @dataclass(frozen=True)
 class Counts:
     written: int  # new or changed files
@@ -281,8 +306,9 @@ def write(
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was.
 
-    ``files`` may be pages spooled at their paths in a folder of their own (``files.folder``,
-    on the same file system): without ``spare`` to update, that folder becomes the output.
+    ``files`` may be pages already written at their paths in a folder of their own (a
+    :class:`Spooled`, on the same file system): without ``spare`` to update, that folder
+    becomes the output.
 
     ``spare`` (a folder on the same file system) keeps the previous output once it is
     swapped out; the next write brings that folder up to date and swaps it in, instead of
@@ -308,7 +334,8 @@ def write(
     before = set(listed[0]) if listed is not None else existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir()
-    spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
+    spool = files if isinstance(files, Spooled) else None
+    spooled = spool.folder if spool is not None and not reuse else None  # pages already in a folder of their own
     if reuse:
         assert spare is not None
         staging = spare
@@ -332,11 +359,14 @@ def write(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             _place(target, functools.partial(_link_or_copy, out / rel))
-        move = getattr(files, "move", None)  # pages waiting in a spool folder are moved, not copied
         for rel in sorted(files):
             unchanged += rel in before and _same(out / rel, files[rel])
-            if spooled is None:
-                make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
+            if spooled is None:  # pages waiting in a spool folder are moved, not copied
+                make = (
+                    functools.partial(spool.move, rel)
+                    if spool is not None
+                    else functools.partial(_write_bytes, files[rel])
+                )
                 _place(staging / rel, make)
         for rel, source in sorted(copies.items()):
             _place(staging / rel, functools.partial(shutil.copyfile, source))
