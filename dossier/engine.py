@@ -176,11 +176,7 @@ class Engine:
 
     def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
         """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
-        sig = signature(self.root / config.SETTINGS_FILE)
-        if self._settings is None or self._settings[0] != sig or sig is None:
-            self._settings = (sig, config.load(self.root))
-        loaded, problems = self._settings[1]
-        problems = list(problems)
+        loaded, problems = self._read_settings()
         footnote = self._footnote(loaded) if loaded is not None else self.link_memo.footnote
         jobs = self.options.jobs
         gate = LinkGate(self.link_memo, footnote, self._anchor_many if jobs > 1 else None)
@@ -189,11 +185,7 @@ class Engine:
         problems += more
         if loaded is None:
             raise ContentErrors(problems)
-        if self.options.base_url is not None:
-            try:
-                loaded = config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
-            except ValueError as exc:
-                raise UsageError(f"--base-url: {exc}") from None
+        loaded = self._with_base_url(loaded)
         found, more = self.files.seeds_for(records.articles)
         problems += more
         if jobs > 1:
@@ -205,6 +197,23 @@ class Engine:
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
+
+    def _read_settings(self) -> tuple[config.LoadedSettings | None, list[Diagnostic]]:
+        """The settings (read again only when their file changed), and their problems."""
+        sig = signature(self.root / config.SETTINGS_FILE)
+        if self._settings is None or self._settings[0] != sig or sig is None:
+            self._settings = (sig, config.load(self.root))
+        loaded, problems = self._settings[1]
+        return loaded, list(problems)
+
+    def _with_base_url(self, loaded: config.LoadedSettings) -> config.LoadedSettings:
+        """The settings with the base URL given on the command line, if any."""
+        if self.options.base_url is None:
+            return loaded
+        try:
+            return config.LoadedSettings(loaded.settings.with_base_url(self.options.base_url), loaded.lines)
+        except ValueError as exc:
+            raise UsageError(f"--base-url: {exc}") from None
 
     def _anchor_many(self, jobs: Sequence[AnchorJob]) -> list[AnchorOutcome]:
         return parallel.map_items(anchor_job, jobs, self.options.jobs)
@@ -255,14 +264,7 @@ class Engine:
         site, loaded, warnings = self.load(content_paths)
         site_warnings = tuple(warnings)
         theme = theme_dir(root, loaded)
-        try:
-            strings = self._strings(theme, site.settings.language)
-            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
-        except DossierError as exc:
-            if isinstance(exc, ContentErrors):
-                raise
-            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
-            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        strings = self._site_strings(theme, loaded)
         urls = Urls(site.settings.base_url)
         views = Views(strings, urls)
         labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
@@ -279,36 +281,83 @@ class Engine:
         common = views.common(site.settings, site.pages, sources, search=self.options.search)
         common["site"]["dev"] = self.options.dev
         templates = templatefiles.digest(root, dirs)
-        key: tuple[object, ...] = (
-            __version__,
-            site.settings,
-            tuple(sorted(strings.strings.items())),
-            tuple(map(str, dirs)),
-            templates,
-        )
-        key += (repr(common), self.options.drafts)
+        key = self._render_key(site.settings, strings, dirs, templates, common)
         previous = self.rendered.inputs if key == self.rendered.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = self._render(env, plan, common, previous)
         copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
-        extra = []
-        if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
-            given = self.options.base_url is not None  # on the command line: said there, not at site.yml
-            where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
-            extra.append(
-                Diagnostic(
-                    where,
-                    f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
-                    " the feed, sitemap and canonical links use relative URLs",
-                    f"to publish, give the full URL: --base-url https://host{urls.base_path}",
-                    Severity.WARNING,
-                )
-            )
+        extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
         last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings)
         self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
         return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
+
+    def _site_strings(self, theme: Path, loaded: config.LoadedSettings) -> i18n.Strings:
+        """The theme's UI strings in the site's language; a problem with them is said at ``language``."""
+        try:
+            strings = self._strings(theme, loaded.settings.language)
+            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
+        except DossierError as exc:
+            if isinstance(exc, ContentErrors):
+                raise
+            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
+            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        return strings
+
+    def _render_key(
+        self,
+        settings: config.Settings,
+        strings: i18n.Strings,
+        dirs: list[Path],
+        templates: object,
+        common: View,
+    ) -> tuple[object, ...]:
+        """What every page is rendered with: a page is rendered again when it changes."""
+        return (
+            __version__,
+            settings,
+            tuple(sorted(strings.strings.items())),
+            tuple(map(str, dirs)),
+            templates,
+            repr(common),
+            self.options.drafts,
+        )
+
+    def _base_url_warnings(self, urls: Urls, loaded: config.LoadedSettings) -> list[Diagnostic]:
+        """A base URL with a path and no host: fine for local work, not to publish."""
+        if urls.has_host or urls.base_path == "/":  # "/" is for local work; a subpath is meant to be published
+            return []
+        given = self.options.base_url is not None  # on the command line: said there, not at site.yml
+        where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
+        return [
+            Diagnostic(
+                where,
+                f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
+                " the feed, sitemap and canonical links use relative URLs",
+                f"to publish, give the full URL: --base-url https://host{urls.base_path}",
+                Severity.WARNING,
+            )
+        ]
+
+    def _same_setup(self, context: _Context) -> bool:
+        """Whether the settings, the UI strings and the templates are those the last build used."""
+        settings = self._settings
+        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+            return False
+        if self._i18n is None or self._i18n_changed():
+            return False
+        try:
+            return templatefiles.digest(self.root, context.dirs) == context.templates
+        except ContentErrors:  # a template refused: the whole build says so
+            return False
+
+    def _patch(self, last: patch.Last, paths: set[Path]) -> patch.Patched | None:
+        """The files at ``paths`` read again and, when they are only edits, the last build patched with them."""
+        _, problems = self.files.refresh(paths)
+        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+            return None
+        return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
     def _patched(self, paths: set[Path]) -> Result | None:
         """The last build patched with edits to articles' text and notes, when that is all there is."""
@@ -318,20 +367,9 @@ class Engine:
         folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
         if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):
             return None
-        settings = self._settings
-        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+        if not self._same_setup(context):
             return None
-        if self._i18n is None or self._i18n_changed():
-            return None
-        try:
-            if templatefiles.digest(self.root, context.dirs) != context.templates:
-                return None
-        except ContentErrors:  # a template refused: the whole build says so
-            return None
-        _, problems = self.files.refresh(paths)
-        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
-            return None
-        patched = patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
+        patched = self._patch(last, paths)
         if patched is None:
             return None
         self.link_memo, self.index_memo = patched.link, patched.index

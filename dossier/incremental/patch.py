@@ -75,6 +75,68 @@ def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
     return articles, notes
 
 
+class _Patcher:
+    """The site of the last build, its affected articles anchored again and its edited notes converted again."""
+
+    def __init__(self, last: Last, link: LinkMemo, swaps: dict[int, Record], changed: set[str]) -> None:
+        self.site, self.link, self.swaps = last.site, link, swaps
+        self.anchored = dict(last.site.anchored)
+        self.html = dict(last.site.html)
+        self.converted: dict[str, Converted] = {}  # updates to link.converted
+        self.anchorings: dict[str, AnchoredEntry] = {}  # updates to link.anchored
+        self.warnings = [w for w in last.warnings if w.location.path not in changed]
+        self.articles = list(last.site.articles)
+        self.position = {a.slug: i for i, a in enumerate(last.site.articles)}
+        self.markdown = Markdown(link.footnote)
+
+    def convert(self, text: str) -> Converted:
+        done = self.converted.get(text) or self.link.converted.get(text)
+        if done is None:
+            done = self.converted[text] = self.markdown.render(text)
+        return done
+
+    def anchor_again(self, slug: str) -> bool:
+        """Anchor the article ``slug`` again with its edited text or notes; False on an error."""
+        entry = self.link.anchored.get(slug)
+        if entry is None or slug not in self.position:
+            return False  # a draft's notes, or an unknown article: let the whole build say it
+        article = cast(Article, self.swaps.get(id(entry.article), entry.article))
+        group = tuple(cast(Annotation, self.swaps.get(id(n), n)) for n in entry.notes)
+        result, found = anchor_article(self.convert(article.body), article, entry.seed, group)
+        if any(d.severity is Severity.ERROR for d in found):
+            return False
+        self.warnings = [w for w in self.warnings if w.location.path != article.origin.path]
+        self.warnings += found
+        self.anchorings[slug] = AnchoredEntry(article, entry.seed, group, result, tuple(found))
+        self.anchored[slug] = result
+        self.articles[self.position[slug]] = article
+        return True
+
+    def convert_note(self, note: Annotation) -> bool:
+        """Convert an edited note's text again; False on an error."""
+        done = self.convert(note.body)
+        found = done.warnings(note.origin.body())
+        if any(d.severity is Severity.ERROR for d in found):
+            return False  # let the whole build say it
+        self.html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
+        self.warnings += found
+        return True
+
+    def patched_site(self) -> Site:
+        anchored, html = MappingProxyType(self.anchored), MappingProxyType(self.html)
+        return replace(self.site, articles=tuple(self.articles), anchored=anchored, html=html)
+
+    def link_memo(self, resolved: dict[str, ResolvedRecord]) -> LinkMemo:
+        """The link memo with what was made again."""
+        link = self.link
+        return replace(
+            link,
+            converted={**link.converted, **self.converted},
+            resolved={**link.resolved, **resolved},
+            anchored={**link.anchored, **self.anchorings},
+        )
+
+
 def patch(
     last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
 ) -> Patched | None:
@@ -83,10 +145,33 @@ def patch(
     if edits is None:
         return None
     articles, notes = edits
-    site = last.site
+    pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
+    found_resolved = _resolved(pairs, link)
+    if found_resolved is None:
+        return None
+    resolved, swaps = found_resolved
+    patcher = _Patcher(last, link, swaps, {after.origin.path for _, after in pairs})
+    affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
+    if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
+        return None
+    if not all(patcher.convert_note(new) for _, new in notes):
+        return None
+    new_site = patcher.patched_site()
+    gate = IndexGate.patching(index)
+    idx, touched = _patch_index(last.idx, new_site, affected, gate)
+    plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
+    if plan is None:
+        return None
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(resolved), gate.memo(new_site))
+
+
+def _resolved(
+    pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo
+) -> tuple[dict[str, ResolvedRecord], dict[int, Record]] | None:
+    """The edited records resolved as their former selves were (their topics did not change), and
+    the swaps (id of a former resolved record → the new one); None when one of them had problems."""
     resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
-    pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
     for before, after in pairs:
         hit = link.resolved.get(before.origin.path)
         if hit is None or hit.record is not before or hit.problems:
@@ -94,59 +179,7 @@ def patch(
         fresh = replace(after, topics=hit.resolved.topics)
         resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
         swaps[id(hit.resolved)] = fresh
-    anchored_now: dict[str, AnchoredEntry] = {}
-    affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
-    anchored = dict(site.anchored)
-    html = dict(site.html)
-    converted: dict[str, Converted] = {}  # updates to link.converted
-    changed_paths = {after.origin.path for _, after in pairs}
-    warnings = [w for w in last.warnings if w.location.path not in changed_paths]
-    md = Markdown(link.footnote)
-
-    def convert(text: str) -> Converted:
-        done = converted.get(text) or link.converted.get(text)
-        if done is None:
-            done = converted[text] = md.render(text)
-        return done
-
-    new_articles = list(site.articles)
-    position = {a.slug: i for i, a in enumerate(site.articles)}
-    for slug in sorted(affected):
-        entry = link.anchored.get(slug)
-        if entry is None or slug not in position:
-            return None  # a draft's notes, or an unknown article: let the whole build say it
-        article = cast(Article, swaps.get(id(entry.article), entry.article))
-        group = tuple(cast(Annotation, swaps.get(id(n), n)) for n in entry.notes)
-        result, found = anchor_article(convert(article.body), article, entry.seed, group)
-        if any(d.severity is Severity.ERROR for d in found):
-            return None
-        warnings = [w for w in warnings if w.location.path != article.origin.path]
-        warnings += found
-        anchored_now[slug] = AnchoredEntry(article, entry.seed, group, result, tuple(found))
-        anchored[slug] = result
-        new_articles[position[slug]] = article
-    for _, new in notes:
-        done = convert(new.body)
-        found = done.warnings(new.origin.body())
-        if any(d.severity is Severity.ERROR for d in found):
-            return None  # let the whole build say it
-        html[("note", new.slug)] = ids.namespace(done.html, ids.prefix("note", new.slug))
-        warnings += found
-    new_site = replace(
-        site, articles=tuple(new_articles), anchored=MappingProxyType(anchored), html=MappingProxyType(html)
-    )
-    gate = IndexGate.patching(index)
-    idx, touched = _patch_index(last.idx, new_site, affected, gate)
-    plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
-    if plan is None:
-        return None
-    link = replace(
-        link,
-        converted={**link.converted, **converted},
-        resolved={**link.resolved, **resolved},
-        anchored={**link.anchored, **anchored_now},
-    )
-    return Patched(new_site, idx, plan, warnings, link, gate.memo(new_site))
+    return resolved, swaps
 
 
 def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:

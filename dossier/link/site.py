@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Protocol, TypeVar, cast
+from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
@@ -214,10 +214,12 @@ class _Linker:
 
     def resolve(self, records: Sequence[R]) -> list[R]:
         out: list[R] = []
+        resolve, vocabulary = self.steps.resolve, self.vocabulary
         for record in records:
-            done = self.steps.resolve(record, self.vocabulary)
-            self.problems.extend(done.problems)
-            out.append(cast(R, done.resolved))
+            done = resolve(record, vocabulary)
+            if done.problems:
+                self.problems.extend(done.problems)
+            out.append(done.resolved)  # type: ignore[arg-type]  # of the kind given: resolve_topics replaces topics only
         return out
 
     def unknown_article(self, slug: str, where: Location) -> None:
@@ -250,6 +252,17 @@ class _Linker:
         if done.removed:
             self.problems.extend(done.warnings(record.origin.body()))
 
+    def bodies(self, kind: str, records: Sequence[Event | Topic | Page]) -> None:
+        for record in records:
+            self.body(kind, record)
+
+    def intro(self, text: str, line: int) -> Converted:
+        """The site's intro (``intro`` of the settings, at ``line``), converted."""
+        done = self.steps.convert(text)
+        if done.removed:
+            self.problems.extend(done.warnings(Location(SETTINGS_FILE, line)))
+        return done
+
     def anchor(
         self, articles: Sequence[Article], seeds: Mapping[str, Seed], by_article: Mapping[str, list[Annotation]]
     ) -> dict[str, AnchoredArticle]:
@@ -259,7 +272,8 @@ class _Linker:
         anchored: dict[str, AnchoredArticle] = {}
         for entry in self.steps.anchor(requests):
             anchored[entry.article.slug] = entry.anchored
-            self.problems.extend(entry.problems)
+            if entry.problems:
+                self.problems.extend(entry.problems)
             for note in entry.notes:
                 self.body("note", note)
         return anchored
@@ -283,11 +297,8 @@ def link(
     anchored = linker.anchor(articles, seeds or {}, by_article)
     pages = tuple(p for p in content.pages if drafts or not p.draft)
     for kind, records in (("event", tuple(events)), ("topic", content.topics), ("page", pages)):
-        for record in records:
-            linker.body(kind, record)
-    intro = linker.steps.convert(settings.intro)
-    if intro.removed:
-        linker.problems.extend(intro.warnings(Location(SETTINGS_FILE, intro_line)))
+        linker.bodies(kind, records)
+    intro = linker.intro(settings.intro, intro_line)
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
     sorted_articles = linker.steps.newest_first(articles)
     language = settings.language

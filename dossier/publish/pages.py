@@ -129,6 +129,20 @@ def index(site: Site, labels: Labels, steps: IndexSteps | None = None) -> Index:
         for e in site.events
     }
     events_of: dict[str, list[EventIn]] = {}
+    for event in events.values():
+        for slug, _ in event.articles:
+            events_of.setdefault(slug, []).append(event)
+    by_topic = _by_topic(site, articles, notes, events)
+    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic)
+
+
+def _by_topic(
+    site: Site,
+    articles: Mapping[str, ArticleIn],
+    notes: Mapping[str, tuple[NoteIn, ...]],
+    events: Mapping[str, EventIn],
+) -> dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]:
+    """Each topic's articles, notes and events (in the order of the given mappings)."""
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
         t.slug: ([], [], []) for t in site.topics
     }
@@ -142,9 +156,7 @@ def index(site: Site, labels: Labels, steps: IndexSteps | None = None) -> Index:
     for event in events.values():
         for slug in event.event.topics:
             by_topic[slug][2].append(event)
-        for slug, _ in event.articles:
-            events_of.setdefault(slug, []).append(event)
-    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic)
+    return by_topic
 
 
 def timeline_items(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
@@ -331,16 +343,27 @@ def plan(
     pages += [planner.article(article) for article in site.articles]
     pages += [planner.annotations(article) for article in site.articles]
     pages += [page for item in topics for page in planner.topic(item)]
-    problems: list[Diagnostic] = []
-    for free in site.pages:
-        taken = url_taken(free)
-        if taken is not None:
-            problems.append(taken)
-            continue
-        inputs = (free, site.html[("page", free.slug)])
-        pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))
+    problems = [taken for free in site.pages if (taken := url_taken(free)) is not None]
+    pages += [free_page(site, views, free) for free in site.pages if url_taken(free) is None]
+    pages.append(sitemap(views, pages))
+    kept, clashes = one_per_path(pages)
+    return kept, problems + clashes
+
+
+def sitemap(views: Views, pages: Sequence[PlannedPage]) -> PlannedPage:
+    """The sitemap: every HTML page of the plan but the search page."""
     targets = tuple(p.target for p in pages if (p.target.endswith("/") or p.target == "") and p.target != "search/")
-    pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
+    return PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap")
+
+
+def free_page(site: Site, views: Views, free: Page) -> PlannedPage:
+    inputs = (free, site.html[("page", free.slug)])
+    return PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path)
+
+
+def one_per_path(pages: Sequence[PlannedPage]) -> tuple[list[PlannedPage], list[Diagnostic]]:
+    """The first page planned at each output path, and an error for each pair of sources on one path."""
+    problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}
     clashes: set[tuple[str, str]] = set()  # one message per pair of sources, not per output file
     for planned in pages:

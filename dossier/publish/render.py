@@ -146,9 +146,7 @@ def render(
         return rendered
 
     if render_many is not None:  # compiled once here, before any worker is forked, rather than once in each
-        for name in sorted({page.template for page in todo if page.template}):
-            with contextlib.suppress(jinja2.TemplateError):
-                env.get_template(name)
+        _compile(env, todo)
     count = [len(pages) - len(todo)]
 
     def advance(more: int) -> None:
@@ -156,12 +154,24 @@ def render(
         if progress is not None:
             progress(count[0], len(pages))
 
-    out: dict[str, bytes] = {}
-    problems: list[Diagnostic] = []
     try:
         results = (render_many or _render_here)(one, todo, advance)
     finally:
         fragments.forget(env)  # the pieces of a large site are megabytes: not kept between builds
+    return _pages(todo, results)
+
+
+def _compile(env: jinja2.Environment, pages: Sequence[PlannedPage]) -> None:
+    """Compile the templates of ``pages`` (those that do not compile are said when a page meets them)."""
+    for name in sorted({page.template for page in pages if page.template}):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+
+
+def _pages(todo: Sequence[PlannedPage], results: Sequence[RenderedPage]) -> dict[str, bytes]:
+    """Each page's bytes by its path; :class:`ContentErrors` with the problems met (up to a fatal one)."""
+    out: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
     for page, rendered in zip(todo, results, strict=True):
         if rendered.data is not None:
             out[page.path] = rendered.data
