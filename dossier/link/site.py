@@ -204,8 +204,8 @@ def shown_labels(site: Site) -> list[str]:
 class _Linker:
     """One link: records resolved, notes grouped by article, texts converted and articles anchored."""
 
-    def __init__(self, content: Content, steps: LinkSteps, drafts: bool) -> None:
-        self.content, self.steps, self.drafts = content, steps, drafts
+    def __init__(self, content: Content, steps: LinkSteps) -> None:
+        self.content, self.steps = content, steps
         self.problems: list[Diagnostic] = []
         self.vocabulary = Vocabulary.of(content.topics)
         self.problems.extend(self.vocabulary.clashes())
@@ -289,7 +289,7 @@ def link(
 ) -> tuple[Site, list[Diagnostic]]:
     """The linked site and every problem found; ``steps`` does each piece of the work
     (by default :class:`DirectSteps`: computed here, footnotes titled in English)."""
-    linker = _Linker(content, steps or DirectSteps(), drafts)
+    linker = _Linker(content, steps or DirectSteps())
     articles = linker.resolve(tuple(a for a in content.articles if drafts or not a.draft))
     published = {a.slug for a in articles}
     by_article = linker.notes_by_article(published)
