@@ -322,61 +322,30 @@ def write(
     neither used nor removed, and an output without it (replaced as the user confirmed, see
     :func:`check_owner`) is removed once swapped out, never kept as the spare.
     """
-    out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    if out.exists() and not out.is_dir():
-        raise DossierError(f"output '{out}' exists and is not a folder")
-    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
-        spare = None  # not a folder of dossier's: left as it is
-    if out.is_dir() and not is_ours(out):
-        spare = None  # a folder replaced as confirmed: it goes once swapped out
-    before = set(listed[0]) if listed is not None else existing(out)
+    out = _output_folder(out)
+    spare = _usable_spare(out, spare)
+    before = _files_of(listed, 0)
+    if before is None:
+        before = existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir()
     spool = files if isinstance(files, Spooled) else None
-    spooled = spool.folder if spool is not None and not reuse else None  # pages already in a folder of their own
+    in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
     if reuse:
         assert spare is not None
         staging = spare
-        _prepare(staging, set(kept) | set(files) | set(copies), set(listed[1]) if listed is not None else None)
-    elif spooled is not None:
-        staging = spooled  # the pages are where they belong: that folder becomes the output
+        _prepare(staging, set(kept) | set(files) | set(copies), _files_of(listed, 1))
     else:
-        staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-        with signals_held():  # made and marked, or not made: a leftover is known as dossier's
-            staging.mkdir()
-            mark(staging)
-    unchanged = len(kept)
+        staging = spool.folder if spool is not None else _new_staging(out)
+    added: set[str] = set()
     try:
-        folders: set[Path] = set()
-        out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
-        for rel in kept:
-            if reuse and _linked(rel, listed, staging_base, out_base):
-                continue
-            target = staging / rel
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            _place(target, functools.partial(_link_or_copy, out / rel))
-        for rel in sorted(files):
-            unchanged += rel in before and _same(out / rel, files[rel])
-            if spooled is None:  # pages waiting in a spool folder are moved, not copied
-                make = (
-                    functools.partial(spool.move, rel)
-                    if spool is not None
-                    else functools.partial(_write_bytes, files[rel])
-                )
-                _place(staging / rel, make)
-        for rel, source in sorted(copies.items()):
-            _place(staging / rel, functools.partial(shutil.copyfile, source))
-            unchanged += rel in before and same_file(out / rel, source)
-        added: set[str] = set()
+        _link_kept(staging, out, kept, reuse, listed)
+        unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
+        unchanged += _place_copies(staging, out, copies, before)
         if before_swap is not None:
             before_swap(staging)
             added = existing(staging) - set(files) - set(copies) - set(kept)
-            for rel in added:
-                unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
+            unchanged += _unchanged_added(staging, out, added, before)
         with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)
     except BaseException:
@@ -388,6 +357,87 @@ def write(
     removed = len(before - set(files) - set(copies) - added - set(kept))
     fresh = frozenset(files) | frozenset(copies) | frozenset(added)
     return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+def _output_folder(out: Path) -> Path:
+    """The real output folder (a link to it: written beside its target, the link kept), its parent
+    made and the staging folders of dead builds beside it removed."""
+    out = Path(os.path.realpath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    if out.exists() and not out.is_dir():
+        raise DossierError(f"output '{out}' exists and is not a folder")
+    return out
+
+
+def _files_of(listed: tuple[Listing, Listing] | None, which: int) -> set[str] | None:
+    """The files of the output (0) or of the spare folder (1) as listed, or None when not listed."""
+    return set(listed[which]) if listed is not None else None
+
+
+def _unchanged_added(staging: Path, out: Path, added: set[str], before: set[str]) -> int:
+    """How many of the files ``before_swap`` added have the bytes they had in ``out``."""
+    return sum(rel in before and _same(out / rel, (staging / rel).read_bytes()) for rel in added)
+
+
+def _usable_spare(out: Path, spare: Path | None) -> Path | None:
+    """``spare``, unless it is not a folder of dossier's (left as it is) or the output is not one
+    (a folder replaced as confirmed: it goes once swapped out, never kept as the spare)."""
+    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
+        return None
+    if out.is_dir() and not is_ours(out):
+        return None
+    return spare
+
+
+def _new_staging(out: Path) -> Path:
+    """A new staging folder beside ``out``, marked."""
+    staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
+    with signals_held():  # made and marked, or not made: a leftover is known as dossier's
+        staging.mkdir()
+        mark(staging)
+    return staging
+
+
+def _link_kept(
+    staging: Path, out: Path, kept: Iterable[str], reuse: bool, listed: tuple[Listing, Listing] | None
+) -> None:
+    """Link the ``kept`` files of ``out`` into ``staging``; when it is the spare folder (``reuse``),
+    a file that is already the output's very file (see ``listed``) is left as it is."""
+    folders: set[Path] = set()
+    out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
+    for rel in kept:
+        if reuse and _linked(rel, listed, staging_base, out_base):
+            continue
+        target = staging / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        _place(target, functools.partial(_link_or_copy, out / rel))
+
+
+def _place_pages(staging: Path, out: Path, files: Mapping[str, bytes], before: set[str], in_place: bool) -> int:
+    """Put the pages into ``staging`` (moved out of their spool folder, or written; nothing to do when
+    that folder is the staging one); returns how many have the bytes they had in ``out``."""
+    unchanged = 0
+    spool = files if isinstance(files, Spooled) else None
+    for rel in sorted(files):
+        unchanged += rel in before and _same(out / rel, files[rel])
+        if not in_place:  # pages waiting in a spool folder are moved, not copied
+            make = (
+                functools.partial(spool.move, rel) if spool is not None else functools.partial(_write_bytes, files[rel])
+            )
+            _place(staging / rel, make)
+    return unchanged
+
+
+def _place_copies(staging: Path, out: Path, copies: Mapping[str, Path], before: set[str]) -> int:
+    """Copy the static files into ``staging``; returns how many have the bytes they had in ``out``."""
+    unchanged = 0
+    for rel, source in sorted(copies.items()):
+        _place(staging / rel, functools.partial(shutil.copyfile, source))
+        unchanged += rel in before and same_file(out / rel, source)
+    return unchanged
 
 
 @contextlib.contextmanager
