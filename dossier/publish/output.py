@@ -87,31 +87,39 @@ def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
     ``.git``, another dossier project, the user's home or a parent of it."""
     out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
-    shown = _shown(out, root)
-    hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+    reason = _overlap(out, root, sources) or _repository(out)
+    if reason is not None:
+        hint = "give the site a folder of its own, e.g. --out _site; --replace-output does not change this"
+        raise DossierError(f"output folder '{_shown(out, root)}' {reason}: refusing to write there (hint: {hint})")
 
-    def refuse(reason: str) -> DossierError:
-        return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
 
+def _overlap(out: Path, root: Path, sources: Iterable[Path]) -> str | None:
+    """Why ``out`` may not be written for overlapping the project, its sources or the user's home."""
     if out == root or out in root.parents:
-        raise refuse("is the project or holds it")
+        return "is the project or holds it"
     home = _home()
     if home is not None and (out == home or out in home.parents):
-        raise refuse("is your home folder or holds it")
+        return "is your home folder or holds it"
     for source in sources:
         source = Path(os.path.realpath(source))
         if out == source or source in out.parents or out in source.parents:
-            raise refuse(f"overlaps the project's '{_shown(source, root)}'")
+            return f"overlaps the project's '{_shown(source, root)}'"
+    return None
+
+
+def _repository(out: Path) -> str | None:
+    """Why ``out`` may not be written for being (in) a git repository's store or a dossier project."""
     if ".git" in out.parts:
-        raise refuse("is a git repository's '.git' folder, or inside one")
+        return "is a git repository's '.git' folder, or inside one"
     for project in out.parents:  # another dossier's sources are as safe as this one's
         if os.path.lexists(project / "site.yml"):
             inside = out.relative_to(project).parts[0]
             if inside in SOURCE_FOLDERS:
-                raise refuse(f"is inside the dossier project '{project}', in its '{inside}'")
+                return f"is inside the dossier project '{project}', in its '{inside}'"
     for name, what in ((".git", "is a git repository"), ("site.yml", "is a dossier project")):
         if os.path.lexists(out / name):
-            raise refuse(what)
+            return what
+    return None
 
 
 def _home() -> Path | None:
@@ -138,21 +146,31 @@ def check_owner(out: Path, root: Path, replace: bool = False) -> None:
         )
     if is_ours(real):
         return
-    try:
-        with os.scandir(real) as entries:
-            names = sorted(entry.name for entry in entries)
-    except OSError as exc:
-        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+    names = _names(real, shown)
     if not names or replace:
         return
+    raise _not_ours(shown, names)
+
+
+def _names(folder: Path, shown: str) -> list[str]:
+    """The names in ``folder``, sorted."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries)
+    except OSError as exc:
+        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+
+
+def _not_ours(shown: str, names: list[str]) -> DossierError:
+    """The refusal to replace a folder holding ``names``, which dossier did not write."""
     if "index.html" in names and "static" in names:
-        raise DossierError(
+        return DossierError(
             f"output folder '{shown}' has no '{MARKER}' file: it looks like a site built by an older"
             " dossier, from before builds marked their output; refusing to replace it unconfirmed"
             " (hint: delete it yourself, or build once with --replace-output; later builds replace it as before)"
         )
     listed = ", ".join(f"'{name}'" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    raise DossierError(
+    return DossierError(
         f"output folder '{shown}' holds files dossier did not write ({listed}): refusing to replace it"
         " (hint: give an absent or empty folder with --out, delete this one yourself,"
         " or build with --replace-output to replace it whole, its files deleted)"
