@@ -1,31 +1,32 @@
-"""A build that remembers: files parsed, Markdown converted, notes anchored, pages rendered.
+"""The engine: one pipeline (load → link → index and plan → render) for build, check and serve.
 
-:class:`Builder` is the one pipeline (load → link → plan → render). A clean build is a new
-builder's first :meth:`Builder.produce`; the development server keeps one builder and calls
-it again with the paths that changed, so that only changed files are parsed and only pages
-whose inputs changed are rendered. Both give the same bytes.
+``Engine(options, memo)`` runs the pure phases through the gates of :mod:`dossier.incremental.memo`,
+starting from ``memo`` (what an earlier build computed, or nothing); after a build,
+:attr:`Engine.memo` is what to keep for the next one. A clean build is a new engine's first
+:meth:`Engine.produce`; the development server keeps one engine and calls it again with the
+paths that changed, so that only changed files are parsed and only pages whose inputs
+changed are rendered. Both give the same bytes.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from dossier import __version__, config
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
-from dossier.incremental import parallel, patch
-from dossier.link.annotations import AnchoredArticle
-from dossier.link.site import AnchorJob, LinkCache, Site, anchor_article, link
+from dossier.incremental import parallel, patch, spool
+from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
+from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
-from dossier.publish import i18n, pages, render, staticfiles, templatefiles
+from dossier.publish import i18n, output, pages, render, staticfiles, templatefiles
 from dossier.publish.urls import Urls
 from dossier.publish.views import Labels, View, Views
 from dossier.source import content, loader
-from dossier.source.loader import FileCache
 from dossier.source.markup import BACKLINK, Converted, Markdown
 from dossier.source.signatures import Signature, signature
 from dossier.text import collation
@@ -58,21 +59,12 @@ class _Context:
     templates: object  # the templates' digest
 
 
-@dataclass
-class _State:
-    key: tuple[object, ...] = ()
-    inputs: dict[str, tuple[object, ...]] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
-class Memory:
-    """What a builder knows that another process can reuse (see :mod:`dossier.incremental.store`)."""
+class Rendered:
+    """What every page was last rendered with (the engine's key) and from (each page's inputs)."""
 
-    files: FileCache
-    link: LinkCache
-    index: pages.IndexCache
-    key: tuple[object, ...]
-    inputs: dict[str, tuple[object, ...]]
+    key: tuple[object, ...] = ()
+    inputs: PageInputs = field(default_factory=dict)
 
 
 _markdown: dict[str, Markdown] = {}  # one converter per process (per footnote back-link title)
@@ -94,10 +86,6 @@ def _parse(footnote: str, job: loader.ParseJob) -> tuple[loader.Parsed | None, C
     return parsed, (_convert(footnote, record.body) if record is not None else None)
 
 
-def _anchor(job: AnchorJob) -> tuple[AnchoredArticle, list[Diagnostic]]:
-    return anchor_article(*job)
-
-
 def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     name = loaded.settings.theme
     path = root / "themes" / name
@@ -109,37 +97,53 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     return path
 
 
-class Builder:
+class Engine:
+    """The pipeline, with what it keeps from one build to the next.
+
+    ``memo``: what an earlier build computed (by default nothing); ``progress(done, total)``
+    is told how rendering goes; ``seen``: the input files' signatures, taken before the build
+    read any; ``discover``: the content files, when listed ahead; ``spool``: a folder where
+    whole builds leave the pages they render (in memory without it).
+    """
+
     def __init__(
         self,
         options: Options,
+        memo: Memo | None = None,
         progress: Callable[[int, int], None] | None = None,
-        *,
-        memory: Memory | None = None,
         seen: loader.Signatures | None = None,
         discover: loader.Discover | None = None,
         spool: Path | None = None,
     ) -> None:
-        """``memory``: what a last build knew (see :meth:`remember`); ``seen``: the input files'
-        signatures, taken before the build read any; ``discover``: the content files, when listed
-        ahead; ``spool``: where whole builds leave rendered pages (None: in memory)."""
         self.options = options
         self.root = options.root.absolute()
-        self.files = FileCache(self.root)
-        self.link_cache = LinkCache()
-        self.index_cache = pages.IndexCache()
-        self.state = _State()
+        memo = memo if memo is not None else Memo.empty(self.root)
+        self.files = memo.files
+        self.files.root = self.root
+        self.files.reads = self.files.rehashed = 0
+        self.link_memo, self.index_memo = memo.link, memo.index
+        self.rendered = Rendered(memo.key, dict(memo.inputs))
         self.labels: Labels = ()
         self.progress = progress
+        self.seen = seen
+        self.discover = discover
+        self.spool = spool
         self._env: tuple[tuple[object, ...], jinja2.Environment] | None = None
         self._settings: tuple[Signature | None, tuple[config.LoadedSettings | None, list[Diagnostic]]] | None = None
         self._i18n: tuple[tuple[Path, Signature | None], i18n.Strings] | None = None
         self._last: patch.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
-        self.spool, self.seen, self.discover = spool, seen, discover
         self._context: _Context | None = None
-        if memory is not None:
-            self.remember(memory)
+
+    @property
+    def memo(self) -> Memo:
+        """What is worth keeping for the next build: an article's converted text is left out (its
+        anchored text is kept; should one of its notes change, it is converted again, in milliseconds)."""
+        link = self.link_memo
+        bodies = {entry.article.body for entry in link.anchored.values()}
+        converted = {text: done for text, done in link.converted.items() if text not in bodies}
+        kept = replace(link, converted=converted)
+        return Memo(self.files, kept, self.index_memo, self.rendered.key, self.rendered.inputs)
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
         """The theme's UI strings, read again only when their file changed."""
@@ -172,15 +176,11 @@ class Builder:
 
     def load(self, changed: Iterable[Path] | None = None) -> tuple[Site, config.LoadedSettings, list[Diagnostic]]:
         """Settings and content → a linked site; raises :class:`ContentErrors` on any error."""
-        sig = signature(self.root / config.SETTINGS_FILE)
-        if self._settings is None or self._settings[0] != sig or sig is None:
-            self._settings = (sig, config.load(self.root, self.options.overrides))
-        loaded, problems = self._settings[1]
-        problems = list(problems)
-        if loaded is not None:
-            self.link_cache.use_footnote(self._footnote(loaded))
+        loaded, problems = self._read_settings()
+        footnote = self._footnote(loaded) if loaded is not None else self.link_memo.footnote
         jobs = self.options.jobs
-        parse_many = self._parse_many if jobs > 1 else None
+        gate = LinkGate(self.link_memo, footnote, self._anchor_many if jobs > 1 else None)
+        parse_many = functools.partial(self._parse_many, gate) if jobs > 1 else None
         records, more = self.files.refresh(changed, parse_many, self.seen, self.discover)
         problems += more
         if loaded is None:
@@ -188,51 +188,55 @@ class Builder:
         found, more = self.files.seeds_for(records.articles)
         problems += more
         if jobs > 1:
-            self._convert_ahead(records, loaded.settings.intro)
-        site, more = link(
-            loaded.settings,
-            records,
-            found,
-            drafts=loaded.overrides.drafts,
-            cache=self.link_cache,
-            intro_line=loaded.lines.get("intro", 1),
-            anchor_all=(lambda pending: parallel.map_items(_anchor, pending, jobs)) if jobs > 1 else None,
-            footnote=self.link_cache.footnote,
-        )
+            self._convert_ahead(gate, records, loaded.settings.intro)
+        intro_line = loaded.lines.get("intro", 1)
+        site, more = link(loaded.settings, records, found, loaded.overrides.drafts, intro_line, gate)
+        self.link_memo = gate.memo(site)
         problems += more
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
 
-    def _parse_many(self, jobs: list[loader.ParseJob]) -> list[loader.Parsed | None]:
+    def _read_settings(self) -> tuple[config.LoadedSettings | None, list[Diagnostic]]:
+        """The settings (read again only when their file changed), and their problems."""
+        sig = signature(self.root / config.SETTINGS_FILE)
+        if self._settings is None or self._settings[0] != sig or sig is None:
+            self._settings = (sig, config.load(self.root, self.options.overrides))
+        loaded, problems = self._settings[1]
+        return loaded, list(problems)
+
+    def _anchor_many(self, jobs: Sequence[AnchorJob]) -> list[AnchorOutcome]:
+        return parallel.map_items(anchor_job, jobs, self.options.jobs)
+
+    def _render_many(
+        self,
+        function: Callable[[pages.PlannedPage], render.RenderedPage],
+        items: Sequence[pages.PlannedPage],
+        done: Callable[[int], None],
+    ) -> list[render.RenderedPage]:
+        return parallel.map_items(function, items, self.options.jobs, done)
+
+    def _parse_many(self, gate: LinkGate, jobs: list[loader.ParseJob]) -> list[loader.Parsed | None]:
         """Files parsed over several processes, their texts converted on the way."""
-        known = self.link_cache.converted
         out = []
-        parse = functools.partial(_parse, self.link_cache.footnote)
+        parse = functools.partial(_parse, gate.footnote)
         for parsed, converted in parallel.map_items(parse, jobs, self.options.jobs):
             out.append(parsed)
             if parsed is not None and parsed.loaded.record is not None and converted is not None:
-                known[parsed.loaded.record.body] = converted
+                gate.add(parsed.loaded.record.body, converted)
         return out
 
-    def _convert_ahead(self, records: content.Content, intro: str) -> None:
+    def _convert_ahead(self, gate: LinkGate, records: content.Content, intro: str) -> None:
         """Convert, over several processes, the Markdown the link phase will need and not find."""
-        records_by_slug = {a.slug: a for a in records.articles}
-        known, anchored = self.link_cache.converted, self.link_cache.anchored
-        fresh = {slug for slug, hit in anchored.items() if hit[0] is records_by_slug.get(slug)} if anchored else set()
-        articles = [a for a in records.articles if a.slug not in fresh]  # those to anchor again
-        groups = (articles, records.annotations, records.events, records.topics, records.pages)
-        texts = list(dict.fromkeys(r.body for group in groups for r in group if r.body not in known))
-        if intro not in known:
-            texts.append(intro)
-        convert = functools.partial(_convert, self.link_cache.footnote)
+        texts = gate.texts_to_convert(records, intro)
+        convert = functools.partial(_convert, gate.footnote)
         for text, done in zip(texts, parallel.map_items(convert, texts, self.options.jobs), strict=True):
-            known[text] = done
+            gate.add(text, done)
 
     def produce(self, changed: Iterable[Path] | None = None) -> Result:
         """Everything the build would write, in memory; pages whose inputs did not change are left out.
 
-        ``changed`` (the paths a watcher saw change) lets the builder re-read only those files,
+        ``changed`` (the paths a watcher saw change) lets the engine re-read only those files,
         and patch the last build when they are only edits to articles' text and notes.
         """
         paths = None if changed is None else {Path(p).absolute() for p in changed}
@@ -250,21 +254,16 @@ class Builder:
         site, loaded, warnings = self.load(content_paths)
         site_warnings = tuple(warnings)
         theme = theme_dir(root, loaded)
-        try:
-            strings = self._strings(theme, site.settings.language)
-            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
-        except DossierError as exc:
-            if isinstance(exc, ContentErrors):
-                raise
-            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
-            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        strings = self._site_strings(theme, loaded)
         urls = Urls(site.settings.base_url)
         views = Views(strings, urls)
         labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
         if labels != self.labels:
             self.labels = labels
-        idx = pages.index(site, self.labels, self.index_cache)
-        plan, problems = pages.plan(site, views, idx)
+        gate = IndexGate.whole(self.index_memo)
+        idx = pages.index(site, self.labels, gate)
+        plan, problems = pages.plan(site, views, idx, gate)
+        self.index_memo = gate.memo(site)
         if problems:
             raise ContentErrors(problems)
         dirs = render.template_dirs(root, theme)
@@ -272,36 +271,83 @@ class Builder:
         common = views.common(site.settings, site.pages, sources, search=self.options.search)
         common["site"]["dev"] = self.options.dev
         templates = templatefiles.digest(root, dirs)
-        key: tuple[object, ...] = (
-            __version__,
-            site.settings,
-            tuple(sorted(strings.strings.items())),
-            tuple(map(str, dirs)),
-            templates,
-        )
-        key += (repr(common), loaded.overrides.drafts)
-        previous = self.state.inputs if key == self.state.key else {}
+        key = self._render_key(site.settings, strings, dirs, templates, common)
+        previous = self.rendered.inputs if key == self.rendered.key else {}
         env = self._environment(dirs, urls, strings, key)
-        files = render.render(env, plan, common, root, previous, self.progress, self.options.jobs, self.spool)
+        files = self._render(env, plan, common, previous)
         copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
-        extra = []
-        if not urls.has_host and urls.base_path != "/":  # "/" is for local work; a subpath is meant to be published
-            given = loaded.overrides.base_url is not None  # on the command line: said there, not at site.yml
-            where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
-            extra.append(
-                Diagnostic(
-                    where,
-                    f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
-                    " the feed, sitemap and canonical links use relative URLs",
-                    f"to publish, give the full URL: --base-url https://host{urls.base_path}",
-                    Severity.WARNING,
-                )
-            )
+        extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
         last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings)
         self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
         return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
+
+    def _site_strings(self, theme: Path, loaded: config.LoadedSettings) -> i18n.Strings:
+        """The theme's UI strings in the site's language; a problem with them is said at ``language``."""
+        try:
+            strings = self._strings(theme, loaded.settings.language)
+            strings.get(FOOTNOTE_BACK, number=1)  # every theme's strings name it: footnotes use it
+        except DossierError as exc:
+            if isinstance(exc, ContentErrors):
+                raise
+            where = Location(config.SETTINGS_FILE, loaded.lines.get("language", 1))
+            raise ContentErrors([Diagnostic(where, str(exc))]) from None
+        return strings
+
+    def _render_key(
+        self,
+        settings: config.Settings,
+        strings: i18n.Strings,
+        dirs: list[Path],
+        templates: object,
+        common: View,
+    ) -> tuple[object, ...]:
+        """What every page is rendered with: a page is rendered again when it changes."""
+        return (
+            __version__,
+            settings,
+            tuple(sorted(strings.strings.items())),
+            tuple(map(str, dirs)),
+            templates,
+            repr(common),
+            self.options.overrides.drafts,
+        )
+
+    def _base_url_warnings(self, urls: Urls, loaded: config.LoadedSettings) -> list[Diagnostic]:
+        """A base URL with a path and no host: fine for local work, not to publish."""
+        if urls.has_host or urls.base_path == "/":  # "/" is for local work; a subpath is meant to be published
+            return []
+        given = loaded.overrides.base_url is not None  # on the command line: said there, not at site.yml
+        where = Location("--base-url") if given else Location(config.SETTINGS_FILE, loaded.lines.get("base_url", 1))
+        return [
+            Diagnostic(
+                where,
+                f"{'--base-url' if given else 'base_url'} {urls.base_url} has no host:"
+                " the feed, sitemap and canonical links use relative URLs",
+                f"to publish, give the full URL: --base-url https://host{urls.base_path}",
+                Severity.WARNING,
+            )
+        ]
+
+    def _same_setup(self, context: _Context) -> bool:
+        """Whether the settings, the UI strings and the templates are those the last build used."""
+        settings = self._settings
+        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+            return False
+        if self._i18n is None or self._i18n_changed():
+            return False
+        try:
+            return templatefiles.digest(self.root, context.dirs) == context.templates
+        except ContentErrors:  # a template refused: the whole build says so
+            return False
+
+    def _patch(self, last: patch.Last, paths: set[Path]) -> patch.Patched | None:
+        """The files at ``paths`` read again and, when they are only edits, the last build patched with them."""
+        _, problems = self.files.refresh(paths)
+        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+            return None
+        return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
     def _patched(self, paths: set[Path]) -> Result | None:
         """The last build patched with edits to articles' text and notes, when that is all there is."""
@@ -311,57 +357,42 @@ class Builder:
         folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
         if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):
             return None
-        settings = self._settings
-        if settings is None or settings[0] != signature(self.root / config.SETTINGS_FILE):
+        if not self._same_setup(context):
             return None
-        if self._i18n is None or self._i18n_changed():
-            return None
-        try:
-            if templatefiles.digest(self.root, context.dirs) != context.templates:
-                return None
-        except ContentErrors:  # a template refused: the whole build says so
-            return None
-        _, problems = self.files.refresh(paths)
-        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
-            return None
-        patched = patch.patch(last, self.files.changes, self.link_cache, self.index_cache)
+        patched = self._patch(last, paths)
         if patched is None:
             return None
-        site, idx, plan, warnings = patched
-        files = render.render(context.env, plan, context.common, self.root, self.state.inputs, self.progress)
+        self.link_memo, self.index_memo = patched.link, patched.index
+        plan, warnings = patched.plan, patched.warnings
+        files = render.render(context.env, plan, context.common, self.root, self.rendered.inputs, self.progress)
         inputs = {p.path: p.inputs for p in plan}
-        result_last = patch.Last(site, idx, last.views, tuple(plan), last.positions, tuple(warnings))
+        result_last = patch.Last(patched.site, patched.idx, last.views, tuple(plan), last.positions, tuple(warnings))
         return Result(
             files,
             frozenset(inputs),
             context.copies,
             [*warnings, *context.extra],
             inputs,
-            self.state.key,
+            self.rendered.key,
             len(plan),
             result_last,
         )
 
-    def memory(self) -> Memory:
-        """What is worth keeping: an article's converted text is left out (its anchored text is
-        kept; should one of its notes change, it is converted again, in milliseconds)."""
-        link = LinkCache()
-        link.__dict__.update(self.link_cache.__dict__)
-        bodies = {hit[0].body for hit in link.anchored.values()}
-        link.converted = {text: done for text, done in link.converted.items() if text not in bodies}
-        return Memory(self.files, link, self.index_cache, self.state.key, self.state.inputs)
-
-    def remember(self, memory: Memory) -> None:
-        """Start from what another builder knew (a page whose inputs it has not is rendered again)."""
-        self.files, self.link_cache, self.index_cache = memory.files, memory.link, memory.index
-        self.files.root = self.root
-        self.files.reads = self.files.rehashed = 0
-        self.state = _State(memory.key, dict(memory.inputs))
-
     def accept(self, result: Result) -> None:
         """Remember ``result`` as written: the next build renders only what differs from it."""
-        self.state = _State(result.key, result.inputs)
+        self.rendered = Rendered(result.key, result.inputs)
         self._last = result.last
+
+    def _render(
+        self, env: jinja2.Environment, plan: Sequence[pages.PlannedPage], common: View, previous: PageInputs
+    ) -> Mapping[str, bytes]:
+        """The pages whose inputs changed, rendered (over several processes, with ``options.jobs``);
+        into the spool folder when there is one."""
+        render_many = self._render_many if self.options.jobs > 1 else None
+        folder = self.spool
+        store = functools.partial(spool.put, folder) if folder is not None else None
+        files = render.render(env, plan, common, self.root, previous, self.progress, render_many, store)
+        return output.Spooled(folder, files) if folder is not None else files
 
     def _environment(
         self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]

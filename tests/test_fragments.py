@@ -10,7 +10,7 @@ import jinja2
 import pytest
 from conftest import REPO, Run
 
-from dossier.engine import Builder
+from dossier.engine import Engine
 from dossier.options import Options
 from dossier.publish import fragments, i18n, render
 from dossier.publish.pages import PlannedPage
@@ -66,7 +66,7 @@ def test_a_key_that_cannot_be_kept_is_a_template_error(tree: Callable[..., Path]
 def test_an_edited_title_reaches_every_card_of_the_next_build(tmp_path: Path, jobs: int) -> None:
     """The development server's builds reuse one environment, whose pieces are the last build's."""
     generate(tmp_path, 60, 1, 6, 4)
-    builder = Builder(Options(tmp_path, jobs=jobs))
+    builder = Engine(Options(tmp_path, jobs=jobs))
     first = builder.produce()
     builder.accept(first)
     source = tmp_path / "content" / "articles" / "article-00007.md"
@@ -76,5 +76,5 @@ def test_an_edited_title_reaches_every_card_of_the_next_build(tmp_path: Path, jo
     second = builder.produce({source})
     listings = [p for p in second.files if p.startswith("topics/") and "Un titre tout neuf" in second.files[p].decode()]
     assert listings, sorted(second.files)
-    clean = Builder(Options(tmp_path, jobs=jobs)).produce()
+    clean = Engine(Options(tmp_path, jobs=jobs)).produce()
     assert {p: second.files[p] for p in second.files} == {p: clean.files[p] for p in second.files}

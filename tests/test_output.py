@@ -276,3 +276,39 @@ def test_a_site_from_before_the_marker_says_so(tree: Callable[..., Path], run: C
     assert site_of(root / "_site") == before
     assert run("build", "--root", root, "--replace-output", "-q").code == 0
     assert output.is_ours(root / "_site")
+
+
+def _spooled(folder: Path, pages: dict[str, bytes]) -> output.Spooled:
+    folder.mkdir()
+    output.mark(folder)
+    for rel, data in pages.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return output.Spooled(folder, pages)
+
+
+def test_spooled_pages_read_from_their_folder(tmp_path: Path) -> None:
+    spooled = _spooled(tmp_path / "spool", {"a/index.html": b"A", "b.xml": b"B"})
+    assert dict(spooled) == {"a/index.html": b"A", "b.xml": b"B"} and len(spooled) == 2
+    with pytest.raises(KeyError):
+        spooled["c.html"]
+
+
+def test_a_spool_folder_that_holds_the_pages_becomes_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    spooled = _spooled(tmp_path / "spool", {"a/index.html": b"A"})
+    inode = (tmp_path / "spool" / "a" / "index.html").stat().st_ino
+    output.write(out, spooled, {})
+    assert (out / "a" / "index.html").read_bytes() == b"A" and (out / "a" / "index.html").stat().st_ino == inode
+    assert not (tmp_path / "spool").exists()  # the very folder, renamed: no page moved or copied
+
+
+def test_spooled_pages_are_moved_into_a_spare_folder_brought_up_to_date(tmp_path: Path) -> None:
+    out, spare = tmp_path / "_site", tmp_path / "spare"
+    output.write(out, {"a/index.html": b"old", "gone.html": b"x"}, {}, spare=spare)
+    output.write(out, {"a/index.html": b"older"}, {}, spare=spare)  # the first output is the spare now
+    spooled = _spooled(tmp_path / "spool", {"a/index.html": b"new"})
+    counts = output.write(out, spooled, {}, spare=spare)
+    assert (out / "a" / "index.html").read_bytes() == b"new" and not (out / "gone.html").exists()
+    assert not (tmp_path / "spool" / "a" / "index.html").exists()  # moved, not copied
+    assert counts.written == 1 and counts.pages == 1

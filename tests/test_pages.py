@@ -11,8 +11,9 @@ from test_site import VNU
 from bench.generate import generate
 from dossier.commands import build
 from dossier.config import Overrides
-from dossier.engine import Builder
+from dossier.engine import Engine
 from dossier.errors import ContentErrors
+from dossier.incremental.memo import IndexGate, IndexMemo, same_or_made
 from dossier.model import PartialDate
 from dossier.options import Options
 from dossier.publish import pages
@@ -21,22 +22,23 @@ from dossier.publish.urls import Urls
 from dossier.publish.views import ArticleIn, Views
 
 
-def planned(root: Path, cache: pages.IndexCache) -> tuple[pages.Index, list[pages.PlannedPage]]:
-    site, _, _ = Builder(Options(root)).load()
+def planned(root: Path, memo: IndexMemo) -> tuple[pages.Index, list[pages.PlannedPage], IndexMemo]:
+    """The index and the plan made through the memo's gate, and the memo to keep."""
+    site, _, _ = Engine(Options(root)).load()
     labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
     views = Views(load_strings(root / "themes" / "default", "fr", root), Urls(site.settings.base_url))
-    idx = pages.index(site, labels, cache)
-    plan, problems = pages.plan(site, views, idx)
+    gate = IndexGate.whole(memo)
+    idx = pages.index(site, labels, gate)
+    plan, problems = pages.plan(site, views, idx, gate)
     assert not problems
-    return idx, plan
+    return idx, plan, gate.memo(site)
 
 
 def test_a_second_index_reuses_the_entries_and_topic_pages_of_the_first(tmp_path: Path) -> None:
     root = tmp_path / "dossier"
     generate(root, articles=40, notes_per_article=2, events=6, topic_count=3)  # topics split by year
-    cache = pages.IndexCache()
-    first_idx, first = planned(root, cache)
-    again_idx, again = planned(root, cache)  # records parsed again: equal, not the same objects
+    first_idx, first, memo = planned(root, IndexMemo())
+    again_idx, again, _ = planned(root, memo)  # records parsed again: equal, not the same objects
     assert all(again_idx.articles[s] is a for s, a in first_idx.articles.items())
     assert all(again_idx.events[s] is e for s, e in first_idx.events.items())
     topics_before = {p.path: p for p in first if p.template == "topic.html"}
@@ -49,13 +51,11 @@ def test_a_second_index_reuses_the_entries_and_topic_pages_of_the_first(tmp_path
 def test_a_changed_entry_makes_its_topic_pages_again(tmp_path: Path) -> None:
     root = tmp_path / "dossier"
     generate(root, articles=40, notes_per_article=2, events=6, topic_count=3)
-    cache = pages.IndexCache()
-    _, first = planned(root, cache)
+    _, first, memo = planned(root, IndexMemo())
     path = sorted((root / "content" / "articles").glob("*.md"))[0]
     path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "Titre revu : ', 1), encoding="utf-8")
-    _, again = planned(root, cache)
-    fresh = pages.IndexCache()
-    _, clean = planned(root, fresh)
+    _, again, _ = planned(root, memo)
+    _, clean, _ = planned(root, IndexMemo())
     by_path = {p.path: p.inputs for p in clean}
     assert {p.path: p.inputs for p in again} == by_path  # as a build without a cache plans them
     before = {p.path: p.inputs for p in first}
@@ -66,10 +66,10 @@ def test_a_changed_entry_makes_its_topic_pages_again(tmp_path: Path) -> None:
 def test_an_equal_but_stale_entry_is_reused_and_an_unequal_one_is_not() -> None:
     item = ArticleIn("a", "Titre", PartialDate(2024), "", False, "", ("t",), False, 1)
     copy = item._replace(title="".join(["Ti", "tre"]))
-    assert copy is not item and pages._same(item, copy) is item
+    assert copy is not item and same_or_made(item, copy) is item
     other = item._replace(note_count=2)
-    assert pages._same(item, other) is other
-    assert pages._same(None, item) is item
+    assert same_or_made(item, other) is other
+    assert same_or_made(None, item) is item
 
 
 def test_a_long_article_list_has_its_latest_and_a_page_per_year(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_an_article_slugged_like_a_year_of_a_split_list_is_a_clash(tmp_path: Pat
     source = root / "content" / "articles" / f"{made[0].slug}.md"
     source.rename(source.with_name(f"{year}.md"))
     with pytest.raises(ContentErrors) as raised:
-        Builder(Options(root)).produce()
+        Engine(Options(root)).produce()
     [problem] = raised.value.diagnostics
     assert problem.location.path == f"content/articles/{year}.md"
     assert problem.message == f"two things on one URL /articles/{year}/: this file and the article list"

@@ -9,7 +9,7 @@ import pytest
 
 from bench.generate import generate
 from dossier.commands import build
-from dossier.engine import Builder
+from dossier.engine import Engine
 from dossier.errors import ContentErrors
 from dossier.incremental import parallel
 from dossier.options import Options
@@ -71,10 +71,10 @@ def test_notes_anchored_in_other_processes_are_the_records_themselves(
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
     root = tmp_path / "project"
     generate(root, articles=30, notes_per_article=3, events=0, topic_count=6)
-    builder = Builder(Options(root=root, jobs=2))
+    builder = Engine(Options(root=root, jobs=2))
     site, _, _ = builder.load()
-    anchored = builder.link_cache.anchored
+    anchored = builder.link_memo.anchored
     assert sum(len(a.notes) for a in site.anchored.values()) == 90
     for slug, result in site.anchored.items():
-        records = anchored[slug][2]
+        records = anchored[slug].notes
         assert all(any(a.note is note for note in records) for a in result.notes)  # not copies

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, Run
 
 from dossier.commands import build
-from dossier.engine import Builder, Result
+from dossier.engine import Engine, Result
 from dossier.errors import ContentErrors
 from dossier.incremental import spool, store
 from dossier.options import Options
@@ -27,13 +27,13 @@ def test_the_collector_is_off_during_a_build_and_on_after(
     tree: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    produce = Builder.produce
+    produce = Engine.produce
 
-    def watched(self: Builder, changed: object = None) -> Result:
+    def watched(self: Engine, changed: object = None) -> Result:
         seen.append(gc.isenabled())
         return produce(self)
 
-    monkeypatch.setattr(Builder, "produce", watched)
+    monkeypatch.setattr(Engine, "produce", watched)
     root = tree()
     assert gc.isenabled()
     build.build(Options(root, search=False))

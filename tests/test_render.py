@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import REPO, Run
 
@@ -303,3 +304,45 @@ def test_a_bug_in_the_engine_is_no_template_error(tmp_path: Path, bug: type[Exce
     page = PlannedPage("p/", "p.html", ("Titre",), view, "test")
     with pytest.raises(bug, match="the engine's own mistake with Titre"):
         render.render(env, [page], {}, tmp_path)
+
+
+def _pages_env(tmp_path: Path) -> tuple[jinja2.Environment, list[PlannedPage]]:
+    (tmp_path / "p.html").write_text("<p>{{ n }}</p>", encoding="utf-8")
+    (tmp_path / "broken.html").write_text("{% if %}", encoding="utf-8")
+    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "themes" / "default", "fr", REPO))
+    made = [PlannedPage(f"p{n}/", "p.html", (n,), lambda n: {"n": n}, "test") for n in range(3)]
+    return env, made
+
+
+def test_rendering_hands_each_page_to_the_store_and_keeps_no_bytes(tmp_path: Path) -> None:
+    env, made = _pages_env(tmp_path)
+    stored: dict[str, bytes] = {}
+    files = render.render(env, made, {}, tmp_path, store=stored.__setitem__)
+    assert files == {"p0/index.html": b"", "p1/index.html": b"", "p2/index.html": b""}
+    assert stored == {"p0/index.html": b"<p>0</p>", "p1/index.html": b"<p>1</p>", "p2/index.html": b"<p>2</p>"}
+    assert render.render(env, made, {}, tmp_path) == stored  # without a store: the bytes themselves
+
+
+def test_rendering_shared_out_gives_what_rendering_here_gives(tmp_path: Path) -> None:
+    env, made = _pages_env(tmp_path)
+
+    def backwards(
+        function: Callable[[PlannedPage], render.RenderedPage],
+        items: Sequence[PlannedPage],
+        done: Callable[[int], None],
+    ) -> list[render.RenderedPage]:
+        out = [function(item) for item in reversed(items)][::-1]  # in another order, results in place
+        done(len(items))
+        return out
+
+    progress: list[tuple[int, int]] = []
+    files = render.render(env, made, {}, tmp_path, {"p1/index.html": (1,)}, lambda *a: progress.append(a), backwards)
+    assert files == {"p0/index.html": b"<p>0</p>", "p2/index.html": b"<p>2</p>"}  # p1's inputs are as rendered
+    assert progress == [(3, 3)]
+
+
+def test_a_page_that_cannot_render_is_a_problem_not_bytes(tmp_path: Path) -> None:
+    env, _ = _pages_env(tmp_path)
+    rendered = render.render_page(env, PlannedPage("b/", "broken.html", (), dict, "test"), {}, tmp_path)
+    assert rendered.data is None and rendered.fatal and rendered.problem is not None
+    assert rendered.problem.location.path == "broken.html" and "syntax error" in rendered.problem.message

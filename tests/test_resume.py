@@ -249,8 +249,8 @@ def test_an_unchanged_project_is_not_built_again(
     _edit(note, "Voir *", "Voir *encore ")
     build(project, out)  # a resumed build leaves a quick check as good as a cold one's
     made: list[object] = []
-    real = engine.Builder.__init__
-    monkeypatch.setattr(engine.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    real = engine.Engine.__init__
+    monkeypatch.setattr(engine.Engine, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
     summary = build(project, out)
     assert made == [] and summary.counts.written == 0 and summary.counts.unchanged == len(files(out))
     os.utime(note)  # the same bytes, a new time: looked at again, nothing written
@@ -279,8 +279,8 @@ def test_an_editors_swap_file_is_not_an_input(project: Path, tmp_path: Path, mon
     out = tmp_path / "site"
     build(project, out)
     made: list[object] = []
-    real = engine.Builder.__init__
-    monkeypatch.setattr(engine.Builder, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
+    real = engine.Engine.__init__
+    monkeypatch.setattr(engine.Engine, "__init__", lambda self, *a, **k: made.append(self) or real(self, *a, **k))
     articles = project / "content" / "articles"
     (articles / ".premier.md.swp").write_bytes(b"\x00swap")
     (articles / "premier.md~").write_text("sauvegarde", encoding="utf-8")

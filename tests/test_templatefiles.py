@@ -8,7 +8,7 @@ import jinja2
 import pytest
 from conftest import Run
 
-from dossier.engine import Builder
+from dossier.engine import Engine
 from dossier.errors import ContentErrors
 from dossier.options import Options
 from dossier.publish import templatefiles
@@ -131,7 +131,7 @@ def test_a_rebuild_after_a_template_is_linked_out_says_so(
 ) -> None:
     """The development server's rebuild of an edited article does not patch the last build."""
     root = tree()
-    builder = Builder(Options(root, search=False))
+    builder = Engine(Options(root, search=False))
     builder.accept(builder.produce())
     link_robots(tmp_path, root, "themes/default/templates/robots.txt")
     article = root / "content" / "articles" / "un-article.md"

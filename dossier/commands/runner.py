@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from dossier.engine import Builder, Memory, Result
+from dossier.engine import Engine, Result
+from dossier.incremental.memo import Memo
 from dossier.options import Options
 
 if TYPE_CHECKING:
@@ -33,11 +34,9 @@ class Runner:
     ) -> None:
         """``progress(done, total)`` is told as pages are rendered; ``start``: what the last build left."""
         if start is None:
-            self.engine = Builder(options, progress)
+            self.engine = Engine(options, progress=progress)
         else:
-            self.engine = Builder(
-                options, progress, memory=start.memo, seen=start.seen, discover=start.discover, spool=start.spool
-            )
+            self.engine = Engine(options, start.memo, progress, start.seen, start.discover, start.spool)
 
     def run(self, write: Callable[[Result], Wrote], changed: Iterable[Path] | None = None) -> tuple[Result, Wrote]:
         """One build (of what ``changed`` touched, when known), written by ``write``; what it wrote too.
@@ -48,9 +47,9 @@ class Runner:
         self.engine.accept(result)
         return result, written
 
-    def memo(self) -> Memory:
+    def memo(self) -> Memo:
         """What the engine knows after the last run, for the next process's build."""
-        return self.engine.memory()
+        return self.engine.memo
 
 
 def nothing(result: Result) -> None:

@@ -1,24 +1,24 @@
-"""The build's memory saved as a base and a journal of small changes.
+"""The build's memo saved as a base and a journal of small changes.
 
-Writing the whole memory of a large dossier takes seconds; after a small edit, only what
-changed is written: the entries of the builder's caches that are not the very objects the
+Writing the whole memo of a large dossier takes seconds; after a small edit, only what
+changed is written: the entries of the memo's tables that are not the very objects the
 base (plus the journal so far) gave, and the inputs of the pages rendered again. Reading
 applies the journal's segments, in order, onto the base. Past a size, the next save writes a
 new base and drops the journal.
 
-Applying a journal gives caches whose entries are equal to the ones the builder had (some
-objects that were one are now equal copies); every cache checks identity first and equality
+Applying a journal gives tables whose entries are equal to the ones the engine had (some
+objects that were one are now equal copies); every gate checks identity first and equality
 after, or works again, so nothing can come out different, only a little slower.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dossier.engine import Memory
+    from dossier.incremental.memo import Memo
 
 MAX_SEGMENTS = 40
 MAX_SHARE = 0.03  # a journal segment larger than this share of the pages or files: write a new base
@@ -26,7 +26,7 @@ MAX_SHARE = 0.03  # a journal segment larger than this share of the pages or fil
 
 @dataclass(frozen=True)
 class Changes:
-    """One build's changes to the memory (None: the entry is gone)."""
+    """One build's changes to the memo (None: the entry is gone)."""
 
     files: dict[str, Any]
     converted: dict[str, Any]
@@ -37,7 +37,7 @@ class Changes:
     seeds: dict[str, Any]
     key: tuple[object, ...]
     labels: tuple[tuple[str, str], ...]
-    footnote: str  # the back-link title the conversions were made with (see LinkCache.use_footnote)
+    footnote: str  # the back-link title the conversions were made with (see memo.LinkGate)
 
     def size(self) -> int:
         return sum(map(len, (self.files, self.converted, self.resolved, self.anchored, self.notes, self.inputs)))
@@ -45,7 +45,7 @@ class Changes:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The memory's entries as read (references, so that their identity means something)."""
+    """The memo's entries as read (references, so that their identity means something)."""
 
     files: dict[str, Any]
     converted: dict[str, Any]
@@ -55,15 +55,15 @@ class Snapshot:
     inputs: dict[str, Any]
 
     @classmethod
-    def of(cls, memory: Memory) -> Snapshot:
-        link = memory.link
+    def of(cls, memo: Memo) -> Snapshot:
+        link = memo.link
         return cls(
-            dict(memory.files.files),
+            dict(memo.files.files),
             dict(link.converted),
             dict(link.resolved),
             dict(link.anchored),
-            dict(memory.index.notes),
-            dict(memory.inputs),
+            dict(memo.index.notes),
+            dict(memo.inputs),
         )
 
 
@@ -73,20 +73,20 @@ def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def changes(snapshot: Snapshot, memory: Memory, rendered: set[str]) -> Changes:
-    """What ``memory`` has that ``snapshot`` had not; of page inputs, those of ``rendered`` pages."""
-    link = memory.link
-    inputs: dict[str, Any] = {path: memory.inputs[path] for path in rendered if path in memory.inputs}
-    inputs.update((path, None) for path in snapshot.inputs.keys() - memory.inputs.keys())
+def changes(snapshot: Snapshot, memo: Memo, rendered: set[str]) -> Changes:
+    """What ``memo`` has that ``snapshot`` had not; of page inputs, those of ``rendered`` pages."""
+    link = memo.link
+    inputs: dict[str, Any] = {path: memo.inputs[path] for path in rendered if path in memo.inputs}
+    inputs.update((path, None) for path in snapshot.inputs.keys() - memo.inputs.keys())
     return Changes(
-        _diff(snapshot.files, memory.files.files),
+        _diff(snapshot.files, memo.files.files),
         _diff(snapshot.converted, link.converted),
         _diff(snapshot.resolved, link.resolved),
         _diff(snapshot.anchored, link.anchored),
-        _diff(snapshot.notes, memory.index.notes),
+        _diff(snapshot.notes, memo.index.notes),
         inputs,
-        dict(memory.files.seeds),
-        memory.key,
+        dict(memo.files.seeds),
+        memo.key,
         link.labels,
         link.footnote,
     )
@@ -100,33 +100,38 @@ def _apply(target: dict[str, Any], changed: Mapping[str, Any]) -> None:
             target[key] = value
 
 
-def apply(memory: Memory, segments: Sequence[Changes]) -> Memory:
-    """``memory`` with the segments applied in order (its dictionaries are changed in place)."""
-    from dossier.engine import Memory
-
+def apply(memo: Memo, segments: Sequence[Changes]) -> Memo:
+    """``memo`` with the segments applied in order (its file cache is changed in place)."""
     if not segments:
-        return memory
-    files, link = memory.files, memory.link
-    link.converted, link.resolved = dict(link.converted), dict(link.resolved)
-    link.anchored = dict(link.anchored)
-    memory.index.notes = dict(memory.index.notes)
-    inputs = dict(memory.inputs)
+        return memo
+    files, link, index = memo.files, memo.link, memo.index
+    converted, resolved, anchored = dict(link.converted), dict(link.resolved), dict(link.anchored)
+    notes = dict(index.notes)
+    inputs = dict(memo.inputs)
     for segment in segments:
         _apply(files.files, segment.files)
         files.seeds = dict(segment.seeds)
-        _apply(link.converted, segment.converted)
-        _apply(link.resolved, segment.resolved)
-        _apply(link.anchored, segment.anchored)
-        _apply(memory.index.notes, segment.notes)
+        _apply(converted, segment.converted)
+        _apply(resolved, segment.resolved)
+        _apply(anchored, segment.anchored)
+        _apply(notes, segment.notes)
         _apply(inputs, segment.inputs)
     files.reset()
     last = segments[-1]
-    link.labels, link.footnote = last.labels, last.footnote
-    link.ordered, link.entries = ([], ()), ((), ())  # worked out again from the records
-    return Memory(files, link, memory.index, last.key, inputs)
+    link = replace(  # the articles' order and the timeline are worked out again from the records
+        link,
+        converted=converted,
+        resolved=resolved,
+        anchored=anchored,
+        labels=last.labels,
+        footnote=last.footnote,
+        ordered=((), ()),
+        entries=((), ()),
+    )
+    return replace(memo, link=link, index=replace(index, notes=notes), key=last.key, inputs=inputs)
 
 
-def small(segment: Changes, memory: Memory, segments: int) -> bool:
+def small(segment: Changes, memo: Memo, segments: int) -> bool:
     """Whether one more journal segment is worth it, rather than a new base."""
-    scale = max(len(memory.inputs), len(memory.files.files), 1)
+    scale = max(len(memo.inputs), len(memo.files.files), 1)
     return segments < MAX_SEGMENTS and segment.size() <= MAX_SHARE * scale

@@ -16,9 +16,10 @@ from types import MappingProxyType
 from typing import cast
 
 from dossier.errors import Diagnostic, Severity
-from dossier.link.site import Anchoring, LinkCache, Resolved, Site, anchor_article
+from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
+from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article
 from dossier.model import Annotation, Article, Record
-from dossier.publish.pages import Index, IndexCache, PlannedPage, Planner, _entries
+from dossier.publish.pages import Index, PlannedPage, Planner, timeline_items
 from dossier.publish.views import ArticleIn, NoteIn, Views
 from dossier.source.markup import Converted, Markdown
 from dossier.text import ids
@@ -39,15 +40,27 @@ class Last:
     warnings: tuple[Diagnostic, ...]
 
 
+@dataclass(frozen=True)
+class Patched:
+    """The last build patched: its site, index, plan and warnings, and the memo to keep."""
+
+    site: Site
+    idx: Index
+    plan: list[PlannedPage]
+    warnings: list[Diagnostic]
+    link: LinkMemo
+    index: IndexMemo
+
+
 def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
     return all(getattr(old, n) == getattr(new, n) for n in names)
 
 
-def patch(
-    last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkCache, index_cache: IndexCache
-) -> tuple[Site, Index, list[PlannedPage], list[Diagnostic]] | None:
-    """The patched site, index, plan and warnings; None when a whole build is needed."""
-    site = last.site
+Edits = tuple[list[tuple[Article, Article]], list[tuple[Annotation, Annotation]]]
+
+
+def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
+    """The (old, new) articles and notes of ``changes`` when only their text changed, else None."""
     notes: list[tuple[Annotation, Annotation]] = []
     articles: list[tuple[Article, Article]] = []
     for old, new in changes:
@@ -59,63 +72,122 @@ def patch(
             notes.append((old, new))
         else:
             return None
-    resolved: dict[str, Resolved] = {}  # updates to link.resolved
-    swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
-    pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
-    for before, after in pairs:
-        hit = link.resolved.get(before.origin.path)
-        if hit is None or hit[0] is not before or hit[2]:
-            return None
-        fresh = replace(after, topics=hit[1].topics)
-        resolved[before.origin.path] = (after, fresh, ())
-        swaps[id(hit[1])] = fresh
-    anchored_cache: dict[str, Anchoring] = {}
-    affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
-    anchored = dict(site.anchored)
-    html = dict(site.html)
-    converted: dict[str, Converted] = {}  # updates to link.converted
-    changed_paths = {after.origin.path for _, after in pairs}
-    warnings = [w for w in last.warnings if w.location.path not in changed_paths]
-    md = Markdown(link.footnote)
+    return articles, notes
 
-    def convert(text: str) -> Converted:
-        done = converted.get(text) or link.converted.get(text)
+
+class _Patcher:
+    """The site of the last build, its affected articles anchored again and its edited notes converted again."""
+
+    def __init__(self, last: Last, link: LinkMemo, swaps: dict[int, Record], changed: set[str]) -> None:
+        self.site, self.link, self.swaps = last.site, link, swaps
+        self.anchored = dict(last.site.anchored)
+        self.html = dict(last.site.html)
+        self.converted: dict[str, Converted] = {}  # updates to link.converted
+        self.anchorings: dict[str, AnchoredEntry] = {}  # updates to link.anchored
+        self.warnings = [w for w in last.warnings if w.location.path not in changed]
+        self.articles = list(last.site.articles)
+        self.position = {a.slug: i for i, a in enumerate(last.site.articles)}
+        self.markdown = Markdown(link.footnote)
+
+    def convert(self, text: str) -> Converted:
+        done = self.converted.get(text) or self.link.converted.get(text)
         if done is None:
-            done = converted[text] = md.render(text)
+            done = self.converted[text] = self.markdown.render(text)
         return done
 
-    new_articles = list(site.articles)
-    position = {a.slug: i for i, a in enumerate(site.articles)}
-    for slug in sorted(affected):
-        entry = link.anchored.get(slug)
-        if entry is None or slug not in position:
-            return None  # a draft's notes, or an unknown article: let the whole build say it
-        article = cast(Article, swaps.get(id(entry[0]), entry[0]))
-        seed = entry[1]
-        group = tuple(cast(Annotation, swaps.get(id(n), n)) for n in entry[2])
-        result, found = anchor_article(convert(article.body), article, seed, group)
+    def anchor_again(self, slug: str) -> bool:
+        """Anchor the article ``slug`` again with its edited text or notes; False on an error."""
+        entry = self.link.anchored.get(slug)
+        if entry is None or slug not in self.position:
+            return False  # a draft's notes, or an unknown article: let the whole build say it
+        article = cast(Article, self.swaps.get(id(entry.article), entry.article))
+        group = tuple(cast(Annotation, self.swaps.get(id(n), n)) for n in entry.notes)
+        result, found = anchor_article(self.convert(article.body), article, entry.seed, group)
         if any(d.severity is Severity.ERROR for d in found):
+            return False
+        self.warnings = [w for w in self.warnings if w.location.path != article.origin.path]
+        self.warnings += found
+        self.anchorings[slug] = AnchoredEntry(article, entry.seed, group, result, tuple(found))
+        self.anchored[slug] = result
+        self.articles[self.position[slug]] = article
+        return True
+
+    def convert_note(self, note: Annotation) -> bool:
+        """Convert an edited note's text again; False on an error."""
+        done = self.convert(note.body)
+        found = done.warnings(note.origin.body())
+        if any(d.severity is Severity.ERROR for d in found):
+            return False  # let the whole build say it
+        self.html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
+        self.warnings += found
+        return True
+
+    def patched_site(self) -> Site:
+        anchored, html = MappingProxyType(self.anchored), MappingProxyType(self.html)
+        return replace(self.site, articles=tuple(self.articles), anchored=anchored, html=html)
+
+    def link_memo(self, resolved: dict[str, ResolvedRecord]) -> LinkMemo:
+        """The link memo with what was made again."""
+        link = self.link
+        return replace(
+            link,
+            converted={**link.converted, **self.converted},
+            resolved={**link.resolved, **resolved},
+            anchored={**link.anchored, **self.anchorings},
+        )
+
+
+def patch(
+    last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
+) -> Patched | None:
+    """The last build patched with ``changes``; None when a whole build is needed."""
+    edits = _edits(changes)
+    if edits is None:
+        return None
+    articles, notes = edits
+    pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
+    found_resolved = _resolved(pairs, link)
+    if found_resolved is None:
+        return None
+    resolved, swaps = found_resolved
+    patcher = _Patcher(last, link, swaps, {after.origin.path for _, after in pairs})
+    affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
+    if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
+        return None
+    if not all(patcher.convert_note(new) for _, new in notes):
+        return None
+    new_site = patcher.patched_site()
+    gate = IndexGate.patching(index)
+    idx, touched = _patch_index(last.idx, new_site, affected, gate)
+    plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
+    if plan is None:
+        return None
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(resolved), gate.memo(new_site))
+
+
+def _resolved(
+    pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo
+) -> tuple[dict[str, ResolvedRecord], dict[int, Record]] | None:
+    """The edited records resolved as their former selves were (their topics did not change), and
+    the swaps (id of a former resolved record → the new one); None when one of them had problems."""
+    resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
+    swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
+    for before, after in pairs:
+        hit = link.resolved.get(before.origin.path)
+        if hit is None or hit.record is not before or hit.problems:
             return None
-        warnings = [w for w in warnings if w.location.path != article.origin.path]
-        warnings += found
-        anchored_cache[slug] = (article, seed, group, result, tuple(found))
-        anchored[slug] = result
-        new_articles[position[slug]] = article
-    for _, new in notes:
-        done = convert(new.body)
-        found = done.warnings(new.origin.body())
-        if any(d.severity is Severity.ERROR for d in found):
-            return None  # let the whole build say it
-        html[("note", new.slug)] = ids.namespace(done.html, ids.prefix("note", new.slug))
-        warnings += found
-    new_site = replace(
-        site, articles=tuple(new_articles), anchored=MappingProxyType(anchored), html=MappingProxyType(html)
-    )
-    idx, touched = _patch_index(last.idx, new_site, affected, index_cache)
-    planner = Planner(new_site, last.views, idx)
+        fresh = replace(after, topics=hit.resolved.topics)
+        resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
+        swaps[id(hit.resolved)] = fresh
+    return resolved, swaps
+
+
+def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:
+    """The last plan with the pages that show the affected articles and the touched topics made again."""
     plan = list(last.plan)
+    site, idx = planner.site, planner.idx
     topics = planner.topics()
-    for page in (planner.home(topics, _entries(new_site, idx)), planner.feed(), planner.notes_feed()):
+    for page in (planner.home(topics, timeline_items(site, idx)), planner.feed(), planner.notes_feed()):
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
@@ -123,17 +195,15 @@ def patch(
                 if page.path not in last.positions:
                     return None
                 plan[last.positions[page.path]] = page
+    by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
-        article = new_site.articles[position[slug]]
+        article = by_slug[slug]
         for page in (planner.article(article), planner.annotations(article)):
             plan[last.positions[page.path]] = page
-    link.resolved.update(resolved)
-    link.anchored.update(anchored_cache)
-    link.converted.update(converted)
-    return new_site, idx, plan, warnings
+    return plan
 
 
-def _patch_index(idx: Index, site: Site, affected: set[str], cache: IndexCache) -> tuple[Index, set[str]]:
+def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) -> tuple[Index, set[str]]:
     """The index with the affected articles' notes made again, and the topics whose notes changed."""
     articles = dict(idx.articles)
     notes = dict(idx.notes)
@@ -142,13 +212,12 @@ def _patch_index(idx: Index, site: Site, affected: set[str], cache: IndexCache) 
     by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
         article, anchored = by_slug[slug], site.anchored[slug]
-        made = tuple(NoteIn(n.note, n.number, site.html[("note", n.note.slug)], article.title) for n in anchored.notes)
+        made = gate.notes(article, anchored, site.html)  # anchored again: made again
         for old, new in zip(notes[slug], made, strict=True):
             if old != new:
                 replaced[id(old)] = new
                 touched.update(new.note.topics)
         notes[slug] = made
-        cache.notes[slug] = (anchored, article.title, made)
         articles[slug] = ArticleIn.of(article, len(anchored.notes))
     by_topic = dict(idx.by_topic)
     for slug in touched:

@@ -8,7 +8,7 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
   The walks that tell (input tree, output folder, and the spare folder a change will update)
   are made by a process forked ahead (:mod:`dossier.incremental.prefetch`); meanwhile this one starts
   loading the memory below, and stops as soon as the walk shows that nothing changed.
-- ``<name>.pickle``: the engine's memory (:class:`dossier.engine.Memory`) and the output
+- ``<name>.pickle``: the engine's memo (:class:`dossier.incremental.memo.Memo`) and the output
   folder as written. The next build starts from it (:meth:`Resume.start`, given to the engine
   as it is made; :meth:`Resume.save` after the build): files whose bytes are the same are not
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
@@ -19,15 +19,14 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
@@ -39,7 +38,7 @@ from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
 
 if TYPE_CHECKING:
-    from dossier.engine import Memory, Result
+    from dossier.incremental.memo import Memo
     from dossier.source.content import Kind
     from dossier.source.loader import Discover, Signatures
 
@@ -47,9 +46,22 @@ Outputs = dict[str, Signature | None]  # every file of the output folder → its
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 
 
+class Result(Protocol):
+    """What resume reads of a build's result (the engine's, a layer above, has it)."""
+
+    @property
+    def files(self) -> Mapping[str, bytes]: ...  # the pages rendered this time
+    @property
+    def paths(self) -> frozenset[str]: ...  # every page of the site
+    @property
+    def copies(self) -> Mapping[str, Path]: ...  # static files: output path → source
+    @property
+    def warnings(self) -> Sequence[Diagnostic]: ...
+
+
 @dataclass(frozen=True)
 class Saved:
-    memory: Memory
+    memo: Memo
     out: str
     outputs: Outputs
     token: str  # names this base for its journal
@@ -85,7 +97,7 @@ Discovered = tuple[list[tuple[str, str]], list[Diagnostic]]  # content files (ki
 class Start:
     """What a build resumes from, given to the engine as it is made."""
 
-    memo: Memory | None  # the last build's memory, less the pages whose output file changed (None: none known)
+    memo: Memo | None  # the last build's memo, less the pages whose output file changed (None: none known)
     kept: Outputs | None  # the output files still as the last build wrote them (None: no last build known)
     seen: Signatures  # every input file's signature, taken before anything was read
     discover: Discover  # the content files as they were when the build started
@@ -244,25 +256,24 @@ class Resume:
                 with output.signals_held():
                     shutil.rmtree(spool, ignore_errors=True)
 
-    def _memo(self) -> tuple[Memory | None, Outputs | None]:
-        """The last build's memory, less the pages whose output file is not as written, and the
+    def _memo(self) -> tuple[Memo | None, Outputs | None]:
+        """The last build's memo, less the pages whose output file is not as written, and the
         output files that are (None, None: no last build known for this output folder)."""
         saved = self._early if self._early is not None else store.load(self.where, self.key)
         self._early = None
         if not isinstance(saved, Saved) or saved.out != str(self.out):
             return None, None
-        memory, outputs = saved.memory, saved.outputs
+        memory, outputs = saved.memo, saved.outputs
         found = store.load(self.where.with_suffix(".journal"), self.key)
         if isinstance(found, Journal) and found.token == saved.token:
             memory = journal.apply(memory, found.segments)
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
         kept = still(self.outputs(), outputs)
-        inputs = {path: page for path, page in memory.inputs.items() if path in kept}  # the others are rendered again
-        return dataclasses.replace(memory, inputs=inputs), kept
+        return memory.without_pages(set(memory.inputs) - set(kept)), kept  # the others are rendered again
 
-    def save(self, memo: Memory, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
-        """Leave ``memo`` (the engine's memory once it accepted ``result``: a new base, or one more
+    def save(self, memo: Memo, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+        """Leave ``memo`` (the engine's memo once it accepted ``result``: a new base, or one more
         journal segment) and the quick check.
 
         ``kept``: the output files still as written before this build; ``plan``: what it kept.
@@ -285,7 +296,7 @@ class Resume:
         outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         return outputs
 
-    def _save_memo(self, memo: Memory, rendered: set[str], outputs: Outputs) -> None:
+    def _save_memo(self, memo: Memo, rendered: set[str], outputs: Outputs) -> None:
         """One more journal segment when the change is small, else a new base."""
         segment = journal.changes(self.snapshot, memo, rendered) if self.snapshot else None
         if self.saved is not None and segment is not None and journal.small(segment, memo, len(self.segments)):

@@ -1,16 +1,16 @@
 """Rendered pages kept on disk, not in memory, until they are moved into the output.
 
 A large dossier renders hundreds of megabytes of pages; holding them all in memory until
-the write step made the build's peak. The processes that render write each page into a
-spool folder on the output's file system, at its path in the site: the write step moves
-the files into place or, when the spool holds every page of the site, makes the folder
-itself the next output (no file is moved at all).
+the write step made the build's peak. The processes that render hand each page to
+:func:`put`, which writes it into a spool folder on the output's file system, at its path
+in the site: the write step (:class:`dossier.publish.output.Spooled`) moves the files into
+place or, when the spool holds every page of the site, makes the folder itself the next
+output (no file is moved at all).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 
@@ -27,26 +27,3 @@ def put(folder: Path, path: str, data: bytes) -> None:
             file.write(data)
     except OSError as exc:  # a full disk: said with the file it happened to
         raise OSError(exc.errno, exc.strerror, target) from None
-
-
-class Spooled(Mapping[str, bytes]):
-    """Output path → bytes, read from the spool folder when asked for."""
-
-    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
-        self.folder = folder
-        self._paths = frozenset(paths)
-
-    def __getitem__(self, path: str) -> bytes:
-        if path not in self._paths:
-            raise KeyError(path)
-        return (self.folder / path).read_bytes()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def move(self, path: str, target: Path) -> None:
-        """Move the page's file to ``target`` (same file system)."""
-        os.replace(self.folder / path, target)

@@ -1,6 +1,6 @@
 """What one build leaves to the next: ``.dossier-cache/build/<options>.pickle``.
 
-The file holds the builder's memory (files parsed, Markdown converted, notes anchored, each
+The file holds the engine's memo (files parsed, Markdown converted, notes anchored, each
 page's inputs) and a manifest of the output folder as written. It is read only by the same
 engine: its header carries a key made of the engine's version and source, Python's version
 and the versions of the libraries that shape the output, the payload's length and its
@@ -57,7 +57,11 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("dossier.link.annotations", "Anchored"),
         ("dossier.link.annotations", "AnchoredArticle"),
         ("dossier.incremental.store", "KindNamed"),
-        ("dossier.engine", "Memory"),
+        ("dossier.incremental.memo", "IndexMemo"),
+        ("dossier.incremental.memo", "IndexedNotes"),
+        ("dossier.incremental.memo", "LinkMemo"),
+        ("dossier.incremental.memo", "Memo"),
+        ("dossier.incremental.memo", "PlannedTopic"),
         ("dossier.publish.chart", "Coverage"),
         ("dossier.config", "Settings"),
         ("dossier.errors", "Diagnostic"),
@@ -76,13 +80,13 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("dossier.model", "Page"),
         ("dossier.model", "PartialDate"),
         ("dossier.model", "Topic"),
-        ("dossier.publish.pages", "IndexCache"),
         ("dossier.incremental.resume", "Journal"),
         ("dossier.incremental.resume", "Saved"),
         ("dossier.incremental.resume", "Unchanged"),
         ("dossier.source.seeds", "Paragraph"),
         ("dossier.source.seeds", "Seed"),
-        ("dossier.link.site", "LinkCache"),
+        ("dossier.link.site", "AnchoredEntry"),
+        ("dossier.link.site", "ResolvedRecord"),
         ("dossier.link.timeline", "Entry"),
         ("dossier.publish.views", "ArticleIn"),
         ("dossier.publish.views", "EventIn"),

@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
@@ -25,6 +25,7 @@ from dossier.text import collation, ids
 from dossier.text.didyoumean import did_you_mean
 
 R = TypeVar("R", Article, Annotation, Event)
+Topical = Article | Annotation | Event  # the records that name topics
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,6 @@ def anchor_article(
     return result, found + more
 
 
-AnchorJob = tuple[Converted, Article, "Seed | None", Sequence[Annotation]]
-AnchorAll = Callable[[Sequence[AnchorJob]], Sequence[tuple[AnchoredArticle, list[Diagnostic]]]]
-
-
-def _anchor_here(jobs: Sequence[AnchorJob]) -> list[tuple[AnchoredArticle, list[Diagnostic]]]:
-    return [anchor_article(*job) for job in jobs]
-
-
 def _sharing(result: AnchoredArticle, notes: Sequence[Annotation]) -> AnchoredArticle:
     """``result`` holding the very note records given, not copies of them.
 
@@ -83,33 +76,207 @@ def _sharing(result: AnchoredArticle, notes: Sequence[Annotation]) -> AnchoredAr
     return result if all(map(operator.is_, shared, result.notes)) else replace(result, notes=shared)
 
 
-Resolved = tuple[Any, Any, tuple[Diagnostic, ...]]  # a record, as read and with its topics resolved
-Anchoring = tuple[Article, "Seed | None", tuple[Annotation, ...], AnchoredArticle, tuple[Diagnostic, ...]]
+@dataclass(frozen=True)
+class AnchorJob:
+    """What anchoring one article is made of: its converted text, its seed and its notes."""
+
+    converted: Converted
+    article: Article
+    seed: Seed | None
+    notes: tuple[Annotation, ...]
 
 
-class LinkCache:
-    """What the link phase computed last time, reused while its inputs are the same objects.
+AnchorOutcome = tuple[AnchoredArticle, list[Diagnostic]]
+AnchorMany = Callable[[Sequence[AnchorJob]], Sequence[AnchorOutcome]]
+"""Anchors many articles at once: :func:`anchor_job` on each job, results in order (over several processes, say)."""
 
-    An unchanged file gives the very same record object from one build to the next, so the
-    checks below are identity checks, cheap enough to run over every record each time; only
-    what changed is resolved, converted or anchored again. Each :func:`link` keeps only the
-    entries it used, so the cache never grows stale.
-    """
 
-    def __init__(self) -> None:
-        self.converted: dict[str, Converted] = {}  # Markdown text → sanitized HTML
-        self.resolved: dict[str, Resolved] = {}  # path → (record, resolved, problems)
-        self.anchored: dict[str, Anchoring] = {}  # slug → (article, seed, notes, result, problems)
-        self.labels: tuple[tuple[str, str], ...] = ()
-        self.ordered: tuple[list[Article], tuple[Article, ...]] = ([], ())
-        self.entries: tuple[tuple[object, ...], tuple[timeline.Entry, ...]] = ((), ())
-        self.sort_keys: dict[str, collation.Key] = {}  # the collation keys of the labels the site sorts
-        self.footnote = BACKLINK  # the footnotes' back-link title the conversions above were made with
+def anchor_job(job: AnchorJob) -> AnchorOutcome:
+    return anchor_article(job.converted, job.article, job.seed, job.notes)
 
-    def use_footnote(self, footnote: str) -> None:
-        """Convert with this back-link title: conversions (and anchorings) made with another are dropped."""
-        if footnote != self.footnote:
-            self.converted, self.anchored, self.footnote = {}, {}, footnote
+
+def anchor_here(jobs: Sequence[AnchorJob]) -> list[AnchorOutcome]:
+    return [anchor_job(job) for job in jobs]
+
+
+@dataclass(frozen=True)
+class ResolvedRecord:
+    """A record as read, the same record with its topics resolved to slugs, and what was wrong."""
+
+    record: Topical
+    resolved: Topical
+    problems: tuple[Diagnostic, ...]
+
+
+def resolve_topics(record: Topical, vocabulary: Vocabulary) -> ResolvedRecord:
+    """``record`` with its topic references (slugs or labels) as slugs, checked against ``vocabulary``."""
+    slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
+    resolved = record if slugs == record.topics else replace(record, topics=slugs)
+    return ResolvedRecord(record, resolved, tuple(found))
+
+
+@dataclass(frozen=True)
+class AnchorRequest:
+    """An article to anchor, with its seed and its (resolved) notes in reading order."""
+
+    article: Article
+    seed: Seed | None
+    notes: tuple[Annotation, ...]
+
+
+@dataclass(frozen=True)
+class AnchoredEntry:
+    """An anchoring done: what it was made of, its result and its problems."""
+
+    article: Article
+    seed: Seed | None
+    notes: tuple[Annotation, ...]
+    anchored: AnchoredArticle
+    problems: tuple[Diagnostic, ...]
+
+
+def anchor_requests(
+    requests: Sequence[AnchorRequest], convert: Callable[[str], Converted], anchor_many: AnchorMany | None = None
+) -> list[AnchoredEntry]:
+    """Each request's article converted (by ``convert``) and anchored (by ``anchor_many``, or here)."""
+    jobs = [AnchorJob(convert(r.article.body), r.article, r.seed, r.notes) for r in requests]
+    results = (anchor_many or anchor_here)(jobs)
+    return [
+        AnchoredEntry(r.article, r.seed, r.notes, _sharing(result, r.notes), tuple(found))
+        for r, (result, found) in zip(requests, results, strict=True)
+    ]
+
+
+def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
+    return tuple(sorted(articles, key=lambda a: (a.date.year, a.date.month, a.date.day, a.slug), reverse=True))
+
+
+def timeline_entries(events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[timeline.Entry, ...]:
+    """The timeline's entries of ``events`` (in date order) and ``articles`` (newest first)."""
+    return tuple(timeline.entries(list(events), articles))
+
+
+class LinkSteps(Protocol):
+    """How the link phase does each piece of its work: :class:`DirectSteps` computes every
+    piece; the incremental layer's memo reuses the pieces whose inputs are the very same."""
+
+    def resolve(self, record: Topical, vocabulary: Vocabulary) -> ResolvedRecord: ...
+
+    def convert(self, text: str) -> Converted: ...
+
+    def anchor(self, requests: Sequence[AnchorRequest]) -> list[AnchoredEntry]: ...
+
+    def newest_first(self, articles: Sequence[Article]) -> tuple[Article, ...]: ...
+
+    def entries(self, events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[timeline.Entry, ...]: ...
+
+
+class DirectSteps:
+    """Every piece computed here and now: a text converted with the footnotes' back-link title
+    ``footnote``; articles anchored by ``anchor_many`` (several processes, say) or here."""
+
+    def __init__(self, footnote: str = BACKLINK, anchor_many: AnchorMany | None = None) -> None:
+        self.markdown = Markdown(footnote)
+        self.anchor_many = anchor_many
+
+    def resolve(self, record: Topical, vocabulary: Vocabulary) -> ResolvedRecord:
+        return resolve_topics(record, vocabulary)
+
+    def convert(self, text: str) -> Converted:
+        return self.markdown.render(text)
+
+    def anchor(self, requests: Sequence[AnchorRequest]) -> list[AnchoredEntry]:
+        return anchor_requests(requests, self.convert, self.anchor_many)
+
+    def newest_first(self, articles: Sequence[Article]) -> tuple[Article, ...]:
+        return newest_first(articles)
+
+    def entries(self, events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[timeline.Entry, ...]:
+        return timeline_entries(events, articles)
+
+
+def shown_labels(site: Site) -> list[str]:
+    """The texts the site sorts in its language's collation order (topic labels, page titles, sources)."""
+    sources = [a.source for a in site.articles if a.source]
+    return [t.label for t in site.topics] + [p.title for p in site.pages] + sources
+
+
+class _Linker:
+    """One link: records resolved, notes grouped by article, texts converted and articles anchored."""
+
+    def __init__(self, content: Content, steps: LinkSteps) -> None:
+        self.content, self.steps = content, steps
+        self.problems: list[Diagnostic] = []
+        self.vocabulary = Vocabulary.of(content.topics)
+        self.problems.extend(self.vocabulary.clashes())
+        self.all_articles = {a.slug: a for a in content.articles}
+        self.html: dict[tuple[str, str], str] = {}
+
+    def resolve(self, records: Sequence[R]) -> list[R]:
+        out: list[R] = []
+        resolve, vocabulary = self.steps.resolve, self.vocabulary
+        for record in records:
+            done = resolve(record, vocabulary)
+            if done.problems:
+                self.problems.extend(done.problems)
+            out.append(done.resolved)  # type: ignore[arg-type]  # of the kind given: resolve_topics replaces topics only
+        return out
+
+    def unknown_article(self, slug: str, where: Location) -> None:
+        hint = unknown_hint("article", slug, self.all_articles)
+        self.problems.append(Diagnostic(where, f"unknown article '{slug}'", hint))
+
+    def notes_by_article(self, published: set[str]) -> dict[str, list[Annotation]]:
+        by_article: dict[str, list[Annotation]] = {}
+        for note in self.resolve(self.content.annotations):
+            if note.article in published:
+                by_article.setdefault(note.article, []).append(note)
+            elif note.article not in self.all_articles:
+                self.unknown_article(note.article, note.origin.at("article"))
+        return by_article
+
+    def events(self, published: set[str]) -> list[Event]:
+        events: list[Event] = []
+        for event in self.resolve(self.content.events):
+            self.problems.extend(timeline.check_span(event))
+            for slug in event.articles:
+                if slug not in self.all_articles:
+                    self.unknown_article(slug, event.origin.at("articles"))
+            kept = tuple(s for s in event.articles if s in published)
+            events.append(event if kept == event.articles else replace(event, articles=kept))
+        return events
+
+    def body(self, kind: str, record: Annotation | Event | Topic | Page) -> None:
+        done = self.steps.convert(record.body)
+        self.html[(kind, record.slug)] = ids.namespace(done.html, ids.prefix(kind, record.slug))
+        if done.removed:
+            self.problems.extend(done.warnings(record.origin.body()))
+
+    def bodies(self, kind: str, records: Sequence[Event | Topic | Page]) -> None:
+        for record in records:
+            self.body(kind, record)
+
+    def intro(self, text: str, line: int) -> Converted:
+        """The site's intro (``intro`` of the settings, at ``line``), converted."""
+        done = self.steps.convert(text)
+        if done.removed:
+            self.problems.extend(done.warnings(Location(SETTINGS_FILE, line)))
+        return done
+
+    def anchor(
+        self, articles: Sequence[Article], seeds: Mapping[str, Seed], by_article: Mapping[str, list[Annotation]]
+    ) -> dict[str, AnchoredArticle]:
+        requests = [
+            AnchorRequest(a, seeds.get(a.seed) if a.seed else None, tuple(by_article.get(a.slug, ()))) for a in articles
+        ]
+        anchored: dict[str, AnchoredArticle] = {}
+        for entry in self.steps.anchor(requests):
+            anchored[entry.article.slug] = entry.anchored
+            if entry.problems:
+                self.problems.extend(entry.problems)
+            for note in entry.notes:
+                self.body("note", note)
+        return anchored
 
 
 def link(
@@ -117,128 +284,24 @@ def link(
     content: Content,
     seeds: Mapping[str, Seed] | None = None,
     drafts: bool = False,
-    cache: LinkCache | None = None,
     intro_line: int = 1,
-    anchor_all: AnchorAll | None = None,
-    footnote: str = BACKLINK,
+    steps: LinkSteps | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """``anchor_all`` anchors many articles at once (:func:`anchor_article` on each job, in order);
-    ``footnote`` is the footnotes' back-link title, in the site's language (``{number}`` for the number)."""
-    cache = cache or LinkCache()
-    cache.use_footnote(footnote)
-    collation.learn(cache.sort_keys)
-    seeds = seeds or {}
-    problems: list[Diagnostic] = []
-    vocabulary = Vocabulary.of(content.topics)
-    problems.extend(vocabulary.clashes())
-    labels = tuple((t.slug, t.label) for t in vocabulary.topics.values())
-    old_resolved = cache.resolved if labels == cache.labels else {}
-    resolved: dict[str, Resolved] = {}
-    old_converted = cache.converted
-    converted: dict[str, Converted] = {}
-    md: list[Markdown] = []
-
-    def convert(text: str) -> Converted:
-        done = converted.get(text)
-        if done is None:
-            done = old_converted.get(text)
-            if done is None:
-                if not md:
-                    md.append(Markdown(footnote))
-                done = md[0].render(text)
-            converted[text] = done
-        return done
-
-    def resolve(records: tuple[R, ...]) -> list[R]:
-        out = []
-        for record in records:
-            key = record.origin.path
-            hit = old_resolved.get(key)
-            if hit is None or hit[0] is not record:
-                slugs, found = vocabulary.check(record.topics, record.origin.at("topics"))
-                hit = (record, record if slugs == record.topics else replace(record, topics=slugs), tuple(found))
-            resolved[key] = hit
-            if hit[2]:
-                problems.extend(hit[2])
-            out.append(hit[1])
-        return out
-
-    all_articles = {a.slug: a for a in content.articles}
-    articles = resolve(tuple(a for a in content.articles if drafts or not a.draft))
+    """The linked site and every problem found; ``steps`` does each piece of the work
+    (by default :class:`DirectSteps`: computed here, footnotes titled in English)."""
+    linker = _Linker(content, steps or DirectSteps())
+    articles = linker.resolve(tuple(a for a in content.articles if drafts or not a.draft))
     published = {a.slug for a in articles}
-    by_article: dict[str, list[Annotation]] = {}
-    for note in resolve(content.annotations):
-        if note.article in published:
-            by_article.setdefault(note.article, []).append(note)
-        elif note.article not in all_articles:
-            hint = unknown_hint("article", note.article, all_articles)
-            problems.append(Diagnostic(note.origin.at("article"), f"unknown article '{note.article}'", hint))
-    events: list[Event] = []
-    for event in resolve(content.events):
-        problems.extend(timeline.check_span(event))
-        for slug in event.articles:
-            if slug not in all_articles:
-                hint = unknown_hint("article", slug, all_articles)
-                problems.append(Diagnostic(event.origin.at("articles"), f"unknown article '{slug}'", hint))
-        kept = tuple(s for s in event.articles if s in published)
-        events.append(event if kept == event.articles else replace(event, articles=kept))
-
-    html: dict[tuple[str, str], str] = {}
-    anchored: dict[str, AnchoredArticle] = {}
-    old_anchored, new_anchored = cache.anchored, {}
-    pending: list[AnchorJob] = []
-    for article in articles:
-        seed = seeds.get(article.seed) if article.seed else None
-        notes = tuple(by_article.get(article.slug, ()))
-        hit = old_anchored.get(article.slug)
-        if hit is None or hit[0] is not article or hit[1] is not seed or hit[2] != notes:
-            pending.append((convert(article.body), article, seed, notes))
-        else:
-            if article.body in old_converted:  # keep it: a note edit will anchor this article again
-                converted[article.body] = old_converted[article.body]
-            new_anchored[article.slug] = hit
-    results = (anchor_all or _anchor_here)(pending)
-    for (_, article, seed, group), (result, found) in zip(pending, results, strict=True):
-        new_anchored[article.slug] = (article, seed, tuple(group), _sharing(result, group), tuple(found))
-    for article in articles:
-        hit = new_anchored[article.slug]
-        notes = hit[2]
-        anchored[article.slug] = hit[3]
-        if hit[4]:
-            problems.extend(hit[4])
-        for note in notes:
-            done = convert(note.body)
-            html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
-            if done.removed:
-                problems.extend(done.warnings(note.origin.body()))
+    by_article = linker.notes_by_article(published)
+    events = linker.events(published)
+    anchored = linker.anchor(articles, seeds or {}, by_article)
     pages = tuple(p for p in content.pages if drafts or not p.draft)
-    others: tuple[tuple[str, tuple[Event | Topic | Page, ...]], ...] = (
-        ("event", tuple(events)),
-        ("topic", content.topics),
-        ("page", pages),
-    )
-    for kind, records in others:
-        for record in records:
-            done = convert(record.body)
-            html[(kind, record.slug)] = ids.namespace(done.html, ids.prefix(kind, record.slug))
-            if done.removed:
-                problems.extend(done.warnings(record.origin.body()))
-    intro = convert(settings.intro)
-    if intro.removed:
-        problems.extend(intro.warnings(Location(SETTINGS_FILE, intro_line)))
-
-    if cache.ordered[0] != articles:
-        ordered = sorted(articles, key=lambda a: (a.date.year, a.date.month, a.date.day, a.slug), reverse=True)
-        cache.ordered = (articles, tuple(ordered))
+    for kind, records in (("event", tuple(events)), ("topic", content.topics), ("page", pages)):
+        linker.bodies(kind, records)
+    intro = linker.intro(settings.intro, intro_line)
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
-    sorted_articles = cache.ordered[1]
-    key = (*events, None, *sorted_articles)
-    if cache.entries[0] != key:
-        cache.entries = (key, timeline.entries(events, sorted_articles))
-    cache.converted, cache.resolved, cache.anchored, cache.labels = converted, resolved, new_anchored, labels
+    sorted_articles = linker.steps.newest_first(articles)
     language = settings.language
-    shown = [t.label for t in content.topics] + [p.title for p in pages] + [a.source for a in articles if a.source]
-    cache.sort_keys = collation.keys(shown, language)  # the next build sorts them without loading the table
     site = Site(
         settings=settings,
         articles=sorted_articles,
@@ -246,8 +309,8 @@ def link(
         topics=tuple(collation.ordered(content.topics, lambda t: t.label, lambda t: t.slug, language)),
         pages=tuple(sorted(pages, key=lambda p: (p.menu, collation.key(p.title, language), p.slug))),
         anchored=MappingProxyType(anchored),
-        html=MappingProxyType(html),
-        entries=cache.entries[1],
+        html=MappingProxyType(linker.html),
+        entries=linker.steps.entries(events, sorted_articles),
         intro_html=ids.namespace(intro.html, ids.prefix("intro", "site")),
     )
-    return site, problems
+    return site, linker.problems

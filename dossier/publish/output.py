@@ -85,31 +85,39 @@ def check_target(out: Path, root: Path, sources: Iterable[Path]) -> None:
     parent of it, a folder of its sources (or one inside them), a git repository or what it keeps in
     ``.git``, another dossier project, the user's home or a parent of it."""
     out, root = Path(os.path.realpath(out)), Path(os.path.realpath(root))
-    shown = _shown(out, root)
-    hint = f"give the site a folder of its own, e.g. --out {OUTPUT}; --replace-output does not change this"
+    reason = _overlap(out, root, sources) or _repository(out)
+    if reason is not None:
+        hint = f"give the site a folder of its own, e.g. --out {OUTPUT}; --replace-output does not change this"
+        raise DossierError(f"output folder '{_shown(out, root)}' {reason}: refusing to write there (hint: {hint})")
 
-    def refuse(reason: str) -> DossierError:
-        return DossierError(f"output folder '{shown}' {reason}: refusing to write there (hint: {hint})")
 
+def _overlap(out: Path, root: Path, sources: Iterable[Path]) -> str | None:
+    """Why ``out`` may not be written for overlapping the project, its sources or the user's home."""
     if out == root or out in root.parents:
-        raise refuse("is the project or holds it")
+        return "is the project or holds it"
     home = _home()
     if home is not None and (out == home or out in home.parents):
-        raise refuse("is your home folder or holds it")
+        return "is your home folder or holds it"
     for source in sources:
         source = Path(os.path.realpath(source))
         if out == source or source in out.parents or out in source.parents:
-            raise refuse(f"overlaps the project's '{_shown(source, root)}'")
+            return f"overlaps the project's '{_shown(source, root)}'"
+    return None
+
+
+def _repository(out: Path) -> str | None:
+    """Why ``out`` may not be written for being (in) a git repository's store or a dossier project."""
     if ".git" in out.parts:
-        raise refuse("is a git repository's '.git' folder, or inside one")
+        return "is a git repository's '.git' folder, or inside one"
     for project in out.parents:  # another dossier's sources are as safe as this one's
         if os.path.lexists(project / SETTINGS_FILE):
             inside = out.relative_to(project).parts[0]
             if inside in SOURCES:  # with or without --replace-output
-                raise refuse(f"is inside the dossier project '{project}', in its '{inside}'")
+                return f"is inside the dossier project '{project}', in its '{inside}'"
     for name, what in ((".git", "is a git repository"), (SETTINGS_FILE, "is a dossier project")):
         if os.path.lexists(out / name):
-            raise refuse(what)
+            return what
+    return None
 
 
 def _home() -> Path | None:
@@ -136,21 +144,31 @@ def check_owner(out: Path, root: Path, replace: bool = False) -> None:
         )
     if is_ours(real):
         return
-    try:
-        with os.scandir(real) as entries:
-            names = sorted(entry.name for entry in entries)
-    except OSError as exc:
-        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+    names = _names(real, shown)
     if not names or replace:
         return
+    raise _not_ours(shown, names)
+
+
+def _names(folder: Path, shown: str) -> list[str]:
+    """The names in ``folder``, sorted."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries)
+    except OSError as exc:
+        raise DossierError(f"cannot read the output folder '{shown}': {exc.strerror or exc}") from None
+
+
+def _not_ours(shown: str, names: list[str]) -> DossierError:
+    """The refusal to replace a folder holding ``names``, which dossier did not write."""
     if "index.html" in names and staticfiles.FOLDER in names:
-        raise DossierError(
+        return DossierError(
             f"output folder '{shown}' has no '{MARKER}' file: it looks like a site built by an older"
             " dossier, from before builds marked their output; refusing to replace it unconfirmed"
             " (hint: delete it yourself, or build once with --replace-output; later builds replace it as before)"
         )
     listed = ", ".join(f"'{name}'" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    raise DossierError(
+    return DossierError(
         f"output folder '{shown}' holds files dossier did not write ({listed}): refusing to replace it"
         " (hint: give an absent or empty folder with --out, delete this one yourself,"
         " or build with --replace-output to replace it whole, its files deleted)"
@@ -202,6 +220,31 @@ def clean_leftovers(out: Path) -> None:
 
 
 Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
+
+
+class Spooled(Mapping[str, bytes]):
+    """Pages already written at their output paths below a folder of their own (on the output's
+    file system): output path → bytes, read from that folder when asked for. :func:`write`
+    moves them into place, or makes that very folder the output."""
+
+    def __init__(self, folder: Path, paths: Iterable[str]) -> None:
+        self.folder = folder
+        self._paths = frozenset(paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._paths:
+            raise KeyError(path)
+        return (self.folder / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def move(self, path: str, target: Path) -> None:
+        """Move the page's file to ``target`` (same file system)."""
+        os.replace(self.folder / path, target)
 
 
 @dataclass(frozen=True)
@@ -279,8 +322,9 @@ def write(
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was.
 
-    ``files`` may be pages spooled at their paths in a folder of their own (``files.folder``,
-    on the same file system): without ``spare`` to update, that folder becomes the output.
+    ``files`` may be pages already written at their paths in a folder of their own (a
+    :class:`Spooled`, on the same file system): without ``spare`` to update, that folder
+    becomes the output.
 
     ``spare`` (a folder on the same file system) keeps the previous output once it is
     swapped out; the next write brings that folder up to date and swaps it in, instead of
@@ -294,57 +338,30 @@ def write(
     neither used nor removed, and an output without it (replaced as the user confirmed, see
     :func:`check_owner`) is removed once swapped out, never kept as the spare.
     """
-    out = Path(os.path.realpath(out))  # a link to the output folder: write beside its target, keep the link
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_leftovers(out)
-    if out.exists() and not out.is_dir():
-        raise DossierError(f"output '{out}' exists and is not a folder")
-    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
-        spare = None  # not a folder of dossier's: left as it is
-    if out.is_dir() and not is_ours(out):
-        spare = None  # a folder replaced as confirmed: it goes once swapped out
-    before = set(listed[0]) if listed is not None else existing(out)
+    out = _output_folder(out)
+    spare = _usable_spare(out, spare)
+    before = _files_of(listed, 0)
+    if before is None:
+        before = existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir()
-    spooled: Path | None = None if reuse else getattr(files, "folder", None)  # pages already in a folder of their own
+    spool = files if isinstance(files, Spooled) else None
+    in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
     if reuse:
         assert spare is not None
         staging = spare
-        _prepare(staging, set(kept) | set(files) | set(copies), set(listed[1]) if listed is not None else None)
-    elif spooled is not None:
-        staging = spooled  # the pages are where they belong: that folder becomes the output
+        _prepare(staging, set(kept) | set(files) | set(copies), _files_of(listed, 1))
     else:
-        staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-        with signals_held():  # made and marked, or not made: a leftover is known as dossier's
-            staging.mkdir()
-            mark(staging)
-    unchanged = len(kept)
+        staging = spool.folder if spool is not None else _new_staging(out)
+    added: set[str] = set()
     try:
-        folders: set[Path] = set()
-        out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
-        for rel in kept:
-            if reuse and _linked(rel, listed, staging_base, out_base):
-                continue
-            target = staging / rel
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            _place(target, functools.partial(_link_or_copy, out / rel))
-        move = getattr(files, "move", None)  # pages waiting in a spool folder are moved, not copied
-        for rel in sorted(files):
-            unchanged += rel in before and _same(out / rel, files[rel])
-            if spooled is None:
-                make = functools.partial(move, rel) if move is not None else functools.partial(_write_bytes, files[rel])
-                _place(staging / rel, make)
-        for rel, source in sorted(copies.items()):
-            _place(staging / rel, functools.partial(shutil.copyfile, source))
-            unchanged += rel in before and same_file(out / rel, source)
-        added: set[str] = set()
+        _link_kept(staging, out, kept, reuse, listed)
+        unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
+        unchanged += _place_copies(staging, out, copies, before)
         if before_swap is not None:
             before_swap(staging)
             added = existing(staging) - set(files) - set(copies) - set(kept)
-            for rel in added:
-                unchanged += rel in before and _same(out / rel, (staging / rel).read_bytes())
+            unchanged += _unchanged_added(staging, out, added, before)
         with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)
     except BaseException:
@@ -356,6 +373,87 @@ def write(
     removed = len(before - set(files) - set(copies) - added - set(kept))
     fresh = frozenset(files) | frozenset(copies) | frozenset(added)
     return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+def _output_folder(out: Path) -> Path:
+    """The real output folder (a link to it: written beside its target, the link kept), its parent
+    made and the staging folders of dead builds beside it removed."""
+    out = Path(os.path.realpath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out)
+    if out.exists() and not out.is_dir():
+        raise DossierError(f"output '{out}' exists and is not a folder")
+    return out
+
+
+def _files_of(listed: tuple[Listing, Listing] | None, which: int) -> set[str] | None:
+    """The files of the output (0) or of the spare folder (1) as listed, or None when not listed."""
+    return set(listed[which]) if listed is not None else None
+
+
+def _unchanged_added(staging: Path, out: Path, added: set[str], before: set[str]) -> int:
+    """How many of the files ``before_swap`` added have the bytes they had in ``out``."""
+    return sum(rel in before and _same(out / rel, (staging / rel).read_bytes()) for rel in added)
+
+
+def _usable_spare(out: Path, spare: Path | None) -> Path | None:
+    """``spare``, unless it is not a folder of dossier's (left as it is) or the output is not one
+    (a folder replaced as confirmed: it goes once swapped out, never kept as the spare)."""
+    if spare is not None and (spare.is_symlink() or (spare.exists() and not is_ours(spare))):
+        return None
+    if out.is_dir() and not is_ours(out):
+        return None
+    return spare
+
+
+def _new_staging(out: Path) -> Path:
+    """A new staging folder beside ``out``, marked."""
+    staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
+    with signals_held():  # made and marked, or not made: a leftover is known as dossier's
+        staging.mkdir()
+        mark(staging)
+    return staging
+
+
+def _link_kept(
+    staging: Path, out: Path, kept: Iterable[str], reuse: bool, listed: tuple[Listing, Listing] | None
+) -> None:
+    """Link the ``kept`` files of ``out`` into ``staging``; when it is the spare folder (``reuse``),
+    a file that is already the output's very file (see ``listed``) is left as it is."""
+    folders: set[Path] = set()
+    out_base, staging_base = os.fspath(out) + os.sep, os.fspath(staging) + os.sep
+    for rel in kept:
+        if reuse and _linked(rel, listed, staging_base, out_base):
+            continue
+        target = staging / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        _place(target, functools.partial(_link_or_copy, out / rel))
+
+
+def _place_pages(staging: Path, out: Path, files: Mapping[str, bytes], before: set[str], in_place: bool) -> int:
+    """Put the pages into ``staging`` (moved out of their spool folder, or written; nothing to do when
+    that folder is the staging one); returns how many have the bytes they had in ``out``."""
+    unchanged = 0
+    spool = files if isinstance(files, Spooled) else None
+    for rel in sorted(files):
+        unchanged += rel in before and _same(out / rel, files[rel])
+        if not in_place:  # pages waiting in a spool folder are moved, not copied
+            make = (
+                functools.partial(spool.move, rel) if spool is not None else functools.partial(_write_bytes, files[rel])
+            )
+            _place(staging / rel, make)
+    return unchanged
+
+
+def _place_copies(staging: Path, out: Path, copies: Mapping[str, Path], before: set[str]) -> int:
+    """Copy the static files into ``staging``; returns how many have the bytes they had in ``out``."""
+    unchanged = 0
+    for rel, source in sorted(copies.items()):
+        _place(staging / rel, functools.partial(shutil.copyfile, source))
+        unchanged += rel in before and same_file(out / rel, source)
+    return unchanged
 
 
 @contextlib.contextmanager

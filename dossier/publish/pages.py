@@ -8,9 +8,9 @@ are equal renders to the same bytes: it is not rendered again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol
 
 from dossier.errors import Diagnostic, Location
 from dossier.link.annotations import AnchoredArticle
@@ -70,58 +70,79 @@ class Index:
     events: dict[str, EventIn]
     events_of: dict[str, tuple[EventIn, ...]]  # article slug → events citing it
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]
-    topic_pages: dict[str, TopicPages] = field(default_factory=dict, compare=False)  # see IndexCache.topics
 
 
-# A topic's pages: what they are made of, and each page's (target, inputs).
-TopicPages = tuple[tuple[object, ...], tuple[tuple[str, tuple[Any, ...]], ...]]
+TopicPages = tuple[tuple[str, tuple[Any, ...]], ...]  # a topic's pages: each page's (target, inputs)
 
 
-class IndexCache:
-    """What the last build indexed, reused while it is made of the same (or equal) values.
+class IndexSteps(Protocol):
+    """How the index and the plan make each entry and each topic's pages: :class:`DirectIndexSteps`
+    makes them all; the incremental layer's memo gives back the very objects of the last build
+    where they are equal (so the inputs of the pages that show them stay identical)."""
 
-    Keeping the very objects of the last build (an article's list entry, an event's) keeps
-    the inputs of the pages that show them identical, so comparing them costs nothing; a
-    topic whose entries are all the same gets the pages it had, without grouping its
-    entries by year or counting them for its chart again. Entries are only reused when
-    equal to what would be made, so a stale one (say, from a journal's base) is never wrong.
-    """
+    def article(self, made: ArticleIn) -> ArticleIn: ...
 
-    def __init__(self) -> None:
-        self.notes: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
-        self.articles: dict[str, ArticleIn] = {}
-        self.events: dict[str, EventIn] = {}
-        self.topics: dict[str, TopicPages] = {}
+    def event(self, made: EventIn) -> EventIn: ...
+
+    def notes(
+        self, article: Article, anchored: AnchoredArticle, html: Mapping[tuple[str, str], str]
+    ) -> tuple[NoteIn, ...]: ...
+
+    def topic_pages(self, slug: str, made_of: tuple[Any, ...], make: Callable[[], TopicPages]) -> TopicPages: ...
 
 
-def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
-    cache = cache or IndexCache()
+def article_notes(
+    article: Article, anchored: AnchoredArticle, html: Mapping[tuple[str, str], str]
+) -> tuple[NoteIn, ...]:
+    """An article's notes as its pages list them, in reading order."""
+    return tuple(NoteIn(n.note, n.number, html[("note", n.note.slug)], article.title) for n in anchored.notes)
+
+
+class DirectIndexSteps:
+    """Every entry and every topic page made here and now."""
+
+    def article(self, made: ArticleIn) -> ArticleIn:
+        return made
+
+    def event(self, made: EventIn) -> EventIn:
+        return made
+
+    def notes(
+        self, article: Article, anchored: AnchoredArticle, html: Mapping[tuple[str, str], str]
+    ) -> tuple[NoteIn, ...]:
+        return article_notes(article, anchored, html)
+
+    def topic_pages(self, slug: str, made_of: tuple[Any, ...], make: Callable[[], TopicPages]) -> TopicPages:
+        return make()
+
+
+def index(site: Site, labels: Labels, steps: IndexSteps | None = None) -> Index:
+    steps = steps or DirectIndexSteps()
     titles = {a.slug: a.title for a in site.articles}
-    articles = {a.slug: ArticleIn.of(a, len(site.anchored[a.slug].notes)) for a in site.articles}
-    articles = {slug: _same(cache.articles.get(slug), item) for slug, item in articles.items()}
-    cache.articles = articles
-    notes: dict[str, tuple[NoteIn, ...]] = {}
-    kept: dict[str, tuple[AnchoredArticle, str, tuple[NoteIn, ...]]] = {}
-    html = site.html
-    for article in site.articles:  # newest first: topic pages list notes in this order
-        slug, anchored = article.slug, site.anchored[article.slug]
-        hit = cache.notes.get(slug)
-        if hit is None or hit[0] is not anchored or hit[1] != article.title:
-            made = tuple(NoteIn(n.note, n.number, html[("note", n.note.slug)], article.title) for n in anchored.notes)
-            hit = (anchored, article.title, made)
-        kept[slug] = hit
-        notes[slug] = hit[2]
-    cache.notes = kept
+    articles = {a.slug: steps.article(ArticleIn.of(a, len(site.anchored[a.slug].notes))) for a in site.articles}
+    # newest first: topic pages list notes in this order
+    notes = {a.slug: steps.notes(a, site.anchored[a.slug], site.html) for a in site.articles}
     split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
+    html = site.html
     events = {
-        e.slug: _same(
-            cache.events.get(e.slug),
-            EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split),
-        )
+        e.slug: steps.event(EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split))
         for e in site.events
     }
-    cache.events = events
     events_of: dict[str, list[EventIn]] = {}
+    for event in events.values():
+        for slug, _ in event.articles:
+            events_of.setdefault(slug, []).append(event)
+    by_topic = _by_topic(site, articles, notes, events)
+    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic)
+
+
+def _by_topic(
+    site: Site,
+    articles: Mapping[str, ArticleIn],
+    notes: Mapping[str, tuple[NoteIn, ...]],
+    events: Mapping[str, EventIn],
+) -> dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]:
+    """Each topic's articles, notes and events (in the order of the given mappings)."""
     by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
         t.slug: ([], [], []) for t in site.topics
     }
@@ -135,21 +156,11 @@ def index(site: Site, labels: Labels, cache: IndexCache | None = None) -> Index:
     for event in events.values():
         for slug in event.event.topics:
             by_topic[slug][2].append(event)
-        for slug, _ in event.articles:
-            events_of.setdefault(slug, []).append(event)
-    cache.topics = {slug: pages for slug, pages in cache.topics.items() if slug in by_topic}
-    return Index(labels, articles, notes, events, {k: tuple(v) for k, v in events_of.items()}, by_topic, cache.topics)
+    return by_topic
 
 
-Entry = TypeVar("Entry", ArticleIn, EventIn)
-
-
-def _same(known: Entry | None, made: Entry) -> Entry:
-    """The entry of the last build when it is equal to the one just made (its very object)."""
-    return known if known is not None and known == made else made
-
-
-def _entries(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
+def timeline_items(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
+    """The timeline's entries, as the index made them."""
     return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug] for e in site.entries)
 
 
@@ -160,6 +171,7 @@ class Planner:
     site: Site
     views: Views
     idx: Index
+    steps: IndexSteps = field(default_factory=lambda: DirectIndexSteps())
 
     def topics(self) -> tuple[TopicIn, ...]:
         return tuple(TopicIn(t, sum(len(group) for group in self.idx.by_topic[t.slug])) for t in self.site.topics)
@@ -213,12 +225,12 @@ class Planner:
         html = self.site.html[("topic", slug)]
         labels = self.idx.labels
         made_of = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
-        known = self.idx.topic_pages.get(slug)
-        if known is not None and known[0] == made_of:
-            return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in known[1]]
-        pages = self._topic(item, made_of)
-        self.idx.topic_pages[slug] = (made_of, tuple((page.target, page.inputs) for page in pages))
-        return pages
+
+        def make() -> TopicPages:
+            return tuple((page.target, page.inputs) for page in self._topic(item, made_of))
+
+        made = self.steps.topic_pages(slug, made_of, make)
+        return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in made]
 
     def _topic(self, item: TopicIn, made_of: tuple[Any, ...]) -> list[PlannedPage]:
         slug, origin = item.topic.slug, item.topic.origin.path
@@ -300,18 +312,21 @@ def _carried(
     return tuple(e for i, e in spans if i < start and e.event.end is not None and eras.covers(e.event.end, first))
 
 
-def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[Diagnostic]]:
-    """Every output page; two things on one output path is an error naming both."""
-    planner = Planner(site, views, idx)
+def plan(
+    site: Site, views: Views, idx: Index, steps: IndexSteps | None = None
+) -> tuple[list[PlannedPage], list[Diagnostic]]:
+    """Every output page; two things on one output path is an error naming both (``steps``:
+    how each topic's pages are made, see :class:`IndexSteps`)."""
+    planner = Planner(site, views, idx, steps or DirectIndexSteps())
     labels = idx.labels
     topics = planner.topics()
-    entries = _entries(site, idx)
+    timeline = timeline_items(site, idx)
     all_articles = tuple(idx.articles[a.slug] for a in site.articles)
     pages = [
-        planner.home(topics, entries),
+        planner.home(topics, timeline),
         *article_list_pages(views, all_articles, labels),
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
-        *timeline_pages(views, entries, labels),
+        *timeline_pages(views, timeline, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
         PlannedPage("search/", "search.html", (), dict, "the search page"),
         planner.feed(),
@@ -320,7 +335,7 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
         PlannedPage(
             "timeline.json",
             "",
-            (site.settings.title, site.settings.description, entries),
+            (site.settings.title, site.settings.description, timeline),
             views.timeline_data,
             "the timeline data",
         ),
@@ -328,16 +343,27 @@ def plan(site: Site, views: Views, idx: Index) -> tuple[list[PlannedPage], list[
     pages += [planner.article(article) for article in site.articles]
     pages += [planner.annotations(article) for article in site.articles]
     pages += [page for item in topics for page in planner.topic(item)]
-    problems: list[Diagnostic] = []
-    for free in site.pages:
-        taken = url_taken(free)
-        if taken is not None:
-            problems.append(taken)
-            continue
-        inputs = (free, site.html[("page", free.slug)])
-        pages.append(PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path))
+    problems = [taken for free in site.pages if (taken := url_taken(free)) is not None]
+    pages += [free_page(site, views, free) for free in site.pages if url_taken(free) is None]
+    pages.append(sitemap(views, pages))
+    kept, clashes = one_per_path(pages)
+    return kept, problems + clashes
+
+
+def sitemap(views: Views, pages: Sequence[PlannedPage]) -> PlannedPage:
+    """The sitemap: every HTML page of the plan but the search page."""
     targets = tuple(p.target for p in pages if (p.target.endswith("/") or p.target == "") and p.target != "search/")
-    pages.append(PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap"))
+    return PlannedPage("sitemap.xml", "sitemap.xml", (targets,), views.sitemap, "the sitemap")
+
+
+def free_page(site: Site, views: Views, free: Page) -> PlannedPage:
+    inputs = (free, site.html[("page", free.slug)])
+    return PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path)
+
+
+def one_per_path(pages: Sequence[PlannedPage]) -> tuple[list[PlannedPage], list[Diagnostic]]:
+    """The first page planned at each output path, and an error for each pair of sources on one path."""
+    problems: list[Diagnostic] = []
     seen: dict[str, PlannedPage] = {}
     clashes: set[tuple[str, str]] = set()  # one message per pair of sources, not per output file
     for planned in pages:

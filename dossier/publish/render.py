@@ -8,13 +8,12 @@ import os
 import stat
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location
-from dossier.incremental import parallel
-from dossier.incremental import spool as spooling
 from dossier.publish import fragments, templatefiles
 from dossier.publish.i18n import Strings
 from dossier.publish.pages import PlannedPage
@@ -82,6 +81,35 @@ def environment(
     return env
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page's bytes, or the problem that kept it from rendering (and whether it stops the build)."""
+
+    data: bytes | None
+    problem: Diagnostic | None = None
+    fatal: bool = False
+
+
+RenderMany = Callable[
+    [Callable[[PlannedPage], RenderedPage], Sequence[PlannedPage], Callable[[int], None]], Sequence[RenderedPage]
+]
+"""Renders many pages at once (the function on each page, results in order; the last argument is told
+how many more are done as they come in): over several processes, say."""
+
+PageStore = Callable[[str, bytes], None]
+"""Takes a page's bytes (output path, bytes) in the process that rendered it, to keep them out of memory."""
+
+
+def _render_here(
+    function: Callable[[PlannedPage], RenderedPage], pages: Sequence[PlannedPage], done: Callable[[int], None]
+) -> list[RenderedPage]:
+    out = []
+    for page in pages:
+        out.append(function(page))
+        done(1)
+    return out
+
+
 def render(
     env: jinja2.Environment,
     pages: Sequence[PlannedPage],
@@ -89,38 +117,36 @@ def render(
     root: Path,
     previous: Mapping[str, tuple[object, ...]] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    jobs: int = 1,
-    spool: Path | None = None,
-) -> Mapping[str, bytes]:
+    render_many: RenderMany | None = None,
+    store: PageStore | None = None,
+) -> dict[str, bytes]:
     """The bytes of every page whose inputs differ from ``previous`` (path → inputs).
 
     Template problems are diagnostics at the template's line, naming the page; a syntax
-    error is reported once, at the first page that meets it. ``jobs`` processes share the
-    rendering; the result does not depend on their number. With a ``spool`` folder, the
-    pages are written there as they are rendered, and read from there when asked for.
+    error is reported once, at the first page that meets it. ``render_many`` shares the
+    rendering out (the result does not depend on how). With ``store``, each page's bytes
+    are handed to it as they are rendered, and the result maps the page's path to ``b""``.
     """
     previous = previous or {}
     fragments.forget(env)
     todo = [page for page in pages if previous.get(page.path) != page.inputs]
 
-    broken: dict[str, Rendered] = {}  # templates that do not compile: said once, not parsed again
+    broken: dict[str, RenderedPage] = {}  # templates that do not compile: said once, not parsed again
 
-    def one(page: PlannedPage) -> Rendered:
+    def one(page: PlannedPage) -> RenderedPage:
         known = broken.get(page.template)
         if known is not None:
             return known
-        rendered = _render_one(env, page, common, root)
-        if rendered[2]:
+        rendered = render_page(env, page, common, root)
+        if rendered.fatal:
             broken[page.template] = rendered
-        if spool is not None and rendered[0] is not None:
-            spooling.put(spool, page.path, rendered[0])
-            return b"", rendered[1], rendered[2]  # in the spool
+        if store is not None and rendered.data is not None:
+            store(page.path, rendered.data)
+            return RenderedPage(b"")
         return rendered
 
-    if jobs > 1:  # compiled once here, before the workers are forked, rather than once in each of them
-        for name in sorted({page.template for page in todo if page.template}):
-            with contextlib.suppress(jinja2.TemplateError):
-                env.get_template(name)
+    if render_many is not None:  # compiled once here, before any worker is forked, rather than once in each
+        _compile(env, todo)
     count = [len(pages) - len(todo)]
 
     def advance(more: int) -> None:
@@ -128,32 +154,38 @@ def render(
         if progress is not None:
             progress(count[0], len(pages))
 
-    out: dict[str, bytes] = {}
-    spooled: list[str] = []
-    problems: list[Diagnostic] = []
     try:
-        results = parallel.map_items(one, todo, jobs, advance)
+        results = (render_many or _render_here)(one, todo, advance)
     finally:
         fragments.forget(env)  # the pieces of a large site are megabytes: not kept between builds
-    for page, (data, problem, fatal) in zip(todo, results, strict=True):
-        if data is not None and spool is not None:
-            spooled.append(page.path)
-        elif data is not None:
-            out[page.path] = data
-        if problem is not None:
-            problems.append(problem)
-            if fatal:
+    return _pages(todo, results)
+
+
+def _compile(env: jinja2.Environment, pages: Sequence[PlannedPage]) -> None:
+    """Compile the templates of ``pages`` (those that do not compile are said when a page meets them)."""
+    for name in sorted({page.template for page in pages if page.template}):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+
+
+def _pages(todo: Sequence[PlannedPage], results: Sequence[RenderedPage]) -> dict[str, bytes]:
+    """Each page's bytes by its path; :class:`ContentErrors` with the problems met (up to a fatal one)."""
+    out: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    for page, rendered in zip(todo, results, strict=True):
+        if rendered.data is not None:
+            out[page.path] = rendered.data
+        if rendered.problem is not None:
+            problems.append(rendered.problem)
+            if rendered.fatal:
                 break
     if problems:
         raise ContentErrors(problems)
-    return spooling.Spooled(spool, spooled) if spool is not None else out
+    return out
 
 
-Rendered = tuple[bytes | None, Diagnostic | None, bool]  # bytes, or a problem (and whether it stops the build)
-
-
-def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: Path) -> Rendered:
-    """A page's bytes, or the problem its template has.
+def render_page(env: jinja2.Environment, page: PlannedPage, common: View, root: Path) -> RenderedPage:
+    """One page's bytes, or the problem its template has.
 
     An exception raised while the template's own code runs (a frame of a template file in its
     traceback) is the theme author's: a template error at that template's line. Any other,
@@ -161,26 +193,26 @@ def _render_one(env: jinja2.Environment, page: PlannedPage, common: View, root: 
     """
     if not page.template:  # data, not a page: compact JSON (the C encoder), keys in the view's order
         data = json.dumps(page.view(), ensure_ascii=False, separators=(",", ":"))
-        return (data + "\n").encode("utf-8"), None, False
+        return RenderedPage((data + "\n").encode("utf-8"))
     view = page.view()
     try:
         template = env.get_template(page.template)
         context = {**common, **view, "page_url": page.target}
-        return template.render(context).encode("utf-8"), None, False
+        return RenderedPage(template.render(context).encode("utf-8"))
     except jinja2.TemplateSyntaxError as exc:
         location = _template_location(exc.filename, exc.lineno, root)
-        return None, Diagnostic(location, f"template syntax error: {exc.message}"), True
+        return RenderedPage(None, Diagnostic(location, f"template syntax error: {exc.message}"), True)
     except templatefiles.RefusedTemplate as exc:
-        return None, exc.diagnostic, False
+        return RenderedPage(None, exc.diagnostic)
     except jinja2.TemplateNotFound as exc:
         message = f"template '{exc.name}' not found (needed for /{page.target})"
-        return None, Diagnostic(Location("themes", 0), message), False
+        return RenderedPage(None, Diagnostic(Location("themes", 0), message))
     except (jinja2.TemplateError, DossierError, LookupError, TypeError, ValueError, AttributeError) as exc:
         where = _template_frame(exc, env)
         if where is None:
             raise
         message = f"template error: {exc} (while rendering /{page.target})"
-        return None, Diagnostic(_template_location(where.filename, where.lineno, root), message), False
+        return RenderedPage(None, Diagnostic(_template_location(where.filename, where.lineno, root), message))
 
 
 def _template_location(filename: str | None, line: int | None, root: Path) -> Location:
