@@ -19,7 +19,7 @@ import jinja2
 
 from dossier import __version__, config
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
-from dossier.incremental import parallel, patch, spool
+from dossier.incremental import pages_on_disk, parallel, patch
 from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
@@ -390,7 +390,7 @@ class Engine:
         into the spool folder when there is one."""
         render_many = self._render_many if self.options.jobs > 1 else None
         folder = self.spool
-        store = functools.partial(spool.put, folder) if folder is not None else None
+        store = functools.partial(pages_on_disk.put, folder) if folder is not None else None
         files = render.render(env, plan, common, self.root, previous, self.progress, render_many, store)
         return output.Spooled(folder, files) if folder is not None else files
 

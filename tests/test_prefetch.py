@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.incremental.prefetch import Ahead
+from dossier.incremental.prefetch import Prefetch
 
 
 def _pid() -> int:
@@ -17,7 +17,7 @@ def _pid() -> int:
 
 
 def test_results_come_from_a_child_in_any_order_asked() -> None:
-    ahead = Ahead([("pid", _pid), ("square", lambda: 12 * 12), ("text", lambda: "États-Unis")])
+    ahead = Prefetch([("pid", _pid), ("square", lambda: 12 * 12), ("text", lambda: "États-Unis")])
     try:
         assert ahead.get("text") == "États-Unis"
         assert ahead.get("square") == 144
@@ -34,7 +34,7 @@ def test_a_job_that_fails_in_the_child_is_done_here() -> None:
             raise OSError("not there")
         return "done here"
 
-    ahead = Ahead([("first", lambda: 1), ("second", fails_there), ("third", _pid)])
+    ahead = Prefetch([("first", lambda: 1), ("second", fails_there), ("third", _pid)])
     try:
         assert ahead.get("first") == 1
         assert ahead.get("second") == "done here"
@@ -48,7 +48,7 @@ def test_with_other_threads_running_nothing_is_forked() -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        ahead = Ahead([("pid", _pid)])
+        ahead = Prefetch([("pid", _pid)])
         assert ahead.get("pid") == os.getpid()
         ahead.close()
     finally:
@@ -57,7 +57,7 @@ def test_with_other_threads_running_nothing_is_forked() -> None:
 
 
 def test_close_reaps_the_child_even_with_results_never_asked_for() -> None:
-    ahead = Ahead([("big", lambda: b"x" * 2_000_000), ("pid", _pid)])
+    ahead = Prefetch([("big", lambda: b"x" * 2_000_000), ("pid", _pid)])
     pid = ahead._pid
     assert pid
     ahead.close()
@@ -73,7 +73,7 @@ def test_ready_says_whether_a_result_is_there_without_waiting(tmp_path: Path) ->
             time.sleep(0.01)
         return "walked"
 
-    ahead = Ahead([("slow", slow)])
+    ahead = Prefetch([("slow", slow)])
     try:
         assert not ahead.ready("slow")
         gate.touch()

@@ -18,7 +18,7 @@ from bench.generate import generate
 from dossier.commands import build as build_command
 from dossier.errors import ContentErrors
 from dossier.incremental import journal, store
-from dossier.incremental.prefetch import Ahead
+from dossier.incremental.prefetch import Prefetch
 from dossier.options import Options
 from dossier.publish import output
 
@@ -54,14 +54,14 @@ def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     """Each test runs with the input tree walked before the memory is needed, and walked while
     it loads (the load starts, then stops if nothing changed, or goes on)."""
     if request.param == "walked while loading":
-        real = Ahead.ready
+        real = Prefetch.ready
         asked: dict[int, int] = {}
 
-        def late(self: Ahead, name: str) -> bool:
+        def late(self: Prefetch, name: str) -> bool:
             asked[id(self)] = asked.get(id(self), 0) + 1
             return asked[id(self)] > 2 and real(self, name)
 
-        monkeypatch.setattr(Ahead, "ready", late)
+        monkeypatch.setattr(Prefetch, "ready", late)
     return str(request.param)
 
 

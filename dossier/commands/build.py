@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from dossier.commands import lock
 from dossier.errors import Diagnostic, DossierError, Location, Severity
-from dossier.incremental.resume import Kept, Outputs, Resume
+from dossier.incremental.resume import OutputPlan, Outputs, Resume
 from dossier.options import Options
 from dossier.project import OUTPUT, SOURCES
 from dossier.publish import output
@@ -171,7 +171,7 @@ class Written:
     """What the writer of the output folder did."""
 
     counts: output.Counts
-    plan: Kept  # what was kept of the output folder as it was
+    plan: OutputPlan  # what was kept of the output folder as it was
 
 
 @dataclass(frozen=True)
@@ -189,13 +189,13 @@ class OutputFolder:
 
         found = self.resume.outputs() if self.resume is not None else {}
         out = Path(os.path.realpath(self.out))
-        plan = Kept.plan(out, self.kept, found, result, self.options.search, search.FOLDER)
+        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER)
         if plan.nothing:
             return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
         indexer = search.index if self.options.search and not plan.index_kept else None
         return Written(self._write(result, plan, indexer), plan)
 
-    def _write(self, result: Result, plan: Kept, indexer: Callable[[Path], None] | None) -> output.Counts:
+    def _write(self, result: Result, plan: OutputPlan, indexer: Callable[[Path], None] | None) -> output.Counts:
         resume, out = self.resume, self.out
         try:
             spare = resume.spare() if resume is not None else None

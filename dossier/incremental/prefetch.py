@@ -2,7 +2,7 @@
 
 A resumed build must walk the input tree, the content folder, the output folder and the
 folder it will stage the next output in: tens of thousands of ``stat`` calls, which do not
-depend on the build memory it loads meanwhile. :class:`Ahead` runs such functions, in order,
+depend on the build memory it loads meanwhile. :class:`Prefetch` runs such functions, in order,
 in a process forked before that load (small and quick to fork), and hands each result over
 through a pipe when asked for it. Where ``fork`` is missing, where this process runs other
 threads (a fork would copy locks they may hold), or if the child fails, a result is
@@ -42,7 +42,7 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-class Ahead:
+class Prefetch:
     def __init__(self, jobs: Sequence[tuple[str, Callable[[], Any]]]) -> None:
         self._jobs = dict(jobs)
         self._results: dict[str, Any] = {}

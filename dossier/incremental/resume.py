@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
-from dossier.incremental.prefetch import Ahead
+from dossier.incremental.prefetch import Prefetch
 from dossier.options import Options
 from dossier.project import SEEDS, SETTINGS_FILE, TEMPLATES, THEMES  # resume does not load config's parser
 from dossier.publish import output
@@ -82,7 +82,7 @@ class Unchanged:
 
 
 @dataclass(frozen=True)
-class Quick:
+class NothingToDo:
     """A build that had nothing to do: how many files the output has, and the warnings it had."""
 
     files: int
@@ -142,7 +142,7 @@ class Resume:
         settings = (str(self.out), overrides.base_url, overrides.drafts, options.dev, options.search)
         self.where = store.path_for(root, *settings)
         self.key = store.engine_key()
-        self.ahead = Ahead(  # the walks, made while the build memory loads (in the order needed)
+        self.prefetch = Prefetch(  # the walks, made while the build memory loads (in the order needed)
             [
                 ("inputs", functools.partial(inputs, root)),
                 ("out", functools.partial(output.existing_signed, self.out)),
@@ -170,21 +170,21 @@ class Resume:
 
     def _walk(self) -> tuple[Inputs, Discovered]:
         if self._walked is None:
-            self._walked = self.ahead.get("inputs")
+            self._walked = self.prefetch.get("inputs")
         return self._walked
 
     def outputs(self) -> Outputs:
         """Every file of the output folder, with its signature, when the build started."""
         if self._outputs is None:
-            self._outputs = self.ahead.get("out")
+            self._outputs = self.prefetch.get("out")
         return self._outputs
 
     def listings(self) -> tuple[Outputs, Outputs]:
         """The files of the output folder and of the spare one, with their signatures, when the build started."""
-        return self.outputs(), self.ahead.get("spare")
+        return self.outputs(), self.prefetch.get("spare")
 
     def close(self) -> None:
-        self.ahead.close()
+        self.prefetch.close()
 
     def spare(self) -> Path | None:
         """Where the previous output is kept for the next build to update (same file system only)."""
@@ -214,12 +214,12 @@ class Resume:
         output.mark(folder)  # it may become the output, and a leftover of it is known as dossier's
         return folder
 
-    def unchanged(self) -> Quick | None:
+    def unchanged(self) -> NothingToDo | None:
         """The last build's outcome when no input changed and its output is as it left it."""
         quick = store.load(self.where.with_suffix(".quick"), self.key)
         if not isinstance(quick, Unchanged):
             return None
-        if not self.ahead.ready("inputs"):  # meanwhile, load the memory a change would need
+        if not self.prefetch.ready("inputs"):  # meanwhile, load the memory a change would need
             with contextlib.suppress(store.Interrupted):  # stopped: nothing changed, no memory needed
                 self._early = store.load(self.where, self.key, self._same_inputs(quick))
         if quick.inputs != self.inputs:
@@ -227,7 +227,7 @@ class Resume:
         outputs = self.outputs()
         if len(still(outputs, quick.outputs)) != len(quick.outputs) or set(outputs) != set(quick.outputs):
             return None
-        return Quick(len(quick.outputs), list(quick.warnings))
+        return NothingToDo(len(quick.outputs), list(quick.warnings))
 
     def _same_inputs(self, quick: Unchanged) -> Callable[[], bool]:
         """Asked as the memory loads: whether the input tree, once walked, showed nothing changed."""
@@ -235,7 +235,7 @@ class Resume:
 
         def same() -> bool:
             if not answer:
-                if not self.ahead.ready("inputs"):
+                if not self.prefetch.ready("inputs"):
                     return False
                 answer.append(self.inputs == quick.inputs)
             return answer[0]
@@ -272,7 +272,7 @@ class Resume:
         kept = still(self.outputs(), outputs)
         return memory.without_pages(set(memory.inputs) - set(kept)), kept  # the others are rendered again
 
-    def save(self, memo: Memo, result: Result, counts: output.Counts, kept: Outputs | None, plan: Kept) -> None:
+    def save(self, memo: Memo, result: Result, counts: output.Counts, kept: Outputs | None, plan: OutputPlan) -> None:
         """Leave ``memo`` (the engine's memo once it accepted ``result``: a new base, or one more
         journal segment) and the quick check.
 
@@ -285,7 +285,7 @@ class Resume:
         quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
         store.save(self.where.with_suffix(".quick"), self.key, quick)
 
-    def _left(self, counts: output.Counts, kept: Outputs | None, plan: Kept) -> Outputs:
+    def _left(self, counts: output.Counts, kept: Outputs | None, plan: OutputPlan) -> Outputs:
         """The output folder as this build left it: what was kept, each the very file (inode, time)
         it was, and what was written."""
         known = kept or {}  # None: no last build known, so nothing was kept (and the output was written whole)
@@ -308,7 +308,7 @@ class Resume:
 
 
 @dataclass(frozen=True)
-class Kept:
+class OutputPlan:
     """What a build keeps of the output folder as it is."""
 
     kept: frozenset[str]  # files linked into the new output unchanged
@@ -316,9 +316,9 @@ class Kept:
     nothing: bool  # nothing to write at all: the output stays as it is
 
     @classmethod
-    def plan(
+    def of(
         cls, out: Path, still: Outputs | None, found: Outputs, result: Result, search: bool, index_folder: str
-    ) -> Kept:
+    ) -> OutputPlan:
         """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
         ``found``: the files of ``out`` as listed when this build started."""
         if still is None:

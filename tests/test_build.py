@@ -18,7 +18,7 @@ from conftest import REPO, Run
 from dossier.commands import build
 from dossier.engine import Engine, Result
 from dossier.errors import ContentErrors
-from dossier.incremental import spool, store
+from dossier.incremental import pages_on_disk, store
 from dossier.options import Options
 from dossier.publish import output
 
@@ -98,7 +98,7 @@ def test_a_full_disk_while_pages_are_spooled(
     assert run("build", "--root", root, "-q").code == 0
     before = site_of(root / "_site")
     edit(root)
-    monkeypatch.setattr(spool, "put", full_disk(1, spool.put))
+    monkeypatch.setattr(pages_on_disk, "put", full_disk(1, pages_on_disk.put))
     result = run("build", "--root", root, "--jobs", "1")
     assert result.code == 1
     assert result.err.startswith("error: cannot write '.dossier-cache/build/"), result.err
