@@ -240,12 +240,12 @@ class Engine:
         and patch the last build when they are only edits to articles' text and notes.
         """
         paths = None if changed is None else {Path(p).absolute() for p in changed}
-        if paths and self._last is not None:
-            patched = self._patched(paths)
+        last, self._last = self._last, None  # patch only onto a build that was written (accept gives it back)
+        if paths and last is not None:
+            patched = self._patched(paths, last)
             if patched is not None:
                 self.patched += 1
                 return patched
-        self._last = None  # patch only onto a build that succeeded from this very state
         return self._whole(paths)
 
     def _whole(self, paths: set[Path] | None) -> Result:
@@ -349,10 +349,10 @@ class Engine:
             return None
         return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
-    def _patched(self, paths: set[Path]) -> Result | None:
+    def _patched(self, paths: set[Path], last: patch.Last) -> Result | None:
         """The last build patched with edits to articles' text and notes, when that is all there is."""
-        context, last = self._context, self._last
-        if context is None or last is None:
+        context = self._context
+        if context is None:
             return None
         folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
         if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.generate import generate
 from dossier.commands import build
 from dossier.commands.runner import Runner, nothing
-from dossier.engine import Result
+from dossier.engine import Engine, Result
 from dossier.errors import ContentErrors
 from dossier.incremental.resume import Resume
 from dossier.options import Options
@@ -54,6 +55,30 @@ def test_a_result_whose_writing_failed_is_rendered_again(tree: Callable[..., Pat
         runner.run(full_disk)
     again, _ = runner.run(nothing, changed=set())
     assert len(again.files) == again.pages > 0  # the next run writes every page the failed one did not
+
+
+def test_an_edit_whose_writing_failed_is_not_lost_by_the_next_build(tmp_path: Path) -> None:
+    """Edit A, patched, its writing fails (a full disk); edit B: the site written then has both
+    edits, the pages a clean build of the same files makes."""
+    root = tmp_path / "d"
+    generate(root, articles=12, notes_per_article=2, events=3, topic_count=3)
+    options = Options(root, search=False)
+    runner = Runner(options)
+    disk: dict[str, bytes] = {}
+    runner.run(lambda result: disk.update(result.files))
+    first, second = sorted((root / "content" / "articles").glob("*.md"))[:2]
+
+    def full_disk(result: Result) -> None:
+        raise OSError(28, "No space left on device")
+
+    first.write_text(first.read_text(encoding="utf-8") + "\n\nPremière modification.\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        runner.run(full_disk, changed={first})
+    assert runner.engine.patched == 1  # the edit took the patch route, then was not written
+    second.write_text(second.read_text(encoding="utf-8") + "\n\nSeconde modification.\n", encoding="utf-8")
+    runner.run(lambda result: disk.update(result.files), changed={second})
+    clean = Engine(options).produce()
+    assert [path for path in clean.files if disk.get(path) != clean.files[path]] == []
 
 
 def test_content_errors_reach_no_writer(tree: Callable[..., Path]) -> None:
