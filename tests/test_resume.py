@@ -384,3 +384,23 @@ def test_a_planted_cache_is_one_quiet_cold_build_on_the_command_line(project: Pa
         assert done.returncode == 0, done.stderr
         assert "Traceback" not in done.stderr and "error" not in done.stderr, done.stderr
         assert not marker.exists()
+
+
+def test_a_leftover_named_after_an_impossible_process_is_left_alone(project: Path, tmp_path: Path) -> None:
+    """Folders named after a pid no process can have (planted, or from another machine) are
+    neither judged leftovers nor a traceback: the build goes on beside them."""
+    out = tmp_path / "public" / "_site"
+    build(project, out)
+    pid = "9" * 30
+    [saved] = (project / ".dossier-cache" / "build").glob("*.pickle")
+    planted = [saved.with_name(f"{saved.stem}.spool-{pid}"), out.parent / f"{output.staging_prefix(out)}{pid}"]
+    for folder in planted:
+        folder.mkdir()
+        output.mark(folder)
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    summary = build(project, out)
+    assert summary.counts.pages > 0
+    assert all(folder.is_dir() for folder in planted)
+    build(project, tmp_path / "clean", cache=False)
+    assert files(out) == files(tmp_path / "clean")

@@ -118,16 +118,6 @@ def inputs(root: Path) -> tuple[Inputs, Discovered]:
     return tuple(found), ([(kind, path) for kind, path, _ in files], problems)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def still(found: Outputs, outputs: Outputs) -> Outputs:
     """Those of ``outputs`` (as written) that are in ``found`` (as listed now) as they were written."""
     return {rel: sig for rel, sig in outputs.items() if sig is not None and found.get(rel) == sig}
@@ -204,7 +194,7 @@ class Resume:
             return None
         for old in self.where.parent.glob(self.where.stem + ".spool-*"):
             pid = old.name.rpartition("-")[2]
-            if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            if pid.isdigit() and output.owner_gone(int(pid)):
                 output.remove_leftover(old)  # only a folder dossier made (marked, or empty)
         folder = self.where.with_suffix(f".spool-{os.getpid()}")
         try:

@@ -179,16 +179,19 @@ def staging_prefix(out: Path) -> str:
     return f".{out.name}.staging-"
 
 
-def _alive(pid: int) -> bool:
+def owner_gone(pid: int) -> bool:
+    """Whether the process that named a folder after its ``pid`` is gone: its folder is a leftover.
+    A folder of this very process's is the leftover of an earlier one with its pid; a pid no
+    process can have (too large) is not judged gone: the folder is left alone."""
     if pid == os.getpid():
-        return False  # a folder of this very process's is a leftover of an earlier one with its pid
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
         return True
-    return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
 
 
 def remove_leftover(folder: Path) -> bool:
@@ -215,7 +218,7 @@ def clean_leftovers(out: Path) -> None:
         return
     for leftover in parent.glob(staging_prefix(out) + "*"):
         pid = leftover.name.rpartition("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and owner_gone(int(pid)):
             remove_leftover(leftover)
 
 
