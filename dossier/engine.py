@@ -20,6 +20,7 @@ import jinja2
 from dossier import __version__, config
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from dossier.incremental import pages_on_disk, parallel, patch
+from dossier.incremental.compiled import bytecode_cache
 from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
@@ -95,6 +96,11 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
         where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
         raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
     return path
+
+
+def changed_pages(plan: Sequence[pages.PlannedPage], written: PageInputs) -> list[pages.PlannedPage]:
+    """The pages of ``plan`` whose inputs differ from those of the pages as written (path → inputs)."""
+    return [page for page in plan if written.get(page.path) != page.inputs]
 
 
 class Engine:
@@ -364,7 +370,10 @@ class Engine:
             return None
         self.link_memo, self.index_memo = patched.link, patched.index
         plan, warnings = patched.plan, patched.warnings
-        files = render.render(context.env, plan, context.common, self.root, self.rendered.inputs, self.progress)
+        todo = changed_pages(plan, self.rendered.inputs)
+        files = render.render(
+            context.env, todo, context.common, self.root, self.progress, skipped=len(plan) - len(todo)
+        )
         inputs = {p.path: p.inputs for p in plan}
         result_last = patch.Last(patched.site, patched.idx, last.views, tuple(plan), last.positions, tuple(warnings))
         return Result(
@@ -391,7 +400,9 @@ class Engine:
         render_many = self._render_many if self.options.jobs > 1 else None
         folder = self.spool
         store = functools.partial(pages_on_disk.put, folder) if folder is not None else None
-        files = render.render(env, plan, common, self.root, previous, self.progress, render_many, store)
+        todo = changed_pages(plan, previous)
+        skipped = len(plan) - len(todo)
+        files = render.render(env, todo, common, self.root, self.progress, render_many, store, skipped)
         return output.Spooled(folder, files) if folder is not None else files
 
     def _environment(
@@ -400,7 +411,6 @@ class Engine:
         if self._env is None or self._env[0] != key:
             from dossier.incremental.store import engine_key
 
-            folder = render.compiled_folder() if self.options.cache else None
-            compiled = (folder, engine_key().hex()[:24]) if folder is not None else None
+            compiled = bytecode_cache(engine_key().hex()[:24]) if self.options.cache else None
             self._env = (key, render.environment(dirs, urls, strings, compiled, self.root))
         return self._env[1]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location
+from dossier.project import TEMPLATES
 from dossier.publish import fragments, templatefiles
 from dossier.publish.i18n import Strings
 from dossier.publish.pages import PlannedPage
@@ -23,49 +23,22 @@ from dossier.publish.views import View
 
 def template_dirs(root: Path, theme_dir: Path) -> list[Path]:
     """A user's own ``templates/`` folder first, so it overrides any theme template."""
-    user = root / "templates"
-    return [user, theme_dir / "templates"] if user.is_dir() else [theme_dir / "templates"]
-
-
-def compiled_folder() -> Path | None:
-    """Where compiled templates are kept between builds: the user's own cache folder
-    (``$XDG_CACHE_HOME/dossier/templates``, by default ``~/.cache/dossier/templates``).
-
-    Compiled templates are code (Jinja's bytecode cache is a marshalled code object), so they
-    are never kept in the project's ``.dossier-cache/``, which CI restores from elsewhere: only
-    in a real folder (not a link) that belongs to the user and that no one else may enter
-    (0700). Anything else, and templates are compiled at each build (None).
-    """
-    try:
-        configured = os.environ.get("XDG_CACHE_HOME", "")
-        base = Path(configured) if os.path.isabs(configured) else Path.home() / ".cache"
-        folder = base / "dossier" / "templates"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        found = os.lstat(folder)
-    except (OSError, RuntimeError):  # no home folder, or none that can be written
-        return None
-    private = stat.S_ISDIR(found.st_mode) and not found.st_mode & 0o077
-    return folder if private and found.st_uid == os.getuid() else None
+    user = root / TEMPLATES
+    return [user, theme_dir / TEMPLATES] if user.is_dir() else [theme_dir / TEMPLATES]
 
 
 def environment(
     dirs: list[Path],
     urls: Urls,
     strings: Strings,
-    compiled: tuple[Path, str] | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
     root: Path | None = None,
 ) -> jinja2.Environment:
-    """``compiled``: a folder where compiled templates are kept between builds (see
-    :func:`compiled_folder`), and the engine's key, which names its files: a template is
-    compiled again when its source, or the engine that compiles it, changed. Templates are
-    read only if they resolve inside ``root`` (the project; by default the folder that holds
-    all of ``dirs``)."""
-    cache = None
-    if compiled is not None:
-        folder, key = compiled
-        cache = jinja2.FileSystemBytecodeCache(str(folder), pattern=f"{key}-%s.cache")
+    """``compiled``: where compiled templates are kept between builds (a template is compiled
+    again when its source changed); by default none. Templates are read only if they resolve
+    inside ``root`` (the project; by default the folder that holds all of ``dirs``)."""
     env = jinja2.Environment(
-        bytecode_cache=cache,
+        bytecode_cache=compiled,
         loader=templatefiles.ProjectLoader(dirs, root or Path(os.path.commonpath([os.path.abspath(d) for d in dirs]))),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -115,21 +88,22 @@ def render(
     pages: Sequence[PlannedPage],
     common: View,
     root: Path,
-    previous: Mapping[str, tuple[object, ...]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     render_many: RenderMany | None = None,
     store: PageStore | None = None,
+    skipped: int = 0,
 ) -> dict[str, bytes]:
-    """The bytes of every page whose inputs differ from ``previous`` (path → inputs).
+    """The bytes of ``pages``.
 
     Template problems are diagnostics at the template's line, naming the page; a syntax
     error is reported once, at the first page that meets it. ``render_many`` shares the
     rendering out (the result does not depend on how). With ``store``, each page's bytes
     are handed to it as they are rendered, and the result maps the page's path to ``b""``.
+    ``progress(done, total)`` counts ``skipped`` more pages (of the site, not rendered this
+    time) as done from the start.
     """
-    previous = previous or {}
     fragments.forget(env)
-    todo = [page for page in pages if previous.get(page.path) != page.inputs]
+    todo = list(pages)
 
     broken: dict[str, RenderedPage] = {}  # templates that do not compile: said once, not parsed again
 
@@ -147,12 +121,12 @@ def render(
 
     if render_many is not None:  # compiled once here, before any worker is forked, rather than once in each
         _compile(env, todo)
-    count = [len(pages) - len(todo)]
+    count, total = [skipped], skipped + len(todo)
 
     def advance(more: int) -> None:
         count[0] += more
         if progress is not None:
-            progress(count[0], len(pages))
+            progress(count[0], total)
 
     try:
         results = (render_many or _render_here)(one, todo, advance)
