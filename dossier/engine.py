@@ -24,6 +24,7 @@ from dossier.incremental.compiled import bytecode_cache
 from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
+from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, TEMPLATES, THEMES
 from dossier.publish import i18n, output, pages, render, staticfiles, templatefiles
 from dossier.publish.urls import Urls
 from dossier.publish.views import Labels, View, Views
@@ -89,9 +90,9 @@ def _parse(footnote: str, job: loader.ParseJob) -> tuple[loader.Parsed | None, C
 
 def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     name = loaded.settings.theme
-    path = root / "themes" / name
-    if not name or "/" in name or name.startswith(".") or not (path / "templates").is_dir():
-        themes = sorted(p.name for p in (root / "themes").glob("*") if (p / "templates").is_dir())
+    path = root / THEMES / name
+    if not name or "/" in name or name.startswith(".") or not (path / TEMPLATES).is_dir():
+        themes = sorted(p.name for p in (root / THEMES).glob("*") if (p / TEMPLATES).is_dir())
         hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
         where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
         raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
@@ -153,7 +154,7 @@ class Engine:
 
     def _strings(self, theme: Path, language: str) -> i18n.Strings:
         """The theme's UI strings, read again only when their file changed."""
-        path = theme / "i18n" / f"{language}.yml"
+        path = theme / i18n.FOLDER / f"{language}.yml"
         sig = signature(path)
         if self._i18n is None or self._i18n[0] != (path, sig) or sig is None:
             self._i18n = ((path, sig), i18n.load(theme, language, self.root))
@@ -255,7 +256,7 @@ class Engine:
         return self._whole(paths)
 
     def _whole(self, paths: set[Path] | None) -> Result:
-        content_paths = None if paths is None else {p for p in paths if p.is_relative_to(self.root / "content")}
+        content_paths = None if paths is None else {p for p in paths if p.is_relative_to(self.root / CONTENT)}
         root = self.root
         site, loaded, warnings = self.load(content_paths)
         site_warnings = tuple(warnings)
@@ -274,8 +275,7 @@ class Engine:
             raise ContentErrors(problems)
         dirs = render.template_dirs(root, theme)
         sources = collation.ordered_texts({a.source for a in site.articles if a.source}, site.settings.language)
-        common = views.common(site.settings, site.pages, sources, search=self.options.search)
-        common["site"]["dev"] = self.options.dev
+        common = views.common(site.settings, site.pages, sources, search=self.options.search, dev=self.options.dev)
         templates = templatefiles.digest(root, dirs)
         key = self._render_key(site.settings, strings, dirs, templates, common)
         previous = self.rendered.inputs if key == self.rendered.key else {}
@@ -360,7 +360,7 @@ class Engine:
         context = self._context
         if context is None:
             return None
-        folders = {self.root / "content" / "articles", self.root / "content" / "annotations"}
+        folders = {self.root / CONTENT / ARTICLES, self.root / CONTENT / ANNOTATIONS}
         if not all(p.suffix == ".md" and any(p.is_relative_to(f) for f in folders) for p in paths):
             return None
         if not self._same_setup(context):
