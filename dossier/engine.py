@@ -195,7 +195,7 @@ class Engine:
         found, more = self.files.seeds_for(records.articles)
         problems += more
         if jobs > 1:
-            self._convert_ahead(gate, records, loaded.settings.intro)
+            self._convert_beforehand(gate, records, loaded.settings.intro)
         intro_line = loaded.lines.get("intro", 1)
         site, more = link(loaded.settings, records, found, loaded.overrides.drafts, intro_line, gate)
         self.link_memo = gate.memo(site)
@@ -233,7 +233,7 @@ class Engine:
                 gate.add(parsed.loaded.record.body, converted)
         return out
 
-    def _convert_ahead(self, gate: LinkGate, records: content.Content, intro: str) -> None:
+    def _convert_beforehand(self, gate: LinkGate, records: content.Content, intro: str) -> None:
         """Convert, over several processes, the Markdown the link phase will need and not find."""
         texts = gate.texts_to_convert(records, intro)
         convert = functools.partial(_convert, gate.footnote)
@@ -403,7 +403,7 @@ class Engine:
         todo = changed_pages(plan, previous)
         skipped = len(plan) - len(todo)
         files = render.render(env, todo, common, self.root, self.progress, render_many, store, skipped)
-        return output.Spooled(folder, files) if folder is not None else files
+        return output.PagesOnDisk(folder, files) if folder is not None else files
 
     def _environment(
         self, dirs: list[Path], urls: Urls, strings: i18n.Strings, key: tuple[object, ...]

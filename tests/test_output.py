@@ -278,13 +278,13 @@ def test_a_site_from_before_the_marker_says_so(tree: Callable[..., Path], run: C
     assert output.is_ours(root / "_site")
 
 
-def _spooled(folder: Path, pages: dict[str, bytes]) -> output.Spooled:
+def _spooled(folder: Path, pages: dict[str, bytes]) -> output.PagesOnDisk:
     folder.mkdir()
     output.mark(folder)
     for rel, data in pages.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
-    return output.Spooled(folder, pages)
+    return output.PagesOnDisk(folder, pages)
 
 
 def test_spooled_pages_read_from_their_folder(tmp_path: Path) -> None:

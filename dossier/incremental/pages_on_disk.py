@@ -3,7 +3,7 @@
 A large dossier renders hundreds of megabytes of pages; holding them all in memory until
 the write step made the build's peak. The processes that render hand each page to
 :func:`put`, which writes it into a spool folder on the output's file system, at its path
-in the site: the write step (:class:`dossier.publish.output.Spooled`) moves the files into
+in the site: the write step (:class:`dossier.publish.output.PagesOnDisk`) moves the files into
 place or, when the spool holds every page of the site, makes the folder itself the next
 output (no file is moved at all).
 """

@@ -225,7 +225,7 @@ def clean_leftovers(out: Path) -> None:
 Listing = Mapping[str, Signature | None]  # the files of a folder, each with its signature
 
 
-class Spooled(Mapping[str, bytes]):
+class PagesOnDisk(Mapping[str, bytes]):
     """Pages already written at their output paths below a folder of their own (on the output's
     file system): output path → bytes, read from that folder when asked for. :func:`write`
     moves them into place, or makes that very folder the output."""
@@ -326,7 +326,7 @@ def write(
     an exception from it leaves the previous output as it was.
 
     ``files`` may be pages already written at their paths in a folder of their own (a
-    :class:`Spooled`, on the same file system): without ``spare`` to update, that folder
+    :class:`PagesOnDisk`, on the same file system): without ``spare`` to update, that folder
     becomes the output.
 
     ``spare`` (a folder on the same file system) keeps the previous output once it is
@@ -348,7 +348,7 @@ def write(
         before = existing(out)
     kept = sorted(set(kept) - set(files) - set(copies))
     reuse = spare is not None and out.is_dir() and spare.is_dir()
-    spool = files if isinstance(files, Spooled) else None
+    spool = files if isinstance(files, PagesOnDisk) else None
     in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
     if reuse:
         assert spare is not None
@@ -439,7 +439,7 @@ def _place_pages(staging: Path, out: Path, files: Mapping[str, bytes], before: s
     """Put the pages into ``staging`` (moved out of their spool folder, or written; nothing to do when
     that folder is the staging one); returns how many have the bytes they had in ``out``."""
     unchanged = 0
-    spool = files if isinstance(files, Spooled) else None
+    spool = files if isinstance(files, PagesOnDisk) else None
     for rel in sorted(files):
         unchanged += rel in before and _same(out / rel, files[rel])
         if not in_place:  # pages waiting in a spool folder are moved, not copied
