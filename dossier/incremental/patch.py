@@ -17,15 +17,27 @@ from typing import cast
 
 from dossier.errors import Diagnostic, Severity
 from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
-from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article
+from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body
 from dossier.model import Annotation, Article, Record
-from dossier.publish.pages import Index, PlannedPage, Planner, timeline_items
-from dossier.publish.views import ArticleIn, NoteIn, Views
+from dossier.project import ANNOTATIONS, ARTICLES
+from dossier.publish.pages import Index, PlannedPage, Planner, TopicEntries, article_entry, timeline_items
+from dossier.publish.views import NoteIn, Views
+from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Converted, Markdown
-from dossier.text import ids
 
-_ARTICLE_FRONT = ("title", "date", "topics", "source", "summary", "seed", "seed_sha256", "draft")
-_NOTE_FRONT = ("article", "topics")
+# What a note's anchoring is made of: an edit to these only is patched (its article is
+# anchored again, its pages and its topics' pages planned again).
+_NOTE_ANCHORING = frozenset({"quote", "prefix", "suffix", "kind"})
+
+
+def _front_matter(folder: str, patched: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The record attributes of the kind's field table, but ``patched``: an edit to any of
+    them needs a whole build (a field added to the table is one of them, unless listed)."""
+    return tuple(field.target for field in KIND_BY_FOLDER[folder].table if field.target not in patched)
+
+
+_ARTICLE_FRONT = _front_matter(ARTICLES)
+_NOTE_FRONT = _front_matter(ANNOTATIONS, _NOTE_ANCHORING)
 
 
 @dataclass(frozen=True)
@@ -114,12 +126,11 @@ class _Patcher:
 
     def convert_note(self, note: Annotation) -> bool:
         """Convert an edited note's text again; False on an error."""
-        done = self.convert(note.body)
-        found = done.warnings(note.origin.body())
-        if any(d.severity is Severity.ERROR for d in found):
+        shown = record_body("note", note, self.convert(note.body))
+        if any(d.severity is Severity.ERROR for d in shown.problems):
             return False  # let the whole build say it
-        self.html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
-        self.warnings += found
+        self.html[("note", note.slug)] = shown.html
+        self.warnings += shown.problems
         return True
 
     def patched_site(self) -> Site:
@@ -187,7 +198,7 @@ def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[s
     plan = list(last.plan)
     site, idx = planner.site, planner.idx
     topics = planner.topics()
-    for page in (planner.home(topics, timeline_items(site, idx)), planner.feed(), planner.notes_feed()):
+    for page in planner.latest_pages(topics, timeline_items(site, idx)):
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
@@ -197,8 +208,7 @@ def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[s
                 plan[last.positions[page.path]] = page
     by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
-        article = by_slug[slug]
-        for page in (planner.article(article), planner.annotations(article)):
+        for page in planner.pages_of(by_slug[slug]):
             plan[last.positions[page.path]] = page
     return plan
 
@@ -218,9 +228,9 @@ def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) ->
                 replaced[id(old)] = new
                 touched.update(new.note.topics)
         notes[slug] = made
-        articles[slug] = ArticleIn.of(article, len(anchored.notes))
+        articles[slug] = gate.article(article_entry(article, anchored))
     by_topic = dict(idx.by_topic)
     for slug in touched:
-        first, group, events = by_topic[slug]
-        by_topic[slug] = (first, [replaced.get(id(n), n) for n in group], events)
+        filed = by_topic[slug]
+        by_topic[slug] = TopicEntries(filed.articles, [replaced.get(id(n), n) for n in filed.notes], filed.events)
     return replace(idx, articles=articles, notes=notes, by_topic=by_topic), touched
