@@ -4,6 +4,7 @@ the patch and made by a whole build."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import pytest
 from bench.generate import generate
 from dossier.engine import Engine, Result
 from dossier.incremental import patch
-from dossier.model import Article, PartialDate
+from dossier.model import Annotation, Article, PartialDate
 from dossier.options import Options
-from dossier.project import ARTICLES
+from dossier.project import ANNOTATIONS, ARTICLES
 from dossier.source.content import KIND_BY_FOLDER
 
 
@@ -76,15 +77,15 @@ def test_a_front_matter_edit_is_made_by_a_whole_build(tmp_path: Path) -> None:
     assert _site(first, rebuilt) == clean.files
 
 
-_CHANGED = {  # a value of each article field unlike the generated ones
-    "title": "Un tout autre titre",
-    "date": PartialDate(1999, 1, 1),
-    "topics": ("un-theme-inconnu",),
-    "source": "Une autre agence",
-    "summary": "Un autre résumé.",
-    "seed": "seeds/autre.txt",
-    "seed_sha256": "0" * 64,
-    "draft": True,
+_CHANGED: dict[str, Callable[[Article], Article]] = {  # each article field given a value unlike the generated ones
+    "title": lambda a: replace(a, title="Un tout autre titre"),
+    "date": lambda a: replace(a, date=PartialDate(1999, 1, 1)),
+    "topics": lambda a: replace(a, topics=("un-theme-inconnu",)),
+    "source": lambda a: replace(a, source="Une autre agence"),
+    "summary": lambda a: replace(a, summary="Un autre résumé."),
+    "seed": lambda a: replace(a, seed="seeds/autre.txt"),
+    "seed_sha256": lambda a: replace(a, seed_sha256="0" * 64),
+    "draft": lambda a: replace(a, draft=not a.draft),
 }
 
 
@@ -100,6 +101,31 @@ def test_the_patch_refuses_a_change_to_any_field_of_the_articles_table(tmp_path:
     body_only = replace(resolved, body=resolved.body + "\nUn paragraphe de plus.\n")
     assert patch.patch(first.last, [(resolved, body_only)], engine.link_memo, engine.index_memo) is not None
     assert name in _CHANGED, f"a new article field: give it a changed value here ({name})"
-    changed = replace(resolved, **{name: _CHANGED[name]})
+    changed = _CHANGED[name](resolved)
     assert getattr(changed, name) != getattr(resolved, name)
     assert patch.patch(first.last, [(resolved, changed)], engine.link_memo, engine.index_memo) is None
+
+
+_NOTE_CHANGED: dict[str, Callable[[Annotation], Annotation]] = {  # the note fields that route it elsewhere
+    "article": lambda n: replace(n, article="un-autre-article"),
+    "topics": lambda n: replace(n, topics=(*n.topics, "un-theme-inconnu")),
+}
+
+
+_ANCHORING = {"quote", "prefix", "suffix", "kind"}  # a note edit to these is patched: its article anchored again
+
+
+@pytest.mark.parametrize("name", [f.target for f in KIND_BY_FOLDER[ANNOTATIONS].table if f.target not in _ANCHORING])
+def test_the_patch_refuses_a_change_to_a_note_field_its_anchoring_is_not_made_of(tmp_path: Path, name: str) -> None:
+    engine = Engine(Options(_project(tmp_path), search=False))
+    first = engine.produce()
+    engine.accept(first)
+    assert first.last is not None
+    entry = engine.link_memo.anchored[first.last.site.articles[0].slug]
+    note = engine.link_memo.resolved[entry.notes[0].origin.path].record
+    assert isinstance(note, Annotation)
+    text_only = replace(note, body=note.body + "\nUne phrase de plus.\n")
+    assert patch.patch(first.last, [(note, text_only)], engine.link_memo, engine.index_memo) is not None
+    assert name in _NOTE_CHANGED, f"a new note field: give it a changed value here ({name})"
+    changed = _NOTE_CHANGED[name](note)
+    assert patch.patch(first.last, [(note, changed)], engine.link_memo, engine.index_memo) is None

@@ -68,7 +68,21 @@ def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
     return all(getattr(old, n) == getattr(new, n) for n in names)
 
 
-Edits = tuple[list[tuple[Article, Article]], list[tuple[Annotation, Annotation]]]
+@dataclass(frozen=True)
+class Edits:
+    """The articles and notes whose text only changed: (old, new) of each."""
+
+    articles: list[tuple[Article, Article]]
+    notes: list[tuple[Annotation, Annotation]]
+
+
+@dataclass(frozen=True)
+class Reresolved:
+    """The edited records resolved as their former selves were, and the swaps (id of a former
+    resolved record → the new one) to make in what the last build anchored."""
+
+    resolved: dict[str, ResolvedRecord]  # updates to link.resolved
+    swaps: dict[int, Record]
 
 
 def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
@@ -84,7 +98,7 @@ def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
             notes.append((old, new))
         else:
             return None
-    return articles, notes
+    return Edits(articles, notes)
 
 
 class _Patcher:
@@ -155,13 +169,12 @@ def patch(
     edits = _edits(changes)
     if edits is None:
         return None
-    articles, notes = edits
+    articles, notes = edits.articles, edits.notes
     pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
-    found_resolved = _resolved(pairs, link)
-    if found_resolved is None:
+    again = _resolved(pairs, link)
+    if again is None:
         return None
-    resolved, swaps = found_resolved
-    patcher = _Patcher(last, link, swaps, {after.origin.path for _, after in pairs})
+    patcher = _Patcher(last, link, again.swaps, {after.origin.path for _, after in pairs})
     affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
     if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
         return None
@@ -173,14 +186,12 @@ def patch(
     plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
     if plan is None:
         return None
-    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(resolved), gate.memo(new_site))
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(again.resolved), gate.memo(new_site))
 
 
-def _resolved(
-    pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo
-) -> tuple[dict[str, ResolvedRecord], dict[int, Record]] | None:
-    """The edited records resolved as their former selves were (their topics did not change), and
-    the swaps (id of a former resolved record → the new one); None when one of them had problems."""
+def _resolved(pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo) -> Reresolved | None:
+    """The edited records resolved as their former selves were (their topics did not change);
+    None when one of them had problems."""
     resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
     for before, after in pairs:
@@ -190,7 +201,7 @@ def _resolved(
         fresh = replace(after, topics=hit.resolved.topics)
         resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
         swaps[id(hit.resolved)] = fresh
-    return resolved, swaps
+    return Reresolved(resolved, swaps)
 
 
 def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:

@@ -111,6 +111,14 @@ def _signature_now(key: str, seen: Signatures | None) -> Signature | None:
     return (seen.get(key) if seen else None) or signature(key)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a file's record stands in the last content() result: its kind's folder, its position there."""
+
+    folder: str
+    position: int
+
+
 class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -119,7 +127,7 @@ class FileCache:
         # The last content() result, as lists per kind, and where each file's record stands in
         # them; a modified file that still loads is patched in place, anything else rebuilds.
         self._groups: dict[str, list[Record]] | None = None
-        self._where: dict[str, tuple[str, int]] = {}
+        self._where: dict[str, _Place] = {}
         self._faulty: set[str] = set()  # files whose loading gave diagnostics
         self.stray: list[Diagnostic] = []
         self.seeds: dict[str, KnownSeed] = {}
@@ -180,7 +188,7 @@ class FileCache:
             self._faulty.discard(key)
         where = self._where.get(key)
         if self._groups is not None and where is not None and record is not None and not problems:
-            self._groups[where[0]][where[1]] = record
+            self._groups[where.folder][where.position] = record
         else:
             self._groups = None
 
@@ -276,7 +284,7 @@ class FileCache:
                 known = self.files[key]
                 folder = known.kind.folder
                 if known.loaded.record is not None:
-                    self._where[key] = (folder, len(groups[folder]))
+                    self._where[key] = _Place(folder, len(groups[folder]))
                     groups[folder].append(known.loaded.record)
             self._groups = groups
         problems += [p for key in self._faulty for p in self.files[key].loaded.problems]
