@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bench.generate import generate
+from dossier.errors import Diagnostic
 from dossier.incremental import parallel
-from dossier.source import loader
+from dossier.model import Article, Origin, PartialDate
+from dossier.source import loader, seeds
 from dossier.source.loader import FileCache
+from dossier.source.seeds import Seed
 
 
 def _project(tmp_path: Path) -> Path:
@@ -85,3 +92,34 @@ def test_a_discovered_file_is_read_only_if_it_is_still_a_plain_file(tmp_path: Pa
     os.mkfifo(folder / "c.md")
     assert loader.read(root, folder / "c.md", discovered=True) is None  # and does not block
     assert loader.read(root, folder / "gone.md", discovered=True) is None
+
+
+def test_a_seed_is_read_again_only_when_its_file_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    seed_file = root / "seeds" / "depeche.txt"
+    seed_file.write_text("date 2024-03\n\nPremier paragraphe.\n", encoding="utf-8")
+    origin = Origin("content/articles/a.md", body_line=5)
+    article = Article("a", "Un article", PartialDate(2024, 3), "Premier paragraphe.", origin, seed="seeds/depeche.txt")
+    missing = replace(article, slug="b", seed="seeds/absente.txt")
+    cache = FileCache(root)
+    reads: list[str] = []
+    read_seeds = seeds.for_articles
+
+    def counted(root: Path, articles: Sequence[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
+        reads.extend(a.seed for a in articles)
+        return read_seeds(root, articles)
+
+    monkeypatch.setattr(seeds, "for_articles", counted)
+    found, problems = cache.seeds_for([article, missing])
+    assert [p.paragraphs[0].text for p in found.values()] == ["Premier paragraphe."]
+    assert [p.message for p in problems] == ["seed 'seeds/absente.txt' does not exist"]
+    assert cache.seeds["seeds/depeche.txt"].seed == found["seeds/depeche.txt"]
+    assert reads == ["seeds/depeche.txt", "seeds/absente.txt"]
+    again, problems_again = cache.seeds_for([article, missing])
+    assert again == found and problems_again == problems
+    assert reads == ["seeds/depeche.txt", "seeds/absente.txt", "seeds/absente.txt"]  # no file: looked for again
+    seed_file.write_text("date 2024-03\n\nUn autre paragraphe.\n", encoding="utf-8")
+    os.utime(seed_file, ns=(1, 1))
+    changed, _ = cache.seeds_for([article])
+    assert changed["seeds/depeche.txt"].paragraphs[0].text == "Un autre paragraphe."

@@ -121,3 +121,21 @@ def test_the_pages_of_long_listings_link_right_under_a_subpath_and_are_valid(tmp
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_planner_names_every_page_an_article_file_gives_and_the_latest_pages(tmp_path: Path) -> None:
+    root = tmp_path / "dossier"
+    generate(root, articles=20, notes_per_article=2, events=4, topic_count=3)
+    site, _, _ = Engine(Options(root)).load()
+    labels = tuple((t.slug, t.label) for t in site.topics)
+    views = Views(load_strings(root / "themes" / "default", "fr", root), Urls(site.settings.base_url))
+    idx = pages.index(site, labels)
+    plan, _ = pages.plan(site, views, idx)
+    planner = pages.Planner(site, views, idx)
+    for article in site.articles:  # the pages the patch route makes again for an article's edit
+        own = [(p.path, p.inputs) for p in planner.pages_of(article)]
+        assert own == [(p.path, p.inputs) for p in plan if p.origin == article.origin.path]
+    latest = planner.latest_pages(planner.topics(), pages.timeline_items(site, idx))
+    by_path = {p.path: p.inputs for p in plan}
+    assert [p.path for p in latest] == ["index.html", "feed.xml", "annotations.xml"]
+    assert all(by_path[p.path] == p.inputs for p in latest)

@@ -13,12 +13,17 @@ after, or works again, so nothing can come out different, only a little slower.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
+
+from dossier.incremental.memo import IndexedNotes, Memo, OrderedArticles, TimelineMade
 
 if TYPE_CHECKING:
-    from dossier.incremental.memo import Memo
+    from dossier.link.site import AnchoredEntry, ResolvedRecord
+    from dossier.source.loader import KnownFile, KnownSeed
+    from dossier.source.markup import Converted
+
 
 MAX_SEGMENTS = 40
 MAX_SHARE = 0.03  # a journal segment larger than this share of the pages or files: write a new base
@@ -28,31 +33,32 @@ MAX_SHARE = 0.03  # a journal segment larger than this share of the pages or fil
 class Changes:
     """One build's changes to the memo (None: the entry is gone)."""
 
-    files: dict[str, Any]
-    converted: dict[str, Any]
-    resolved: dict[str, Any]
-    anchored: dict[str, Any]
-    notes: dict[str, Any]
-    inputs: dict[str, Any]
-    seeds: dict[str, Any]
+    files: dict[str, KnownFile | None]  # content file path → what it gave
+    converted: dict[str, Converted | None]  # Markdown text → sanitized HTML
+    resolved: dict[str, ResolvedRecord | None]  # file path → its record resolved
+    anchored: dict[str, AnchoredEntry | None]  # article slug → its anchoring
+    notes: dict[str, IndexedNotes | None]  # article slug → its notes as listed
+    inputs: dict[str, tuple[object, ...] | None]  # page path → its inputs when rendered
+    seeds: dict[str, KnownSeed]  # seed path → what it gave (whole: seeds are few)
     key: tuple[object, ...]
     labels: tuple[tuple[str, str], ...]
     footnote: str  # the back-link title the conversions were made with (see memo.LinkGate)
 
     def size(self) -> int:
-        return sum(map(len, (self.files, self.converted, self.resolved, self.anchored, self.notes, self.inputs)))
+        tables: tuple[Sized, ...] = (self.files, self.converted, self.resolved, self.anchored, self.notes, self.inputs)
+        return sum(len(table) for table in tables)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The memo's entries as read (references, so that their identity means something)."""
 
-    files: dict[str, Any]
-    converted: dict[str, Any]
-    resolved: dict[str, Any]
-    anchored: dict[str, Any]
-    notes: dict[str, Any]
-    inputs: dict[str, Any]
+    files: dict[str, KnownFile]
+    converted: dict[str, Converted]
+    resolved: dict[str, ResolvedRecord]
+    anchored: dict[str, AnchoredEntry]
+    notes: dict[str, IndexedNotes]
+    inputs: dict[str, tuple[object, ...]]
 
     @classmethod
     def of(cls, memo: Memo) -> Snapshot:
@@ -67,8 +73,11 @@ class Snapshot:
         )
 
 
-def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    changed: dict[str, Any] = {key: value for key, value in new.items() if old.get(key) is not value}
+V = TypeVar("V")
+
+
+def _diff(old: Mapping[str, V], new: Mapping[str, V]) -> dict[str, V | None]:
+    changed: dict[str, V | None] = {key: value for key, value in new.items() if old.get(key) is not value}
     changed.update((key, None) for key in old.keys() - new.keys())
     return changed
 
@@ -76,7 +85,7 @@ def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
 def changes(snapshot: Snapshot, memo: Memo, rendered: set[str]) -> Changes:
     """What ``memo`` has that ``snapshot`` had not; of page inputs, those of ``rendered`` pages."""
     link = memo.link
-    inputs: dict[str, Any] = {path: memo.inputs[path] for path in rendered if path in memo.inputs}
+    inputs: dict[str, tuple[object, ...] | None] = {path: memo.inputs[path] for path in rendered if path in memo.inputs}
     inputs.update((path, None) for path in snapshot.inputs.keys() - memo.inputs.keys())
     return Changes(
         _diff(snapshot.files, memo.files.files),
@@ -92,7 +101,7 @@ def changes(snapshot: Snapshot, memo: Memo, rendered: set[str]) -> Changes:
     )
 
 
-def _apply(target: dict[str, Any], changed: Mapping[str, Any]) -> None:
+def _apply(target: dict[str, V], changed: Mapping[str, V | None]) -> None:
     for key, value in changed.items():
         if value is None:
             target.pop(key, None)
@@ -125,8 +134,8 @@ def apply(memo: Memo, segments: Sequence[Changes]) -> Memo:
         anchored=anchored,
         labels=last.labels,
         footnote=last.footnote,
-        ordered=((), ()),
-        entries=((), ()),
+        ordered=OrderedArticles(),
+        entries=TimelineMade(),
     )
     return replace(memo, link=link, index=replace(index, notes=notes), key=last.key, inputs=inputs)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import (
@@ -40,7 +40,7 @@ from dossier.link.site import (
 from dossier.link.timeline import Entry
 from dossier.link.topics import Vocabulary
 from dossier.model import Article, Event
-from dossier.publish.pages import TopicPages, article_notes
+from dossier.publish.pages import TopicMadeOf, TopicPages, article_notes
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn
 from dossier.source.content import Content
 from dossier.source.loader import FileCache
@@ -48,6 +48,22 @@ from dossier.source.markup import BACKLINK, Converted
 from dossier.text import collation
 
 PageInputs = dict[str, tuple[object, ...]]  # page path → the inputs it was rendered from
+
+
+@dataclass(frozen=True)
+class OrderedArticles:
+    """The articles as the link phase was given them, and the same newest first."""
+
+    given: tuple[Article, ...] = ()
+    newest_first: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineMade:
+    """What the timeline was made of (the events, a None, the articles), and its entries."""
+
+    made_of: tuple[Event | Article | None, ...] = ()
+    entries: tuple[Entry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,8 +75,8 @@ class LinkMemo:
     resolved: dict[str, ResolvedRecord] = field(default_factory=dict)  # file path → its record resolved
     anchored: dict[str, AnchoredEntry] = field(default_factory=dict)  # article slug → its anchoring
     labels: Labels = ()  # the vocabulary (slug, label) the records were resolved against
-    ordered: tuple[tuple[Article, ...], tuple[Article, ...]] = ((), ())  # articles as given, newest first
-    entries: tuple[tuple[object, ...], tuple[Entry, ...]] = ((), ())  # what the timeline is made of, its entries
+    ordered: OrderedArticles = OrderedArticles()
+    entries: TimelineMade = TimelineMade()
     sort_keys: dict[str, collation.Key] = field(default_factory=dict)  # collation keys of the texts the site sorts
 
 
@@ -77,7 +93,7 @@ class IndexedNotes:
 class PlannedTopic:
     """A topic's pages (target and inputs of each), and what they were made of."""
 
-    made_of: tuple[Any, ...]
+    made_of: TopicMadeOf
     pages: TopicPages
 
 
@@ -224,15 +240,15 @@ class LinkGate:
 
     def newest_first(self, articles: Sequence[Article]) -> tuple[Article, ...]:
         given = tuple(articles)
-        if self.ordered[0] != given:
-            self.ordered = (given, newest_first(given))
-        return self.ordered[1]
+        if self.ordered.given != given:
+            self.ordered = OrderedArticles(given, newest_first(given))
+        return self.ordered.newest_first
 
     def entries(self, events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[Entry, ...]:
-        key = (*events, None, *articles)
-        if self.entries_made[0] != key:
-            self.entries_made = (key, timeline_entries(events, articles))
-        return self.entries_made[1]
+        made_of = (*events, None, *articles)
+        if self.entries_made.made_of != made_of:
+            self.entries_made = TimelineMade(made_of, timeline_entries(events, articles))
+        return self.entries_made.entries
 
     # -- what to keep ---------------------------------------------------------------
 
@@ -294,7 +310,7 @@ class IndexGate:
         self.notes_made[article.slug] = hit
         return hit.notes
 
-    def topic_pages(self, slug: str, made_of: tuple[Any, ...], make: Callable[[], TopicPages]) -> TopicPages:
+    def topic_pages(self, slug: str, made_of: TopicMadeOf, make: Callable[[], TopicPages]) -> TopicPages:
         known = self.topics.get(slug)
         if known is not None and known.made_of == made_of:
             return known.pages

@@ -17,15 +17,27 @@ from typing import cast
 
 from dossier.errors import Diagnostic, Severity
 from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
-from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article
+from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body
 from dossier.model import Annotation, Article, Record
-from dossier.publish.pages import Index, PlannedPage, Planner, timeline_items
-from dossier.publish.views import ArticleIn, NoteIn, Views
+from dossier.project import ANNOTATIONS, ARTICLES
+from dossier.publish.pages import Index, PlannedPage, Planner, TopicEntries, article_entry, timeline_items
+from dossier.publish.views import NoteIn, Views
+from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Converted, Markdown
-from dossier.text import ids
 
-_ARTICLE_FRONT = ("title", "date", "topics", "source", "summary", "seed", "seed_sha256", "draft")
-_NOTE_FRONT = ("article", "topics")
+# What a note's anchoring is made of: an edit to these only is patched (its article is
+# anchored again, its pages and its topics' pages planned again).
+_NOTE_ANCHORING = frozenset({"quote", "prefix", "suffix", "kind"})
+
+
+def _front_matter(folder: str, patched: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The record attributes of the kind's field table, but ``patched``: an edit to any of
+    them needs a whole build (a field added to the table is one of them, unless listed)."""
+    return tuple(field.target for field in KIND_BY_FOLDER[folder].table if field.target not in patched)
+
+
+_ARTICLE_FRONT = _front_matter(ARTICLES)
+_NOTE_FRONT = _front_matter(ANNOTATIONS, _NOTE_ANCHORING)
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,21 @@ def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
     return all(getattr(old, n) == getattr(new, n) for n in names)
 
 
-Edits = tuple[list[tuple[Article, Article]], list[tuple[Annotation, Annotation]]]
+@dataclass(frozen=True)
+class Edits:
+    """The articles and notes whose text only changed: (old, new) of each."""
+
+    articles: list[tuple[Article, Article]]
+    notes: list[tuple[Annotation, Annotation]]
+
+
+@dataclass(frozen=True)
+class Reresolved:
+    """The edited records resolved as their former selves were, and the swaps (id of a former
+    resolved record → the new one) to make in what the last build anchored."""
+
+    resolved: dict[str, ResolvedRecord]  # updates to link.resolved
+    swaps: dict[int, Record]
 
 
 def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
@@ -72,7 +98,7 @@ def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
             notes.append((old, new))
         else:
             return None
-    return articles, notes
+    return Edits(articles, notes)
 
 
 class _Patcher:
@@ -114,12 +140,11 @@ class _Patcher:
 
     def convert_note(self, note: Annotation) -> bool:
         """Convert an edited note's text again; False on an error."""
-        done = self.convert(note.body)
-        found = done.warnings(note.origin.body())
-        if any(d.severity is Severity.ERROR for d in found):
+        shown = record_body("note", note, self.convert(note.body))
+        if any(d.severity is Severity.ERROR for d in shown.problems):
             return False  # let the whole build say it
-        self.html[("note", note.slug)] = ids.namespace(done.html, ids.prefix("note", note.slug))
-        self.warnings += found
+        self.html[("note", note.slug)] = shown.html
+        self.warnings += shown.problems
         return True
 
     def patched_site(self) -> Site:
@@ -144,13 +169,12 @@ def patch(
     edits = _edits(changes)
     if edits is None:
         return None
-    articles, notes = edits
+    articles, notes = edits.articles, edits.notes
     pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
-    found_resolved = _resolved(pairs, link)
-    if found_resolved is None:
+    again = _resolved(pairs, link)
+    if again is None:
         return None
-    resolved, swaps = found_resolved
-    patcher = _Patcher(last, link, swaps, {after.origin.path for _, after in pairs})
+    patcher = _Patcher(last, link, again.swaps, {after.origin.path for _, after in pairs})
     affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
     if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
         return None
@@ -162,14 +186,12 @@ def patch(
     plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
     if plan is None:
         return None
-    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(resolved), gate.memo(new_site))
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(again.resolved), gate.memo(new_site))
 
 
-def _resolved(
-    pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo
-) -> tuple[dict[str, ResolvedRecord], dict[int, Record]] | None:
-    """The edited records resolved as their former selves were (their topics did not change), and
-    the swaps (id of a former resolved record → the new one); None when one of them had problems."""
+def _resolved(pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo) -> Reresolved | None:
+    """The edited records resolved as their former selves were (their topics did not change);
+    None when one of them had problems."""
     resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
     swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
     for before, after in pairs:
@@ -179,7 +201,7 @@ def _resolved(
         fresh = replace(after, topics=hit.resolved.topics)
         resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
         swaps[id(hit.resolved)] = fresh
-    return resolved, swaps
+    return Reresolved(resolved, swaps)
 
 
 def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:
@@ -187,7 +209,7 @@ def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[s
     plan = list(last.plan)
     site, idx = planner.site, planner.idx
     topics = planner.topics()
-    for page in (planner.home(topics, timeline_items(site, idx)), planner.feed(), planner.notes_feed()):
+    for page in planner.latest_pages(topics, timeline_items(site, idx)):
         plan[last.positions[page.path]] = page
     for item in topics:
         if item.topic.slug in touched:
@@ -197,8 +219,7 @@ def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[s
                 plan[last.positions[page.path]] = page
     by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
-        article = by_slug[slug]
-        for page in (planner.article(article), planner.annotations(article)):
+        for page in planner.pages_of(by_slug[slug]):
             plan[last.positions[page.path]] = page
     return plan
 
@@ -218,9 +239,9 @@ def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) ->
                 replaced[id(old)] = new
                 touched.update(new.note.topics)
         notes[slug] = made
-        articles[slug] = ArticleIn.of(article, len(anchored.notes))
+        articles[slug] = gate.article(article_entry(article, anchored))
     by_topic = dict(idx.by_topic)
     for slug in touched:
-        first, group, events = by_topic[slug]
-        by_topic[slug] = (first, [replaced.get(id(n), n) for n in group], events)
+        filed = by_topic[slug]
+        by_topic[slug] = TopicEntries(filed.articles, [replaced.get(id(n), n) for n in filed.notes], filed.events)
     return replace(idx, articles=articles, notes=notes, by_topic=by_topic), touched

@@ -41,6 +41,21 @@ class Site:
     intro_html: str
 
 
+@dataclass(frozen=True)
+class RecordBody:
+    """A record's text as its pages show it: its HTML, whose ids carry the record's own
+    prefix, and a warning for each thing the conversion removed."""
+
+    html: str
+    problems: tuple[Diagnostic, ...]
+
+
+def record_body(kind: str, record: Annotation | Event | Topic | Page, done: Converted) -> RecordBody:
+    """The text of ``record`` (of ``kind``: "note", "event"...), converted to ``done``, as its pages show it."""
+    html = ids.namespace(done.html, ids.prefix(kind, record.slug))
+    return RecordBody(html, tuple(done.warnings(record.origin.body())))
+
+
 def unknown_hint(kind: str, slug: str, known: Mapping[str, object]) -> str:
     return did_you_mean(slug, known) or f"no {kind} has this slug"
 
@@ -247,10 +262,9 @@ class _Linker:
         return events
 
     def body(self, kind: str, record: Annotation | Event | Topic | Page) -> None:
-        done = self.steps.convert(record.body)
-        self.html[(kind, record.slug)] = ids.namespace(done.html, ids.prefix(kind, record.slug))
-        if done.removed:
-            self.problems.extend(done.warnings(record.origin.body()))
+        shown = record_body(kind, record, self.steps.convert(record.body))
+        self.html[(kind, record.slug)] = shown.html
+        self.problems.extend(shown.problems)
 
     def bodies(self, kind: str, records: Sequence[Event | Topic | Page]) -> None:
         for record in records:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from dossier.errors import Diagnostic, Location
 from dossier.link.annotations import AnchoredArticle
@@ -24,7 +24,7 @@ from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, V
 class PlannedPage(NamedTuple):
     target: str
     template: str
-    inputs: tuple[Any, ...]
+    inputs: tuple[object, ...]
     make: Callable[..., View]  # called with *inputs
     origin: str  # the file (or built-in listing) this page comes from, for collision messages
 
@@ -61,6 +61,18 @@ HOME_TEASER = 5  # the latest timeline entries the home page shows
 
 
 @dataclass(frozen=True)
+class TopicEntries:
+    """The articles, notes and events filed under a topic (or under one of its years)."""
+
+    articles: list[ArticleIn] = field(default_factory=list)
+    notes: list[NoteIn] = field(default_factory=list)
+    events: list[EventIn] = field(default_factory=list)
+
+    def count(self) -> int:
+        return len(self.articles) + len(self.notes) + len(self.events)
+
+
+@dataclass(frozen=True)
 class Index:
     """Cross-references computed once per build."""
 
@@ -69,10 +81,22 @@ class Index:
     notes: dict[str, tuple[NoteIn, ...]]  # article slug → its notes in reading order
     events: dict[str, EventIn]
     events_of: dict[str, tuple[EventIn, ...]]  # article slug → events citing it
-    by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]
+    by_topic: dict[str, TopicEntries]  # topic slug → what is filed under it
 
 
-TopicPages = tuple[tuple[str, tuple[Any, ...]], ...]  # a topic's pages: each page's (target, inputs)
+TopicPages = tuple[tuple[str, tuple[object, ...]], ...]  # a topic's pages: each page's (target, inputs)
+
+
+@dataclass(frozen=True)
+class TopicMadeOf:
+    """What a topic's pages are made of: equal from one build to the next, equal pages."""
+
+    item: TopicIn
+    html: str  # the topic's text, converted
+    articles: tuple[ArticleIn, ...]
+    notes: tuple[NoteIn, ...]
+    events: tuple[EventIn, ...]
+    labels: Labels
 
 
 class IndexSteps(Protocol):
@@ -88,7 +112,7 @@ class IndexSteps(Protocol):
         self, article: Article, anchored: AnchoredArticle, html: Mapping[tuple[str, str], str]
     ) -> tuple[NoteIn, ...]: ...
 
-    def topic_pages(self, slug: str, made_of: tuple[Any, ...], make: Callable[[], TopicPages]) -> TopicPages: ...
+    def topic_pages(self, slug: str, made_of: TopicMadeOf, make: Callable[[], TopicPages]) -> TopicPages: ...
 
 
 def article_notes(
@@ -112,14 +136,19 @@ class DirectIndexSteps:
     ) -> tuple[NoteIn, ...]:
         return article_notes(article, anchored, html)
 
-    def topic_pages(self, slug: str, made_of: tuple[Any, ...], make: Callable[[], TopicPages]) -> TopicPages:
+    def topic_pages(self, slug: str, made_of: TopicMadeOf, make: Callable[[], TopicPages]) -> TopicPages:
         return make()
+
+
+def article_entry(article: Article, anchored: AnchoredArticle) -> ArticleIn:
+    """An article's entry in the lists, made from the article and its anchored notes."""
+    return ArticleIn.of(article, len(anchored.notes))
 
 
 def index(site: Site, labels: Labels, steps: IndexSteps | None = None) -> Index:
     steps = steps or DirectIndexSteps()
     titles = {a.slug: a.title for a in site.articles}
-    articles = {a.slug: steps.article(ArticleIn.of(a, len(site.anchored[a.slug].notes))) for a in site.articles}
+    articles = {a.slug: steps.article(article_entry(a, site.anchored[a.slug])) for a in site.articles}
     # newest first: topic pages list notes in this order
     notes = {a.slug: steps.notes(a, site.anchored[a.slug], site.html) for a in site.articles}
     split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
@@ -141,21 +170,19 @@ def _by_topic(
     articles: Mapping[str, ArticleIn],
     notes: Mapping[str, tuple[NoteIn, ...]],
     events: Mapping[str, EventIn],
-) -> dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]]:
+) -> dict[str, TopicEntries]:
     """Each topic's articles, notes and events (in the order of the given mappings)."""
-    by_topic: dict[str, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {
-        t.slug: ([], [], []) for t in site.topics
-    }
+    by_topic = {t.slug: TopicEntries() for t in site.topics}
     for item in articles.values():
         for slug in item.topics:
-            by_topic[slug][0].append(item)
+            by_topic[slug].articles.append(item)
     for group in notes.values():
         for note in group:
             for slug in note.note.topics:
-                by_topic[slug][1].append(note)
+                by_topic[slug].notes.append(note)
     for event in events.values():
         for slug in event.event.topics:
-            by_topic[slug][2].append(event)
+            by_topic[slug].events.append(event)
     return by_topic
 
 
@@ -174,7 +201,7 @@ class Planner:
     steps: IndexSteps = field(default_factory=lambda: DirectIndexSteps())
 
     def topics(self) -> tuple[TopicIn, ...]:
-        return tuple(TopicIn(t, sum(len(group) for group in self.idx.by_topic[t.slug])) for t in self.site.topics)
+        return tuple(TopicIn(t, self.idx.by_topic[t.slug].count()) for t in self.site.topics)
 
     def home(self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
         site, idx = self.site, self.idx
@@ -218,13 +245,24 @@ class Planner:
         )
         return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
 
+    def pages_of(self, article: Article) -> tuple[PlannedPage, PlannedPage]:
+        """The pages made of one article's text and notes: its page and its notes' data."""
+        return self.article(article), self.annotations(article)
+
+    def latest_pages(
+        self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]
+    ) -> tuple[PlannedPage, PlannedPage, PlannedPage]:
+        """The pages that show the latest articles' text or notes: the home page and the two feeds."""
+        return self.home(topics, entries), self.feed(), self.notes_feed()
+
     def topic(self, item: TopicIn) -> list[PlannedPage]:
         """A topic's page, or, past TOPIC_SPLIT items, a main page and a page per year."""
         slug, origin = item.topic.slug, item.topic.origin.path
-        articles, notes, events = self.idx.by_topic[slug]
+        filed = self.idx.by_topic[slug]
         html = self.site.html[("topic", slug)]
-        labels = self.idx.labels
-        made_of = (item, html, tuple(articles), tuple(notes), tuple(events), labels)
+        made_of = TopicMadeOf(
+            item, html, tuple(filed.articles), tuple(filed.notes), tuple(filed.events), self.idx.labels
+        )
 
         def make() -> TopicPages:
             return tuple((page.target, page.inputs) for page in self._topic(item, made_of))
@@ -232,10 +270,11 @@ class Planner:
         made = self.steps.topic_pages(slug, made_of, make)
         return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in made]
 
-    def _topic(self, item: TopicIn, made_of: tuple[Any, ...]) -> list[PlannedPage]:
+    def _topic(self, item: TopicIn, made_of: TopicMadeOf) -> list[PlannedPage]:
         slug, origin = item.topic.slug, item.topic.origin.path
-        articles, notes, events = self.idx.by_topic[slug]
-        html, labels = made_of[1], made_of[5]
+        filed = self.idx.by_topic[slug]
+        articles, notes, events = filed.articles, filed.notes, filed.events
+        html, labels = made_of.html, made_of.labels
         dates = self.idx.articles
         cov = chart.coverage(
             (
@@ -248,19 +287,19 @@ class Planner:
             found_all = (tuple(articles), tuple(notes), tuple(events))
             inputs: tuple[object, ...] = (item, html, *found_all, labels, (), None, cov)
             return [PlannedPage(Urls.topic(slug), "topic.html", inputs, self.views.topic, origin)]
-        by_year: dict[int, tuple[list[ArticleIn], list[NoteIn], list[EventIn]]] = {}
+        by_year: dict[int, TopicEntries] = {}
         for article in articles:
-            by_year.setdefault(article.date.year, ([], [], []))[0].append(article)
+            by_year.setdefault(article.date.year, TopicEntries()).articles.append(article)
         for note in notes:
-            by_year.setdefault(self.idx.articles[note.note.article].date.year, ([], [], []))[1].append(note)
+            by_year.setdefault(self.idx.articles[note.note.article].date.year, TopicEntries()).notes.append(note)
         for event in events:
-            by_year.setdefault(event.event.date.year, ([], [], []))[2].append(event)
-        years = tuple((y, sum(len(group) for group in by_year[y])) for y in sorted(by_year, reverse=True))
+            by_year.setdefault(event.event.date.year, TopicEntries()).events.append(event)
+        years = tuple((y, by_year[y].count()) for y in sorted(by_year, reverse=True))
         main: tuple[object, ...] = (item, html, tuple(articles[:TOPIC_LATEST]), (), (), labels, years, None, cov)
         pages = [PlannedPage(Urls.topic(slug), "topic.html", main, self.views.topic, origin)]
         for year, _ in years:
             found = by_year[year]
-            inputs = (item, "", tuple(found[0]), tuple(found[1]), tuple(found[2]), labels, (), year)
+            inputs = (item, "", tuple(found.articles), tuple(found.notes), tuple(found.events), labels, (), year)
             pages.append(PlannedPage(Urls.topic_year(slug, year), "topic.html", inputs, self.views.topic, origin))
         return pages
 
@@ -322,15 +361,16 @@ def plan(
     topics = planner.topics()
     timeline = timeline_items(site, idx)
     all_articles = tuple(idx.articles[a.slug] for a in site.articles)
+    home, feed, notes_feed = planner.latest_pages(topics, timeline)
     pages = [
-        planner.home(topics, timeline),
+        home,
         *article_list_pages(views, all_articles, labels),
         PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
         *timeline_pages(views, timeline, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
         PlannedPage("search/", "search.html", (), dict, "the search page"),
-        planner.feed(),
-        planner.notes_feed(),
+        feed,
+        notes_feed,
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
         PlannedPage(
             "timeline.json",
@@ -340,8 +380,9 @@ def plan(
             "the timeline data",
         ),
     ]
-    pages += [planner.article(article) for article in site.articles]
-    pages += [planner.annotations(article) for article in site.articles]
+    own_pages = [planner.pages_of(article) for article in site.articles]
+    # every article's page, then every article's notes' data
+    pages += [page for same_kind in zip(*own_pages, strict=True) for page in same_kind]
     pages += [page for item in topics for page in planner.topic(item)]
     problems = [taken for free in site.pages if (taken := url_taken(free)) is not None]
     pages += [free_page(site, views, free) for free in site.pages if url_taken(free) is None]

@@ -33,6 +33,24 @@ class Loaded:
     digest: bytes = b""  # a hash of the file's bytes
 
 
+@dataclass(frozen=True)
+class KnownFile:
+    """A content file as the cache knows it: its kind and what loading it gave."""
+
+    kind: Kind
+    loaded: Loaded
+
+
+@dataclass(frozen=True)
+class KnownSeed:
+    """A seed file as the cache knows it: its signature when read, the seed it gave (None: it
+    gave none), and the problems reading it found."""
+
+    signature: Signature | None
+    seed: Seed | None
+    problems: tuple[Diagnostic, ...]
+
+
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
@@ -93,18 +111,26 @@ def _signature_now(key: str, seen: Signatures | None) -> Signature | None:
     return (seen.get(key) if seen else None) or signature(key)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a file's record stands in the last content() result: its kind's folder, its position there."""
+
+    folder: str
+    position: int
+
+
 class FileCache:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.files: dict[str, tuple[Kind, Loaded]] = {}  # absolute path → what it gave
+        self.files: dict[str, KnownFile] = {}  # absolute path → what it gave
         self._order: list[str] | None = []  # the keys of ``files``, sorted; None when to be sorted
         # The last content() result, as lists per kind, and where each file's record stands in
         # them; a modified file that still loads is patched in place, anything else rebuilds.
         self._groups: dict[str, list[Record]] | None = None
-        self._where: dict[str, tuple[str, int]] = {}
+        self._where: dict[str, _Place] = {}
         self._faulty: set[str] = set()  # files whose loading gave diagnostics
         self.stray: list[Diagnostic] = []
-        self.seeds: dict[str, tuple[Signature | None, Seed | None, list[Diagnostic]]] = {}
+        self.seeds: dict[str, KnownSeed] = {}
         self.reads = 0  # files parsed since the cache was made (for tests and benchmarks)
         self.rehashed = 0  # files whose signature changed but not their bytes
         # What the last refresh changed: (old record, new record) of each file parsed again;
@@ -128,19 +154,17 @@ class FileCache:
             parsed = ready[key]
         else:
             sig = _signature_now(key, seen)
-            if sig is not None and known is not None and known[1].signature == sig:
+            if sig is not None and known is not None and known.loaded.signature == sig:
                 return
             parsed = None if sig is None else parse(self.root, kind, key, self._digest(key), discovered)
         if parsed is None:  # gone
             self._forget(key)
         elif parsed.same and known is not None:
-            self.files[key] = (
-                kind,
-                Loaded(parsed.loaded.signature, known[1].record, known[1].problems, parsed.loaded.digest),
-            )
+            loaded = Loaded(parsed.loaded.signature, known.loaded.record, known.loaded.problems, parsed.loaded.digest)
+            self.files[key] = KnownFile(kind, loaded)
             self.rehashed += 1
         else:
-            self._take(kind, key, known[1] if known else None, parsed.loaded)
+            self._take(kind, key, known.loaded if known else None, parsed.loaded)
 
     def _forget(self, key: str) -> None:
         """A file that is gone."""
@@ -157,21 +181,21 @@ class FileCache:
         if known is None:
             self._order = None
             self.structural = True
-        self.files[key] = (kind, fresh)
+        self.files[key] = KnownFile(kind, fresh)
         if problems:
             self._faulty.add(key)
         else:
             self._faulty.discard(key)
         where = self._where.get(key)
         if self._groups is not None and where is not None and record is not None and not problems:
-            self._groups[where[0]][where[1]] = record
+            self._groups[where.folder][where.position] = record
         else:
             self._groups = None
 
     def stale(self, key: str, seen: Signatures | None = None) -> bool:
         """Whether the file at ``key`` is new, gone or changed since it was loaded."""
         known = self.files.get(key)
-        return known is None or known[1].signature != _signature_now(key, seen)
+        return known is None or known.loaded.signature != _signature_now(key, seen)
 
     def __getstate__(self) -> dict[str, object]:
         """What is kept between builds: the files, not the groups and changes worked out from them."""
@@ -183,7 +207,7 @@ class FileCache:
         """Forget what is worked out from ``files`` (after ``files`` was changed from outside)."""
         self._order = self._groups = None
         self._where = {}
-        self._faulty = {key for key, (_, loaded) in self.files.items() if loaded.problems}
+        self._faulty = {key for key, known in self.files.items() if known.loaded.problems}
 
     def _kind_of(self, path: Path) -> Kind | None:
         """The kind of a content Markdown file, or None when the path is anything else."""
@@ -247,7 +271,7 @@ class FileCache:
 
     def _digest(self, key: str) -> bytes:
         known = self.files.get(key)
-        return known[1].digest if known is not None else b""
+        return known.loaded.digest if known is not None else b""
 
     def content(self) -> tuple[Content, list[Diagnostic]]:
         problems = list(self.stray)
@@ -257,12 +281,13 @@ class FileCache:
             if self._order is None:
                 self._order = sorted(self.files)
             for key in self._order:
-                kind, loaded = self.files[key]
-                if loaded.record is not None:
-                    self._where[key] = (kind.folder, len(groups[kind.folder]))
-                    groups[kind.folder].append(loaded.record)
+                known = self.files[key]
+                folder = known.kind.folder
+                if known.loaded.record is not None:
+                    self._where[key] = _Place(folder, len(groups[folder]))
+                    groups[folder].append(known.loaded.record)
             self._groups = groups
-        problems += [p for key in self._faulty for p in self.files[key][1].problems]
+        problems += [p for key in self._faulty for p in self.files[key].loaded.problems]
         groups = self._groups
         return Content(*(tuple(groups[kind.folder]) for kind in content.KINDS)), problems  # type: ignore[arg-type]
 
@@ -275,13 +300,13 @@ class FileCache:
                 continue
             sig = signature(self.root / article.seed) if seeds.safe_path(self.root, article.seed) is None else None
             known = self.seeds.get(article.seed)
-            if sig is None or known is None or known[0] != sig:
+            if sig is None or known is None or known.signature != sig:
                 result, more = seeds.for_articles(self.root, [article])
-                known = (sig, result.get(article.seed), more)
+                known = KnownSeed(sig, result.get(article.seed), tuple(more))
                 self.seeds[article.seed] = known
-            problems.extend(known[2])
-            if known[1] is not None:
-                found[article.seed] = known[1]
+            problems.extend(known.problems)
+            if known.seed is not None:
+                found[article.seed] = known.seed
         return found, problems
 
 
