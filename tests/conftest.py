@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,13 @@ from pathlib import Path
 import pytest
 
 from dossier import cli
+
+# The commands are tested as a terminal starts them, with Ctrl-C (SIGINT) acted on. A suite
+# started in the background by a shell inherits SIGINT ignored, and so would every command it
+# starts (ignored signals stay ignored across exec): the suite handles SIGINT itself, so that
+# its processes start with the default, as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 
