@@ -17,9 +17,8 @@ from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-from dossier.incremental.memo import IndexedNotes, Memo, OrderedArticles, TimelineMade
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the memo's classes load with the memo (a build with nothing to do loads neither)
+    from dossier.incremental.memo import IndexedNotes, Memo
     from dossier.link.site import AnchoredEntry, ResolvedRecord
     from dossier.source.loader import KnownFile, KnownSeed
     from dossier.source.markup import Converted
@@ -113,6 +112,8 @@ def apply(memo: Memo, segments: Sequence[Changes]) -> Memo:
     """``memo`` with the segments applied in order (its file cache is changed in place)."""
     if not segments:
         return memo
+    from dossier.incremental.memo import OrderedArticles, TimelineMade
+
     files, link, index = memo.files, memo.link, memo.index
     converted, resolved, anchored = dict(link.converted), dict(link.resolved), dict(link.anchored)
     notes = dict(index.notes)
