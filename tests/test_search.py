@@ -326,7 +326,7 @@ def _rendered(**common_options: bool) -> tuple[str, str]:
     strings = i18n.load(theme, "fr", REPO)
     env = render.environment([theme / "templates"], urls, strings)
     common = Views(strings, urls).common(Settings(title="Dossier"), [], [], **common_options)
-    common["site"]["dev"] = False  # as the builder sets it
+    common["site"]["dev"] = False  # as the engine passes it
     base = env.get_template("base.html").render({**common, "page_url": ""})
     page = env.get_template("search.html").render({**common, "page_url": "search/"})
     return base, page

@@ -5,7 +5,7 @@ notes that still point to the same article with the same topics, the result of t
 build is patched: those notes are resolved, the affected articles converted and anchored
 again, and only their pages, their notes' topic pages, the home page and the feed are
 planned again. Anything else (a file added or removed, a title, a date, a topic, a template,
-the settings), or any error, returns None and the builder makes a whole build instead. The
+the settings), or any error, returns None and the engine makes a whole build instead. The
 development server's tests check that both ways give the same bytes.
 """
 

@@ -15,7 +15,7 @@ objects shared (the incremental checks compare by identity), but it is read by
 any other global (a function, ``os.system``, ``builtins.eval``, ``functools.partial``...)
 is refused before anything is called, and the file is a cold build. None of those classes
 runs code of its own when made or filled (no ``__setstate__``, ``__reduce__``, ``__del__``,
-side-effect ``__new__``: ``tests/test_buildcache.py`` checks), and a load that changed
+side-effect ``__new__``: ``tests/test_store.py`` checks), and a load that changed
 a shared object (a class, an enum member, a content kind) is undone and refused. What a
 planted file can do is what any file of the project can: change what is built.
 """

@@ -193,7 +193,7 @@ def timeline_items(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
 
 @dataclass(frozen=True)
 class Planner:
-    """Makes each page of the plan; the incremental builder asks it again for a few pages."""
+    """Makes each page of the plan; the patch route asks it again for a few pages."""
 
     site: Site
     views: Views

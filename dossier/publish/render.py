@@ -45,7 +45,7 @@ def environment(
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=False,  # an environment is made for one set of templates (the builder keys it by their digest)
+        auto_reload=False,  # an environment is made for one set of templates (the engine keys it by their digest)
         extensions=[fragments.Fragments],
     )
     env.globals.update(
