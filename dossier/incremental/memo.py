@@ -154,7 +154,7 @@ class LinkGate:
         self.old_resolved: Mapping[str, ResolvedRecord] = {}
         self.direct = DirectSteps(footnote, anchor_many)
         self.anchor_many = anchor_many
-        self.converted_ahead: dict[str, Converted] = {}  # converted before the link phase (over several processes)
+        self.converted_beforehand: dict[str, Converted] = {}  # converted before the link phase (over several processes)
         self.converted: dict[str, Converted] = {}
         self.resolved: dict[str, ResolvedRecord] = {}
         self.anchored: dict[str, AnchoredEntry] = {}
@@ -167,7 +167,7 @@ class LinkGate:
     # -- what is current ------------------------------------------------------------
 
     def known(self, text: str) -> Converted | None:
-        return self.converted.get(text) or self.converted_ahead.get(text) or self.old_converted.get(text)
+        return self.converted.get(text) or self.converted_beforehand.get(text) or self.old_converted.get(text)
 
     def current_anchoring(self, request: AnchorRequest) -> AnchoredEntry | None:
         hit = self.old_anchored.get(request.article.slug)
@@ -195,7 +195,7 @@ class LinkGate:
 
     def add(self, text: str, converted: Converted) -> None:
         """A text converted ahead (with this gate's footnote title)."""
-        self.converted_ahead[text] = converted
+        self.converted_beforehand[text] = converted
 
     # -- the steps ------------------------------------------------------------------
 

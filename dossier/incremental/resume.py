@@ -46,8 +46,8 @@ Outputs = dict[str, Signature | None]  # every file of the output folder → its
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 
 
-class Result(Protocol):
-    """What resume reads of a build's result (the engine's, a layer above, has it)."""
+class Built(Protocol):
+    """What resume reads of a build's result (:class:`dossier.engine.Result`, a layer above, has it)."""
 
     @property
     def files(self) -> Mapping[str, bytes]: ...  # the pages rendered this time
@@ -262,7 +262,7 @@ class Resume:
         kept = still(self.outputs(), outputs)
         return memory.without_pages(set(memory.inputs) - set(kept)), kept  # the others are rendered again
 
-    def save(self, memo: Memo, result: Result, counts: output.Counts, kept: Outputs | None, plan: OutputPlan) -> None:
+    def save(self, memo: Memo, result: Built, counts: output.Counts, kept: Outputs | None, plan: OutputPlan) -> None:
         """Leave ``memo`` (the engine's memo once it accepted ``result``: a new base, or one more
         journal segment) and the quick check.
 
@@ -307,7 +307,7 @@ class OutputPlan:
 
     @classmethod
     def of(
-        cls, out: Path, still: Outputs | None, found: Outputs, result: Result, search: bool, index_folder: str
+        cls, out: Path, still: Outputs | None, found: Outputs, result: Built, search: bool, index_folder: str
     ) -> OutputPlan:
         """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
         ``found``: the files of ``out`` as listed when this build started."""
@@ -321,7 +321,7 @@ class OutputPlan:
         return cls(frozenset(kept), bool(index), nothing)
 
 
-def _index_kept(still: Outputs, result: Result, search: bool, index_folder: str) -> set[str]:
+def _index_kept(still: Outputs, result: Built, search: bool, index_folder: str) -> set[str]:
     """The files of the search index that stay as they are: all of them when no HTML page was
     rendered again (none when the build makes no index)."""
     if not search or any(rel.endswith(".html") for rel in result.files):
