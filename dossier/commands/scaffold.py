@@ -6,18 +6,18 @@ to, its quote) before anything is written; an existing file is never replaced.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dossier.commands import writing
+from dossier.commands.fieldedit import yaml_value
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
 from dossier.link import timeline
 from dossier.link.site import anchor_article, unknown_hint
 from dossier.link.topics import Vocabulary
-from dossier.model import Annotation, Article, Event, Page, PartialDate, Record, Topic
+from dossier.model import Annotation, Article, Event, Page, Record, Topic
 from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
 from dossier.publish import pages
 from dossier.source import content, loader
@@ -39,19 +39,9 @@ class Request:
     chosen: bool = False  # the slug was given (--slug): never changed; a note's made one gets -2, -3... when taken
 
 
-def _yaml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_yaml(v) for v in value) + "]"
-    if isinstance(value, PartialDate):
-        return value.iso()
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 def render(request: Request) -> str:
     lines = ["---"]
-    lines += [f"{k}: {_yaml(v)}" for k, v in request.fields.items() if v not in (None, "", [], ())]
+    lines += [f"{k}: {yaml_value(v)}" for k, v in request.fields.items() if v not in (None, "", [], ())]
     lines += ["---", request.text.strip(), ""]
     return "\n".join(lines)
 
