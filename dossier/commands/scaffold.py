@@ -55,10 +55,13 @@ def make_slug(text: str, length: int = SLUG_LENGTH) -> str:
     return slug
 
 
-def _check_references(root: Path, record: Record) -> list[Diagnostic]:
+def _check_references(root: Path, record: Record, records: content.Content | None = None) -> list[Diagnostic]:
     """What the build's link phase would say of the new record: its topics, the articles it
-    names and, for a note, its anchoring among the article's other notes (:func:`anchor_new`)."""
-    records, _ = loader.load(root)
+    names and, for a note, its anchoring among the article's other notes (:func:`anchor_new`).
+
+    ``records``: the project's content as already loaded (the preview's engine has it), else read now."""
+    if records is None:
+        records, _ = loader.load(root)
     vocabulary = Vocabulary.of(records.topics)
     articles = {a.slug: a for a in records.articles}
     problems = _topic_problems(record, vocabulary) + _cited_problems(record, articles)
@@ -114,8 +117,10 @@ def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation)
     return [d for d in after if d not in known]
 
 
-def create(root: Path, request: Request) -> Path:
-    """Check ``request`` like the build would, then write it; returns the new file's path."""
+def create(root: Path, request: Request, records: content.Content | None = None) -> Path:
+    """Check ``request`` like the build would, then write it; returns the new file's path.
+
+    ``records``: the project's content as already loaded (see :func:`_check_references`)."""
     folder = FOLDERS[request.kind]
     rel = _free(root, folder, request)
     target = root / rel
@@ -125,7 +130,7 @@ def create(root: Path, request: Request) -> Path:
     if target.exists():
         problems.append(exists)
     if record is not None:
-        problems += _check_references(root, record)
+        problems += _check_references(root, record, records)
     if problems:
         raise ContentErrors(problems)
     try:

@@ -41,7 +41,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from dossier.commands import overlay
+from dossier.commands import overlay, workbench_http
 from dossier.commands.runner import Runner
 from dossier.config import SETTINGS_FILE, Overrides
 from dossier.engine import Result
@@ -473,9 +473,12 @@ class _AtRoot(FileSystemEventHandler):
             self.inner.on_any_event(event)
 
 
+DEV_FILES = ("dev.js", "dev.css", "workbench.js", "workbench.css")
+
+
 def _copy_dev_files(folder: Path) -> None:
-    """The preview's script and stylesheet, written when they differ."""
-    for name in ("dev.js", "dev.css"):
+    """The preview's scripts and stylesheets, written when they differ."""
+    for name in DEV_FILES:
         data = resources.files("dossier").joinpath("dev", name).read_bytes()
         target = folder / name
         if not target.is_file() or target.read_bytes() != data:
@@ -512,6 +515,7 @@ class DevServer:
         self.paths: set[str] | None = None  # the files of the last good build in the served folder
         self.reload_path = "*"  # what the last build asks open pages to reload: "*", or a stylesheet's URL path
         self.watches: _Watches | None = None
+        self.token = workbench_http.new_token()  # the workbench's writes carry it (never in a page's bytes)
 
     def log(self, line: str) -> None:
         with self.printing:
@@ -604,10 +608,19 @@ class DevServer:
         LiveReloadHandler.watcher = _NoPolling()
         LiveReloadHandler.live_css = True
         LiveReloadHandler._last_reload_time = time.time()
+        desk = workbench_http.Desk(
+            self.root,
+            self.token,
+            self.lock,
+            lambda: self.runner.engine.files.content()[0],
+            lambda: self.runner.engine.strings,
+            lambda request: self.names.allows_origin(request.headers.get("Origin"), _local_address(request)),
+        )
         return _Preview(
             [
                 (r"/livereload", _LiveReload),
                 (r"/livereload.js", LiveReloadJSHandler),
+                *workbench_http.routes(desk),
                 (r"/(.*)", _Files, {"path": str(self.out), "default_filename": "index.html"}),
             ],
             self.names,
@@ -636,7 +649,7 @@ class DevServer:
                 observer.start()
                 self.rebuild()
                 self.loop = ioloop.IOLoop.current()
-                httpserver.HTTPServer(self.application()).add_sockets(sockets)
+                httpserver.HTTPServer(self.application(), max_body_size=workbench_http.MAX_BODY).add_sockets(sockets)
                 others = sorted(a for a in self.names.hosts if self.names.every_interface and _reachable(a))
                 also = "".join(f", {site_url(a, self.port)}" for a in others)
                 watched = "content/, themes/, templates/, seeds/, site.yml"

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
   var base = document.currentScript.src.replace(/dev\.js(\?.*)?$/, "");
+
+  // On an article page: the editor's workbench (annotate a passage, edit a note; workbench.js).
+  if (document.querySelector("article.article .text")) {
+    var sheet = document.createElement("link");
+    sheet.rel = "stylesheet";
+    sheet.href = base + "workbench.css";
+    document.head.appendChild(sheet);
+    var bench = document.createElement("script");
+    bench.src = base + "workbench.js";
+    document.head.appendChild(bench);
+  }
   var live = document.createElement("script");
   live.src = "/livereload.js?port=" + (window.location.port || 80);
   document.head.appendChild(live);
