@@ -1,6 +1,7 @@
 """How fast the development server follows an editor: rebuild work, save-to-disk, memory.
 
     python bench/serve.py [--articles 5000] [--notes-per-article 4] [--events 500] [--runs 15] [--tree DIR]
+                          [--workbench]
 
 Generates the dossier (bench/generate.py) unless --tree holds one already, starts
 ``build.py serve`` on a free loopback port, waits for the first build, then saves one
@@ -11,7 +12,12 @@ annotation, then one article, ``--runs`` times each, and measures:
 - save to disk: from just before the file is written to the moment the served page on disk
   shows the change (detection, debounce and rebuild included);
 - the server's resident memory at rest (VmRSS of the process, after the first build and
-  after the runs).
+  after the runs);
+- with ``--workbench``, in Debian's Chromium (Playwright): a passage of an article selected
+  with the mouse, the workbench's form opened and filled, then from the click on its save
+  button to the server's answer (the note checked and written), and to the new note visible
+  on the reloaded page (the watcher, the rebuild, live reload and the page's load included).
+  Each run's note is deleted afterwards, the site rebuilt, before the next run.
 
 Prints medians with min-max and quartiles.
 """
@@ -124,6 +130,82 @@ def measure(server: Server, runs: int, source: Path, page: Path, edit: str) -> t
     return works, saves
 
 
+PASSAGE = """() => {
+  // the first run of plain text of a paragraph (no note, link or emphasis), its first words
+  const text = document.querySelector('article .text');
+  for (const p of text.querySelectorAll('.block > p')) {
+    for (const node of p.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE || node.data.trim().length < 60) continue;
+      const start = node.data.search(/\\S/);
+      const end = node.data.lastIndexOf(' ', start + 45);
+      node.parentElement.scrollIntoView({block: 'center'});
+      const range = document.createRange();
+      range.setStart(node, start); range.setEnd(node, start + 1);
+      const a = range.getBoundingClientRect();
+      range.setStart(node, end - 1); range.setEnd(node, end);
+      const b = range.getBoundingClientRect();
+      return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
+    }
+  }
+  return null;
+}"""
+CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.__liveReloadConnected = true; });"
+
+
+def measure_workbench(server: Server, root: Path, slug: str, runs: int) -> tuple[list[float], list[float]]:
+    """Submit → the server's answer, and submit → the note visible on the reloaded page (ms)."""
+    from playwright.sync_api import sync_playwright
+
+    answers: list[float] = []
+    visible: list[float] = []
+    steps: list[tuple[float, ...]] = []  # page on disk, reload asked, the rebuild's own work
+    url = f"http://127.0.0.1:{server.port}/articles/{slug}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.add_init_script(CONNECTED)
+        navigations: list[float] = []  # when the page asks for its next load
+        page.on("request", lambda r: navigations.append(time.perf_counter()) if r.is_navigation_request() else None)
+        for run in range(runs):
+            page.goto(url)
+            page.wait_for_selector("html[data-workbench=ready]")
+            page.wait_for_function("() => window.__liveReloadConnected === true")
+            box = page.evaluate(PASSAGE)
+            page.mouse.move(box[0], box[1])
+            page.mouse.down()
+            page.mouse.move(box[2], box[3], steps=5)
+            page.mouse.up()
+            page.get_by_role("button", name="Annoter").click()
+            dialog = page.get_by_role("dialog")
+            page.wait_for_function("() => document.querySelector('dialog input').value !== ''")
+            marker = f"Repère{run}x{time.time_ns() % 100000}"
+            dialog.get_by_label("Texte de la note (Markdown)").fill(f"Une note, {marker}.")
+            served = root / ".dossier-cache" / "serve" / "articles" / slug / "index.html"
+            before = len(server.lines)
+            with page.expect_response(lambda r: r.url.endswith("/workbench/create")) as answered:
+                started = time.perf_counter()
+                dialog.get_by_role("button", name="Enregistrer").click()
+            answers.append((time.perf_counter() - started) * 1000)
+            path = answered.value.json()["path"]
+            on_disk = wait_for(served, marker.encode())
+            page.locator(".notes .note", has_text=marker).wait_for(timeout=30_000)
+            visible.append((time.perf_counter() - started) * 1000)
+            reload = next((t for t in navigations if t > started), started)
+            steps.append(((on_disk - started) * 1000, (reload - started) * 1000, *server.rebuild_times(before)[:1]))
+            since = len(server.lines)
+            (root / path).unlink()  # the next run annotates the same passage
+            deadline = time.monotonic() + 30
+            while not server.rebuild_times(since) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.3)
+        browser.close()
+    print(
+        "each run, submit to page on disk / to reload / rebuild work (ms): "
+        + ", ".join("/".join(f"{x:.0f}" for x in step) for step in steps)
+    )
+    return answers, visible
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5000)
@@ -131,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=500)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--tree", type=Path, help="a generated dossier to reuse (made if missing)")
+    parser.add_argument("--workbench", action="store_true", help="measure saving a note from the preview only")
     args = parser.parse_args(argv)
     root = args.tree or Path(tempfile.mkdtemp(prefix="dossier-bench-")) / "dossier"
     if not (root / "site.yml").exists():
@@ -153,6 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     served = root / ".dossier-cache" / "serve"
     slug = "article-00042"
     page = served / "articles" / slug / "index.html"
+    if args.workbench:
+        try:
+            answers, visible = measure_workbench(server, root, slug, args.runs)
+        finally:
+            server.stop()
+        print()
+        print(f"workbench, save to the server's answer (ms):     {spread(answers)}")
+        print(f"workbench, save to the note on the page (ms):    {spread(visible)}")
+        print("each run (ms): " + ", ".join(f"{a:.0f}/{v:.0f}" for a, v in zip(answers, visible, strict=True)))
+        return 0
     try:
         note = root / "content" / "annotations" / f"{slug}-0.md"
         note_work, note_save = measure(server, args.runs, note, page, "note")
