@@ -104,15 +104,20 @@ def _fields(data: object, wanted: Mapping[str, type]) -> dict[str, object]:
     if unknown or missing:
         raise BadRequest(f"fields refused: {', '.join(unknown) or '-'}; fields missing: {', '.join(missing) or '-'}")
     for name, kind in wanted.items():
-        value = data[name]
-        texts = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        if not isinstance(value, kind) or (kind is list and not texts):
-            raise BadRequest(f"field '{name}' must be {'a list of texts' if kind is list else 'a text'}")
-        if isinstance(value, str) and len(value) > _LIMITS.get(name, 200):
-            raise BadRequest(f"field '{name}' is too long")
-        if isinstance(value, list) and len(value) > MAX_TOPICS:
-            raise BadRequest(f"field '{name}' has too many items")
+        _check_value(name, kind, data[name])
     return dict(data)
+
+
+def _check_value(name: str, kind: type, value: object) -> None:
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadRequest(f"field '{name}' must be a list of texts")
+        if len(value) > MAX_TOPICS or any(len(v) > 200 for v in value):
+            raise BadRequest(f"field '{name}' has too many or too long items")
+    elif not isinstance(value, str):
+        raise BadRequest(f"field '{name}' must be a text")
+    elif len(value) > _LIMITS.get(name, 200):
+        raise BadRequest(f"field '{name}' is too long")
 
 
 def _selection(data: Mapping[str, object]) -> Selection:
@@ -354,21 +359,29 @@ def edit_note(root: Path, records: content.Content, change: NoteEdit) -> str:
     fields, body = _changes(shown, change)
     if not fields and body is None:
         return rel
-    try:
-        new = edited(rel, data.decode("utf-8"), fields, body, after="kind").encode("utf-8")
-    except UnicodeDecodeError:
-        raise ContentErrors([Diagnostic(Location(rel, 0), "not UTF-8 text: not rewritten")]) from None
-    record, problems = content.load_file(root, KIND_BY_FOLDER[ANNOTATIONS], path, new)
-    if isinstance(record, Annotation) and record.topics and "topics" in fields:
-        problems += Vocabulary.of(records.topics).check(record.topics, record.origin.at("topics"))[1]
-    if problems:
-        raise ContentErrors(problems)
+    new = _rewritten(root, records, rel, data, fields, body)
     _unchanged(path, rel, change.sha256)  # once more, just before: an editor may have saved meanwhile
     try:
         writing.replace_file(path, new)
     except OSError as exc:
         raise ContentErrors([Diagnostic(Location(rel, 0), f"cannot write it: {exc.strerror or exc}")]) from None
     return rel
+
+
+def _rewritten(
+    root: Path, records: content.Content, rel: str, data: bytes, fields: dict[str, object | None], body: str | None
+) -> bytes:
+    """The note's file with ``fields`` and ``body`` changed, checked as the build reads it."""
+    try:
+        new = edited(rel, data.decode("utf-8"), fields, body, after="kind").encode("utf-8")
+    except UnicodeDecodeError:
+        raise ContentErrors([Diagnostic(Location(rel, 0), "not UTF-8 text: not rewritten")]) from None
+    record, problems = content.load_file(root, KIND_BY_FOLDER[ANNOTATIONS], root / rel, new)
+    if isinstance(record, Annotation) and record.topics and "topics" in fields:
+        problems += Vocabulary.of(records.topics).check(record.topics, record.origin.at("topics"))[1]
+    if problems:
+        raise ContentErrors(problems)
+    return new
 
 
 def _unchanged(path: Path, rel: str, sha256: str) -> bytes:
