@@ -13,11 +13,12 @@ annotation, then one article, ``--runs`` times each, and measures:
   shows the change (detection, debounce and rebuild included);
 - the server's resident memory at rest (VmRSS of the process, after the first build and
   after the runs);
-- with ``--workbench``, in Debian's Chromium (Playwright): a passage of an article selected
-  with the mouse, the workbench's form opened and filled, then from the click on its save
-  button to the server's answer (the note checked and written), and to the new note visible
-  on the reloaded page (the watcher, the rebuild, live reload and the page's load included).
-  Each run's note is deleted afterwards, the site rebuilt, before the next run.
+- with ``--workbench`` (instead of the above), in Debian's Chromium (Playwright): a passage
+  of an article selected with the mouse, the workbench's form opened and filled, then from
+  the click on its save button to the server's answer (the note checked and written), and to
+  the new note visible on the reloaded page (the watcher, the rebuild, live reload and the
+  page's load included); each run's note is deleted afterwards, the site rebuilt, before the
+  next run. Then the same for the article's first note edited from its page.
 
 Prints medians with min-max and quartiles.
 """
@@ -35,7 +36,9 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -152,58 +155,105 @@ PASSAGE = """() => {
 CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.__liveReloadConnected = true; });"
 
 
-def measure_workbench(server: Server, root: Path, slug: str, runs: int) -> tuple[list[float], list[float]]:
-    """Submit → the server's answer, and submit → the note visible on the reloaded page (ms)."""
+@dataclass
+class Saves:
+    """Figures of saves from the workbench's form (ms)."""
+
+    answers: list[float] = field(default_factory=list)  # submit → the server's answer
+    visible: list[float] = field(default_factory=list)  # submit → the note on the reloaded page
+    steps: list[tuple[float, ...]] = field(default_factory=list)  # → page on disk, → reload asked, rebuild work
+
+    def print(self, what: str) -> None:
+        print(f"workbench, {what}, save to the server's answer (ms):  {spread(self.answers)}")
+        print(f"workbench, {what}, save to the note on the page (ms): {spread(self.visible)}")
+        each = ", ".join("/".join(f"{x:.0f}" for x in step) for step in self.steps)
+        print(f"  each run, to page on disk / to reload asked / rebuild work (ms): {each}")
+
+
+class Bench:
+    """Chromium on an article page of the preview, saving notes from the workbench's form."""
+
+    def __init__(self, server: Server, root: Path, slug: str, page: Any) -> None:
+        self.server, self.root, self.page = server, root, page
+        self.url = f"http://127.0.0.1:{server.port}/articles/{slug}/"
+        self.served = root / ".dossier-cache" / "serve" / "articles" / slug / "index.html"
+        self.navigations: list[float] = []  # when the page asks for its next load
+        page.add_init_script(CONNECTED)
+        page.on(
+            "request", lambda r: self.navigations.append(time.perf_counter()) if r.is_navigation_request() else None
+        )
+
+    def open(self) -> None:
+        self.page.goto(self.url)
+        self.page.wait_for_selector("html[data-workbench=ready]")
+        self.page.wait_for_function("() => window.__liveReloadConnected === true")
+
+    def save(self, action: str, marker: str, saves: Saves) -> dict[str, Any]:
+        page = self.page
+        before = len(self.server.lines)
+        with page.expect_response(lambda r: r.url.endswith(f"/workbench/{action}")) as answered:
+            started = time.perf_counter()
+            page.get_by_role("dialog").get_by_role("button", name="Enregistrer").click()
+        saves.answers.append((time.perf_counter() - started) * 1000)
+        answer: dict[str, Any] = answered.value.json()
+        on_disk = wait_for(self.served, marker.encode())
+        page.locator(".notes .note", has_text=marker).wait_for(timeout=30_000)
+        saves.visible.append((time.perf_counter() - started) * 1000)
+        reload = next((t for t in self.navigations if t > started), started)
+        saves.steps.append(
+            ((on_disk - started) * 1000, (reload - started) * 1000, *self.server.rebuild_times(before)[:1])
+        )
+        return answer
+
+    def new_note(self, run: int, saves: Saves) -> None:
+        page = self.page
+        self.open()
+        box = page.evaluate(PASSAGE)
+        page.mouse.move(box[0], box[1])
+        page.mouse.down()
+        page.mouse.move(box[2], box[3], steps=5)
+        page.mouse.up()
+        page.get_by_role("button", name="Annoter").click()
+        page.wait_for_function("() => document.querySelector('dialog input').value !== ''")
+        marker = f"Repère{run}x{time.time_ns() % 100000}"
+        page.get_by_role("dialog").get_by_label("Texte de la note (Markdown)").fill(f"Une note, {marker}.")
+        path = self.save("create", marker, saves)["path"]
+        since = len(self.server.lines)
+        (self.root / path).unlink()  # the next run annotates the same passage
+        deadline = time.monotonic() + 30
+        while not self.server.rebuild_times(since) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+
+    def edit_note(self, run: int, saves: Saves) -> None:
+        page = self.page
+        self.open()
+        page.get_by_role("button", name="Modifier la note 1", exact=True).click()
+        marker = f"Repère{run}x{time.time_ns() % 100000}"
+        page.get_by_role("dialog").get_by_label("Texte de la note (Markdown)").fill(f"Une note modifiée, {marker}.")
+        self.save("edit", marker, saves)
+        time.sleep(0.3)
+
+
+def measure_workbench(server: Server, root: Path, slug: str, runs: int) -> tuple[Saves, Saves]:
+    """Notes written, then notes edited, from the workbench's form, ``runs`` times each."""
     from playwright.sync_api import sync_playwright
 
-    answers: list[float] = []
-    visible: list[float] = []
-    steps: list[tuple[float, ...]] = []  # page on disk, reload asked, the rebuild's own work
-    url = f"http://127.0.0.1:{server.port}/articles/{slug}/"
+    written, edited = Saves(), Saves()
+    note = root / "content" / "annotations" / f"{slug}-0.md"
+    original = note.read_bytes()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.add_init_script(CONNECTED)
-        navigations: list[float] = []  # when the page asks for its next load
-        page.on("request", lambda r: navigations.append(time.perf_counter()) if r.is_navigation_request() else None)
-        for run in range(runs):
-            page.goto(url)
-            page.wait_for_selector("html[data-workbench=ready]")
-            page.wait_for_function("() => window.__liveReloadConnected === true")
-            box = page.evaluate(PASSAGE)
-            page.mouse.move(box[0], box[1])
-            page.mouse.down()
-            page.mouse.move(box[2], box[3], steps=5)
-            page.mouse.up()
-            page.get_by_role("button", name="Annoter").click()
-            dialog = page.get_by_role("dialog")
-            page.wait_for_function("() => document.querySelector('dialog input').value !== ''")
-            marker = f"Repère{run}x{time.time_ns() % 100000}"
-            dialog.get_by_label("Texte de la note (Markdown)").fill(f"Une note, {marker}.")
-            served = root / ".dossier-cache" / "serve" / "articles" / slug / "index.html"
-            before = len(server.lines)
-            with page.expect_response(lambda r: r.url.endswith("/workbench/create")) as answered:
-                started = time.perf_counter()
-                dialog.get_by_role("button", name="Enregistrer").click()
-            answers.append((time.perf_counter() - started) * 1000)
-            path = answered.value.json()["path"]
-            on_disk = wait_for(served, marker.encode())
-            page.locator(".notes .note", has_text=marker).wait_for(timeout=30_000)
-            visible.append((time.perf_counter() - started) * 1000)
-            reload = next((t for t in navigations if t > started), started)
-            steps.append(((on_disk - started) * 1000, (reload - started) * 1000, *server.rebuild_times(before)[:1]))
-            since = len(server.lines)
-            (root / path).unlink()  # the next run annotates the same passage
-            deadline = time.monotonic() + 30
-            while not server.rebuild_times(since) and time.monotonic() < deadline:
-                time.sleep(0.01)
-            time.sleep(0.3)
-        browser.close()
-    print(
-        "each run, submit to page on disk / to reload / rebuild work (ms): "
-        + ", ".join("/".join(f"{x:.0f}" for x in step) for step in steps)
-    )
-    return answers, visible
+        try:
+            bench = Bench(server, root, slug, browser.new_page(viewport={"width": 1280, "height": 900}))
+            for run in range(runs):
+                bench.new_note(run, written)
+            for run in range(runs):
+                bench.edit_note(run, edited)
+        finally:
+            browser.close()
+            note.write_bytes(original)
+    return written, edited
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,13 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     page = served / "articles" / slug / "index.html"
     if args.workbench:
         try:
-            answers, visible = measure_workbench(server, root, slug, args.runs)
+            written, edited = measure_workbench(server, root, slug, args.runs)
         finally:
             server.stop()
         print()
-        print(f"workbench, save to the server's answer (ms):     {spread(answers)}")
-        print(f"workbench, save to the note on the page (ms):    {spread(visible)}")
-        print("each run (ms): " + ", ".join(f"{a:.0f}/{v:.0f}" for a, v in zip(answers, visible, strict=True)))
+        written.print("a new note")
+        edited.print("a note edited")
         return 0
     try:
         note = root / "content" / "annotations" / f"{slug}-0.md"
