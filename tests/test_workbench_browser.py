@@ -236,6 +236,27 @@ def test_a_file_that_exists_and_an_empty_text_are_errors_in_the_form(page: Page,
     assert preview.notes() == before
 
 
+def test_the_keyboard_selects_reaches_the_button_and_works_the_form(page: Page, preview: Preview) -> None:
+    before = preview.notes()
+    box = page.evaluate(FIND, ["négociateurs", 0])
+    page.mouse.dblclick((box[0] + box[2]) / 2, box[1])  # a word, then extended from the keyboard
+    for _ in " se retrouveront":
+        page.keyboard.press("Shift+ArrowRight")
+    assert page.evaluate(SELECTED).strip() == "négociateurs se retrouveront"
+    page.get_by_role("button", name="Annoter").wait_for()
+    page.keyboard.press("Tab")  # the button comes next after the paragraph
+    assert page.evaluate("() => document.activeElement.textContent") == "Annoter"
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Annoter ce passage")
+    dialog.wait_for()
+    assert page.evaluate("() => document.activeElement.labels[0].textContent") == "Texte de la note (Markdown)"
+    for label in ("Type de note", "Thèmes", "Texte de la note (Markdown)", "Nom du fichier"):
+        assert dialog.get_by_label(label).count() == 1, label
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+    assert preview.notes() == before
+
+
 def test_a_note_is_edited_from_its_page_every_other_line_kept(page: Page, preview: Preview) -> None:
     page.get_by_role("button", name=re.compile(r"^Modifier la note \d+$")).first.wait_for()
     card = page.locator(".notes .note", has_text="Le vote est prévu")
