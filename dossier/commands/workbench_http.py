@@ -45,6 +45,12 @@ STRINGS_PREFIX = "workbench_"
 _ARTICLE_PAGE = re.compile(r"/articles/([^/]+)/(?:index\.html)?")
 
 
+def article_of(page: str) -> str | None:
+    """The slug of the article whose page is at ``page`` (a URL path of the preview), if it is one."""
+    match = _ARTICLE_PAGE.fullmatch(page)
+    return match.group(1) if match and is_slug(match.group(1)) else None
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -113,8 +119,7 @@ class _Notes(_Endpoint):
             self.refuse(403, "the workbench answers the preview's own pages only")
 
     async def get(self) -> None:
-        match = _ARTICLE_PAGE.fullmatch(self.get_query_argument("page", ""))
-        slug = match.group(1) if match and is_slug(match.group(1)) else None
+        slug = article_of(self.get_query_argument("page", "") or "")
         body = await ioloop.IOLoop.current().run_in_executor(None, self._page, slug)
         self.answer(200, body)
 
