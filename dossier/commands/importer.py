@@ -445,9 +445,17 @@ def _not_a_new_version(rel: str, seed: Seed, article: Article, current: Seed | N
     return problems
 
 
+_VERSION = re.compile(r"-v(\d+)$")
+
+
 def _next_name(path: str) -> str:
+    """A name for the next version's seed: ``x.txt`` → ``x-v2.txt``, ``x-v2.txt`` → ``x-v3.txt``."""
     stem, dot, suffix = posixpath.basename(path).rpartition(".")
-    name = f"{stem}-v2.{suffix}" if dot else f"{suffix}-v2"
+    if not dot:
+        stem, suffix = suffix, ""
+    number = _VERSION.search(stem)
+    stem = stem[: number.start()] if number else stem
+    name = f"{stem}-v{int(number.group(1)) + 1 if number else 2}" + (f".{suffix}" if suffix else "")
     return posixpath.join(posixpath.dirname(path), name)
 
 
