@@ -451,7 +451,7 @@ def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
         f" {SEED_REL} added to earlier_seeds; 17 notes point into the article: run check, which reports those"
         " whose passage changed ('reanchor --write' re-anchors them)\n"
     )
-    head, body = before.split("\n---\n", 1)
+    head = before.split("\n---\n", 1)[0]
     old_hash = re.search(r"(?m)^seed_sha256: (\w+)$", head).group(1)  # type: ignore[union-attr]
     expected_head = head.replace(f"seed: {SEED_REL}", f'seed: "{NEW_VERSION}"').replace(
         f"seed_sha256: {old_hash}",
