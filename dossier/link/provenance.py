@@ -87,7 +87,7 @@ def check_earlier(article: Article, seeds: Mapping[str, Seed]) -> list[Diagnosti
                     where,
                     f"the earlier seed {earlier.seed} has changed since the article was updated from it"
                     " (its SHA-256 differs)",
-                    "an earlier version is kept as it was received: restore the file (from version control);"
+                    "an earlier version is kept as it was received: restore the file from version control;"
                     " a new version of a dispatch is a new seed file, imported with 'import NEW --update-of SLUG'",
                 )
             )

@@ -132,7 +132,7 @@ def at(root: Path, name: Named) -> tuple[Seed | None, list[Diagnostic]]:
         return None, [Diagnostic(name.where, f"{what} '{name.path}': {reason}")]
     if not (root / name.path).is_file():
         hint = (
-            "an earlier version's seed is kept as it was received: restore the file (from version control)"
+            "an earlier version's seed is kept as it was received: restore the file from version control"
             if name.earlier
             else "give the seed's path from the project folder, e.g. seeds/x.txt"
         )
