@@ -306,17 +306,22 @@ class _Known:
 
     @classmethod
     def of(cls, articles: Sequence[Article], annotations: Sequence[Annotation], topics: Sequence[Topic]) -> _Known:
-        by_bytes = {e.sha256: (e.seed, a.origin.path) for a in articles for e in a.earlier_seeds}
-        by_bytes.update({a.seed_sha256: (a.seed, a.origin.path) for a in articles if a.seed and a.seed_sha256})
         return cls(
             tuple(topics),
             {posixpath.normpath(a.seed): a for a in articles if a.seed},
             {a.slug: a.origin.path for a in articles},
-            by_bytes,
+            _by_bytes(articles),
             Counter(n.article for n in annotations),
             {posixpath.normpath(e.seed): a for a in articles for e in a.earlier_seeds},
             {a.slug: a for a in articles},
         )
+
+
+def _by_bytes(articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
+    """SHA-256 of every seed the articles name (current and earlier): (the seed, its article's file)."""
+    found = {e.sha256: (e.seed, a.origin.path) for a in articles for e in a.earlier_seeds}
+    found.update({a.seed_sha256: (a.seed, a.origin.path) for a in articles if a.seed and a.seed_sha256})
+    return found
 
 
 def _import(

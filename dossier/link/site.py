@@ -329,8 +329,9 @@ def link(
     published = {a.slug for a in articles}
     by_article = linker.notes_by_article(published)
     events = linker.events(published)
-    anchored = linker.anchor(articles, seeds or {}, by_article)
-    versions = linker.versions(articles, seeds or {})
+    found: Mapping[str, Seed] = seeds or {}
+    anchored = linker.anchor(articles, found, by_article)
+    versions = linker.versions(articles, found)
     pages = tuple(p for p in content.pages if drafts or not p.draft)
     for kind, records in (("event", tuple(events)), ("topic", content.topics), ("page", pages)):
         linker.bodies(kind, records)

@@ -132,31 +132,41 @@ def _merged(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+class _Excerpts:
+    """Excerpts made as the segments are read: the pieces of the one being made, and where it starts."""
+
+    def __init__(self) -> None:
+        self.made: list[Excerpt] = []
+        self.pieces: list[Piece] = []
+        self.starts = True
+
+    def unchanged(self, words: list[str], opening: bool, closing: bool) -> None:
+        """Unchanged words: the context of the changes around them, or a gap between two excerpts."""
+        if not opening and not closing and len(words) <= 2 * CONTEXT:
+            self.pieces.append(Piece(SAME, " ".join(words)))
+            return
+        if not opening:  # the context after the changes gathered so far
+            self.pieces.append(Piece(SAME, " ".join(words[:CONTEXT])))
+            self.made.append(Excerpt(tuple(self.pieces), self.starts, closing and len(words) <= CONTEXT))
+        self.pieces = [] if closing else [Piece(SAME, " ".join(words[-CONTEXT:]))]  # the context before the next
+        self.starts = opening and len(words) <= CONTEXT
+
+    def end(self) -> list[Excerpt]:
+        if any(p.kind != SAME for p in self.pieces):  # the text ends with a change
+            self.made.append(Excerpt(tuple(self.pieces), self.starts, True))
+        return self.made
+
+
 def excerpts_of(segments: Sequence[Segment]) -> list[Excerpt]:
     """Each change with :data:`CONTEXT` words around it; changes closer than twice that share an excerpt."""
-    excerpts: list[Excerpt] = []
-    pieces: list[Piece] = []
-    starts = True
+    excerpts = _Excerpts()
     last = len(segments) - 1
     for index, (kind, words) in enumerate(segments):
-        if kind != SAME:
-            pieces.append(Piece(kind, " ".join(words)))
-            continue
-        opening, closing = index == 0, index == last
-        if not opening and not closing and len(words) <= 2 * CONTEXT:
-            pieces.append(Piece(SAME, " ".join(words)))
-            continue
-        if not opening:  # the context after the changes gathered so far
-            pieces.append(Piece(SAME, " ".join(words[:CONTEXT])))
-            excerpts.append(Excerpt(tuple(pieces), starts, closing and len(words) <= CONTEXT))
-        if not closing:  # the context before the next change
-            pieces = [Piece(SAME, " ".join(words[-CONTEXT:]))]
-            starts = opening and len(words) <= CONTEXT
+        if kind == SAME:
+            excerpts.unchanged(words, index == 0, index == last)
         else:
-            pieces = []
-    if pieces and any(p.kind != SAME for p in pieces):
-        excerpts.append(Excerpt(tuple(pieces), starts, True))
-    return excerpts
+            excerpts.pieces.append(Piece(kind, " ".join(words)))
+    return excerpts.end()
 
 
 def capped(excerpts: Sequence[Excerpt], limit: int = MAX_SHOWN) -> tuple[tuple[Excerpt, ...], bool]:
