@@ -15,9 +15,8 @@ from conftest import REPO, Run
 from dossier.commands import build as build_command
 from dossier.commands import importer
 from dossier.errors import ContentErrors
-from dossier.link import provenance, versions
+from dossier.link import versions
 from dossier.link.versions import ADDED, REMOVED, SAME, Excerpt, Piece
-from dossier.model import Article, EarlierSeed, Origin, frozen_map
 from dossier.options import Options
 from dossier.publish import output
 from dossier.source import seeds
@@ -117,29 +116,6 @@ def test_history_lists_the_changes_newest_first_and_dates_the_current_version() 
     assert [(c.seed, c.previous.iso(), c.added) for c in made.changes] == [
         ("seeds/v3.txt", "2024-03-05", 1),
         ("seeds/v2.txt", "2024-03", 1),
-    ]
-
-
-def article(earlier: tuple[EarlierSeed, ...], current: str = "seeds/v2.txt") -> Article:
-    origin = Origin("content/articles/a.md", frozen_map({"seed": 5, "earlier_seeds": 7}))
-    return Article("a", "A", seed("date 2024\nA.\n").date, "A.", origin, seed=current, earlier_seeds=earlier)
-
-
-def test_an_earlier_seed_whose_bytes_changed_is_an_error_at_the_list() -> None:
-    v1 = seed("date 2024\nUn.\n", "seeds/v1.txt")
-    fine = article((EarlierSeed("seeds/v1.txt", v1.sha256),))
-    assert provenance.check_earlier(fine, {"seeds/v1.txt": v1}) == []
-    [changed] = provenance.check_earlier(article((EarlierSeed("seeds/v1.txt", "0" * 64),)), {"seeds/v1.txt": v1})
-    assert changed.format().startswith(
-        "content/articles/a.md:7: error: the earlier seed seeds/v1.txt has changed since the article was updated"
-    )
-    assert "restore the file" in changed.format()
-    twice = article((EarlierSeed("seeds/v2.txt", v1.sha256), EarlierSeed("seeds/v1.txt", v1.sha256)) * 2)
-    messages = [d.message for d in provenance.check_earlier(twice, {"seeds/v1.txt": v1})]
-    assert messages == [
-        "earlier seed seeds/v2.txt is the article's current seed",
-        "earlier seed seeds/v2.txt is the article's current seed",
-        "earlier seed seeds/v1.txt is listed twice",
     ]
 
 
