@@ -436,6 +436,7 @@ def _not_a_new_version(rel: str, seed: Seed, article: Article, current: Seed | N
         return [Diagnostic(article.origin.at("earlier_seeds"), f"{rel} is an earlier version of the article", hint)]
     other = known.by_seed.get(rel) or known.earlier.get(rel)
     if other is not None:
+        hint = f"a seed belongs to one article: delete {other.origin.path} if it was imported by mistake"
         return [Diagnostic(Location(rel, seed.date_line), f"{rel} is already a seed of {other.origin.path}", hint)]
     problems: list[Diagnostic] = []
     if seed.sha256 == article.seed_sha256.lower() or any(
