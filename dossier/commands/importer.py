@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.commands import fieldedit, topicrank, writing
@@ -201,7 +201,6 @@ class Imported:
     notes: int = 0  # notes of the article, to check after an update
     date: str = ""  # the seed's new date, when an update leaves the article's date as it was
     draft: bool = False  # the article is a draft: only check --drafts checks it
-
     replaced: str = ""  # a new version: the seed it replaced, now an earlier one
 
     def line(self) -> str:
@@ -479,8 +478,7 @@ def _replace_version(root: Path, rel: str, seed: Seed, article: Article, notes: 
         article.origin.path, path.read_bytes().decode("utf-8"), fields, to_markdown(seed), "seed_sha256"
     )
     writing.replace_file(path, text.encode("utf-8"))
-    done = Imported(article.origin.path, rel, "new version", notes, seed.date.iso(), article.draft)
-    return replace(done, replaced=article.seed)
+    return Imported(article.origin.path, rel, "new version", notes, seed.date.iso(), article.draft, article.seed)
 
 
 def _changed(article: Article, rel: str) -> Diagnostic:

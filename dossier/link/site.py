@@ -308,9 +308,10 @@ class _Linker:
             if not article.earlier_seeds or not article.seed:
                 continue
             self.problems.extend(provenance.check_earlier(article, seeds))
-            chain = tuple(seeds.get(path) for path in (*(e.seed for e in article.earlier_seeds), article.seed))
-            if all(seed is not None for seed in chain):
-                found[article.slug] = self.steps.versions(article.slug, chain)  # type: ignore[arg-type]  # checked
+            paths = (*(e.seed for e in article.earlier_seeds), article.seed)
+            chain = tuple(seed for path in paths if (seed := seeds.get(path)) is not None)
+            if len(chain) == len(paths):
+                found[article.slug] = self.steps.versions(article.slug, chain)
         return found
 
 
