@@ -141,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
         help="for a seed that changed: replace its article's text and seed_sha256, keep every other field",
     )
     imp.add_argument("--slug", default="", help="the new article's slug (one SEED only)")
+    imp.add_argument(
+        "--update-of",
+        default="",
+        metavar="SLUG",
+        help="SEED is a new version of article SLUG's dispatch: replace its text and seed, keep its old seed"
+        " in earlier_seeds and every other field",
+    )
     imp.add_argument("--force", action="store_true", help=argparse.SUPPRESS)  # gone: says to use --update
     return parser
 
@@ -268,7 +275,7 @@ def _import(args: argparse.Namespace) -> None:
 
     if args.force:  # it rewrote the article from scratch, losing the editor's fields
         raise UsageError("--force is gone", "import --update SEED replaces a changed seed's text and keeps the fields")
-    outcome = importer.run(args.root, args.seeds, update=args.update, slug=args.slug)
+    outcome = importer.run(args.root, args.seeds, update=args.update, slug=args.slug, update_of=args.update_of)
     if not outcome.imported and not outcome.problems:
         print("nothing to import: every seed has an article")
     for result in outcome.imported:

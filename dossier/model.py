@@ -115,6 +115,15 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class EarlierSeed:
+    """An earlier version of an article's text: the seed file it was imported from and the
+    SHA-256 of that file's bytes (``earlier_seeds: [{seed: ..., sha256: ...}]``)."""
+
+    seed: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: str
@@ -127,6 +136,7 @@ class Article:
     seed: str = ""
     seed_sha256: str = ""
     draft: bool = False
+    earlier_seeds: tuple[EarlierSeed, ...] = ()  # the text's earlier versions, oldest first
 
 
 NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")

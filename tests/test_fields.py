@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dossier.model import PartialDate
+from dossier.model import EarlierSeed, PartialDate
 from dossier.source import fields as f
 from dossier.source.fields import Field, coerce
 from dossier.source.frontmatter import split
@@ -62,4 +62,17 @@ def test_a_value_error_may_carry_a_hint() -> None:
     result = coerce("a.md", entries("title: T\ndate: 2024\nsource: x\n"), (*TABLE, Field("source", kind)))
     assert [d.format() for d in result.problems] == [
         "a.md:4: error: 'source': unknown kind 'x' (hint: did you mean 'y'?)"
+    ]
+
+
+def test_earlier_seeds_in_flow_or_block_style() -> None:
+    table = (Field("earlier_seeds", f.earlier_seeds),)
+    flow = coerce("a.md", entries('earlier_seeds: [{seed: seeds/a.txt, sha256: "ab"}]\n'), table)
+    block = coerce("a.md", entries("earlier_seeds:\n  - seed: seeds/a.txt\n    sha256: ab\n"), table)
+    assert flow.problems == block.problems == []
+    assert flow.values == block.values == {"earlier_seeds": (EarlierSeed("seeds/a.txt", "ab"),)}
+    assert coerce("a.md", entries("earlier_seeds:\n"), table).values == {"earlier_seeds": ()}
+    nested = coerce("a.md", entries("earlier_seeds: [[seeds/a.txt]]\n"), table)
+    assert [d.message for d in nested.problems] == [
+        "'earlier_seeds': each earlier seed is a mapping with seed and sha256"
     ]

@@ -414,3 +414,189 @@ def test_a_seed_typed_from_a_folder_of_the_project(
     result = run("import", "--root", "..", "../seeds/a.txt")
     assert result.code == 0, result.err
     assert result.out.startswith("content/articles/un-texte.md: created from seeds/a.txt")
+
+
+# -- a new version of a dispatch: import NEW --update-of SLUG ---------------------------------
+
+SHIPPED = "content/articles/irak-fin-de-la-coalition.md"
+SHIPPED_SLUG = "irak-fin-de-la-coalition"
+NEW_VERSION = "seeds/reuters-2024-03-06.txt"
+ADDED_PARAGRAPH = "Le Premier ministre irakien doit se rendre à Washington en avril, a indiqué son bureau."
+REPIT = f'---\narticle: {SHIPPED_SLUG}\nquote: "un peu de répit aux négociations"\nkind: contexte\n---\nUne note.\n'
+
+
+def write_new_version(root: Path, date: str = "2024-03-06", rel: str = NEW_VERSION) -> str:
+    """A longer version of the shipped seed: its own date header, a word corrected, a paragraph added."""
+    text = (root / SEED_REL).read_text(encoding="utf-8")
+    assert text.lstrip().startswith("date 2024-03 ")
+    text = text.replace("date 2024-03", f"date {date}", 1).replace("répit aux négociations", "répit aux pourparlers")
+    (root / rel).write_text(text.rstrip("\n") + f"\n\n{ADDED_PARAGRAPH}\n", encoding="utf-8")
+    return hashlib.sha256((root / rel).read_bytes()).hexdigest()
+
+
+def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
+    from test_journeys import copy_repository, files_of, line_of, typed
+
+    project = copy_repository(tmp_path / "dossier")
+    article = project / SHIPPED
+    before = article.read_text(encoding="utf-8")
+    (project / "content/annotations/repit.md").write_text(REPIT, encoding="utf-8")
+    assert typed("python build.py check", project).code == 0
+    new_hash = write_new_version(project)
+
+    done = typed(f"python build.py import {NEW_VERSION} --update-of {SHIPPED_SLUG}", project)
+    assert done.code == 0, done
+    assert done.out == (
+        f"{SHIPPED}: new version from {NEW_VERSION} (dated 2024-03-06): text, seed and seed_sha256 replaced,"
+        f" {SEED_REL} added to earlier_seeds; 17 notes point into the article: run check, which reports those"
+        " whose passage changed ('reanchor --write' re-anchors them)\n"
+    )
+    head = before.split("\n---\n", 1)[0]
+    old_hash = re.search(r"(?m)^seed_sha256: (\w+)$", head).group(1)  # type: ignore[union-attr]
+    expected_head = head.replace(f"seed: {SEED_REL}", f'seed: "{NEW_VERSION}"').replace(
+        f"seed_sha256: {old_hash}",
+        f'seed_sha256: "{new_hash}"\nearlier_seeds: [{{seed: "{SEED_REL}", sha256: "{old_hash}"}}]',
+    )
+    new_seed, _ = seeds.read(project, NEW_VERSION)
+    assert new_seed is not None
+    assert article.read_text(encoding="utf-8") == expected_head + "\n---\n" + importer.to_markdown(new_seed)
+    for kept in ("title:", "summary:", "topics:", "date: 2024-03", "source: Reuters"):  # editorial lines kept
+        assert [line for line in before.splitlines() if line.startswith(kept)] == [
+            line for line in article.read_text(encoding="utf-8").splitlines() if line.startswith(kept)
+        ]
+
+    stale = typed("python build.py check", project)  # the note on the corrected words, and only it
+    assert stale.code == 1
+    assert stale.errors == [
+        f"content/annotations/repit.md:3: error: quote not found in article '{SHIPPED_SLUG}'"
+        ' (hint: nearest passage: "un peu de répit aux pourparlers.")'
+    ]
+    (project / "content/annotations/repit.md").write_text(REPIT.replace("négociations", "pourparlers"))
+    built = typed("python build.py build --no-search", project)
+    assert built.code == 0, built
+    page = (project / "_site/articles" / SHIPPED_SLUG / "index.html").read_text(encoding="utf-8")
+    assert 'Mis à jour le <time datetime="2024-03-06">6 mars 2024</time>' in page
+    versions = page[page.index('<section class="versions"') :]
+    assert re.search(r"<del><span [^>]*>retiré\u00a0: </span>négociations\.</del>", versions)
+    assert re.search(r"<ins><span [^>]*>ajouté\u00a0: </span>pourparlers\.</ins>", versions)
+    assert f"</span>{ADDED_PARAGRAPH}</ins>" in versions
+
+    again = typed("python build.py import", project)  # the earlier seed is not a new article
+    assert (again.code, again.out) == (0, "nothing to import: every seed has an article\n")
+
+    earlier = project / SEED_REL
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace("Bagdad", "Bagdad,", 1), encoding="utf-8")
+    tampered = typed("python build.py check", project)
+    assert tampered.code == 1
+    line = line_of(article, "earlier_seeds:")
+    assert [e.split(" (hint: ")[0] for e in tampered.errors] == [
+        f"{SHIPPED}:{line}: error: the earlier seed {SEED_REL} has changed since the article was updated from it"
+        " (its SHA-256 differs)"
+    ]
+    assert "restore the file" in tampered.err
+
+    tree = files_of(project)
+    for command, error in [
+        (
+            f"python build.py import {NEW_VERSION} --update-of irak-fin-de-la-coalitio",
+            f"{NEW_VERSION}:1: error: --update-of irak-fin-de-la-coalitio: no such article"
+            f" (hint: did you mean '{SHIPPED_SLUG}'?)",
+        ),
+        (
+            f"python build.py import {NEW_VERSION} --update-of {SHIPPED_SLUG}",
+            f"{SHIPPED}:6: error: {NEW_VERSION} is already the article's seed (hint: a new version of a dispatch is"
+            f" a new seed file, e.g. seeds/reuters-2024-03-06-v2.txt; a seed changed in place:"
+            f" import --update {NEW_VERSION})",
+        ),
+    ]:
+        refused = typed(command, project)
+        assert (refused.code, refused.out, refused.errors) == (1, "", [error]), refused
+    assert files_of(project) == tree  # nothing written
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped dossier."""
+    root = tmp_path / "shipped"
+    for name in ("content", "themes", "seeds"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yml", root / "site.yml")
+    return root
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_new_version_is_refused_for_an_older_date_a_copy_or_another_articles_seed(
+    shipped: Path, run: Callable[..., Run]
+) -> None:
+    write_new_version(shipped, date="2024-02-28", rel="seeds/older.txt")
+    shutil.copy(shipped / SEED_REL, shipped / "seeds/copie.txt")
+    unchanged = tree_bytes(shipped)
+    older = run("import", "--root", shipped, "seeds/older.txt", "--update-of", SHIPPED_SLUG)
+    assert (older.code, older.out) == (1, "")
+    assert older.errors == [
+        f"seeds/older.txt:1: error: dated 2024-02-28, before the article's seed {SEED_REL} (2024-03)"
+        " (hint: a new version is dated on or after the one it replaces: check its date header)"
+    ]
+    copy = run("import", "--root", shipped, "seeds/copie.txt", "--update-of", SHIPPED_SLUG)
+    assert copy.errors == [
+        "seeds/copie.txt:1: error: the same text as a version the article already has: nothing new in seeds/copie.txt"
+    ]
+    article = shipped / SHIPPED
+    (shipped / "content/articles/autre.md").write_text(
+        article.read_text(encoding="utf-8").replace(f"seed: {SEED_REL}", "seed: seeds/older.txt")
+    )
+    unchanged = tree_bytes(shipped)
+    taken = run("import", "--root", shipped, "seeds/older.txt", "--update-of", SHIPPED_SLUG)
+    assert taken.errors == [
+        "seeds/older.txt:1: error: seeds/older.txt is already a seed of content/articles/autre.md"
+        " (hint: a seed belongs to one article: delete content/articles/autre.md if it was imported by mistake)"
+    ]
+    assert tree_bytes(shipped) == unchanged
+
+
+def test_a_new_version_needs_one_seed_and_no_other_mode(shipped: Path, run: Callable[..., Run]) -> None:
+    write_new_version(shipped)
+    for args, message in [
+        ([NEW_VERSION, "--update", "--update-of", SHIPPED_SLUG], "--update-of and --update cannot be given together"),
+        ([NEW_VERSION, "--slug", "x", "--update-of", SHIPPED_SLUG], "--update-of and --slug cannot be given together"),
+        (["--update-of", SHIPPED_SLUG], "--update-of names one article: give exactly one SEED, its new version"),
+    ]:
+        refused = run("import", "--root", shipped, *args)
+        assert refused.code == 2 and refused.err.startswith(f"error: {message}"), refused.err
+
+
+def test_a_seed_changed_since_it_was_imported_is_updated_before_it_gets_a_new_version(
+    shipped: Path, run: Callable[..., Run]
+) -> None:
+    write_new_version(shipped)
+    current = shipped / SEED_REL
+    current.write_text(current.read_text(encoding="utf-8").replace("Bagdad", "Bagdad,", 1), encoding="utf-8")
+    refused = run("import", "--root", shipped, NEW_VERSION, "--update-of", SHIPPED_SLUG)
+    assert refused.code == 1
+    assert refused.errors == [
+        f"{SHIPPED}:7: error: the seed {SEED_REL} has changed since it was imported (its SHA-256 differs)"
+        f" (hint: import --update {SEED_REL} first, or restore it: an earlier version is kept as it was imported)"
+    ]
+
+
+def test_versions_pile_up_oldest_first_and_a_third_one_keeps_the_list(shipped: Path, run: Callable[..., Run]) -> None:
+    first_hash = hashlib.sha256((shipped / SEED_REL).read_bytes()).hexdigest()
+    second_hash = write_new_version(shipped)
+    assert run("import", "--root", shipped, NEW_VERSION, "--update-of", SHIPPED_SLUG).code == 0
+    third = (shipped / NEW_VERSION).read_text(encoding="utf-8").replace("2024-03-06", "2024-03-07", 1)
+    (shipped / "seeds/reuters-2024-03-07.txt").write_text(third + "\nUne ligne de plus.\n", encoding="utf-8")
+    done = run("import", "--root", shipped, "seeds/reuters-2024-03-07.txt", "--update-of", SHIPPED_SLUG)
+    assert done.code == 0, done.err
+    text = (shipped / SHIPPED).read_text(encoding="utf-8")
+    assert (
+        f'earlier_seeds: [{{seed: "{SEED_REL}", sha256: "{first_hash}"}},'
+        f' {{seed: "{NEW_VERSION}", sha256: "{second_hash}"}}]\n'
+    ) in text
+    assert text.count("earlier_seeds:") == 1 and 'seed: "seeds/reuters-2024-03-07.txt"' in text
+    assert text.endswith("Une ligne de plus.\n")
+    assert run("check", "--root", shipped).code == 0  # provenance: the text is the third version's, the others kept
+    plain = run("import", "--root", shipped, NEW_VERSION)
+    assert plain.out == f"{SHIPPED}: unchanged ({NEW_VERSION} is an earlier version of its text)\n"

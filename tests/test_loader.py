@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -104,13 +103,13 @@ def test_a_seed_is_read_again_only_when_its_file_changed(tmp_path: Path, monkeyp
     missing = replace(article, slug="b", seed="seeds/absente.txt")
     cache = FileCache(root)
     reads: list[str] = []
-    read_seeds = seeds.for_articles
+    read_seed = seeds.at
 
-    def counted(root: Path, articles: Sequence[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
-        reads.extend(a.seed for a in articles)
-        return read_seeds(root, articles)
+    def counted(root: Path, name: seeds.Named) -> tuple[Seed | None, list[Diagnostic]]:
+        reads.append(name.path)
+        return read_seed(root, name)
 
-    monkeypatch.setattr(seeds, "for_articles", counted)
+    monkeypatch.setattr(seeds, "at", counted)
     found, problems = cache.seeds_for([article, missing])
     assert [p.paragraphs[0].text for p in found.values()] == ["Premier paragraphe."]
     assert [p.message for p in problems] == ["seed 'seeds/absente.txt' does not exist"]

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from conftest import REPO, Run
 
+from dossier.link import provenance
+from dossier.model import Article, EarlierSeed, Origin, frozen_map
+from dossier.source import seeds
+
 ARTICLE = "content/articles/irak-fin-de-la-coalition.md"
 SEED = "seeds/000_d2c93f48316b947f.txt"
 
@@ -70,4 +74,33 @@ def test_a_missing_paragraph_and_a_bad_seed_path(tmp_path: Path, run: Callable[.
     result = run("check", "--root", root)
     assert result.errors == [
         f"{ARTICLE}:6: error: seed '../../etc/passwd': a seed path must be relative to the project, without '..'"
+    ]
+
+
+def seed(text: str, path: str = "seeds/s.txt") -> seeds.Seed:
+    parsed, problems = seeds.parse(path, text.encode())
+    assert parsed is not None, problems
+    return parsed
+
+
+def article(earlier: tuple[EarlierSeed, ...], current: str = "seeds/v2.txt") -> Article:
+    origin = Origin("content/articles/a.md", frozen_map({"seed": 5, "earlier_seeds": 7}))
+    return Article("a", "A", seed("date 2024\nA.\n").date, "A.", origin, seed=current, earlier_seeds=earlier)
+
+
+def test_an_earlier_seed_whose_bytes_changed_is_an_error_at_the_list() -> None:
+    v1 = seed("date 2024\nUn.\n", "seeds/v1.txt")
+    fine = article((EarlierSeed("seeds/v1.txt", v1.sha256),))
+    assert provenance.check_earlier(fine, {"seeds/v1.txt": v1}) == []
+    [changed] = provenance.check_earlier(article((EarlierSeed("seeds/v1.txt", "0" * 64),)), {"seeds/v1.txt": v1})
+    assert changed.format().startswith(
+        "content/articles/a.md:7: error: the earlier seed seeds/v1.txt has changed since the article was updated"
+    )
+    assert "restore the file" in changed.format()
+    twice = article((EarlierSeed("seeds/v2.txt", v1.sha256), EarlierSeed("seeds/v1.txt", v1.sha256)) * 2)
+    messages = [d.message for d in provenance.check_earlier(twice, {"seeds/v1.txt": v1})]
+    assert messages == [
+        "earlier seed seeds/v2.txt is the article's current seed",
+        "earlier seed seeds/v2.txt is the article's current seed",
+        "earlier seed seeds/v1.txt is listed twice",
     ]

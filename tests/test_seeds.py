@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
-from dossier.model import PartialDate
-from dossier.source.seeds import parse
+from dossier.model import Article, EarlierSeed, Origin, PartialDate, frozen_map
+from dossier.source.seeds import for_articles, named, parse
 
 
 @pytest.mark.parametrize(
@@ -44,3 +47,28 @@ def test_bad_seeds(raw: bytes, expected: str) -> None:
     seed, problems = parse("seeds/s.txt", raw)
     assert seed is None
     assert problems[0].format().startswith(expected)
+
+
+def test_the_date_header_line_is_kept() -> None:
+    seed, _ = parse("s.txt", b"\n\ndate 2024-03-06\nTexte.\n")
+    assert seed is not None and seed.date_line == 3
+
+
+def test_an_article_names_its_seed_then_its_earlier_ones(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "v2.txt").write_text("date 2024-03-06\nTexte.\n", encoding="utf-8")
+    origin = Origin("content/articles/a.md", frozen_map({"seed": 4, "earlier_seeds": 6}))
+    earlier = (EarlierSeed("seeds/v1.txt", "ab"), EarlierSeed("seeds/v2.txt", "cd"))
+    article = Article("a", "A", PartialDate(2024), "Texte.", origin, seed="seeds/v3.txt", earlier_seeds=earlier)
+    assert [(n.path, n.where.line, n.earlier) for n in named(article)] == [
+        ("seeds/v3.txt", 4, False),
+        ("seeds/v1.txt", 6, True),
+        ("seeds/v2.txt", 6, True),
+    ]
+    found, problems = for_articles(tmp_path, [article])
+    assert list(found) == ["seeds/v2.txt"]
+    assert [d.format().split(" (hint: ")[0] for d in problems] == [
+        "content/articles/a.md:4: error: seed 'seeds/v3.txt' does not exist",
+        "content/articles/a.md:6: error: earlier seed 'seeds/v1.txt' does not exist",
+    ]
+    assert named(replace(article, seed="")) == ()

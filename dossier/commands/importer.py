@@ -16,14 +16,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.commands import topicrank, writing
+from dossier.commands import fieldedit, topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
-from dossier.model import Annotation, Article, Topic
+from dossier.model import Annotation, Article, EarlierSeed, Topic
 from dossier.project import SEEDS
 from dossier.source import loader, seeds
 from dossier.source.frontmatter import FENCES
 from dossier.source.seeds import Seed
-from dossier.text.didyoumean import plain
+from dossier.text.didyoumean import did_you_mean, plain
 from dossier.text.slugs import SLUG_LENGTH, is_slug, slugify
 
 _INLINE = re.compile(r"([\\`*_{}\[\]>|])")
@@ -201,6 +201,7 @@ class Imported:
     notes: int = 0  # notes of the article, to check after an update
     date: str = ""  # the seed's new date, when an update leaves the article's date as it was
     draft: bool = False  # the article is a draft: only check --drafts checks it
+    replaced: str = ""  # a new version: the seed it replaced, now an earlier one
 
     def line(self) -> str:
         """What was done, for the editor."""
@@ -208,12 +209,30 @@ class Imported:
             return f"{self.path}: created from {self.seed} (a draft: check its title, summary and topics)"
         if self.action == "unchanged":
             return f"{self.path}: unchanged ({self.seed} has not changed since it was imported)"
+        if self.action == "earlier":
+            return f"{self.path}: unchanged ({self.seed} is an earlier version of its text)"
+        if self.action == "new version":
+            return self._new_version()
         notes = f"{self.notes} note{'s' if self.notes != 1 else ''} to check: " if self.notes else ""
         check = "check --drafts" if self.draft else "check"
         line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run {check}"
         if self.date:
             line += f" (the seed is dated {self.date}: the article's date is kept)"
         return line
+
+    def _new_version(self) -> str:
+        check = "check --drafts" if self.draft else "check"
+        done = (
+            f"{self.path}: new version from {self.seed} (dated {self.date}): text, seed and seed_sha256 replaced,"
+            f" {self.replaced} added to earlier_seeds"
+        )
+        if not self.notes:
+            return f"{done}; run {check}"
+        notes = f"{self.notes} note{'s point' if self.notes != 1 else ' points'} into the article"
+        return (
+            f"{done}; {notes}: run {check}, which reports those whose passage changed"
+            f" ('reanchor --write' re-anchors them)"
+        )
 
 
 @dataclass(frozen=True)
@@ -222,19 +241,24 @@ class Outcome:
     problems: tuple[Diagnostic, ...]  # the seeds that could not be imported, at their lines
 
 
-def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = "") -> Outcome:
+def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = "", update_of: str = "") -> Outcome:
     """Import ``requested`` seeds (default: every seed without an article; with ``update``, every
     seed) into drafts; with ``update``, a changed seed's article gets its new text and hash and
     keeps everything else. Good seeds are written even when others are refused.
 
-    ``slug`` names the article of the one seed requested. A problem with the topics or the
-    articles stops everything: a seed's article that cannot be read might be written twice.
+    ``slug`` names the article of the one seed requested; ``update_of`` names the article the
+    one seed requested is a new version of (see :func:`new_version`). A problem with the topics
+    or the articles stops everything: a seed's article that cannot be read might be written twice.
     """
+    if update_of:
+        _check_update_of(requested, update, slug)
     records, problems = loader.load(root)
     blocking = [p for p in problems if p.severity is Severity.ERROR and p.location.path.startswith(_BLOCKING)]
     if blocking:
         raise ContentErrors(blocking)
     known = _Known.of(records.articles, records.annotations, records.topics)
+    if update_of:
+        return new_version(root, requested[0], update_of, known)
     paths, problems = _requested(root, requested, known.by_seed)
     if slug:
         _check_slug(slug, requested, paths, known.by_seed, known.taken)
@@ -276,6 +300,8 @@ class _Known:
     taken: dict[str, str]  # slug: its file
     by_bytes: dict[str, tuple[str, str]]  # SHA-256 of a seed: (the seed, its article's file)
     notes: Counter[str]  # notes per article slug
+    earlier: dict[str, Article]  # normalized path of an earlier seed: the article it was a version of
+    by_slug: dict[str, Article]
 
     @classmethod
     def of(cls, articles: Sequence[Article], annotations: Sequence[Annotation], topics: Sequence[Topic]) -> _Known:
@@ -283,9 +309,18 @@ class _Known:
             tuple(topics),
             {posixpath.normpath(a.seed): a for a in articles if a.seed},
             {a.slug: a.origin.path for a in articles},
-            {a.seed_sha256: (a.seed, a.origin.path) for a in articles if a.seed and a.seed_sha256},
+            _by_bytes(articles),
             Counter(n.article for n in annotations),
+            {posixpath.normpath(e.seed): a for a in articles for e in a.earlier_seeds},
+            {a.slug: a for a in articles},
         )
+
+
+def _by_bytes(articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
+    """SHA-256 of every seed the articles name (current and earlier): (the seed, its article's file)."""
+    found = {e.sha256: (e.seed, a.origin.path) for a in articles for e in a.earlier_seeds}
+    found.update({a.seed_sha256: (a.seed, a.origin.path) for a in articles if a.seed and a.seed_sha256})
+    return found
 
 
 def _import(
@@ -296,6 +331,8 @@ def _import(
     ``named``: the seeds were named on the command line (a plain import names only what it
     does, and what is wrong)."""
     existing = known.by_seed.get(rel)
+    if existing is None and rel in known.earlier:  # replaced by a newer version: nothing to do
+        return Imported(known.earlier[rel].origin.path, rel, "earlier") if named or update else None
     if existing is None:
         twin = known.by_bytes.get(seed.sha256)
         if twin is not None and not slug:
@@ -329,6 +366,119 @@ def _update(root: Path, rel: str, seed: Seed, existing: Article, notes: int) -> 
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
+
+
+def _check_update_of(requested: Sequence[str], update: bool, slug: str) -> None:
+    """``--update-of``: one seed, neither ``--update`` nor ``--slug``."""
+    if update or slug:
+        other = "--update" if update else "--slug"
+        hint = "--update-of SLUG imports a new seed file as the new version of an existing article"
+        raise UsageError(f"--update-of and {other} cannot be given together", hint)
+    if len(requested) != 1:
+        raise UsageError("--update-of names one article: give exactly one SEED, its new version")
+
+
+def new_version(root: Path, given: str, slug: str, known: _Known) -> Outcome:
+    """The seed ``given``, a new version of the dispatch of article ``slug``, imported into it:
+    its text and ``seed``/``seed_sha256`` replaced, the seed it had added to ``earlier_seeds``
+    (oldest first), every other line of the file kept byte for byte; or why not, nothing written."""
+    paths, problems = _requested(root, [given], known.by_seed)
+    if problems:
+        return Outcome((), tuple(problems))
+    rel = paths[0]
+    seed, problems = seeds.read(root, rel)
+    if seed is None:
+        return Outcome((), tuple(problems))
+    article = known.by_slug.get(slug)
+    if article is None:
+        hint = did_you_mean(slug, known.by_slug) or "the slug is the article's file name in content/articles/"
+        return Outcome((), (Diagnostic(Location(rel, seed.date_line), f"--update-of {slug}: no such article", hint),))
+    current, problems = _current_seed(root, article)
+    problems += _not_a_new_version(rel, seed, article, current, known)
+    if problems or current is None:
+        return Outcome((), tuple(problems))
+    try:
+        done = _replace_version(root, rel, seed, article, known.notes[article.slug])
+    except ContentErrors as exc:
+        return Outcome((), tuple(exc.diagnostics))
+    except OSError as exc:
+        where = article.origin.at()
+        return Outcome((), (Diagnostic(where, f"cannot write the article: {exc.strerror or exc}"),))
+    return Outcome((done,), ())
+
+
+def _current_seed(root: Path, article: Article) -> tuple[Seed | None, list[Diagnostic]]:
+    """The article's current seed, which becomes an earlier one: as it was imported, or the errors."""
+    if not article.seed:
+        hint = "only an article imported from a seed gets a new version; import the seed as a new article"
+        return None, [Diagnostic(article.origin.at(), f"{article.origin.path} has no seed to replace", hint)]
+    found, problems = seeds.at(root, seeds.named(article)[0])
+    if found is None:
+        return None, problems
+    if found.sha256 != article.seed_sha256.lower():
+        name = "seed_sha256" if article.seed_sha256 else "seed"
+        hint = f"import --update {article.seed} first, or restore it: an earlier version is kept as it was imported"
+        message = f"the seed {article.seed} has changed since it was imported (its SHA-256 differs)"
+        if not article.seed_sha256:
+            message = f"the article has no seed_sha256: it cannot tell whether {article.seed} changed"
+        return None, [Diagnostic(article.origin.at(name), message, hint)]
+    return found, []
+
+
+def _not_a_new_version(rel: str, seed: Seed, article: Article, current: Seed | None, known: _Known) -> list[Diagnostic]:
+    """Why ``seed`` (at ``rel``) cannot be a new version of ``article`` (whose seed is ``current``)."""
+    hint = f"a new version of a dispatch is a new seed file, e.g. {_next_name(article.seed)}"
+    if rel == posixpath.normpath(article.seed):
+        hint += f"; a seed changed in place: import --update {rel}"
+        return [Diagnostic(article.origin.at("seed"), f"{rel} is already the article's seed", hint)]
+    if any(posixpath.normpath(e.seed) == rel for e in article.earlier_seeds):
+        return [Diagnostic(article.origin.at("earlier_seeds"), f"{rel} is an earlier version of the article", hint)]
+    other = known.by_seed.get(rel) or known.earlier.get(rel)
+    if other is not None:
+        hint = f"a seed belongs to one article: delete {other.origin.path} if it was imported by mistake"
+        return [Diagnostic(Location(rel, seed.date_line), f"{rel} is already a seed of {other.origin.path}", hint)]
+    problems: list[Diagnostic] = []
+    if seed.sha256 == article.seed_sha256.lower() or any(
+        seed.sha256 == e.sha256.lower() for e in article.earlier_seeds
+    ):
+        message = f"the same text as a version the article already has: nothing new in {rel}"
+        problems.append(Diagnostic(Location(rel, seed.date_line), message))
+    if current is not None and seed.date < current.date:
+        message = f"dated {seed.date}, before the article's seed {current.path} ({current.date})"
+        hint = "a new version is dated on or after the one it replaces: check its date header"
+        problems.append(Diagnostic(Location(rel, seed.date_line), message, hint))
+    return problems
+
+
+_VERSION = re.compile(r"-v(\d+)$")
+
+
+def _next_name(path: str) -> str:
+    """A name for the next version's seed: ``x.txt`` → ``x-v2.txt``, ``x-v2.txt`` → ``x-v3.txt``."""
+    stem, dot, suffix = posixpath.basename(path).rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    number = _VERSION.search(stem)
+    stem = stem[: number.start()] if number else stem
+    name = f"{stem}-v{int(number.group(1)) + 1 if number else 2}" + (f".{suffix}" if suffix else "")
+    return posixpath.join(posixpath.dirname(path), name)
+
+
+def _replace_version(root: Path, rel: str, seed: Seed, article: Article, notes: int) -> Imported:
+    """The article's file with the new version's text, its seed as ``seed`` and its old seed
+    last of ``earlier_seeds``: written whole or not at all."""
+    path = root / article.origin.path
+    earlier = (*article.earlier_seeds, EarlierSeed(article.seed, article.seed_sha256))
+    fields = {
+        "seed": rel,
+        "seed_sha256": seed.sha256,
+        "earlier_seeds": [{"seed": e.seed, "sha256": e.sha256} for e in earlier],
+    }
+    text = fieldedit.edited(
+        article.origin.path, path.read_bytes().decode("utf-8"), fields, to_markdown(seed), "seed_sha256"
+    )
+    writing.replace_file(path, text.encode("utf-8"))
+    return Imported(article.origin.path, rel, "new version", notes, seed.date.iso(), article.draft, article.seed)
 
 
 def _changed(article: Article, rel: str) -> Diagnostic:

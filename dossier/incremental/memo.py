@@ -39,12 +39,14 @@ from dossier.link.site import (
 )
 from dossier.link.timeline import Entry
 from dossier.link.topics import Vocabulary
+from dossier.link.versions import Versions, history
 from dossier.model import Article, Event
 from dossier.publish.pages import TopicMadeOf, TopicPages, article_notes
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn
 from dossier.source.content import Content
 from dossier.source.loader import FileCache
 from dossier.source.markup import BACKLINK, Converted
+from dossier.source.seeds import Seed
 from dossier.text import collation
 
 PageInputs = dict[str, tuple[object, ...]]  # page path → the inputs it was rendered from
@@ -67,6 +69,15 @@ class TimelineMade:
 
 
 @dataclass(frozen=True)
+class VersionsMade:
+    """An article's versions, and the seeds (oldest first, their bytes' digests and texts
+    included) they were compared from."""
+
+    chain: tuple[Seed, ...]
+    versions: Versions
+
+
+@dataclass(frozen=True)
 class LinkMemo:
     """What the link phase computed: texts converted, records resolved, articles anchored."""
 
@@ -78,6 +89,7 @@ class LinkMemo:
     ordered: OrderedArticles = OrderedArticles()
     entries: TimelineMade = TimelineMade()
     sort_keys: dict[str, collation.Key] = field(default_factory=dict)  # collation keys of the texts the site sorts
+    versions: dict[str, VersionsMade] = field(default_factory=dict)  # article slug → its versions
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ class LinkGate:
         self.labels = memo.labels
         self.ordered = memo.ordered
         self.entries_made = memo.entries
+        self.versions_made: dict[str, VersionsMade] = {}
         collation.learn(memo.sort_keys)  # the site's labels sorted without loading the collation table
 
     # -- what is current ------------------------------------------------------------
@@ -250,6 +263,15 @@ class LinkGate:
             self.entries_made = TimelineMade(made_of, timeline_entries(events, articles))
         return self.entries_made.entries
 
+    def versions(self, slug: str, chain: tuple[Seed, ...]) -> Versions:
+        """The article's versions, compared again only when one of its seeds is not the one
+        they were compared from (equal seeds: the same bytes, by their SHA-256, and text)."""
+        hit = self.previous.versions.get(slug)
+        if hit is None or hit.chain != chain:
+            hit = VersionsMade(chain, history(chain))
+        self.versions_made[slug] = hit
+        return hit.versions
+
     # -- what to keep ---------------------------------------------------------------
 
     def memo(self, site: Site | None) -> LinkMemo:
@@ -267,6 +289,7 @@ class LinkGate:
             self.ordered,
             self.entries_made,
             sort_keys,
+            self.versions_made,
         )
 
 

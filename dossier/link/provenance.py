@@ -1,4 +1,5 @@
-"""An article imported from a seed must still carry the seed's text, word for word.
+"""An article imported from a seed must still carry the seed's text, word for word, and its
+earlier seeds (the dispatch's earlier versions) must still be the files it was updated from.
 
 The comparison is made on the rendered text, paragraph by paragraph and whitespace-
 normalized, so Markdown escapes (``\\*``) and line wrapping do not count; a changed word in
@@ -7,6 +8,7 @@ the article or in the seed does, and is reported at the first differing paragrap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import zip_longest
 
 from dossier.errors import Diagnostic, Location
@@ -65,3 +67,28 @@ def _first_difference(index: int, mine: str | None, original: str | None, seed: 
         return f"paragraph {index + 1} is not in the seed {seed.path}", f'article: "{_difference(mine, "")[0]}"'
     a, b = _difference(mine, original)
     return f"paragraph {index + 1} differs from its seed ({seed_at})", f'article: "{a}" / seed: "{b}"'
+
+
+def check_earlier(article: Article, seeds: Mapping[str, Seed]) -> list[Diagnostic]:
+    """The errors for the article's earlier seeds (``earlier_seeds``) that are its current seed,
+    listed twice, or no longer the bytes recorded; a missing one is reported where it is read."""
+    where = article.origin.at("earlier_seeds")
+    problems: list[Diagnostic] = []
+    listed: set[str] = set()
+    for earlier in article.earlier_seeds:
+        if earlier.seed == article.seed or earlier.seed in listed:
+            which = "the article's current seed" if earlier.seed == article.seed else "listed twice"
+            problems.append(Diagnostic(where, f"earlier seed {earlier.seed} is {which}", "list each earlier seed once"))
+        listed.add(earlier.seed)
+        seed = seeds.get(earlier.seed)
+        if seed is not None and seed.sha256.lower() != earlier.sha256.lower():
+            problems.append(
+                Diagnostic(
+                    where,
+                    f"the earlier seed {earlier.seed} has changed since the article was updated from it"
+                    " (its SHA-256 differs)",
+                    "an earlier version is kept as it was received: restore the file from version control;"
+                    " a new version of a dispatch is a new seed file, imported with 'import NEW --update-of SLUG'",
+                )
+            )
+    return problems

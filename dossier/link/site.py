@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
@@ -17,6 +17,7 @@ from dossier.errors import Diagnostic, Location
 from dossier.link import htmltext, provenance, timeline
 from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannotated
 from dossier.link.topics import Vocabulary
+from dossier.link.versions import Versions, history
 from dossier.model import Annotation, Article, Event, Page, Topic
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
@@ -39,6 +40,8 @@ class Site:
     html: Mapping[tuple[str, str], str]  # (kind, slug) → rendered body
     entries: tuple[timeline.Entry, ...]
     intro_html: str
+    versions: Mapping[str, Versions] = field(default_factory=lambda: MappingProxyType({}))
+    """article slug → its versions, for the articles updated from a new seed (``earlier_seeds``)"""
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ class LinkSteps(Protocol):
 
     def entries(self, events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[timeline.Entry, ...]: ...
 
+    def versions(self, slug: str, chain: tuple[Seed, ...]) -> Versions: ...
+
 
 class DirectSteps:
     """Every piece computed here and now: a text converted with the footnotes' back-link title
@@ -208,6 +213,9 @@ class DirectSteps:
 
     def entries(self, events: Sequence[Event], articles: tuple[Article, ...]) -> tuple[timeline.Entry, ...]:
         return timeline_entries(events, articles)
+
+    def versions(self, slug: str, chain: tuple[Seed, ...]) -> Versions:
+        return history(chain)
 
 
 def shown_labels(site: Site) -> list[str]:
@@ -292,6 +300,20 @@ class _Linker:
                 self.body("note", note)
         return anchored
 
+    def versions(self, articles: Sequence[Article], seeds: Mapping[str, Seed]) -> dict[str, Versions]:
+        """The versions of each article with earlier seeds, checked against them; an article
+        one of whose seeds could not be read has none (the build says why)."""
+        found: dict[str, Versions] = {}
+        for article in articles:
+            if not article.earlier_seeds or not article.seed:
+                continue
+            self.problems.extend(provenance.check_earlier(article, seeds))
+            paths = (*(e.seed for e in article.earlier_seeds), article.seed)
+            chain = tuple(seed for path in paths if (seed := seeds.get(path)) is not None)
+            if len(chain) == len(paths):
+                found[article.slug] = self.steps.versions(article.slug, chain)
+        return found
+
 
 def link(
     settings: Settings,
@@ -308,7 +330,9 @@ def link(
     published = {a.slug for a in articles}
     by_article = linker.notes_by_article(published)
     events = linker.events(published)
-    anchored = linker.anchor(articles, seeds or {}, by_article)
+    found: Mapping[str, Seed] = seeds or {}
+    anchored = linker.anchor(articles, found, by_article)
+    versions = linker.versions(articles, found)
     pages = tuple(p for p in content.pages if drafts or not p.draft)
     for kind, records in (("event", tuple(events)), ("topic", content.topics), ("page", pages)):
         linker.bodies(kind, records)
@@ -326,5 +350,6 @@ def link(
         html=MappingProxyType(linker.html),
         entries=linker.steps.entries(events, sorted_articles),
         intro_html=ids.namespace(intro.html, ids.prefix("intro", "site")),
+        versions=MappingProxyType(versions),
     )
     return site, linker.problems

@@ -165,6 +165,7 @@ NewsArticle = TypedDict(
         "@type": str,
         "headline": str,
         "datePublished": str,
+        "dateModified": NotRequired[str],  # the date of the dispatch's latest version, when it was updated
         "inLanguage": str,
         "url": str,
         "mainEntityOfPage": str,
@@ -269,6 +270,36 @@ class BlockView(TypedDict):
     notes: list[NoteView]
 
 
+class PieceView(TypedDict):
+    """A run of words of a changed passage."""
+
+    kind: str  # "same" (context), "removed" or "added"
+    text: str
+
+
+class ExcerptView(TypedDict):
+    """A changed passage with a few words around it."""
+
+    pieces: list[PieceView]
+    starts: bool  # it reaches the text's start: nothing left out before it
+    ends: bool  # it reaches the text's end
+
+
+class ChangeView(TypedDict):
+    """A version of a dispatch compared with the one before it."""
+
+    date: DateView
+    previous: DateView
+    counts: str  # the words added and removed, as the language writes them
+    excerpts: list[ExcerptView]
+    cut: bool  # more was changed than the excerpts show
+
+
+class VersionsView(TypedDict):
+    updated: Markup  # "Updated March 6, 2024", its date in a <time> element
+    changes: list[ChangeView]  # newest first
+
+
 class ArticlePageView(TypedDict):
     jsonld: NewsArticle
     data_url: str
@@ -276,6 +307,7 @@ class ArticlePageView(TypedDict):
     blocks: list[BlockView]
     notes: list[NoteView]
     events: list[EntryView]
+    versions: VersionsView | None  # the dispatch's versions, when it was updated from a new seed
 
 
 class TopicsView(TypedDict):

@@ -242,6 +242,7 @@ class Planner:
             idx.notes[slug],
             idx.events_of.get(slug, ()),
             idx.labels,
+            self.site.versions.get(slug),
         )
         return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
 

@@ -19,18 +19,21 @@ from markupsafe import Markup, escape
 
 from dossier.config import Settings
 from dossier.link.annotations import AnchoredArticle
-from dossier.model import Annotation, Article, Event, Page, PartialDate, Topic
+from dossier.link.versions import Change, Versions
+from dossier.model import Annotation, Article, Event, Page, PartialDate, Precision, Topic
 from dossier.publish import chart, eras
 from dossier.publish.contexts import (
     AnnotationCollection,
     ArticleItem,
     ArticlePageView,
     ArticlesView,
+    ChangeView,
     ChartView,
     CommonView,
     DateView,
     EntryView,
     EraMark,
+    ExcerptView,
     FeedEntry,
     FeedView,
     HomeView,
@@ -40,6 +43,7 @@ from dossier.publish.contexts import (
     NotesFeedView,
     NoteView,
     PageView,
+    PieceView,
     SitemapView,
     TextQuoteSelector,
     TimelineData,
@@ -53,6 +57,7 @@ from dossier.publish.contexts import (
     TopicLink,
     TopicPageView,
     TopicsView,
+    VersionsView,
     WebAnnotation,
     YearLink,
 )
@@ -73,6 +78,10 @@ def _names(labels: Labels) -> dict[str, str]:
     names = dict(labels)
     _last_names[:] = [(labels, names)]
     return names
+
+
+_UPDATED = {Precision.DAY: "updated_day", Precision.MONTH: "updated_month", Precision.YEAR: "updated_year"}
+"""The string that says when a dispatch was updated, by its date's precision ("le 6 mars", "en mars")."""
 
 
 class EventIn(NamedTuple):
@@ -285,15 +294,46 @@ class Views:
         notes: tuple[NoteIn, ...],
         events: tuple[EventIn, ...],
         labels: Labels,
+        versions: Versions | None = None,
     ) -> ArticlePageView:
         views = {n.number: self.note(n, labels) for n in notes}
+        jsonld = self.news_article(item, labels)
+        if versions is not None:
+            jsonld["dateModified"] = versions.updated.iso()
         return {
-            "jsonld": self.news_article(item, labels),
+            "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
             "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
             "notes": list(views.values()),
             "events": [self.event_entry(e, labels) for e in events],
+            "versions": self.versions(versions) if versions is not None else None,
+        }
+
+    def versions(self, versions: Versions) -> VersionsView:
+        """The dispatch's versions: when it was last updated, and what each version changed."""
+        when = versions.updated
+        time = Markup('<time datetime="{}">{}</time>').format(when.iso(), self.strings.date(when))
+        return {
+            "updated": Markup(escape(self.strings.get(_UPDATED[when.precision]))).format(date=time),
+            "changes": [self.change(c) for c in versions.changes],
+        }
+
+    def change(self, change: Change) -> ChangeView:
+        counts = (
+            self.strings.get("words_added", count=change.added),
+            self.strings.get("words_removed", count=change.removed),
+        )
+        excerpts: list[ExcerptView] = []
+        for excerpt in change.excerpts:
+            pieces: list[PieceView] = [{"kind": p.kind, "text": p.text} for p in excerpt.pieces]
+            excerpts.append({"pieces": pieces, "starts": excerpt.starts, "ends": excerpt.ends})
+        return {
+            "date": self.date(change.date),
+            "previous": self.date(change.previous),
+            "counts": self.strings.get("versions_counts", added=counts[0], removed=counts[1]),
+            "excerpts": excerpts,
+            "cut": change.cut,
         }
 
     def topics(self, topics: tuple[TopicIn, ...]) -> TopicsView:

@@ -69,6 +69,7 @@ KINDS: tuple[Kind, ...] = (
             Field("seed", f.text),
             Field("seed_sha256", f.text),
             Field("draft", f.boolean),
+            Field("earlier_seeds", f.earlier_seeds),
         ),
         Article,
         body_required=True,

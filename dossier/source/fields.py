@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dossier.errors import Diagnostic, Location
 from dossier.errors import FieldError as FieldError  # defined in errors: config checks a URL without loading YAML
-from dossier.model import PartialDate
+from dossier.model import EarlierSeed, PartialDate
 from dossier.source.frontmatter import Entry
 from dossier.text.characters import NONCHARACTER
 from dossier.text.didyoumean import did_you_mean
@@ -114,6 +114,34 @@ def slugs(node: Node) -> tuple[str, ...]:
         if not is_slug(value):
             raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
     return values
+
+
+_SEED_KEYS = ("seed", "sha256")
+_SEED_EXAMPLE = "e.g. [{seed: seeds/x.txt, sha256: <its SHA-256>}]"
+
+
+def earlier_seeds(node: Node) -> tuple[EarlierSeed, ...]:
+    """An article's earlier seeds, oldest first: a list of ``{seed: PATH, sha256: HASH}``."""
+    if not isinstance(node, SequenceNode):
+        if isinstance(node, ScalarNode) and _scalar(node) is None:
+            return ()
+        raise FieldError("expected a list of {seed, sha256} mappings", _SEED_EXAMPLE)
+    return tuple(_earlier_seed(item) for item in node.value)
+
+
+def _earlier_seed(node: Node) -> EarlierSeed:
+    if not isinstance(node, MappingNode):
+        raise FieldError("each earlier seed is a mapping with seed and sha256", _SEED_EXAMPLE)
+    values: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = text(key_node) if isinstance(key_node, ScalarNode) else ""
+        if key not in _SEED_KEYS:
+            raise FieldError(f"unknown key '{key}' in an earlier seed", did_you_mean(key, _SEED_KEYS) or _SEED_EXAMPLE)
+        values[key] = text(value_node)
+    missing = [key for key in _SEED_KEYS if not values.get(key)]
+    if missing:
+        raise FieldError(f"an earlier seed without its {missing[0]}", _SEED_EXAMPLE)
+    return EarlierSeed(values["seed"], values["sha256"])
 
 
 @dataclass(frozen=True)

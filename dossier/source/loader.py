@@ -292,21 +292,21 @@ class FileCache:
         return Content(*(tuple(groups[kind.folder]) for kind in content.KINDS)), problems  # type: ignore[arg-type]
 
     def seeds_for(self, articles: Iterable[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
-        """The seeds the articles name, read again only when their file changed."""
+        """The seeds the articles name (current and earlier ones), read again only when their file changed."""
         found: dict[str, Seed] = {}
         problems: list[Diagnostic] = []
-        for article in articles:
-            if not article.seed or article.seed in found:
+        for name in (name for article in articles for name in seeds.named(article)):
+            if name.path in found:
                 continue
-            sig = signature(self.root / article.seed) if seeds.safe_path(self.root, article.seed) is None else None
-            known = self.seeds.get(article.seed)
+            sig = signature(self.root / name.path) if seeds.safe_path(self.root, name.path) is None else None
+            known = self.seeds.get(name.path)
             if sig is None or known is None or known.signature != sig:
-                result, more = seeds.for_articles(self.root, [article])
-                known = KnownSeed(sig, result.get(article.seed), tuple(more))
-                self.seeds[article.seed] = known
+                seed, more = seeds.at(self.root, name)
+                known = KnownSeed(sig, seed, tuple(more))
+                self.seeds[name.path] = known
             problems.extend(known.problems)
             if known.seed is not None:
-                found[article.seed] = known.seed
+                found[name.path] = known.seed
         return found, problems
 
 

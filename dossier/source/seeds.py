@@ -31,6 +31,7 @@ class Seed:
     date: PartialDate
     paragraphs: tuple[Paragraph, ...]
     sha256: str
+    date_line: int = 1  # the line of the date header
 
 
 def paragraphs(text: str, first_line: int = 1) -> tuple[Paragraph, ...]:
@@ -75,7 +76,7 @@ def parse(rel: str, data: bytes) -> tuple[Seed | None, list[Diagnostic]]:
     body = paragraphs("\n".join(lines[index:]), first_line=index + 1)
     if not body:
         return None, [Diagnostic(where, "the seed has a date but no text")]
-    return Seed(rel, date, body, hashlib.sha256(data).hexdigest()), []
+    return Seed(rel, date, body, hashlib.sha256(data).hexdigest(), index + 1), []
 
 
 def read(root: Path, rel: str) -> tuple[Seed | None, list[Diagnostic]]:
@@ -102,23 +103,54 @@ def safe_path(root: Path, rel: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Named:
+    """A seed an article names: its path, where the article names it, and whether it is an
+    earlier version of the article's text (``earlier_seeds``) rather than its current seed."""
+
+    path: str
+    where: Location
+    earlier: bool = False
+
+
+def named(article: Article) -> tuple[Named, ...]:
+    """The seeds ``article`` names: its current seed, then its earlier ones, oldest first."""
+    if not article.seed:
+        return ()
+    current = Named(article.seed, article.origin.at("seed"))
+    if not article.earlier_seeds:
+        return (current,)
+    where = article.origin.at("earlier_seeds")
+    return (current, *(Named(e.seed, where, earlier=True) for e in article.earlier_seeds))
+
+
+def at(root: Path, name: Named) -> tuple[Seed | None, list[Diagnostic]]:
+    """The seed ``name`` names, or the errors (at the article's line that names it) why not."""
+    what = "earlier seed" if name.earlier else "seed"
+    reason = safe_path(root, name.path)
+    if reason is not None:
+        return None, [Diagnostic(name.where, f"{what} '{name.path}': {reason}")]
+    if not (root / name.path).is_file():
+        hint = (
+            "an earlier version's seed is kept as it was received: restore the file from version control"
+            if name.earlier
+            else "give the seed's path from the project folder, e.g. seeds/x.txt"
+        )
+        return None, [Diagnostic(name.where, f"{what} '{name.path}' does not exist", hint)]
+    return read(root, name.path)
+
+
 def for_articles(root: Path, articles: Sequence[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
-    """The seed of every article that names one; bad paths and unreadable seeds are errors."""
+    """Every seed the articles name (current and earlier ones), by path; bad paths and
+    unreadable seeds are errors."""
     found: dict[str, Seed] = {}
     problems: list[Diagnostic] = []
     for article in articles:
-        if not article.seed or article.seed in found:
-            continue
-        reason = safe_path(root, article.seed)
-        if reason is not None:
-            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}': {reason}"))
-            continue
-        if not (root / article.seed).is_file():
-            hint = "give the seed's path from the project folder, e.g. seeds/x.txt"
-            problems.append(Diagnostic(article.origin.at("seed"), f"seed '{article.seed}' does not exist", hint))
-            continue
-        seed, more = read(root, article.seed)
-        problems.extend(more)
-        if seed is not None:
-            found[article.seed] = seed
+        for name in named(article):
+            if name.path in found:
+                continue
+            seed, more = at(root, name)
+            problems.extend(more)
+            if seed is not None:
+                found[name.path] = seed
     return found, problems
