@@ -105,3 +105,11 @@ def test_mappings_and_lists_are_flow_yaml() -> None:
 def test_a_file_without_front_matter_is_an_error() -> None:
     with pytest.raises(ContentErrors):
         edited("n.md", "no front matter\n", {"quote": "x"})
+
+
+def test_a_plain_value_stays_plain_when_it_reads_back_the_same_and_is_quoted_otherwise() -> None:
+    text = "---\nseed: seeds/a.txt\nkind: contexte\nquote: 'x'\n---\n"
+    assert edited("n.md", text, {"seed": "seeds/b-v2.txt"}) == text.replace("a.txt", "b-v2.txt")
+    assert edited("n.md", text, {"kind": "yes: no"}).splitlines()[2] == 'kind: "yes: no"'
+    assert edited("n.md", text, {"kind": " lead"}).splitlines()[2] == 'kind: " lead"'
+    assert edited("n.md", text, {"quote": "y"}).splitlines()[3] == 'quote: "y"'

@@ -453,9 +453,9 @@ def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
     )
     head = before.split("\n---\n", 1)[0]
     old_hash = re.search(r"(?m)^seed_sha256: (\w+)$", head).group(1)  # type: ignore[union-attr]
-    expected_head = head.replace(f"seed: {SEED_REL}", f'seed: "{NEW_VERSION}"').replace(
+    expected_head = head.replace(f"seed: {SEED_REL}", f"seed: {NEW_VERSION}").replace(
         f"seed_sha256: {old_hash}",
-        f'seed_sha256: "{new_hash}"\nearlier_seeds: [{{seed: "{SEED_REL}", sha256: "{old_hash}"}}]',
+        f'seed_sha256: {new_hash}\nearlier_seeds: [{{seed: "{SEED_REL}", sha256: "{old_hash}"}}]',
     )
     new_seed, _ = seeds.read(project, NEW_VERSION)
     assert new_seed is not None
@@ -595,7 +595,7 @@ def test_versions_pile_up_oldest_first_and_a_third_one_keeps_the_list(shipped: P
         f'earlier_seeds: [{{seed: "{SEED_REL}", sha256: "{first_hash}"}},'
         f' {{seed: "{NEW_VERSION}", sha256: "{second_hash}"}}]\n'
     ) in text
-    assert text.count("earlier_seeds:") == 1 and 'seed: "seeds/reuters-2024-03-07.txt"' in text
+    assert text.count("earlier_seeds:") == 1 and "\nseed: seeds/reuters-2024-03-07.txt\n" in text
     assert text.endswith("Une ligne de plus.\n")
     assert run("check", "--root", shipped).code == 0  # provenance: the text is the third version's, the others kept
     plain = run("import", "--root", shipped, NEW_VERSION)

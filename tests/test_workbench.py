@@ -261,13 +261,13 @@ def test_editing_the_text_keeps_every_other_line_byte_for_byte(root: Path, run: 
 def test_editing_the_kind_and_topics_rewrites_their_lines_only(root: Path) -> None:
     note = shown(root)
     workbench.edit_note(root, records(root), edit(note, kind="chiffre"))
-    assert (root / note.path).read_text(encoding="utf-8") == NOTE.replace("kind: contexte", 'kind: "chiffre"')
+    assert (root / note.path).read_text(encoding="utf-8") == NOTE.replace("kind: contexte", "kind: chiffre")
     note = shown(root)
     workbench.edit_note(root, records(root), edit(note, topics=[]))
     assert "topics" not in (root / note.path).read_text(encoding="utf-8")
     note = shown(root)
     workbench.edit_note(root, records(root), edit(note, topics=["irak"]))
-    assert 'kind: "chiffre"\ntopics: ["irak"]\n---' in (root / note.path).read_text(encoding="utf-8")
+    assert 'kind: chiffre\ntopics: ["irak"]\n---' in (root / note.path).read_text(encoding="utf-8")
 
 
 def test_an_unchanged_note_is_not_written(root: Path) -> None:

@@ -13,9 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import yaml
+from yaml.nodes import ScalarNode
+
 from dossier.errors import ContentErrors
 from dossier.model import PartialDate
-from dossier.source.frontmatter import FENCES, split
+from dossier.source.frontmatter import FENCES, Entry, split
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -29,9 +32,7 @@ def yaml_value(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        pairs = (
-            f"{k if _PLAIN_KEY.fullmatch(str(k)) else json.dumps(str(k))}: {yaml_value(v)}" for k, v in value.items()
-        )
+        pairs = (f"{_key(str(k))}: {yaml_value(v)}" for k, v in value.items())
         return "{" + ", ".join(pairs) + "}"
     if isinstance(value, PartialDate):
         return value.iso()
@@ -42,11 +43,37 @@ def _key(name: str) -> str:
     return name if _PLAIN_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=False)
 
 
+def _plain(value: str) -> bool:
+    """Whether ``value`` written without quotes reads back as itself, on one line."""
+    if not value or value != value.strip() or "\n" in value or "\r" in value:
+        return False
+    try:
+        node = yaml.compose(f"k: {value}", Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return False
+    if node is None or not node.value:
+        return False
+    scalar = node.value[0][1]
+    return isinstance(scalar, ScalarNode) and scalar.style is None and scalar.value == value
+
+
+NEW = "new"  # the style of a field the file lacks: written as yaml_value writes it
+PLAIN = ""  # a plain scalar's style, as the front matter's composer gives it ("" for the fast composer)
+
+
+def _styled(value: object, style: str | None) -> str:
+    """``value`` written as the field was: a plain text stays plain when it can."""
+    if isinstance(value, str) and style in (None, PLAIN) and _plain(value):
+        return value
+    return yaml_value(value)
+
+
 @dataclass(frozen=True)
 class _Span:
     first: int  # index of the key's line
     last: int  # index of the value's last line
     tail: str  # what follows a one-line value on its line (a comment, the line ending)
+    style: str | None  # the value's quoting: plain (None or ""), "'" or '"'; "[" for a list or mapping
 
 
 def _spans(path: str, text: str) -> tuple[dict[str, _Span], int]:
@@ -56,19 +83,22 @@ def _spans(path: str, text: str) -> tuple[dict[str, _Span], int]:
         raise ContentErrors(problems)
     lines = text.split("\n")
     fence = next(i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES)
-    spans: dict[str, _Span] = {}
-    for entry in document.entries:
-        first = entry.line - 1
-        end = entry.node.end_mark
-        last = 1 + end.line - (1 if end.column == 0 and end.line + 1 > first else 0)
-        last = max(first, min(last, fence - 1))
-        while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
-            last -= 1  # comments and blank lines after a block value are not the value's
-        tail = ""
-        if last == first and entry.node.end_mark.line == entry.node.start_mark.line:
-            tail = lines[first][entry.node.end_mark.column :].rstrip("\r")
-        spans[entry.key] = _Span(first, last, tail)
-    return spans, fence
+    return {entry.key: _span(entry, lines, fence) for entry in document.entries}, fence
+
+
+def _span(entry: Entry, lines: list[str], fence: int) -> _Span:
+    """The lines of one front-matter entry (0-based indexes in ``lines``)."""
+    first = entry.line - 1
+    end = entry.node.end_mark
+    last = 1 + end.line - (1 if end.column == 0 and end.line + 1 > first else 0)
+    last = max(first, min(last, fence - 1))
+    while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
+        last -= 1  # comments and blank lines after a block value are not the value's
+    tail = ""
+    if last == first and entry.node.end_mark.line == entry.node.start_mark.line:
+        tail = lines[first][entry.node.end_mark.column :].rstrip("\r")
+    style = entry.node.style if isinstance(entry.node, ScalarNode) else "["
+    return _Span(first, last, tail, style)
 
 
 def edited(path: str, text: str, fields: Mapping[str, object | None], body: str | None = None, after: str = "") -> str:
@@ -105,7 +135,7 @@ def _replacements(
     added: list[str] = []
     for key, value in fields.items():
         span = spans.get(key)
-        line = None if value is None else f"{key}: {yaml_value(value)}"
+        line = None if value is None else f"{key}: {_styled(value, span.style if span else NEW)}"
         if span is None:
             if line is not None:
                 added.append(line + newline)
