@@ -379,13 +379,45 @@ def _not_found(locator: Locator, note: Annotation, hint_budget: int) -> tuple[Di
     if alone:
         times = "once" if len(alone) == 1 else f"{len(alone)} times"
         message = f"quote not found with this prefix/suffix in article '{note.article}'"
-        return Diagnostic(where, message, f"without them it is found {times}: {_choices(text, alone)}"), hint_budget
+        hint = f"without them it is found {times}: {_choices(text, alone)}"
+        if hint_budget > 0 and _movable(locator, note):
+            hint_budget -= text.count(" ") + 1
+            hint += f"; `{REANCHOR}` moves the note to the best one"
+        return Diagnostic(where, message, hint), hint_budget
     hint = HINT_STOPPED
     if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
         hint_budget -= text.count(" ") + 1
-        nearest = nearest_passage(text, note.quote)
-        hint = f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
+        hint = _nearest_hint(locator, note)
     return Diagnostic(where, f"quote not found in article '{note.article}'", hint), hint_budget
+
+
+REANCHOR = "python build.py reanchor --write"
+"""The command that moves notes to their unique, close enough candidates."""
+
+
+def _movable(locator: Locator, note: Annotation) -> bool:
+    """Whether ``reanchor --write`` would move ``note`` (see :mod:`.reanchor`)."""
+    from dossier.link.reanchor import reanchor  # it builds on this module's search
+
+    return reanchor(locator.text, note, locator.folded()[0]).applicable
+
+
+def _nearest_hint(locator: Locator, note: Annotation) -> str:
+    """The best candidate passage for a quote not found, with its score (see :mod:`.reanchor`);
+    else the nearest run of words."""
+    from dossier.link.reanchor import reanchor  # it builds on this module's search
+
+    found = reanchor(locator.text, note, locator.folded()[0])
+    best = found.best
+    if best is None:
+        nearest = nearest_passage(locator.text, note.quote)
+        return f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
+    hint = f'best candidate (score {best.score:.2f}): "{_shortened(best.quote)}"'
+    if found.applicable:
+        return f"{hint}; `{REANCHOR}` moves the note there"
+    if not found.unique:
+        return f"{hint}; other passages come as close: move the note by hand"
+    return f"{hint}; too far from the quote to move the note without you"
 
 
 def _apart(placed: list[tuple[int, int, Annotation]]) -> tuple[list[tuple[int, int, Annotation]], list[Diagnostic]]:

@@ -1,0 +1,278 @@
+"""Where a note whose quote no longer matches most likely went: scored candidate passages.
+
+Modelled on Hypothesis's anchoring (``matchQuote`` in its client's ``match-quote.ts``): the
+quote is looked for as written first, else approximately, with at most
+``min(256, len(quote) / 2)`` errors, by Myers' bit-parallel algorithm (the one of
+``approx-string-match``; here ``edlib``'s, in C); each match is scored on its quote (weight
+50), the text before it against the note's ``prefix`` (20) and after it against its
+``suffix`` (20). Two differences, both said here:
+
+- no position weight (Hypothesis's 2, a tie-breaker): a note does not record where its
+  passage was;
+- a context the note does not have is left out of the score instead of counting as a perfect
+  match, so that a note without ``prefix``/``suffix`` is scored on its quote alone
+  (Hypothesis's way, every such match would score at least 0.73 whatever it found).
+
+The search is made in the folded text (:mod:`dossier.text.folding`: typed quotes and
+apostrophes, accents composed or not), as the build's anchoring does, and a candidate is
+mapped back to the article's own characters. Its ends are moved to whole words: a match that
+would start or end inside a word starts or ends at one of that word's ends, whichever makes
+it closer to the quote.
+
+Bounded: every search is linear in the text's length (times ``len(quote) / 64``, Myers' bit
+vectors), made at most :data:`ROUNDS` times; a quote past :data:`MAX_QUOTE` characters or a
+text past :data:`MAX_TEXT` gets no candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import edlib
+
+from dossier.link.annotations import occurrences
+from dossier.link.context import unique_context
+from dossier.link.htmltext import normalize_space
+from dossier.model import Annotation
+from dossier.text.folding import Folded, fold, fold_text
+
+QUOTE_WEIGHT = 50
+PREFIX_WEIGHT = 20
+SUFFIX_WEIGHT = 20
+"""Hypothesis's weights (its position weight, 2, has nothing to weigh here)."""
+
+MAX_ERRORS = 256
+"""At most this many errors in a candidate (and at most half the quote's length): Hypothesis's bound."""
+
+THRESHOLD = 0.7
+"""A unique candidate scoring at least this is re-anchored by ``reanchor --write``."""
+
+MARGIN = 0.1
+"""The best candidate is unique when the runner-up scores at least this much less."""
+
+CANDIDATES = 8
+"""At most this many matches are scored in full (each search's best ones)."""
+
+ROUNDS = 3
+"""Searches made: each one after the first leaves out what the ones before found, so that the
+runner-up, a worse match than the best, is found too."""
+
+MAX_QUOTE = 2_000
+"""A longer quote (a paragraph or more) gets no candidate: re-quote it by hand."""
+
+MAX_TEXT = 6_000_000
+"""A longer text gets no candidate (the build's hint then falls back to the nearest passage)."""
+
+ALPHABET = 127
+"""A quote with more distinct characters than this gets no candidate: the search maps the
+quote's characters to ASCII codes, every other character to one code (exact for distances to
+the quote, and what keeps edlib on its fast path)."""
+
+SNAP = 64
+"""A match is moved to a word's end only within this many characters (a "word" of 200,000
+letters is not walked)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A passage of the text where a note's quote may now be."""
+
+    start: int  # in the text
+    end: int
+    quote: str  # text[start:end], the article's own characters
+    prefix: str  # the shortest context that makes it unique ("" when unique; see unique_context)
+    suffix: str
+    score: float  # 0..1: quote, prefix and suffix weighted as Hypothesis weighs them
+
+
+@dataclass(frozen=True)
+class Reanchoring:
+    """Where a note's passage most likely is now."""
+
+    note: Annotation
+    best: Candidate | None  # None: an honest orphan (nothing within the errors allowed)
+    unique: bool  # the runner-up scores at least MARGIN less, and a prefix/suffix makes the best unique
+
+    @property
+    def applicable(self) -> bool:
+        """Whether ``reanchor --write`` moves the note there: unique and scoring at least :data:`THRESHOLD`."""
+        return self.best is not None and self.unique and self.best.score >= THRESHOLD
+
+
+@dataclass(frozen=True)
+class _Scored:
+    start: int  # in the folded text
+    end: int
+    score: float
+
+
+def reanchor(text: str, note: Annotation, folded: Folded | None = None) -> Reanchoring:
+    """The best candidate passage of ``text`` (an article's whitespace-normalized text,
+    :attr:`~dossier.link.htmltext.TextMap.text`) for ``note``; ``folded``: ``fold(text)``, when
+    the caller has it already."""
+    quote = fold_text(normalize_space(note.quote))
+    if not quote or len(quote) > MAX_QUOTE or len(text) > MAX_TEXT or len(set(quote)) > ALPHABET:
+        return Reanchoring(note, None, False)
+    folded = folded if folded is not None else fold(text)
+    prefix, suffix = fold_text(normalize_space(note.prefix)), fold_text(normalize_space(note.suffix))
+    scored: dict[tuple[int, int], _Scored] = {}
+    for start, end in _matches(folded.text, quote):
+        span = _snapped(folded.text, quote, start, end)
+        if span is not None and span not in scored:
+            scored[span] = _Scored(*span, _score(folded.text, quote, prefix, suffix, *span))
+    ranked = sorted(scored.values(), key=lambda s: (-s.score, s.start))
+    for best in ranked:
+        source = folded.source_span(best.start, best.end)
+        if source is None:
+            continue
+        runner_up = next((s.score for s in ranked if s is not best), 0.0)
+        return _candidate(note, text, source, best.score, best.score - runner_up >= MARGIN)
+    return Reanchoring(note, None, False)
+
+
+def _candidate(note: Annotation, text: str, span: tuple[int, int], score: float, ahead: bool) -> Reanchoring:
+    start, end = span
+    context = unique_context(text, start, end)
+    prefix, suffix = context if context is not None else ("", "")
+    best = Candidate(start, end, text[start:end], prefix, suffix, round(score, 4))
+    return Reanchoring(note, best, ahead and context is not None)
+
+
+# -- searching ----------------------------------------------------------------------
+
+
+def _coder(needle: str) -> tuple[re.Pattern[str], dict[int, int]]:
+    """What maps a text to the needle's codes: every other character to code 0."""
+    chars = sorted(set(needle))
+    others = re.compile("[^" + "".join(map(re.escape, chars)) + "]")
+    return others, {ord(c): i + 1 for i, c in enumerate(chars)}
+
+
+def _coded(text: str, coder: tuple[re.Pattern[str], dict[int, int]]) -> str:
+    others, codes = coder
+    return others.sub("\0", text).translate(codes)
+
+
+def _matches(text: str, quote: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` matching ``quote``: exact ones when there are, else the best
+    approximate ones of each of :data:`ROUNDS` searches, at most :data:`CANDIDATES`."""
+    exact = occurrences(text, quote)
+    if exact:
+        return [(s, s + len(quote)) for s in exact[: CANDIDATES + 1]]
+    coder = _coder(quote)
+    coded, needle = _coded(text, coder), _coded(quote, coder)
+    limit = min(MAX_ERRORS, len(quote) // 2)
+    found: list[tuple[int, int]] = []
+    for _ in range(ROUNDS):
+        spans = list(_best_spans(needle, coded, limit))
+        if not spans:
+            break
+        found += spans
+        if len(found) >= CANDIDATES:
+            break
+        for start, end in spans:  # left out of the next search
+            coded = coded[:start] + "\0" * (end - start) + coded[end:]
+    return found[:CANDIDATES]
+
+
+def _best_spans(needle: str, coded: str, limit: int) -> Iterator[tuple[int, int]]:
+    """The best matches of ``needle`` in ``coded``, within ``limit`` errors, one per run of
+    overlapping ones."""
+    if not coded:
+        return
+    found = edlib.align(needle, coded, mode="HW", task="locations", k=limit)
+    if found["editDistance"] < 0:
+        return
+    last_end = -1
+    for start, end in sorted(found["locations"]):  # end is inclusive
+        if start is None or start < last_end:
+            continue
+        last_end = end + 1
+        yield start, end + 1
+
+
+def _distance(a: str, b: str) -> int:
+    """The edit distance between ``a`` and ``b`` (Levenshtein)."""
+    if not a or not b:
+        return max(len(a), len(b))
+    coder = _coder(b)
+    return int(edlib.align(_coded(b, coder), _coded(a, coder), mode="NW", task="distance")["editDistance"])
+
+
+def _context_score(text: str, context: str) -> float:
+    """How well ``text`` (as long as ``context``) matches ``context``: 1 less its errors per
+    character (Hypothesis's ``textMatchScore``: ``context`` found anywhere in ``text``)."""
+    if not text:
+        return 0.0
+    coder = _coder(context)
+    found = edlib.align(_coded(context, coder), _coded(text, coder), mode="HW", task="distance")
+    return max(0.0, 1 - found["editDistance"] / len(context))
+
+
+def _score(text: str, quote: str, prefix: str, suffix: str, start: int, end: int) -> float:
+    """The candidate ``text[start:end]``'s score: quote, prefix and suffix weighted (the
+    contexts the note has only)."""
+    total = QUOTE_WEIGHT * max(0.0, 1 - _distance(text[start:end], quote) / len(quote))
+    weights = QUOTE_WEIGHT
+    if prefix:
+        total += PREFIX_WEIGHT * _context_score(text[max(0, start - len(prefix) - 1) : start].strip(), prefix)
+        weights += PREFIX_WEIGHT
+    if suffix:
+        total += SUFFIX_WEIGHT * _context_score(text[end : end + len(suffix) + 1].strip(), suffix)
+        weights += SUFFIX_WEIGHT
+    return total / weights
+
+
+# -- whole words ----------------------------------------------------------------------
+
+
+def _inside_word(text: str, position: int) -> bool:
+    return 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
+
+
+def _word_start(text: str, position: int) -> int | None:
+    """The start of the word ``position`` is inside (None past :data:`SNAP` characters)."""
+    at = position
+    while at > 0 and text[at - 1].isalnum():
+        at -= 1
+        if position - at > SNAP:
+            return None
+    return at
+
+
+def _word_end(text: str, position: int) -> int | None:
+    at = position
+    while at < len(text) and text[at].isalnum():
+        at += 1
+        if at - position > SNAP:
+            return None
+    return at
+
+
+def _ends(text: str, position: int) -> set[int]:
+    """Where a bound at ``position`` may go: there, or to the ends of the word it cuts."""
+    if not _inside_word(text, position):
+        return {position}
+    return {p for p in (_word_start(text, position), _word_end(text, position)) if p is not None} or {position}
+
+
+def _snapped(text: str, quote: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of whole words nearest ``[start, end)`` most like ``quote``, without spaces at
+    its ends (None when nothing is left)."""
+    best: tuple[int, int, int] | None = None  # distance, length gap, start
+    chosen: tuple[int, int] | None = None
+    for first in sorted(_ends(text, start)):
+        for last in sorted(_ends(text, end)):
+            s, e = first, last
+            while s < e and text[s] == " ":
+                s += 1
+            while e > s and text[e - 1] == " ":
+                e -= 1
+            if s >= e:
+                continue
+            key = (_distance(text[s:e], quote), abs((e - s) - len(quote)), s)
+            if best is None or key < best:
+                best, chosen = key, (s, e)
+    return chosen
