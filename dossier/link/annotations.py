@@ -70,6 +70,17 @@ HINT_WORDS = 5_000_000
 
 HINT_STOPPED = "search for a hint stopped: the article is too long"
 
+NOT_FOUND = "quote not found"
+"""How the error for a note whose quote is not found starts (with its prefix/suffix, or at all)."""
+
+REANCHOR = "python build.py reanchor --write"
+"""The command that moves such notes to their candidates (see :mod:`.reanchor`)."""
+
+
+def is_orphan(diagnostic: Diagnostic) -> bool:
+    """Whether ``diagnostic`` says that a note's quote is not found: the note is an orphan."""
+    return diagnostic.message.startswith(NOT_FOUND + " ")
+
 
 def occurrences(text: str, needle: str) -> list[int]:
     """Every start of ``needle`` in ``text``, overlapping ones included, in linear time.
@@ -378,7 +389,7 @@ def _not_found(locator: Locator, note: Annotation, hint_budget: int) -> tuple[Di
     alone = locator.spans(note.quote) if note.prefix or note.suffix else []
     if alone:
         times = "once" if len(alone) == 1 else f"{len(alone)} times"
-        message = f"quote not found with this prefix/suffix in article '{note.article}'"
+        message = f"{NOT_FOUND} with this prefix/suffix in article '{note.article}'"
         hint = f"without them it is found {times}: {_choices(text, alone)}"
         if hint_budget > 0 and _movable(locator, note):
             hint_budget -= text.count(" ") + 1
@@ -388,11 +399,7 @@ def _not_found(locator: Locator, note: Annotation, hint_budget: int) -> tuple[Di
     if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
         hint_budget -= text.count(" ") + 1
         hint = _nearest_hint(locator, note)
-    return Diagnostic(where, f"quote not found in article '{note.article}'", hint), hint_budget
-
-
-REANCHOR = "python build.py reanchor --write"
-"""The command that moves notes to their unique, close enough candidates."""
+    return Diagnostic(where, f"{NOT_FOUND} in article '{note.article}'", hint), hint_budget
 
 
 def _movable(locator: Locator, note: Annotation) -> bool:
@@ -405,19 +412,13 @@ def _movable(locator: Locator, note: Annotation) -> bool:
 def _nearest_hint(locator: Locator, note: Annotation) -> str:
     """The best candidate passage for a quote not found, with its score (see :mod:`.reanchor`);
     else the nearest run of words."""
-    from dossier.link.reanchor import reanchor  # it builds on this module's search
+    from dossier.link import reanchor  # it builds on this module's search
 
-    found = reanchor(locator.text, note, locator.folded()[0])
-    best = found.best
-    if best is None:
+    found = reanchor.reanchor(locator.text, note, locator.folded()[0])
+    if found.best is None:
         nearest = nearest_passage(locator.text, note.quote)
         return f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
-    hint = f'best candidate (score {best.score:.2f}): "{_shortened(best.quote)}"'
-    if found.applicable:
-        return f"{hint}; `{REANCHOR}` moves the note there"
-    if not found.unique:
-        return f"{hint}; other passages come as close: move the note by hand"
-    return f"{hint}; too far from the quote to move the note without you"
+    return reanchor.hint(found, _shortened)
 
 
 def _apart(placed: list[tuple[int, int, Annotation]]) -> tuple[list[tuple[int, int, Annotation]], list[Diagnostic]]:

@@ -27,12 +27,12 @@ text past :data:`MAX_TEXT` gets no candidate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import edlib
 
-from dossier.link.annotations import occurrences
+from dossier.link.annotations import REANCHOR, occurrences
 from dossier.link.context import unique_context
 from dossier.link.htmltext import normalize_space
 from dossier.model import Annotation
@@ -86,6 +86,12 @@ class Candidate:
     suffix: str
     score: float  # 0..1: quote, prefix and suffix weighted as Hypothesis weighs them
 
+    @property
+    def context(self) -> str:
+        """Its prefix and suffix as a message says them: ``, prefix "..."`` (nothing when unique)."""
+        shown = (("prefix", self.prefix), ("suffix", self.suffix))
+        return "".join(f', {name} "{value}"' for name, value in shown if value)
+
 
 @dataclass(frozen=True)
 class Reanchoring:
@@ -138,6 +144,23 @@ def _candidate(note: Annotation, text: str, span: tuple[int, int], score: float,
     prefix, suffix = context if context is not None else ("", "")
     best = Candidate(start, end, text[start:end], prefix, suffix, round(score, 4))
     return Reanchoring(note, best, ahead and context is not None)
+
+
+def hint(found: Reanchoring, shorten: Callable[[str], str] = str) -> str:
+    """What a diagnostic says of ``found``'s best candidate: its passage (``shorten``-ed), the
+    context that makes it unique, its score, and whether ``reanchor --write`` moves the note there."""
+    best = found.best
+    if best is None:
+        return "no passage comes close: anchor the note again by hand, or delete it"
+    context = "".join(
+        f', {name} "{value}"' for name, value in (("prefix", best.prefix), ("suffix", best.suffix)) if value
+    )
+    text = f'best candidate (score {best.score:.2f}): "{shorten(best.quote)}"{context}'
+    if found.applicable:
+        return f"{text}; `{REANCHOR}` moves the note there"
+    if not found.unique:
+        return f"{text}; other passages come as close: move the note by hand"
+    return f"{text}; too far from the quote to move the note without you"
 
 
 # -- searching ----------------------------------------------------------------------
@@ -208,7 +231,7 @@ def _context_score(text: str, context: str) -> float:
         return 0.0
     coder = _coder(context)
     found = edlib.align(_coded(context, coder), _coded(text, coder), mode="HW", task="distance")
-    return max(0.0, 1 - found["editDistance"] / len(context))
+    return max(0.0, 1 - int(found["editDistance"]) / len(context))
 
 
 def _score(text: str, quote: str, prefix: str, suffix: str, start: int, end: int) -> float:
