@@ -140,7 +140,8 @@ def reanchor(text: str, note: Annotation, folded: Folded | None = None) -> Reanc
 
 def _candidate(note: Annotation, text: str, span: tuple[int, int], score: float, ahead: bool) -> Reanchoring:
     start, end = span
-    context = unique_context(text, start, end)
+    repeated = len(occurrences(text, text[start:end])) > CANDIDATES  # no context is worth looking for
+    context = None if repeated else unique_context(text, start, end)
     prefix, suffix = context if context is not None else ("", "")
     best = Candidate(start, end, text[start:end], prefix, suffix, round(score, 4))
     return Reanchoring(note, best, ahead and context is not None)
@@ -166,16 +167,26 @@ def hint(found: Reanchoring, shorten: Callable[[str], str] = str) -> str:
 # -- searching ----------------------------------------------------------------------
 
 
-def _coder(needle: str) -> tuple[re.Pattern[str], dict[int, int]]:
-    """What maps a text to the needle's codes: every other character to code 0."""
-    chars = sorted(set(needle))
-    others = re.compile("[^" + "".join(map(re.escape, chars)) + "]")
-    return others, {ord(c): i + 1 for i, c in enumerate(chars)}
+@dataclass(frozen=True)
+class _Coder:
+    """Maps a text to bytes, each character of the needle to a code of its own and every other
+    character to 0: exact for distances to the needle, and what edlib reads fastest."""
 
+    others: re.Pattern[str]
+    codes: dict[int, int] | None  # None: the needle's characters are their own codes (Latin-1)
 
-def _coded(text: str, coder: tuple[re.Pattern[str], dict[int, int]]) -> str:
-    others, codes = coder
-    return others.sub("\0", text).translate(codes)
+    @classmethod
+    def of(cls, needle: str) -> _Coder:
+        chars = sorted(set(needle) - {"\0"})
+        others = re.compile("[^" + "".join(map(re.escape, chars)) + "]")
+        latin = all(ord(c) < 256 for c in chars)
+        return cls(others, None if latin else {ord(c): i + 1 for i, c in enumerate(chars)})
+
+    def __call__(self, text: str) -> bytes:
+        reduced = self.others.sub("\0", text)
+        if self.codes is None:
+            return reduced.encode("latin-1")
+        return reduced.translate(self.codes).encode("ascii")
 
 
 def _matches(text: str, quote: str) -> list[tuple[int, int]]:
@@ -184,8 +195,8 @@ def _matches(text: str, quote: str) -> list[tuple[int, int]]:
     exact = occurrences(text, quote)
     if exact:
         return [(s, s + len(quote)) for s in exact[: CANDIDATES + 1]]
-    coder = _coder(quote)
-    coded, needle = _coded(text, coder), _coded(quote, coder)
+    coder = _Coder.of(quote)
+    coded, needle = coder(text), coder(quote)
     limit = min(MAX_ERRORS, len(quote) // 2)
     found: list[tuple[int, int]] = []
     for _ in range(ROUNDS):
@@ -196,32 +207,45 @@ def _matches(text: str, quote: str) -> list[tuple[int, int]]:
         if len(found) >= CANDIDATES:
             break
         for start, end in spans:  # left out of the next search
-            coded = coded[:start] + "\0" * (end - start) + coded[end:]
+            coded = coded[:start] + bytes(end - start) + coded[end:]
     return found[:CANDIDATES]
 
 
-def _best_spans(needle: str, coded: str, limit: int) -> Iterator[tuple[int, int]]:
-    """The best matches of ``needle`` in ``coded``, within ``limit`` errors, one per run of
-    overlapping ones."""
+def _best_spans(needle: bytes, coded: bytes, limit: int) -> Iterator[tuple[int, int]]:
+    """The best matches of ``needle`` in ``coded``, within ``limit`` errors: one per run of
+    overlapping ones, at most :data:`CANDIDATES`.
+
+    The search gives where the best matches end; where each starts is found again in a window
+    of its own length only (edlib's locations would work out a start for every end: as many
+    as the text has characters in a run of ``a``).
+    """
     if not coded:
         return
-    found = edlib.align(needle, coded, mode="HW", task="locations", k=limit)
+    found = edlib.align(needle, coded, mode="HW", task="distance", k=limit)
     if found["editDistance"] < 0:
         return
-    last_end = -1
-    for start, end in sorted(found["locations"]):  # end is inclusive
-        if start is None or start < last_end:
+    last = -len(needle)
+    runs = 0
+    for _, end in found["locations"]:  # in order; end is inclusive
+        if end - last < len(needle):  # overlaps the match taken before
             continue
-        last_end = end + 1
-        yield start, end + 1
+        last = end
+        window = max(0, end + 1 - len(needle) - limit)
+        here = edlib.align(needle, coded[window : end + 1], mode="HW", task="locations", k=limit)
+        starts = [s for s, e in here["locations"] if e == end - window and s is not None]
+        if starts:
+            yield window + starts[0], end + 1
+            runs += 1
+        if runs >= CANDIDATES:
+            return
 
 
 def _distance(a: str, b: str) -> int:
     """The edit distance between ``a`` and ``b`` (Levenshtein)."""
     if not a or not b:
         return max(len(a), len(b))
-    coder = _coder(b)
-    return int(edlib.align(_coded(b, coder), _coded(a, coder), mode="NW", task="distance")["editDistance"])
+    coder = _Coder.of(b)
+    return int(edlib.align(coder(b), coder(a), mode="NW", task="distance")["editDistance"])
 
 
 def _context_score(text: str, context: str) -> float:
@@ -229,8 +253,8 @@ def _context_score(text: str, context: str) -> float:
     character (Hypothesis's ``textMatchScore``: ``context`` found anywhere in ``text``)."""
     if not text:
         return 0.0
-    coder = _coder(context)
-    found = edlib.align(_coded(context, coder), _coded(text, coder), mode="HW", task="distance")
+    coder = _Coder.of(context)
+    found = edlib.align(coder(context), coder(text), mode="HW", task="distance")
     return max(0.0, 1 - int(found["editDistance"]) / len(context))
 
 
@@ -281,13 +305,35 @@ def _ends(text: str, position: int) -> set[int]:
     return {p for p in (_word_start(text, position), _word_end(text, position)) if p is not None} or {position}
 
 
+def _one_word_out(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start of the word before ``start`` and the end of the word after ``end`` (a changed
+    first or last word is still the passage's: "rare allié" is now "rare partenaire")."""
+    before = text.rfind(" ", max(start - 1 - SNAP, 0), max(start - 1, 0))  # scans at most SNAP characters
+    after = text.find(" ", min(end + 1, len(text)), end + 1 + SNAP)
+    before = before + 1 if before >= 0 else (0 if start <= SNAP else start)
+    after = after if after >= 0 else (len(text) if len(text) - end <= SNAP else end)
+    return before, after
+
+
+def _word_distance(a: str, b: str) -> int:
+    """The edit distance between ``a`` and ``b`` counted in words (0 when ``b`` has too many
+    distinct words to count them)."""
+    words = {w: chr(i + 1) for i, w in enumerate(dict.fromkeys(b.split(" ")))}
+    if len(words) > ALPHABET:
+        return 0
+    coded_a = "".join(words.get(w, "\0") for w in a.split(" "))
+    coded_b = "".join(words[w] for w in b.split(" "))
+    return int(edlib.align(coded_b, coded_a, mode="NW", task="distance")["editDistance"])
+
+
 def _snapped(text: str, quote: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of whole words nearest ``[start, end)`` most like ``quote``, without spaces at
-    its ends (None when nothing is left)."""
-    best: tuple[int, int, int] | None = None  # distance, length gap, start
+    """The span of whole words nearest ``[start, end)`` most like ``quote`` (fewest words
+    changed, then fewest characters), without spaces at its ends (None when nothing is left)."""
+    wider = _one_word_out(text, start, end)
+    best: tuple[int, int, int, int] | None = None  # words, characters, length gap, start
     chosen: tuple[int, int] | None = None
-    for first in sorted(_ends(text, start)):
-        for last in sorted(_ends(text, end)):
+    for first in sorted(_ends(text, start) | {wider[0]}):
+        for last in sorted(_ends(text, end) | {wider[1]}):
             s, e = first, last
             while s < e and text[s] == " ":
                 s += 1
@@ -295,7 +341,8 @@ def _snapped(text: str, quote: str, start: int, end: int) -> tuple[int, int] | N
                 e -= 1
             if s >= e:
                 continue
-            key = (_distance(text[s:e], quote), abs((e - s) - len(quote)), s)
+            candidate = text[s:e]
+            key = (_word_distance(candidate, quote), _distance(candidate, quote), abs((e - s) - len(quote)), s)
             if best is None or key < best:
                 best, chosen = key, (s, e)
     return chosen
