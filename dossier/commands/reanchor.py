@@ -107,31 +107,35 @@ def _article(done: Converted, article: Article, notes: Sequence[Annotation]) -> 
             continue
         found = reanchor.reanchor(anchored.text, note)
         best = found.best
-        error = replace(problem, hint=reanchor.hint(found))
         if best is None or not found.applicable:
-            left.append(error)
+            left.append(problem)  # the build's own words: its hint says why the note stays
             continue
-        trial = [
-            replace(note, quote=best.quote, prefix=best.prefix, suffix=best.suffix) if n is note else n for n in current
-        ]
-        refused = _new_problems(done, article, current, trial)
+        there = replace(note, quote=best.quote, prefix=best.prefix, suffix=best.suffix)
+        trial = [there if n is note else n for n in current]
+        refused = _new_problems(done, article, current, trial, note)
         if refused:
-            hint = f"{reanchor.hint(found)}, but there: {refused[0].message}"
-            left.append(replace(problem, hint=hint))
+            why = f"there, {refused[0].location}: {refused[0].message}"
+            left.append(replace(problem, hint=reanchor.hint(found, refused=why)))
             continue
         current = trial
-        moved.append(Moved(note, best, error))
+        moved.append(Moved(note, best, replace(problem, hint=reanchor.hint(found))))
     return moved, left
 
 
 def _new_problems(
-    done: Converted, article: Article, before: Sequence[Annotation], after: Sequence[Annotation]
+    done: Converted, article: Article, before: Sequence[Annotation], after: Sequence[Annotation], moving: Annotation
 ) -> list[Diagnostic]:
-    """What anchoring ``after`` says that anchoring ``before`` did not (an overlap, an ambiguity)."""
+    """What anchoring ``after`` (``moving`` moved) says that anchoring ``before`` did not: an
+    overlap, an ambiguity (the other orphans' hints aside: they name the passages kept)."""
     _, was = anchor_article(done, article, None, before)
     _, now = anchor_article(done, article, None, after)
     known = set(was)
-    return [d for d in now if d not in known and d.severity is Severity.ERROR]
+    here = moving.origin.path
+    return [
+        d
+        for d in now
+        if d not in known and d.severity is Severity.ERROR and (d.location.path == here or not is_orphan(d))
+    ]
 
 
 def _write(root: Path, moved: Moved) -> None:

@@ -147,16 +147,16 @@ def _candidate(note: Annotation, text: str, span: tuple[int, int], score: float,
     return Reanchoring(note, best, ahead and context is not None)
 
 
-def hint(found: Reanchoring, shorten: Callable[[str], str] = str) -> str:
+def hint(found: Reanchoring, shorten: Callable[[str], str] = str, refused: str = "") -> str:
     """What a diagnostic says of ``found``'s best candidate: its passage (``shorten``-ed), the
-    context that makes it unique, its score, and whether ``reanchor --write`` moves the note there."""
+    context that makes it unique, its score, and whether ``reanchor --write`` moves the note
+    there (not when ``refused`` says why: an overlap with another note's passage)."""
     best = found.best
     if best is None:
         return "no passage comes close: anchor the note again by hand, or delete it"
-    context = "".join(
-        f', {name} "{value}"' for name, value in (("prefix", best.prefix), ("suffix", best.suffix)) if value
-    )
-    text = f'best candidate (score {best.score:.2f}): "{shorten(best.quote)}"{context}'
+    text = f'best candidate (score {best.score:.2f}): "{shorten(best.quote)}"{best.context}'
+    if refused:
+        return f"{text}; not moved: {refused}"
     if found.applicable:
         return f"{text}; `{REANCHOR}` moves the note there"
     if not found.unique:
