@@ -245,7 +245,7 @@ def test_a_quote_ruled_out_by_its_prefix_says_where_it_is() -> None:
     _, problems = anchor(html(), [note("la coalition", suffix="hier")])
     assert problems[0].hint == (
         'without them it is found once: prefix "sur la fin de" or suffix ". Washington et Bagdad ont";'
-        " `python build.py reanchor --write` moves the note to the best one"
+        " `python build.py reanchor --write` moves the note there"
     )
 
 

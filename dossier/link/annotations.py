@@ -76,6 +76,9 @@ NOT_FOUND = "quote not found"
 REANCHOR = "python build.py reanchor --write"
 """The command that moves such notes to their candidates (see :mod:`.reanchor`)."""
 
+MOVES = f"; `{REANCHOR}` moves the note there"
+"""How a hint ends when that command would move the note (``new``, whose note is not written, leaves it out)."""
+
 
 def is_orphan(diagnostic: Diagnostic) -> bool:
     """Whether ``diagnostic`` says that a note's quote is not found: the note is an orphan."""
@@ -398,7 +401,7 @@ def _not_found(
         hint = f"without them it is found {times}: {_choices(text, alone)}"
         if hint_budget > 0 and _movable(locator, note, kept):
             hint_budget -= text.count(" ") + 1
-            hint += f"; `{REANCHOR}` moves the note to the best one"
+            hint += MOVES
         return Diagnostic(where, message, hint), hint_budget
     hint = HINT_STOPPED
     if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import edlib
 
-from dossier.link.annotations import REANCHOR, occurrences
+from dossier.link.annotations import MOVES, occurrences
 from dossier.link.context import unique_context
 from dossier.link.htmltext import normalize_space
 from dossier.model import Annotation
@@ -158,7 +158,7 @@ def hint(found: Reanchoring, shorten: Callable[[str], str] = str, refused: str =
     if refused:
         return f"{text}; not moved: {refused}"
     if found.applicable:
-        return f"{text}; `{REANCHOR}` moves the note there"
+        return text + MOVES
     if not found.unique:
         return f"{text}; other passages come as close: move the note by hand"
     return f"{text}; too far from the quote to move the note without you"
