@@ -135,6 +135,14 @@ def test_reanchor_help_and_usage(project: Path) -> None:
     assert helped.code == 0 and "--write" in helped.out and f"at least {THRESHOLD:.2f}" in helped.out
     wrong = typed("python build.py reanchor --wirte", project)
     assert wrong.code == 2 and "usage:" in wrong.err
+    before = files_of(project)
+    for cwd, command in (
+        (project, "python build.py reanchor"),
+        (project.parent, "python dossier/build.py reanchor --root dossier"),
+    ):
+        done = typed(command, cwd)
+        assert (done.code, done.out, done.err) == (0, "every note finds its passage\n", ""), done
+    assert files_of(project) == before
 
 
 # -- serve: an orphaned note is a warning, build and check keep it an error -----------------
