@@ -123,12 +123,7 @@ def reanchor(text: str, note: Annotation, folded: Folded | None = None) -> Reanc
         return Reanchoring(note, None, False)
     folded = folded if folded is not None else fold(text)
     prefix, suffix = fold_text(normalize_space(note.prefix)), fold_text(normalize_space(note.suffix))
-    scored: dict[tuple[int, int], _Scored] = {}
-    for start, end in _matches(folded.text, quote):
-        span = _snapped(folded.text, quote, start, end)
-        if span is not None and span not in scored:
-            scored[span] = _Scored(*span, _score(folded.text, quote, prefix, suffix, *span))
-    ranked = sorted(scored.values(), key=lambda s: (-s.score, s.start))
+    ranked = _ranked(folded.text, quote, prefix, suffix)
     for best in ranked:
         source = folded.source_span(best.start, best.end)
         if source is None:
@@ -136,6 +131,16 @@ def reanchor(text: str, note: Annotation, folded: Folded | None = None) -> Reanc
         runner_up = next((s.score for s in ranked if s is not best), 0.0)
         return _candidate(note, text, source, best.score, best.score - runner_up >= MARGIN)
     return Reanchoring(note, None, False)
+
+
+def _ranked(text: str, quote: str, prefix: str, suffix: str) -> list[_Scored]:
+    """The matches of ``quote`` in ``text`` (folded), in whole words, best first."""
+    scored: dict[tuple[int, int], _Scored] = {}
+    for start, end in _matches(text, quote):
+        span = _snapped(text, quote, start, end)
+        if span is not None and span not in scored:
+            scored[span] = _Scored(*span, _score(text, quote, prefix, suffix, *span))
+    return sorted(scored.values(), key=lambda s: (-s.score, s.start))
 
 
 def _candidate(note: Annotation, text: str, span: tuple[int, int], score: float, ahead: bool) -> Reanchoring:
