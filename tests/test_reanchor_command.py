@@ -203,3 +203,17 @@ def test_in_serve_fixing_the_orphan_gives_what_a_clean_build_gives(tree: Callabl
     page = "articles/un-article/index.html"
     assert again.files[page] == clean.files[page]
     assert 'data-note="2"' in clean.files[page].decode()
+
+
+def test_content_that_cannot_be_read_is_said_first_and_nothing_is_written(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = orphaned(tree)
+    broken = root / "content/annotations/cassee.md"
+    broken.write_text('---\narticle: un-article\nquote: "ont entamé\n---\nUne note.\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.md")}
+    done = run("reanchor", "--root", root, "--write")
+    assert done.code == 1
+    assert [line.split(": error: ")[0] for line in done.errors] == ["content/annotations/cassee.md:3"]
+    assert done.err.splitlines()[-1] == "1 error: nothing written: fix these first"
+    assert {p: p.read_bytes() for p in (root / "content").rglob("*.md")} == before
