@@ -10,6 +10,7 @@ import pytest
 from conftest import Run
 from test_journeys import SEED, copy_repository, files_of, typed
 
+from dossier.commands import reanchor
 from dossier.commands.runner import Runner, nothing
 from dossier.config import Overrides
 from dossier.errors import ContentErrors, Severity
@@ -217,3 +218,39 @@ def test_content_that_cannot_be_read_is_said_first_and_nothing_is_written(
     assert [line.split(": error: ")[0] for line in done.errors] == ["content/annotations/cassee.md:3"]
     assert done.err.splitlines()[-1] == "1 error: nothing written: fix these first"
     assert {p: p.read_bytes() for p in (root / "content").rglob("*.md")} == before
+
+
+def test_a_candidate_an_editor_chose_is_moved_with_the_same_checks(tree: Callable[..., Path]) -> None:
+    """What the preview's "re-anchor here" calls: one note, its candidate even below the
+    threshold, once the build's anchoring finds it there alone."""
+    root = orphaned(tree)
+    weak = root / "content/annotations/faible.md"
+    weak.write_text(
+        '---\narticle: un-article\nquote: "Bagdad a commencé en janvier"\nkind: contexte\n---\nN.\n', encoding="utf-8"
+    )
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.md")}
+
+    listed = reanchor.run(root)
+    [hint] = [p.hint for p in listed.problems if p.location.path == "content/annotations/faible.md"]
+    assert hint == (
+        'best candidate (score 0.68): "Bagdad ont entamé en janvier";'
+        " too far from the quote to move the note without you"
+    )
+
+    chosen = reanchor.run(root, write=True, only=frozenset({"content/annotations/faible.md"}), insist=True)
+    assert [m.line() for m in chosen.moved] == [
+        'content/annotations/faible.md:3: note: moved to "Bagdad ont entamé en janvier" (score 0.68)'
+    ]
+    assert chosen.problems == ()  # the other orphan is not this call's business
+    after = {p: p.read_bytes() for p in (root / "content").rglob("*.md")}
+    assert {p.name for p in after if after[p] != before[p]} == {"faible.md"}
+    assert after[weak] == before[weak].replace("a commencé".encode(), b"ont entam\xc3\xa9")
+
+    absente = root / "content/annotations/absente.md"  # its candidate overlaps faible's passage now
+    refused = reanchor.run(root, write=True, only=frozenset({"content/annotations/absente.md"}), insist=True)
+    assert refused.moved == ()
+    assert [p.hint for p in refused.problems] == [
+        'best candidate (score 0.95): "ont entamé en janvier"; not moved: there, content/annotations/absente.md:3:'
+        " passage overlaps the passage of note 'faible' (content/annotations/faible.md)"
+    ]
+    assert absente.read_bytes() == before[absente]

@@ -66,9 +66,15 @@ class Outcome:
         return "nothing written" if self.problems else "every note finds its passage"
 
 
-def run(root: Path, write: bool = False) -> Outcome:
+def run(root: Path, write: bool = False, only: frozenset[str] | None = None, insist: bool = False) -> Outcome:
     """Every orphaned note of the project at ``root``, moved to its candidate when ``write`` and
-    the candidate is unique, close enough and anchors among the article's other notes."""
+    the candidate is unique, close enough and anchors among the article's other notes.
+
+    ``only``: the notes to consider (their paths, as diagnostics print them), the others left
+    unsaid; ``insist``: an editor chose the candidate (the preview's "re-anchor here"), so it is
+    moved even below the threshold or close to another, once the build's anchoring finds it
+    there alone, overlapping no other note.
+    """
     records, problems = loader.load(root)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if errors:
@@ -83,7 +89,7 @@ def run(root: Path, write: bool = False) -> Outcome:
         notes = by_article.get(article.slug)
         if notes:
             done = markdown.render(article.body)
-            more, orphans = _article(done, article, notes)
+            more, orphans = _article(done, article, notes, _Asked(only, insist))
             moved += more
             left += orphans
     if not write:
@@ -93,7 +99,23 @@ def run(root: Path, write: bool = False) -> Outcome:
     return Outcome(tuple(moved), tuple(left))
 
 
-def _article(done: Converted, article: Article, notes: Sequence[Annotation]) -> tuple[list[Moved], list[Diagnostic]]:
+@dataclass(frozen=True)
+class _Asked:
+    """Which orphans to consider (None: all), and whether their candidates were chosen by an editor."""
+
+    only: frozenset[str] | None = None
+    insist: bool = False
+
+    def considers(self, note: Annotation) -> bool:
+        return self.only is None or note.origin.path in self.only
+
+    def moves(self, found: reanchor.Reanchoring) -> bool:
+        return found.best is not None and (found.applicable or self.insist)
+
+
+def _article(
+    done: Converted, article: Article, notes: Sequence[Annotation], asked: _Asked = _Asked()
+) -> tuple[list[Moved], list[Diagnostic]]:
     """The article's orphaned notes that can be moved, each checked among the notes kept or moved
     before it; the diagnostics of the others."""
     anchored, problems = anchor_article(done, article, None, notes)
@@ -103,11 +125,11 @@ def _article(done: Converted, article: Article, notes: Sequence[Annotation]) -> 
     left: list[Diagnostic] = []
     for problem in sorted(problems, key=Diagnostic.sort_key):
         note = by_path.get(problem.location.path)
-        if note is None or not is_orphan(problem):
+        if note is None or not is_orphan(problem) or not asked.considers(note):
             continue
         found = reanchor.reanchor(anchored.text, note)
         best = found.best
-        if best is None or not found.applicable:
+        if best is None or not asked.moves(found):
             left.append(problem)  # the build's own words: its hint says why the note stays
             continue
         there = replace(note, quote=best.quote, prefix=best.prefix, suffix=best.suffix)
