@@ -66,9 +66,10 @@ MAX_TEXT = 6_000_000
 """A longer text gets no candidate (the build's hint then falls back to the nearest passage)."""
 
 ALPHABET = 127
-"""A quote with more distinct characters than this gets no candidate: the search maps the
-quote's characters to ASCII codes, every other character to one code (exact for distances to
-the quote, and what keeps edlib on its fast path)."""
+"""A quote with more distinct characters than this gets no candidate: the search reads bytes,
+each of the quote's characters a code of its own (its Latin-1 byte, or an ASCII code when one
+is not Latin-1) and every other character 0 (exact for distances to the quote, and what keeps
+edlib on its fast path)."""
 
 SNAP = 64
 """A match is moved to a word's end only within this many characters (a "word" of 200,000
