@@ -149,6 +149,16 @@ def _parser() -> argparse.ArgumentParser:
         " in earlier_seeds and every other field",
     )
     imp.add_argument("--force", action="store_true", help=argparse.SUPPRESS)  # gone: says to use --update
+    again = commands.add_parser(
+        "reanchor",
+        help="move the notes whose quote is no longer in their article's text",
+        description="List every note whose quote is not found in its article's text, with the passage that is "
+        "most like it and its score (0 to 1). With --write, a note whose passage is the only close one and scores "
+        "at least 0.70 gets that passage's quote, with the prefix/suffix that make it unique; nothing else of its "
+        "file changes. A note that still finds its passage is never touched.",
+    )
+    again.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+    again.add_argument("--write", action="store_true", help="rewrite the notes that can be moved (default: list only)")
     return parser
 
 
@@ -162,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    commands = {"import": _import, "new": _new, "serve": _serve, "check": _check}
+    commands = {"import": _import, "new": _new, "serve": _serve, "check": _check, "reanchor": _reanchor}
     try:
         args.root = project_root(args.root)
         if getattr(args, "out", None) is not None:
@@ -282,6 +292,17 @@ def _import(args: argparse.Namespace) -> None:
         print(result.line())
     if outcome.problems:
         raise ContentErrors(outcome.problems)
+
+
+def _reanchor(args: argparse.Namespace) -> None:
+    from dossier.commands import reanchor
+
+    outcome = reanchor.run(args.root, write=args.write)
+    for line in outcome.lines():
+        print(line)
+    if outcome.problems:  # orphans are left: the build still fails
+        raise ContentErrors(outcome.problems, outcome.summary())
+    print(outcome.summary())
 
 
 def _ignore_signals() -> None:

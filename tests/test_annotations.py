@@ -83,12 +83,18 @@ def test_numbers_follow_reading_order() -> None:
     assert [(a.note.slug, a.number) for a in result.notes] == [("early", 1), ("late", 2)]
 
 
-def test_absent_quote_gives_nearest_passage() -> None:
+def test_absent_quote_gives_its_best_candidate() -> None:
     _, problems = anchor(html(), [note("ont entame en janvier")])
     assert [p.format() for p in problems] == [
         "content/annotations/n.md:3: error: quote not found in article 'a'"
-        ' (hint: nearest passage: "ont entamé en janvier")'
+        ' (hint: best candidate (score 0.95): "ont entamé en janvier";'
+        " `python build.py reanchor --write` moves the note there)"
     ]
+
+
+def test_absent_quote_without_a_candidate_gives_the_nearest_passage() -> None:
+    _, problems = anchor(html(), [note("ont entame en janvier", slug="n1"), note("xyzzy plugh", slug="n2")])
+    assert problems[1].hint == 'nearest passage: "de la"'  # nothing within 5 errors of an 11-letter quote
 
 
 def test_ambiguous_quote_and_its_disambiguation() -> None:
@@ -238,7 +244,8 @@ def test_a_quote_ruled_out_by_its_prefix_says_where_it_is() -> None:
     ]
     _, problems = anchor(html(), [note("la coalition", suffix="hier")])
     assert problems[0].hint == (
-        'without them it is found once: prefix "sur la fin de" or suffix ". Washington et Bagdad ont"'
+        'without them it is found once: prefix "sur la fin de" or suffix ". Washington et Bagdad ont";'
+        " `python build.py reanchor --write` moves the note there"
     )
 
 
@@ -406,7 +413,10 @@ def test_the_hint_is_the_one_a_full_search_gives_for_near_misses() -> None:
 def test_hints_past_the_budget_say_the_search_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(anchoring, "HINT_WORDS", 10)
     _, problems = anchor(html(), [note("ont entame en janvier", slug="n1"), note("des discusions", slug="n2")])
-    assert [p.hint for p in problems] == ['nearest passage: "ont entamé en janvier"', anchoring.HINT_STOPPED]
+    assert [p.hint for p in problems] == [
+        'best candidate (score 0.95): "ont entamé en janvier"; `python build.py reanchor --write` moves the note there',
+        anchoring.HINT_STOPPED,
+    ]
 
 
 def test_a_hint_quotes_at_most_a_bounded_context() -> None:

@@ -60,7 +60,7 @@ NEW_ARTICLE = '---\ntitle: "Nouvel article"\ndate: 2024-05\ntopics: [energie]\n-
 NEW_NOTE = "---\narticle: nouvel-article\nquote: tout neuf\nkind: contexte\n---\nUne note neuve.\n"
 TEMPLATE = "themes/default/templates/article.html"
 USER_TEMPLATE = '{% extends "base.html" %}{% block content %}404{% endblock %}'
-FAILING = {"break two notes at once", "break a note's quote", "delete a used topic", "break site.yml"}
+FAILING = {"delete a used topic", "break site.yml"}  # a note's quote broken is a warning in the preview
 EDITS: list[tuple[str, Edit]] = [
     ("edit an article's title", lambda r: replace_in(article(r, 1), 'title: "', 'title: "Titre revu : ')),
     ("append a paragraph", lambda r: write(article(r, 2), article(r, 2).read_text() + "\nUn paragraphe ajouté.\n")),

@@ -55,7 +55,7 @@ def test_refusals_write_nothing(tree: Callable[..., Path], run: Callable[..., Ru
     absent = note(run, root, "ont entame en janvier")
     assert absent.errors == [
         "content/annotations/ont-entame-en-janvier.md:3: error: quote not found in article 'un-article'"
-        ' (hint: nearest passage: "ont entamé en janvier")'
+        ' (hint: best candidate (score 0.95): "ont entamé en janvier")'
     ]
     twice = note(run, root, "discussions")
     assert "quote found 2 times" in twice.errors[0]

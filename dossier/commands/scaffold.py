@@ -7,7 +7,7 @@ to, its quote) before anything is written; an existing file is never replaced.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from dossier.commands import writing
 from dossier.commands.fieldedit import yaml_value
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
 from dossier.link import timeline
+from dossier.link.annotations import MOVES
 from dossier.link.site import anchor_article, unknown_hint
 from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Event, Page, Record, Topic
@@ -114,7 +115,7 @@ def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation)
     _, before = anchor_article(done, article, None, others)
     _, after = anchor_article(done, article, None, (*others, note))
     known = set(before)
-    return [d for d in after if d not in known]
+    return [replace(d, hint=d.hint.replace(MOVES, "")) for d in after if d not in known]  # nothing to move: not written
 
 
 def create(root: Path, request: Request, records: content.Content | None = None) -> Path:

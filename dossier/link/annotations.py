@@ -70,6 +70,20 @@ HINT_WORDS = 5_000_000
 
 HINT_STOPPED = "search for a hint stopped: the article is too long"
 
+NOT_FOUND = "quote not found"
+"""How the error for a note whose quote is not found starts (with its prefix/suffix, or at all)."""
+
+REANCHOR = "python build.py reanchor --write"
+"""The command that moves such notes to their candidates (see :mod:`.reanchor`)."""
+
+MOVES = f"; `{REANCHOR}` moves the note there"
+"""How a hint ends when that command would move the note (``new``, whose note is not written, leaves it out)."""
+
+
+def is_orphan(diagnostic: Diagnostic) -> bool:
+    """Whether ``diagnostic`` says that a note's quote is not found: the note is an orphan."""
+    return diagnostic.message.startswith(NOT_FOUND + " ")
+
 
 def occurrences(text: str, needle: str) -> list[int]:
     """Every start of ``needle`` in ``text``, overlapping ones included, in linear time.
@@ -340,6 +354,7 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
     hint_budget = HINT_WORDS
     problems: list[Diagnostic] = []
     placed: list[tuple[int, int, Annotation]] = []
+    missing: list[Annotation] = []
     for note, spans in zip(notes, found, strict=True):
         if len(spans) == 1:
             start, end = spans[0]
@@ -349,9 +364,11 @@ def anchor(textmap: TextMap, notes: Sequence[Annotation]) -> tuple[AnchoredArtic
             where = note.origin.at("quote")
             problems.append(Diagnostic(where, f"quote found {len(spans)} times in article '{note.article}'", hint))
         else:
-            problem, hint_budget = _not_found(locator, note, hint_budget)
-            problems.append(problem)
+            missing.append(note)
     kept, overlapping = _apart(placed)
+    for note in missing:  # hinted once the passages kept are known: a candidate must not overlap one
+        problem, hint_budget = _not_found(locator, note, hint_budget, kept)
+        problems.append(problem)
     problems += overlapping
     anchored = tuple(
         Anchored(note, number, start, end, _block_at(textmap, start))
@@ -371,21 +388,54 @@ def _find(locator: Locator, notes: Sequence[Annotation]) -> list[list[Span]]:
     return found
 
 
-def _not_found(locator: Locator, note: Annotation, hint_budget: int) -> tuple[Diagnostic, int]:
+def _not_found(
+    locator: Locator, note: Annotation, hint_budget: int, kept: Sequence[tuple[int, int, Annotation]] = ()
+) -> tuple[Diagnostic, int]:
     """The error for a quote not found, and the words left for the nearest-passage hints of the notes after it."""
     text = locator.text
     where = note.origin.at("quote")
     alone = locator.spans(note.quote) if note.prefix or note.suffix else []
     if alone:
         times = "once" if len(alone) == 1 else f"{len(alone)} times"
-        message = f"quote not found with this prefix/suffix in article '{note.article}'"
-        return Diagnostic(where, message, f"without them it is found {times}: {_choices(text, alone)}"), hint_budget
+        message = f"{NOT_FOUND} with this prefix/suffix in article '{note.article}'"
+        hint = f"without them it is found {times}: {_choices(text, alone)}"
+        if hint_budget > 0 and _movable(locator, note, kept):
+            hint_budget -= text.count(" ") + 1
+            hint += MOVES
+        return Diagnostic(where, message, hint), hint_budget
     hint = HINT_STOPPED
     if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles
         hint_budget -= text.count(" ") + 1
-        nearest = nearest_passage(text, note.quote)
-        hint = f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
-    return Diagnostic(where, f"quote not found in article '{note.article}'", hint), hint_budget
+        hint = _nearest_hint(locator, note, kept)
+    return Diagnostic(where, f"{NOT_FOUND} in article '{note.article}'", hint), hint_budget
+
+
+def _movable(locator: Locator, note: Annotation, kept: Sequence[tuple[int, int, Annotation]]) -> bool:
+    """Whether ``reanchor --write`` would move ``note`` (see :mod:`.reanchor`)."""
+    from dossier.link.reanchor import reanchor  # it builds on this module's search
+
+    found = reanchor(locator.text, note, locator.folded()[0])
+    return found.applicable and not _overlapped(found.best, kept)
+
+
+def _overlapped(best: object, kept: Sequence[tuple[int, int, Annotation]]) -> Annotation | None:
+    """The note kept whose passage the candidate ``best`` (a :class:`.reanchor.Candidate`) overlaps, if any."""
+    start, end = getattr(best, "start", 0), getattr(best, "end", 0)
+    return next((other for s, e, other in kept if s < end and start < e), None)
+
+
+def _nearest_hint(locator: Locator, note: Annotation, kept: Sequence[tuple[int, int, Annotation]]) -> str:
+    """The best candidate passage for a quote not found, with its score (see :mod:`.reanchor`);
+    else the nearest run of words."""
+    from dossier.link import reanchor  # it builds on this module's search
+
+    found = reanchor.reanchor(locator.text, note, locator.folded()[0])
+    if found.best is None:
+        nearest = nearest_passage(locator.text, note.quote)
+        return f'nearest passage: "{_shortened(nearest)}"' if nearest else ""
+    other = _overlapped(found.best, kept) if found.applicable else None
+    refused = f"it would overlap the passage of note '{other.slug}' ({other.origin.path})" if other else ""
+    return reanchor.hint(found, _shortened, refused)
 
 
 def _apart(placed: list[tuple[int, int, Annotation]]) -> tuple[list[tuple[int, int, Annotation]], list[Diagnostic]]:
