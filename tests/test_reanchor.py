@@ -14,7 +14,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dossier.commands.reanchor import _article
+from dossier.commands.reanchor import plan_moves
 from dossier.link import htmltext, reanchor
 from dossier.link.annotations import is_orphan
 from dossier.link.site import anchor_article
@@ -103,7 +103,7 @@ def test_a_paragraph_split_inside_a_passage_leaves_every_note_where_it_was() -> 
     assert orphans(body) == set()
     article, notes = shipped()
     done = Markdown().render(body)
-    assert _article(done, replace(article, body=body), notes) == ([], [])  # nothing to move
+    assert plan_moves(done, replace(article, body=body), notes) == ([], [])  # nothing to move
 
 
 def test_a_passage_deleted_is_an_honest_orphan() -> None:
@@ -178,7 +178,7 @@ def test_a_note_whose_passage_is_unchanged_is_never_moved(data: st.DataObject) -
     assert found.best is not None and found.best.score == 1.0 and found.unique
     assert found.best.start == text.index(kept.quote) and found.best.quote == kept.quote
     done = Markdown().render(body)
-    moved, _ = _article(done, replace(article, body=body), notes)
+    moved, _ = plan_moves(done, replace(article, body=body), notes)
     assert kept.slug not in {m.note.slug for m in moved}  # the command never touches it
 
 

@@ -274,6 +274,25 @@ def test_a_note_is_edited_from_its_page_every_other_line_kept(page: Page, previe
     assert page.locator(".notes .note", has_text="Selon deux élus.").is_visible()
 
 
+def test_an_orphaned_note_is_listed_with_its_candidate_and_re_anchored_there(page: Page, preview: Preview) -> None:
+    orphan = preview.root / NOTES / "hier-reforme.md"
+    text = '---\narticle: atelier\nquote: "Hier, le ministre a parlé de sa réforme"\nkind: contexte\n---\nSa réforme.\n'
+    with page.expect_navigation(timeout=30_000):  # saved in an editor: the preview rebuilds, a warning
+        orphan.write_text(text, encoding="utf-8")
+    page.wait_for_selector("html[data-workbench=ready]")
+    panel = page.get_by_role("region", name="Notes dont le passage est introuvable (1)")
+    item = panel.get_by_role("listitem").filter(has_text="content/annotations/hier-reforme.md")
+    assert "Hier, le ministre a parlé de la réforme" in item.inner_text()
+    assert page.locator(".notes .note", has_text="Sa réforme.").count() == 0  # not shown while lost
+    with page.expect_navigation(timeout=30_000):
+        item.get_by_role("button", name="Réancrer la note hier-reforme ici").click()
+    page.wait_for_selector("html[data-workbench=ready]")
+
+    assert orphan.read_text(encoding="utf-8") == text.replace("de sa réforme", "de la réforme")
+    assert page.get_by_role("region", name=re.compile("introuvable")).count() == 0
+    assert page.locator(".notes .note", has_text="Sa réforme.").is_visible()
+
+
 # -- who may write ----------------------------------------------------------------------
 
 

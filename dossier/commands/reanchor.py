@@ -89,18 +89,18 @@ def run(root: Path, write: bool = False, only: frozenset[str] | None = None, ins
         notes = by_article.get(article.slug)
         if notes:
             done = markdown.render(article.body)
-            more, orphans = _article(done, article, notes, _Asked(only, insist))
+            more, orphans = plan_moves(done, article, notes, Asked(only, insist))
             moved += more
             left += orphans
     if not write:
         return Outcome((), (*left, *(m.error for m in moved)), len(moved))
     for m in moved:
-        _write(root, m)
+        write_moved(root, m)
     return Outcome(tuple(moved), tuple(left))
 
 
 @dataclass(frozen=True)
-class _Asked:
+class Asked:
     """Which orphans to consider (None: all), and whether their candidates were chosen by an editor."""
 
     only: frozenset[str] | None = None
@@ -113,9 +113,11 @@ class _Asked:
         return found.best is not None and (found.applicable or self.insist)
 
 
-def _article(
-    done: Converted, article: Article, notes: Sequence[Annotation], asked: _Asked = _Asked()
-) -> tuple[list[Moved], list[Diagnostic]]:
+Planned = tuple[list[Moved], list[Diagnostic]]
+"""The orphans that can be moved, and the diagnostics of those that cannot."""
+
+
+def plan_moves(done: Converted, article: Article, notes: Sequence[Annotation], asked: Asked = Asked()) -> Planned:
     """The article's orphaned notes that can be moved, each checked among the notes kept or moved
     before it; the diagnostics of the others."""
     anchored, problems = anchor_article(done, article, None, notes)
@@ -160,7 +162,7 @@ def _new_problems(
     ]
 
 
-def _write(root: Path, moved: Moved) -> None:
+def write_moved(root: Path, moved: Moved) -> None:
     """The note's file with its new ``quote``, ``prefix`` and ``suffix``; every other line as it was."""
     path = moved.note.origin.path
     c = moved.candidate

@@ -95,7 +95,7 @@ EDIT_FIELDS = {"note": str, "sha256": str, "kind": str, "topics": list, "text": 
 _LIMITS = {"exact": MAX_PASSAGE, "before": MAX_CONTEXT, "after": MAX_CONTEXT, "text": MAX_TEXT}
 
 
-def _fields(data: object, wanted: Mapping[str, type]) -> dict[str, object]:
+def fields_of(data: object, wanted: Mapping[str, type]) -> dict[str, object]:
     """``data`` when it is an object with exactly the fields ``wanted``, of their types."""
     if not isinstance(data, dict):
         raise BadRequest("the request must be a JSON object")
@@ -129,16 +129,16 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 def selection_of(data: object) -> Selection:
-    return _selection(_fields(data, SELECTION_FIELDS))
+    return _selection(fields_of(data, SELECTION_FIELDS))
 
 
 def new_note_of(data: object) -> NewNote:
-    d = _fields(data, NEW_FIELDS)
+    d = fields_of(data, NEW_FIELDS)
     return NewNote(_selection(d), str(d["kind"]), _texts(d["topics"]), str(d["text"]), str(d["slug"]))
 
 
 def note_edit_of(data: object) -> NoteEdit:
-    d = _fields(data, EDIT_FIELDS)
+    d = fields_of(data, EDIT_FIELDS)
     return NoteEdit(str(d["note"]), str(d["sha256"]), str(d["kind"]), _texts(d["topics"]), str(d["text"]))
 
 
@@ -352,7 +352,7 @@ def edit_note(root: Path, records: content.Content, change: NoteEdit) -> str:
         raise ContentErrors([Diagnostic(where, f"unknown note '{change.note}'", "reload the page")])
     rel = note.origin.path
     path = confined(root, rel)
-    data = _unchanged(path, rel, change.sha256)
+    data = unchanged(path, rel, change.sha256)
     shown, problems = content.load_file(root, KIND_BY_FOLDER[ANNOTATIONS], path, data)
     if not isinstance(shown, Annotation):
         raise ContentErrors(problems)
@@ -360,7 +360,7 @@ def edit_note(root: Path, records: content.Content, change: NoteEdit) -> str:
     if not fields and body is None:
         return rel
     new = _rewritten(root, records, rel, data, fields, body)
-    _unchanged(path, rel, change.sha256)  # once more, just before: an editor may have saved meanwhile
+    unchanged(path, rel, change.sha256)  # once more, just before: an editor may have saved meanwhile
     try:
         writing.replace_file(path, new)
     except OSError as exc:
@@ -384,7 +384,7 @@ def _rewritten(
     return new
 
 
-def _unchanged(path: Path, rel: str, sha256: str) -> bytes:
+def unchanged(path: Path, rel: str, sha256: str) -> bytes:
     """The file's bytes, when they are those the page was shown."""
     try:
         data = path.read_bytes()

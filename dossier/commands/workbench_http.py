@@ -31,7 +31,7 @@ from typing import Any
 
 from tornado import httputil, ioloop, web
 
-from dossier.commands import workbench
+from dossier.commands import orphans, workbench
 from dossier.errors import ContentErrors, format_all
 from dossier.model import NOTE_KINDS
 from dossier.publish.i18n import Strings
@@ -71,7 +71,7 @@ class Desk:
 def routes(desk: Desk) -> list[tuple[str, type[web.RequestHandler], dict[str, Any]]]:
     return [
         (PATH + "notes", _Notes, {"desk": desk}),
-        (PATH + "(locate|create|edit)", _Write, {"desk": desk}),
+        (PATH + "(locate|create|edit|reanchor)", _Write, {"desk": desk}),
     ]
 
 
@@ -127,19 +127,28 @@ class _Notes(_Endpoint):
         desk = self.desk
         with desk.lock:
             records = desk.records()
-            notes = workbench.notes_of(desk.root, records, slug) if slug else []
+            article = _article_page(desk.root, records, slug) if slug else {"article": None, "notes": [], "orphans": []}
         strings = desk.strings()
         known = dict(strings.strings) if strings is not None else {}
         texts = {k: v for k, v in known.items() if k.startswith(STRINGS_PREFIX)}
         return {
             "token": desk.token,
-            "article": slug if slug and any(a.slug == slug for a in records.articles) else None,
-            "notes": [asdict(n) for n in notes],
+            **article,
             "kinds": [{"value": k, "label": known.get(f"kind_{k}", k)} for k in NOTE_KINDS],
             "topics": [{"slug": t.slug, "label": t.label} for t in sorted(records.topics, key=lambda t: t.slug)],
             "strings": texts,
             "language": strings.language if strings is not None else "en",
         }
+
+
+def _article_page(root: Path, records: Content, slug: str) -> dict[str, object]:
+    """What the workbench shows on article ``slug``'s page: its notes, and those that lost their passage."""
+    known = any(a.slug == slug for a in records.articles)
+    return {
+        "article": slug if known else None,
+        "notes": [asdict(n) for n in workbench.notes_of(root, records, slug)],
+        "orphans": [asdict(o) for o in orphans.orphans_of(root, records, slug)],
+    }
 
 
 Action = Callable[[Path, Content, object], dict[str, object]]
@@ -158,7 +167,11 @@ def _edit(root: Path, records: Content, data: object) -> dict[str, object]:
     return {"ok": True, "path": workbench.edit_note(root, records, workbench.note_edit_of(data))}
 
 
-ACTIONS: dict[str, Action] = {"locate": _locate, "create": _create, "edit": _edit}
+def _reanchor(root: Path, records: Content, data: object) -> dict[str, object]:
+    return {"ok": True, "path": orphans.move(root, records, orphans.move_of(data))}
+
+
+ACTIONS: dict[str, Action] = {"locate": _locate, "create": _create, "edit": _edit, "reanchor": _reanchor}
 
 
 class _Write(_Endpoint):

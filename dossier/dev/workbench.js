@@ -236,6 +236,58 @@
     }
   }
 
+  // -- notes whose passage is lost: where each can go ---------------------------------------
+
+  function orphanItem(orphan) {
+    const item = element("li", { class: "dossier-wb-orphan" });
+    const status = element("p", { class: "dossier-wb-status", role: "status" });
+    const problems = element("div", { class: "dossier-wb-problems", role: "alert" });
+    item.append(
+      element("p", { class: "dossier-wb-path" }, element("code", { text: orphan.path })),
+      element("p", { text: say("workbench_orphan_quote") }),
+      element("blockquote", { class: "dossier-wb-quote dossier-wb-lost", text: orphan.quote }),
+    );
+    if (!orphan.candidate) {
+      item.append(element("p", { lang: "en", text: orphan.hint }));
+      return item;
+    }
+    const score = orphan.score.toLocaleString(desk.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const here = element("button", { type: "button", "aria-label": say("workbench_reanchor_note", { note: orphan.slug }), text: say("workbench_reanchor_here") });
+    item.append(
+      element("p", { text: say("workbench_orphan_candidate", { score }) }),
+      element("blockquote", { class: "dossier-wb-quote", text: orphan.candidate }),
+      problems,
+      status,
+      element("p", { class: "dossier-wb-actions" }, here),
+    );
+    here.addEventListener("click", () => {
+      problems.replaceChildren();
+      status.textContent = say("workbench_saving");
+      here.disabled = true;
+      const move = { note: orphan.slug, sha256: orphan.sha256, quote: orphan.candidate, prefix: orphan.prefix, suffix: orphan.suffix };
+      post("reanchor", move).then((answer) => {
+        if (answer.ok) {
+          status.textContent = say("workbench_saved");
+          sessionStorage.setItem(SAVED, answer.path);
+          setTimeout(() => window.location.reload(), 5000); // live reload normally comes first
+        } else {
+          status.textContent = "";
+          here.disabled = false;
+          showProblems(problems, answer);
+        }
+      });
+    });
+    return item;
+  }
+
+  function showOrphans() {
+    if (!desk.orphans || !desk.orphans.length) return;
+    const heading = element("h2", { id: "dossier-wb-orphans-title", text: say("workbench_orphans_title", { count: String(desk.orphans.length) }) });
+    const panel = element("section", { class: "dossier-wb dossier-wb-orphans", "aria-labelledby": heading.id, lang: desk.language });
+    panel.append(heading, element("p", { text: say("workbench_orphans_intro") }), element("ol", {}, ...desk.orphans.map(orphanItem)));
+    text.before(panel);
+  }
+
   function showSaved() {
     const path = sessionStorage.getItem(SAVED);
     if (!path) return;
@@ -255,6 +307,7 @@
       desk = answer;
       button.textContent = say("workbench_annotate");
       addEditButtons();
+      showOrphans();
       showSaved();
       document.documentElement.dataset.workbench = "ready";
     })
