@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import REPO, Run
 
@@ -165,11 +166,18 @@ def test_the_versions_section_lists_the_words_added_and_removed(updated: Path) -
     section = section[: section.index("</section>")]
     assert '<h2 id="versions">Versions</h2>' in section
     assert "6 mars 2024 (version précédente\u00a0: mars 2024) — 19 mots ajoutés, 1 mot retiré" in section
-    hidden = r'<span style="[^"]*clip-path:inset\(50%\)[^"]*">'
+    hidden = '<span class="visually-hidden">'
     assert re.search(f"répit aux <del>{hidden}retiré\u00a0: </span>négociations.</del> <ins>{hidden}ajouté", section)
     assert re.search(f"<ins>{hidden}ajouté\u00a0: </span>{re.escape(ADDED_PARAGRAPH)}</ins>", section)
     assert section.count("<del>") == 1 and section.count("<ins>") == 2  # excerpts, not the text twice
     assert "data-pagefind-ignore" in section.split(">", 1)[0]  # the removed words are not searched
+
+
+def test_the_feed_entry_is_updated_at_the_latest_version_and_published_at_the_first(updated: Path) -> None:
+    feed = feedparser.parse((updated / "_site" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    entry = next(e for e in feed.entries if e.link.rstrip("/").endswith(SLUG))
+    assert (entry.published, entry.updated) == ("2024-03-01T00:00:00Z", "2024-03-06T00:00:00Z")
 
 
 def test_the_page_with_versions_is_valid_html(updated: Path) -> None:

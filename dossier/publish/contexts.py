@@ -362,7 +362,8 @@ class FeedEntry(TypedDict):
     title: str
     url: str
     id: str
-    updated: str
+    published: str  # the article's date
+    updated: str  # its dispatch's latest version's date, else the article's
     summary: str
     content: Markup
     topics: list[TopicLink]

@@ -215,7 +215,10 @@ class Planner:
         return PlannedPage("", "home.html", inputs, self.views.home, "the home page")
 
     def feed(self) -> PlannedPage:
-        inputs = (tuple((a, self.site.anchored[a.slug]) for a in self.site.articles[:FEED_ENTRIES]), self.idx.labels)
+        site = self.site
+        latest = site.articles[:FEED_ENTRIES]
+        updated = {a.slug: v.updated for a in latest if (v := site.versions.get(a.slug)) is not None}
+        inputs = (tuple((a, site.anchored[a.slug], updated.get(a.slug)) for a in latest), self.idx.labels)
         return PlannedPage("feed.xml", "feed.xml", inputs, self.views.feed, "the feed")
 
     def notes_feed(self) -> PlannedPage:

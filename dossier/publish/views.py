@@ -504,16 +504,21 @@ class Views:
     def page(self, page: Page, html: str) -> PageView:
         return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
 
-    def feed(self, articles: tuple[tuple[Article, AnchoredArticle], ...], labels: Labels) -> FeedView:
+    def feed(
+        self, articles: tuple[tuple[Article, AnchoredArticle, PartialDate | None], ...], labels: Labels
+    ) -> FeedView:
+        """The latest articles; an entry is updated when its dispatch's latest version is dated."""
         entries: list[FeedEntry] = []
-        for article, anchored in articles:
+        for article, anchored, version in articles:
             target = Urls.article(article.slug)
+            published = f"{article.date.first_day().isoformat()}T00:00:00Z"
             entries.append(
                 {
                     "title": article.title,
                     "url": self.urls.absolute(target),
                     "id": self._id(target),
-                    "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
+                    "published": published,
+                    "updated": f"{version.first_day().isoformat()}T00:00:00Z" if version else published,
                     "summary": article.summary,
                     "content": Markup(anchored.html),
                     "topics": self.topic_links(article.topics, labels),
@@ -556,6 +561,7 @@ class Views:
                     "title": f"{self.strings.get(f'kind_{note.note.kind}')} : « {note.note.quote} »",
                     "url": self.urls.absolute(Urls.note(article.slug, note.number)),
                     "id": self._id(f"{page}#annotation-{note.note.slug}"),
+                    "published": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.title,
                     "content": Markup(note.html),
