@@ -10,6 +10,7 @@ code other than 0, 1 or 2, an error line not in the ``path:line: error: ...`` fo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -669,8 +670,9 @@ class Served:
             return "\n".join(self.lines)
 
 
-@pytest.fixture
-def served(project: Path) -> Iterator[tuple[Served, str]]:
+@contextlib.contextmanager
+def serving(project: Path) -> Iterator[tuple[Served, str]]:
+    """``python build.py serve --port N`` typed in ``project``, until the block ends: the server and its URL."""
     port = free_port()
     command = f"python build.py serve --port {port}"
     process = subprocess.Popen(
@@ -692,6 +694,12 @@ def served(project: Path) -> Iterator[tuple[Served, str]]:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def served(project: Path) -> Iterator[tuple[Served, str]]:
+    with serving(project) as running:
+        yield running
 
 
 CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.__liveReloadConnected = true; });"

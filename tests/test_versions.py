@@ -12,6 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import REPO, Run
+from test_site import copy_project
 
 from dossier.commands import build as build_command
 from dossier.commands import importer
@@ -130,13 +131,6 @@ def second_version(root: Path) -> str:
     rel = "seeds/reuters-2024-03-06.txt"
     (root / rel).write_text(text.rstrip("\n") + f"\n\n{ADDED_PARAGRAPH}\n", encoding="utf-8")
     return rel
-
-
-def copy_project(dest: Path) -> Path:
-    for name in ("content", "themes", "seeds"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "site.yml", dest / "site.yml")
-    return dest
 
 
 @pytest.fixture(scope="module")

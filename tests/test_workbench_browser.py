@@ -8,7 +8,6 @@ import http.client
 import http.server
 import json
 import re
-import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from browser import chromium, free_port
 from playwright.sync_api import Browser, Page
-from test_journeys import Served, argv, copy_repository, environment, typed
+from test_journeys import Served, copy_repository, serving, typed
 
 from dossier.commands.workbench_http import PATH, TOKEN_HEADER
 
@@ -69,26 +68,8 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     root = copy_repository(tmp_path_factory.mktemp("workbench") / "dossier")
     (root / "content/articles/atelier.md").write_text(ARTICLE, encoding="utf-8")
     (root / NOTES / "atelier-parlement.md").write_text(NOTE, encoding="utf-8")
-    port = free_port()
-    process = subprocess.Popen(
-        argv(f"python build.py serve --port {port}"),
-        cwd=root,
-        env=environment(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = Served(process)
-    try:
-        line = server.wait_for(r"^serving ")
-        url = re.search(r"http://\S+/", line)
-        assert url, line
-        yield Preview(root, url.group(0), server)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    with serving(root) as (server, url):
+        yield Preview(root, url, server)
 
 
 @pytest.fixture(scope="module")

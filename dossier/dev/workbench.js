@@ -92,6 +92,20 @@
     );
   }
 
+  // What a write's answer does: saved, the page reloads (live reload normally comes first);
+  // refused, the problems are shown and the button may be pressed again.
+  function written(answer, { status, problems, button }) {
+    if (answer.ok) {
+      status.textContent = say("workbench_saved");
+      sessionStorage.setItem(SAVED, answer.path);
+      setTimeout(() => window.location.reload(), 5000);
+    } else {
+      status.textContent = "";
+      button.disabled = false;
+      showProblems(problems, answer);
+    }
+  }
+
   // -- the form ----------------------------------------------------------------------------
 
   let counter = 0;
@@ -133,17 +147,7 @@
       problems.replaceChildren();
       status.textContent = say("workbench_saving");
       save.disabled = true;
-      fill.submit(values()).then((answer) => {
-        if (answer.ok) {
-          status.textContent = say("workbench_saved");
-          sessionStorage.setItem(SAVED, answer.path);
-          setTimeout(() => window.location.reload(), 5000); // live reload normally comes first
-        } else {
-          status.textContent = "";
-          save.disabled = false;
-          showProblems(problems, answer);
-        }
-      });
+      fill.submit(values()).then((answer) => written(answer, { status, problems, button: save }));
     });
     document.body.append(dialog);
     dialog.showModal();
@@ -265,17 +269,7 @@
       status.textContent = say("workbench_saving");
       here.disabled = true;
       const move = { note: orphan.slug, sha256: orphan.sha256, quote: orphan.candidate, prefix: orphan.prefix, suffix: orphan.suffix };
-      post("reanchor", move).then((answer) => {
-        if (answer.ok) {
-          status.textContent = say("workbench_saved");
-          sessionStorage.setItem(SAVED, answer.path);
-          setTimeout(() => window.location.reload(), 5000); // live reload normally comes first
-        } else {
-          status.textContent = "";
-          here.disabled = false;
-          showProblems(problems, answer);
-        }
-      });
+      post("reanchor", move).then((answer) => written(answer, { status, problems, button: here }));
     });
     return item;
   }
