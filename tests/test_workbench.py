@@ -172,52 +172,19 @@ def test_notes_are_written_only_under_content_annotations_never_through_a_link(r
             workbench.confined(root, rel)
 
 
+FULL = {"article": "atelier", "exact": "x", "before": "", "after": "", "kind": "contexte"}
+FULL |= {"topics": [], "text": "x", "slug": "x"}
+
+
 @pytest.mark.parametrize(
     "data",
     [
         [],
         {"article": "atelier", "exact": "x", "before": "", "after": ""},  # fields of a note missing
-        {
-            "article": "atelier",
-            "exact": "x",
-            "before": "",
-            "after": "",
-            "kind": "contexte",
-            "topics": [],
-            "text": "x",
-            "slug": "x",
-            "path": "/etc/passwd",
-        },
-        {
-            "article": "atelier",
-            "exact": 1,
-            "before": "",
-            "after": "",
-            "kind": "contexte",
-            "topics": [],
-            "text": "x",
-            "slug": "x",
-        },
-        {
-            "article": "atelier",
-            "exact": "x",
-            "before": "",
-            "after": "",
-            "kind": "contexte",
-            "topics": [3],
-            "text": "x",
-            "slug": "x",
-        },
-        {
-            "article": "atelier",
-            "exact": "x" * 30_000,
-            "before": "",
-            "after": "",
-            "kind": "contexte",
-            "topics": [],
-            "text": "x",
-            "slug": "x",
-        },
+        {**FULL, "path": "/etc/passwd"},
+        {**FULL, "exact": 1},
+        {**FULL, "topics": [3]},
+        {**FULL, "exact": "x" * 30_000},
     ],
 )
 def test_only_the_documented_fields_are_taken(data: object) -> None:
