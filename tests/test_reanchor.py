@@ -76,6 +76,30 @@ def test_a_word_changed_in_the_passage() -> None:
     assert 0.85 < found.best.score < 1
 
 
+@pytest.mark.parametrize(
+    ("change", "slug", "passage"),
+    [
+        (
+            ("rare allié de Téhéran", "rare allié à la fois de Téhéran"),
+            "allie-teheran-washington",
+            "rare allié à la fois de Téhéran et de Washington",
+        ),
+        (
+            ("formée en 2014 pour aider", "formée en septembre 2014 pour aider"),
+            "coalition-2014",
+            "formée en septembre 2014 pour aider à combattre l'État islamique",
+        ),
+    ],
+)
+def test_words_inserted_near_the_start_are_taken_in_and_the_first_words_kept(
+    change: tuple[str, str], slug: str, passage: str
+) -> None:
+    """The closest match alone would start after the inserted words ("la fois de Téhéran"),
+    losing the quote's first words; the candidate keeps every word of the quote."""
+    found = reanchor.reanchor(text_of(edited(change)), note(slug))
+    assert found.best is not None and found.best.quote == passage
+
+
 def test_a_first_word_changed_keeps_the_words_around_it() -> None:
     body = edited(("rare allié de Téhéran", "rare partenaire de Téhéran"))
     found = reanchor.reanchor(text_of(body), note("allie-teheran-washington"))

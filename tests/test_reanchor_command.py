@@ -94,7 +94,8 @@ def test_a_note_too_far_from_any_passage_is_listed_and_left_as_it_was(project: P
     ]
     assert done.errors == [
         f"content/annotations/isis-definition.md:3: error: quote not found in article '{SLUG}'"
-        ' (hint: best candidate (score 0.53): "à combattre"; too far from the quote to move the note without you)'
+        ' (hint: best candidate (score 0.32): "pour aider à combattre";'
+        " too far from the quote to move the note without you)"
     ]
     assert done.err.splitlines()[-1] == "1 error: 1 note moved"
     after = files_of(project / "content")

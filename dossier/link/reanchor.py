@@ -26,6 +26,7 @@ text past :data:`MAX_TEXT` gets no candidate.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -311,14 +312,46 @@ def _ends(text: str, position: int) -> set[int]:
     return {p for p in (_word_start(text, position), _word_end(text, position)) if p is not None} or {position}
 
 
-def _one_word_out(text: str, start: int, end: int) -> tuple[int, int]:
-    """The start of the word before ``start`` and the end of the word after ``end`` (a changed
-    first or last word is still the passage's: "rare allié" is now "rare partenaire")."""
-    before = text.rfind(" ", max(start - 1 - SNAP, 0), max(start - 1, 0))  # scans at most SNAP characters
-    after = text.find(" ", min(end + 1, len(text)), end + 1 + SNAP)
-    before = before + 1 if before >= 0 else (0 if start <= SNAP else start)
-    after = after if after >= 0 else (len(text) if len(text) - end <= SNAP else end)
-    return before, after
+WIDER = 4
+"""A candidate may take in up to this many words beyond its match on each side: words
+inserted at the start of a passage ("rare allié à la fois de Téhéran") make the closest
+match start after them ("la fois de Téhéran"), which loses the quote's first words."""
+
+
+def _words_out(text: str, start: int, end: int, count: int) -> tuple[list[int], list[int]]:
+    """The starts of the ``count`` words before ``start`` and the ends of the ``count`` words
+    after ``end``, nearest first (each scan at most :data:`SNAP` characters a word)."""
+    return _starts_before(text, start, count), _ends_after(text, end, count)
+
+
+def _starts_before(text: str, start: int, count: int) -> list[int]:
+    starts: list[int] = []
+    at = start
+    while len(starts) < count and at > 0:
+        space = text.rfind(" ", max(at - 1 - SNAP, 0), max(at - 1, 0))
+        at = space + 1 if space >= 0 else (0 if at - 1 <= SNAP else -1)
+        if at < 0 or (starts and at >= starts[-1]):
+            break
+        starts.append(at)
+    return starts
+
+
+def _ends_after(text: str, end: int, count: int) -> list[int]:
+    ends: list[int] = []
+    at = end
+    while len(ends) < count and at < len(text):
+        space = text.find(" ", min(at + 1, len(text)), at + 1 + SNAP)
+        at = space if space >= 0 else (len(text) if len(text) - at <= SNAP else -1)
+        if at < 0 or (ends and at <= ends[-1]):
+            break
+        ends.append(at)
+    return ends
+
+
+def _kept_words(candidate: str, quote: str) -> int:
+    """How many of the quote's words the candidate has, in the quote's order."""
+    matcher = difflib.SequenceMatcher(None, candidate.split(" "), quote.split(" "), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 def _word_distance(a: str, b: str) -> int:
@@ -333,13 +366,14 @@ def _word_distance(a: str, b: str) -> int:
 
 
 def _snapped(text: str, quote: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span of whole words nearest ``[start, end)`` most like ``quote`` (fewest words
-    changed, then fewest characters), without spaces at its ends (None when nothing is left)."""
-    wider = _one_word_out(text, start, end)
-    best: tuple[int, int, int, int] | None = None  # words, characters, length gap, start
+    """The span of whole words around ``[start, end)`` (up to :data:`WIDER` words more on each
+    side) most like ``quote``: the most of the quote's words kept, then the fewest words
+    changed, then the fewest characters; without spaces at its ends (None when nothing is left)."""
+    wider = _words_out(text, start, end, min(WIDER, quote.count(" ") + 1))
+    best: tuple[int, int, int, int, int] | None = None  # words kept, words changed, characters, length gap, start
     chosen: tuple[int, int] | None = None
-    for first in sorted(_ends(text, start) | {wider[0]}):
-        for last in sorted(_ends(text, end) | {wider[1]}):
+    for first in sorted(_ends(text, start) | set(wider[0])):
+        for last in sorted(_ends(text, end) | set(wider[1])):
             s, e = first, last
             while s < e and text[s] == " ":
                 s += 1
@@ -348,7 +382,13 @@ def _snapped(text: str, quote: str, start: int, end: int) -> tuple[int, int] | N
             if s >= e:
                 continue
             candidate = text[s:e]
-            key = (_word_distance(candidate, quote), _distance(candidate, quote), abs((e - s) - len(quote)), s)
+            key = (
+                -_kept_words(candidate, quote),
+                _word_distance(candidate, quote),
+                _distance(candidate, quote),
+                abs((e - s) - len(quote)),
+                s,
+            )
             if best is None or key < best:
                 best, chosen = key, (s, e)
     return chosen
