@@ -105,6 +105,20 @@ def test_a_note_too_far_from_any_passage_is_listed_and_left_as_it_was(project: P
     assert check.code == 1 and check.errors == done.errors  # the build's hint is the command's
 
 
+def test_a_quote_now_found_twice_is_listed_as_check_lists_it_and_left_to_the_editor(project: Path) -> None:
+    """Which of two passages a note means is the editor's to say: listed, never chosen."""
+    added = ("pose plus de problèmes", "pose plus de problèmes (la commission militaire mixte n'y change rien)")
+    new_wire_copy(project, added)
+    before = files_of(project / "content")
+    checked = typed("python build.py check", project)
+    done = typed("python build.py reanchor --write", project)
+    assert done.code == 1 and checked.code == 1, done
+    ambiguous = [line for line in checked.errors if "commission-militaire-mixte.md" in line]
+    assert len(ambiguous) == 1 and "found 2 times" in ambiguous[0], checked.errors
+    assert done.errors == ambiguous
+    assert files_of(project / "content") == before
+
+
 def test_a_candidate_overlapping_another_note_is_not_written(project: Path) -> None:
     """The passage left to a note would overlap another note's: said, and nothing written."""
     new_wire_copy(project, WORD)

@@ -16,6 +16,7 @@ from pathlib import Path
 from dossier.commands import reanchor as reanchoring
 from dossier.commands.workbench import BadRequest, confined, digest, fields_of, unchanged
 from dossier.errors import ContentErrors, Diagnostic, Location
+from dossier.link.annotations import is_orphan
 from dossier.model import Annotation, Article
 from dossier.source import content
 from dossier.source.markup import Markdown
@@ -87,7 +88,7 @@ def orphans_of(root: Path, records: content.Content, slug: str) -> list[Orphan]:
         found.append(
             Orphan(note.slug, path, note.quote, _sha256(root, path), c.quote, c.prefix, c.suffix, c.score, hint)
         )
-    for problem in left:
+    for problem in filter(is_orphan, left):
         note = by_path[problem.location.path]
         path = note.origin.path
         found.append(Orphan(note.slug, path, note.quote, _sha256(root, path), "", "", "", 0.0, problem.hint or ""))

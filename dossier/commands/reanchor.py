@@ -119,7 +119,8 @@ Planned = tuple[list[Moved], list[Diagnostic]]
 
 def plan_moves(done: Converted, article: Article, notes: Sequence[Annotation], asked: Asked = Asked()) -> Planned:
     """The article's orphaned notes that can be moved, each checked among the notes kept or moved
-    before it; the diagnostics of the others."""
+    before it; the diagnostics of the others, and of the notes the anchoring refuses otherwise
+    (a quote found more than once: which passage is meant is the editor's to say)."""
     anchored, problems = anchor_article(done, article, None, notes)
     by_path = {n.origin.path: n for n in notes}
     current = list(notes)
@@ -127,7 +128,10 @@ def plan_moves(done: Converted, article: Article, notes: Sequence[Annotation], a
     left: list[Diagnostic] = []
     for problem in sorted(problems, key=Diagnostic.sort_key):
         note = by_path.get(problem.location.path)
-        if note is None or not is_orphan(problem) or not asked.considers(note):
+        if note is None or not asked.considers(note) or problem.severity is not Severity.ERROR:
+            continue
+        if not is_orphan(problem):  # found more than once, say: no passage to choose for the editor
+            left.append(problem)
             continue
         found = reanchor.reanchor(anchored.text, note)
         best = found.best
