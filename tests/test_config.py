@@ -36,7 +36,7 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
         "site.yml:2: error: 'latest_articles': expected a whole number, not 'beaucoup' (hint: e.g. 1)",
         "site.yml:3: error: 'language': expected a single value, not a list"
         " (hint: write one value on the line, e.g. 'key: value')",
-        "site.yml:1: error: missing required setting 'title'",
+        "site.yml:1: error: missing required setting 'title' (hint: add a line 'title: ...')",
     ]
 
 

@@ -36,7 +36,7 @@ def test_text_field_keeps_what_was_typed() -> None:
 def test_unknown_missing_and_wrong_types() -> None:
     result = coerce("a.md", entries("titel: T\ndate: [2024]\ndraft: maybe\n"), TABLE)
     assert sorted(d.format() for d in result.problems) == [
-        "a.md:1: error: missing required field 'title'",
+        "a.md:1: error: missing required field 'title' (hint: add a line 'title: ...')",
         "a.md:2: error: unknown field 'titel' (hint: did you mean 'title'?)",
         "a.md:3: error: 'date': expected a single value, not a list"
         " (hint: write one value on the line, e.g. 'key: value')",

@@ -303,7 +303,8 @@ def test_a_batch_imports_the_good_seeds_and_reports_every_bad_one(tmp_path: Path
         "seeds/latin1.txt:2: error: file is not UTF-8 (byte 0xe9 at offset 11) (hint: save the file as UTF-8)",
         "seeds/sans-date.txt:2: error: no date header (hint: a seed starts with its date, 'date 2024-03'"
         " (or YYYY, YYYY-MM-DD), on a line of its own or before its first words)",
-        "seeds/vide.txt:1: error: empty seed",
+        "seeds/vide.txt:1: error: empty seed"
+        " (hint: a seed is the dispatch as received: its date header ('date 2024-03'), then its text)",
     ]
     assert result.err.splitlines()[-1].startswith("4 errors")
     [written] = (root / "content" / "articles").glob("*.md")
@@ -312,7 +313,25 @@ def test_a_batch_imports_the_good_seeds_and_reports_every_bad_one(tmp_path: Path
         == f"content/articles/{written.name}: created from {SEED_REL} (a draft: check its title, summary and topics)\n"
     )
     outside = run("import", "--root", root, "../x.txt")
-    assert outside.errors == ["../x.txt: error: a seed path must be relative to the project, without '..'"]
+    assert outside.errors == [
+        "../x.txt: error: the seed is outside the project (hint: copy it into seeds/ (a dossier keeps its seeds),"
+        " then import seeds/x.txt)"
+    ]
+
+
+def test_a_seed_path_through_its_folder_is_that_seed_and_a_folder_is_said_to_be_one(
+    tmp_path: Path, run: Callable[..., Run]
+) -> None:
+    root = fresh_tree(tmp_path)
+    folder = run("import", "--root", root, "seeds")
+    assert folder.code == 1 and folder.errors == [
+        "seeds: error: a folder, not a seed file"
+        " (hint: name its files, or run import without a seed: every file of seeds/ without an article)"
+    ]
+    assert not list((root / "content" / "articles").glob("*.md"))
+    roundabout = run("import", "--root", root, "./seeds/../" + SEED_REL)
+    assert roundabout.code == 0, roundabout.err
+    assert f"created from {SEED_REL} " in roundabout.out
 
 
 def test_slug_names_the_new_article(tmp_path: Path, run: Callable[..., Run]) -> None:
@@ -334,7 +353,10 @@ def test_slug_names_the_new_article(tmp_path: Path, run: Callable[..., Run]) -> 
         " (hint: choose another slug)\n"
     )
     missing = run("import", "--root", root, "seeds/absent.txt", "--slug", "autre")
-    assert missing.code == 1 and missing.errors == ["seeds/absent.txt: error: no such seed file"]
+    assert missing.code == 1 and missing.errors == [
+        "seeds/absent.txt: error: no such seed file"
+        " (hint: a seed is looked for from the working folder, the project's and seeds/)"
+    ]
     other = run("import", "--root", root, SEED_REL, "--slug", "autre")
     assert other.code == 2 and "already has an article, content/articles/irak-fin-de-la-coalition.md" in other.err
     assert sorted(p.name for p in (root / "content" / "articles").glob("*.md")) == ["irak-fin-de-la-coalition.md"]
@@ -469,7 +491,8 @@ def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
     assert stale.code == 1
     assert stale.errors == [
         f"content/annotations/repit.md:3: error: quote not found in article '{SHIPPED_SLUG}'"
-        ' (hint: nearest passage: "un peu de répit aux pourparlers.")'
+        ' (hint: best candidate (score 0.69): "un peu de répit aux pourparlers";'
+        " too far from the quote to move the note without you)"
     ]
     (project / "content/annotations/repit.md").write_text(REPIT.replace("négociations", "pourparlers"))
     built = typed("python build.py build --no-search", project)

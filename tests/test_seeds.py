@@ -8,6 +8,9 @@ import pytest
 from dossier.model import Article, EarlierSeed, Origin, PartialDate, frozen_map
 from dossier.source.seeds import for_articles, named, parse
 
+EMPTY = " (hint: a seed is the dispatch as received: its date header ('date 2024-03'), then its text)"
+DATE = " (hint: write the dispatch's date as YYYY, YYYY-MM or YYYY-MM-DD ('date 2024-03-06'))"
+
 
 @pytest.mark.parametrize(
     "raw",
@@ -35,10 +38,10 @@ def test_paragraph_lines() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (b"", "seeds/s.txt:1: error: empty seed"),
-        (b"\n  \n", "seeds/s.txt:1: error: empty seed"),
+        (b"", "seeds/s.txt:1: error: empty seed" + EMPTY),
+        (b"\n  \n", "seeds/s.txt:1: error: empty seed" + EMPTY),
         (b"\nLes discussions.\n", "seeds/s.txt:2: error: no date header"),
-        (b"date 2024-13 Texte.", "seeds/s.txt:1: error: bad date header: month 13 does not exist"),
+        (b"date 2024-13 Texte.", "seeds/s.txt:1: error: bad date header: month 13 does not exist" + DATE),
         (b"date 2024-03\n", "seeds/s.txt:1: error: the seed has a date but no text"),
         (b"date 2024\nTexte \xe9t\xe9.\n", "seeds/s.txt:2: error: file is not UTF-8"),
     ],

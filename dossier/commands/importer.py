@@ -545,22 +545,34 @@ def _every_seed(root: Path) -> list[str]:
     return [s for s in all_seeds if not s.split("/")[-1].startswith(".")]
 
 
-def _seed_path(root: Path, given: str) -> tuple[str | None, Diagnostic | None]:
-    """The seed named ``given`` on the command line, relative to ``root``, or why it cannot be imported."""
+def _typed_path(root: Path, given: str) -> Path:
+    """The path typed, relative to the project when it is in it (typed from a folder of the
+    project, ``../seeds/x.txt`` from content/, or absolute); else as typed."""
     path = Path(given)
     here = Path.cwd() / path
     if not path.is_absolute() and not (root / path).is_file() and here.resolve().is_relative_to(root):
-        path = here  # typed from a folder of the project (``../seeds/x.txt`` from content/)
-    if path.is_absolute():
-        if not path.resolve().is_relative_to(root.resolve()):
-            return None, Diagnostic(Location(given, 0), "the seed is outside the project")
+        path = here
+    if path.is_absolute() and path.resolve().is_relative_to(root.resolve()):
         path = path.resolve().relative_to(root.resolve())
-    rel = path.as_posix()
+    return path
+
+
+def _seed_path(root: Path, given: str) -> tuple[str | None, Diagnostic | None]:
+    """The seed named ``given`` on the command line, relative to ``root``, or why it cannot be imported."""
+    path = _typed_path(root, given)
+    rel = posixpath.normpath(path.as_posix())  # seeds/../seeds/x.txt is seeds/x.txt
+    if path.is_absolute() or rel == ".." or rel.startswith("../"):
+        hint = f"copy it into {SEEDS}/ (a dossier keeps its seeds), then import {SEEDS}/{path.name}"
+        return None, Diagnostic(Location(given, 0), "the seed is outside the project", hint)
     if not (root / rel).is_file() and (root / SEEDS / rel).is_file():
         rel = f"{SEEDS}/{rel}"
     reason = seeds.safe_path(root, rel)
     if reason is not None:
-        return None, Diagnostic(Location(given, 0), reason)
+        return None, Diagnostic(Location(given, 0), reason, f"name a file of the project, such as {SEEDS}/NAME.txt")
+    if (root / rel).is_dir():
+        hint = f"name its files, or run import without a seed: every file of {SEEDS}/ without an article"
+        return None, Diagnostic(Location(given, 0), "a folder, not a seed file", hint)
     if not (root / rel).is_file():
-        return None, Diagnostic(Location(given, 0), "no such seed file")
+        hint = f"a seed is looked for from the working folder, the project's and {SEEDS}/"
+        return None, Diagnostic(Location(given, 0), "no such seed file", hint)
     return rel, None

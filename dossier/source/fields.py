@@ -197,7 +197,7 @@ def _missing(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: 
     """An error for each required field the entries lack, in the table's order."""
     given = {e.key for e in entries}
     return [
-        Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'")
+        Diagnostic(Location(path, 1), f"missing required {noun} '{spec.name}'", f"add a line '{spec.name}: ...'")
         for spec in table
         if spec.required and spec.name not in given
     ]

@@ -57,7 +57,8 @@ def parse(rel: str, data: bytes) -> tuple[Seed | None, list[Diagnostic]]:
     if text is None:
         return None, problems
     if not text.strip():
-        return None, [Diagnostic(Location(rel, 1), "empty seed")]
+        hint = "a seed is the dispatch as received: its date header ('date 2024-03'), then its text"
+        return None, [Diagnostic(Location(rel, 1), "empty seed", hint)]
     lines = text.split("\n")
     index = next(i for i, line in enumerate(lines) if line.strip())
     match = _HEADER.match(lines[index])
@@ -71,7 +72,8 @@ def parse(rel: str, data: bytes) -> tuple[Seed | None, list[Diagnostic]]:
     try:
         date = PartialDate.parse(match.group(1))
     except ValueError as exc:
-        return None, [Diagnostic(where, f"bad date header: {exc}")]
+        hint = "write the dispatch's date as YYYY, YYYY-MM or YYYY-MM-DD ('date 2024-03-06')"
+        return None, [Diagnostic(where, f"bad date header: {exc}", hint)]
     lines[index] = lines[index][match.end() :]
     body = paragraphs("\n".join(lines[index:]), first_line=index + 1)
     if not body:
