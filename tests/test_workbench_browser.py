@@ -18,7 +18,7 @@ from browser import chromium, free_port
 from playwright.sync_api import Browser, Page
 from test_journeys import Served, copy_repository, serving, typed
 
-from dossier.commands.workbench_http import MAX_BODY, PATH, TOKEN_HEADER
+from dossier.commands.workbench_http import MAX_BODY, PATH, SERVER_MAX, TOKEN_HEADER
 
 ARTICLE = """\
 ---
@@ -381,6 +381,20 @@ def request(preview: Preview, method: str, path: str, headers: dict[str, str], b
         connection.close()
 
 
+def announced_only(preview: Preview, length: int, headers: dict[str, str]) -> int:
+    """The status of a POST that announces ``length`` bytes of body and sends none of them."""
+    port = int(preview.url.rstrip("/").rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest("POST", PATH + "create", skip_host=True)
+        for name, value in {"Host": f"127.0.0.1:{port}", "Content-Length": str(length), **headers}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def note_request(slug: str = "ecrit-de-dehors", **more: object) -> bytes:
     fields = {"article": "atelier", "exact": "avant la fin de l'été", "before": "", "after": "", "kind": "contexte"}
     return json.dumps({**fields, "topics": [], "text": "Du dehors.", "slug": slug, **more}).encode()
@@ -409,6 +423,7 @@ def test_only_the_previews_own_pages_with_the_token_may_write(preview: Preview) 
     assert "not a slug" in request(preview, "POST", PATH + "create", good, note_request(slug="../x"))[1]
     large = request(preview, "POST", PATH + "create", good, note_request(text="x" * MAX_BODY))
     assert large == (413, '{"ok": false, "refused": "request too large"}')  # what the form shows
+    assert announced_only(preview, SERVER_MAX + 1, good) == 400  # far larger: refused unread, before any handler
     assert preview.notes() == before
     assert not (preview.root / "content" / "x.md").exists()
     cross = {"Sec-Fetch-Site": "cross-site"}
