@@ -11,7 +11,7 @@ from conftest import Run
 
 from dossier.commands import workbench
 from dossier.commands.workbench import BadRequest, NewNote, NoteEdit, Selection
-from dossier.errors import ContentErrors, Location
+from dossier.errors import ContentErrors, Location, format_all
 from dossier.source import content, loader
 
 ARTICLE = """\
@@ -132,7 +132,11 @@ def test_a_new_note_is_written_as_new_annotation_writes_it(root: Path, run: Call
     ("case", "note", "said"),
     [
         ("overlap", new("encore, le ministre"), "overlaps the passage of note 'a-la-main'"),
-        ("exists", new("L\u2019opposition", slug="a-la-main"), "exists already: not replaced"),
+        (  # the hint in the words of the form, not of the command line (``new``'s --slug)
+            "exists",
+            new("L\u2019opposition", slug="a-la-main"),
+            "exists already: not replaced (hint: choose another file name)",
+        ),
         ("empty text", new("L\u2019opposition", text=" \n"), "empty"),
         ("path", new("L\u2019opposition", slug="../x"), "not a slug"),
         ("unknown topic", new("L\u2019opposition", topics=["mars"]), "mars"),
@@ -150,7 +154,7 @@ def test_a_note_the_build_would_refuse_is_refused_and_nothing_is_written(
     before = notes_folder(root)
     with pytest.raises(ContentErrors) as caught:
         workbench.create_note(root, records(root), note)
-    assert any(said in d.message for d in caught.value.diagnostics), caught.value.diagnostics
+    assert any(said in line for line in format_all(caught.value.diagnostics)), caught.value.diagnostics
     assert notes_folder(root) == before
     assert not (root / "content" / "x.md").exists()
 
@@ -263,7 +267,7 @@ def test_an_edit_the_build_would_refuse_writes_nothing(root: Path, fields: dict[
     note = shown(root)
     with pytest.raises(ContentErrors) as caught:
         workbench.edit_note(root, records(root), edit(note, **fields))
-    assert any(said in d.message for d in caught.value.diagnostics), caught.value.diagnostics
+    assert any(said in line for line in format_all(caught.value.diagnostics)), caught.value.diagnostics
     assert (root / note.path).read_text(encoding="utf-8") == NOTE
 
 

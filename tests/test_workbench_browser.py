@@ -18,7 +18,7 @@ from browser import chromium, free_port
 from playwright.sync_api import Browser, Page
 from test_journeys import Served, copy_repository, serving, typed
 
-from dossier.commands.workbench_http import PATH, TOKEN_HEADER
+from dossier.commands.workbench_http import MAX_BODY, PATH, SERVER_MAX, TOKEN_HEADER
 
 ARTICLE = """\
 ---
@@ -95,7 +95,7 @@ FIND = """([needle, nth]) => {
   const nodes = [];
   let all = '';
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('aside.notes, a.note-ref')) continue;
+    if (node.parentElement.closest('aside.notes, a.note-ref, .dossier-wb')) continue;
     nodes.push([node, all.length]);
     all += node.data;
   }
@@ -126,9 +126,9 @@ def select(page: Page, needle: str, nth: int = 0) -> None:
 
 SELECTED = """() => {
   const copy = getSelection().getRangeAt(0).cloneContents();
-  copy.querySelectorAll('a.note-ref, aside.notes').forEach((e) => e.remove());
+  copy.querySelectorAll('a.note-ref, aside.notes, .dossier-wb').forEach((e) => e.remove());
   return copy.textContent;
-}"""  # what the mouse selected, note numbers left out
+}"""  # what the mouse selected, note numbers (and the workbench's button) left out
 
 
 def open_form(page: Page, needle: str, nth: int = 0) -> None:
@@ -213,19 +213,20 @@ def test_a_file_that_exists_and_an_empty_text_are_errors_in_the_form(page: Page,
     dialog.get_by_label("Texte de la note (Markdown)").fill("Une note.")
     dialog.get_by_label("Nom du fichier").fill("atelier-parlement")
     dialog.get_by_role("button", name="Enregistrer").click()
-    dialog.get_by_role("alert").get_by_text("exists already: not replaced", exact=False).wait_for()
+    taken = "exists already: not replaced (hint: choose another file name)"  # the form's words, not --slug
+    dialog.get_by_role("alert").get_by_text(taken, exact=False).wait_for()
     assert preview.notes() == before
 
 
 def test_the_keyboard_selects_reaches_the_button_and_works_the_form(page: Page, preview: Preview) -> None:
     before = preview.notes()
-    box = page.evaluate(FIND, ["négociateurs", 0])
+    box = page.evaluate(FIND, ["selon", 0])  # in a paragraph with a note: its number, toggle and button
     page.mouse.dblclick((box[0] + box[2]) / 2, box[1])  # a word, then extended from the keyboard
-    for _ in " se retrouveront":
+    for _ in " un responsable":
         page.keyboard.press("Shift+ArrowRight")
-    assert page.evaluate(SELECTED).strip() == "négociateurs se retrouveront"
+    assert page.evaluate(SELECTED).strip() == "selon un responsable"
     page.get_by_role("button", name="Annoter").wait_for()
-    page.keyboard.press("Tab")  # the button comes next after the paragraph
+    page.keyboard.press("Tab")  # the button comes next after the selection, before the note's controls
     assert page.evaluate("() => document.activeElement.textContent") == "Annoter"
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name="Annoter ce passage")
@@ -236,6 +237,84 @@ def test_the_keyboard_selects_reaches_the_button_and_works_the_form(page: Page, 
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
     assert preview.notes() == before
+
+
+def test_a_rebuild_waits_while_a_form_is_open_and_reloads_once_it_is_closed(page: Page, preview: Preview) -> None:
+    assert page.evaluate("() => window.LiveReload.hasPlugin('dossier-workbench')")
+    open_form(page, "avant la fin de l'été")
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Texte de la note (Markdown)").fill("Un brouillon.")
+    page.evaluate("() => { window.__samePage = true; }")
+    style = preview.root / "themes/default/static/style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n/* retouche */\n", encoding="utf-8")
+    page.wait_for_selector("link[rel=stylesheet][href*='livereload=']", state="attached", timeout=30_000)
+    assert dialog.get_by_label("Texte de la note (Markdown)").input_value() == "Un brouillon."  # in place
+    topic = preview.root / "content/topics/irak.md"
+    topic.write_text(topic.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", encoding="utf-8")
+    dialog.get_by_text("la page se rechargera quand ce formulaire sera fermé").wait_for(timeout=30_000)
+    assert page.evaluate("() => window.__samePage") is True  # not reloaded: the draft is there
+    assert dialog.get_by_label("Texte de la note (Markdown)").input_value() == "Un brouillon."
+    with page.expect_navigation(timeout=30_000):
+        dialog.get_by_role("button", name="Annuler").click()
+    page.wait_for_selector("html[data-workbench=ready]")
+
+
+TEXT_BOXES = """() => {
+  const overlaps = [];
+  let checked = 0, folded = 0;
+  for (const edit of document.querySelectorAll('.dossier-wb-edit')) {
+    const b = edit.getBoundingClientRect();
+    if (!b.width) continue; // a note not shown at this width
+    checked += 1;
+    const note = edit.closest('.note');
+    if (note.classList.contains('is-folded')) folded += 1;
+    const walker = document.createTreeWalker(note, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('button') || !node.data.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        if (r.width && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom) {
+          overlaps.push([note.id, node.data.slice(0, 30)]);
+        }
+      }
+    }
+  }
+  return {checked, folded, overlaps};
+}"""
+
+
+def test_the_edit_button_hides_none_of_its_notes_text_at_any_width(browser: Browser, preview: Preview) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(preview.url + "articles/irak-fin-de-la-coalition/")  # margin notes, some folded
+        page.wait_for_selector("html[data-workbench=ready]")
+        wide = page.evaluate(TEXT_BOXES)
+        assert wide["checked"] > 5 and wide["folded"] > 0 and wide["overlaps"] == [], wide
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.locator("mark.passage").first.click()  # a phone: the note opens under its paragraph
+        page.locator(".note.is-open .dossier-wb-edit").wait_for()
+        narrow = page.evaluate(TEXT_BOXES)
+        assert narrow["checked"] == 1 and narrow["overlaps"] == [], narrow
+    finally:
+        page.close()
+
+
+COLOURS = """() => Object.fromEntries(['dialog', 'dialog select', 'dialog textarea', 'dialog button'].map((s) => {
+  const style = getComputedStyle(document.querySelector(s));
+  const light = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).map(Number); return (r + g + b) / 3 > 127; };
+  return [s, [light(style.backgroundColor), light(style.color)]];
+}))"""
+
+
+def test_the_form_takes_the_pages_colour_scheme_throughout(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(r"^Modifier la note")).first.click()
+    page.get_by_role("dialog").wait_for()
+    for scheme, light in (("dark", False), ("light", True)):
+        page.emulate_media(color_scheme=scheme)
+        colours = page.evaluate(COLOURS)
+        assert all(pair == [light, not light] for pair in colours.values()), (scheme, colours)  # [background, text]
+    page.keyboard.press("Escape")
 
 
 def test_a_note_is_edited_from_its_page_every_other_line_kept(page: Page, preview: Preview) -> None:
@@ -302,6 +381,20 @@ def request(preview: Preview, method: str, path: str, headers: dict[str, str], b
         connection.close()
 
 
+def announced_only(preview: Preview, length: int, headers: dict[str, str]) -> int:
+    """The status of a POST that announces ``length`` bytes of body and sends none of them."""
+    port = int(preview.url.rstrip("/").rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest("POST", PATH + "create", skip_host=True)
+        for name, value in {"Host": f"127.0.0.1:{port}", "Content-Length": str(length), **headers}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def note_request(slug: str = "ecrit-de-dehors", **more: object) -> bytes:
     fields = {"article": "atelier", "exact": "avant la fin de l'été", "before": "", "after": "", "kind": "contexte"}
     return json.dumps({**fields, "topics": [], "text": "Du dehors.", "slug": slug, **more}).encode()
@@ -328,6 +421,9 @@ def test_only_the_previews_own_pages_with_the_token_may_write(preview: Preview) 
         got, answer = request(preview, "POST", PATH + "create", headers, body)
         assert got == status, (case, got, answer)
     assert "not a slug" in request(preview, "POST", PATH + "create", good, note_request(slug="../x"))[1]
+    large = request(preview, "POST", PATH + "create", good, note_request(text="x" * MAX_BODY))
+    assert large == (413, '{"ok": false, "refused": "request too large"}')  # what the form shows
+    assert announced_only(preview, SERVER_MAX + 1, good) == 400  # far larger: refused unread, before any handler
     assert preview.notes() == before
     assert not (preview.root / "content" / "x.md").exists()
     cross = {"Sec-Fetch-Site": "cross-site"}

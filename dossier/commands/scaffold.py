@@ -118,14 +118,18 @@ def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation)
     return [replace(d, hint=d.hint.replace(MOVES, "")) for d in after if d not in known]  # nothing to move: not written
 
 
-def create(root: Path, request: Request, records: content.Content | None = None) -> Path:
+TAKEN_HINT = "choose another --slug"  # on the command line (``new``)
+
+
+def create(root: Path, request: Request, records: content.Content | None = None, *, taken: str = TAKEN_HINT) -> Path:
     """Check ``request`` like the build would, then write it; returns the new file's path.
 
-    ``records``: the project's content as already loaded (see :func:`_check_references`)."""
+    ``records``: the project's content as already loaded (see :func:`_check_references`);
+    ``taken``: the hint when the file exists already, in the words of where the name was chosen."""
     folder = FOLDERS[request.kind]
     rel = _free(root, folder, request)
     target = root / rel
-    exists = Diagnostic(Location(rel, 0), "exists already: not replaced", "choose another --slug")
+    exists = Diagnostic(Location(rel, 0), "exists already: not replaced", taken)
     text = render(request)
     record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
     if target.exists():

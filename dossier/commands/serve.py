@@ -649,7 +649,7 @@ class DevServer:
                 observer.start()
                 self.rebuild()
                 self.loop = ioloop.IOLoop.current()
-                httpserver.HTTPServer(self.application(), max_body_size=workbench_http.MAX_BODY).add_sockets(sockets)
+                httpserver.HTTPServer(self.application(), max_body_size=workbench_http.SERVER_MAX).add_sockets(sockets)
                 others = sorted(a for a in self.names.hosts if self.names.every_interface and _reachable(a))
                 also = "".join(f", {site_url(a, self.port)}" for a in others)
                 watched = "content/, themes/, templates/, seeds/, site.yml"

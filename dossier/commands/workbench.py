@@ -42,6 +42,7 @@ MAX_PASSAGE = 20_000  # characters of a selection
 MAX_CONTEXT = 400  # characters of context the page sends on each side of a selection
 MAX_TEXT = 200_000  # characters of a note's text
 MAX_TOPICS = 100
+TAKEN_HINT = "choose another file name"  # a note's file exists already: said in the form's words
 
 
 class BadRequest(Exception):
@@ -266,7 +267,7 @@ def create_note(root: Path, records: content.Content, new: NewNote) -> str:
     confined(root, f"{NOTES_FOLDER}/{new.slug}.md")
     placed = place(root, records, new.selection)
     request = _request(placed, new.selection.article, new.kind, new.topics, new.text, new.slug)
-    written = scaffold.create(root, request, records)
+    written = scaffold.create(root, request, records, taken=TAKEN_HINT)
     return written.relative_to(root).as_posix()
 
 

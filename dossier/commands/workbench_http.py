@@ -8,8 +8,8 @@
   note written, a note rewritten. Each one must come from this machine (loopback), carry the
   server's token in ``X-Dossier-Token``, say the preview's own ``Origin``, be JSON
   (``Content-Type: application/json``, which a page of another site cannot send without a
-  preflight, never answered) of at most :data:`MAX_BODY` bytes, with exactly the documented
-  fields. ``Host`` is checked before any route, as for every request of the preview.
+  preflight, never answered) of at most :data:`MAX_BODY` bytes (above it, a JSON 413), with
+  exactly the documented fields. ``Host`` is checked before any route, as for every request of the preview.
 
 The token is made per server (:func:`secrets.token_urlsafe`) and never written into a page:
 the rendered pages' bytes are the same from one server to the next.
@@ -41,6 +41,9 @@ from dossier.text.slugs import is_slug
 PATH = "/_dossier/workbench/"
 TOKEN_HEADER = "X-Dossier-Token"
 MAX_BODY = 512 * 1024
+# The whole server's limit, above the endpoints' own: a request a little too large reaches its
+# handler, which answers 413 in JSON (the form shows it); far larger, Tornado refuses it unread.
+SERVER_MAX = 4 * MAX_BODY
 STRINGS_PREFIX = "workbench_"
 _ARTICLE_PAGE = re.compile(r"/articles/([^/]+)/(?:index\.html)?")
 

@@ -13,6 +13,39 @@
     bench.src = base + "workbench.js";
     document.head.appendChild(bench);
   }
+  // A workbench form open and not yet saved holds the reloads back (a save elsewhere would
+  // throw away what is typed in it); the page reloads once it is closed, if one came meanwhile.
+  // A stylesheet reloads in place and goes through; so does the reload of the form's own save.
+  var held = false;
+  function busy() {
+    return !!document.querySelector("dialog.dossier-wb[open]:not([data-saved])");
+  }
+  function reloadPage() {
+    if (!busy()) { window.location.reload(); return; }
+    if (!held) { document.dispatchEvent(new CustomEvent("dossier-reload-held")); } // workbench.js says so
+    held = true;
+  }
+  function released(event) {
+    if (held && event.target.matches && event.target.matches("dialog.dossier-wb") && !busy()) { window.location.reload(); }
+  }
+  document.addEventListener("close", released, true); // closed (Cancel, Escape)
+  document.addEventListener("dossier-wb-saved", released, true); // saved: its reload may have come first
+  function Hold() { /* livereload.js's plugin interface: reload() returning true claims the reload */ }
+  Hold.identifier = "dossier-workbench";
+  Hold.version = "1.0";
+  function inPlace(path, options) { // a stylesheet of this page: livereload.js swaps it, the page stays
+    return options.liveCSS && /\.css$/i.test(path) && Array.prototype.some.call(
+      document.querySelectorAll("link[rel=stylesheet]"),
+      function (link) { return new URL(link.href).pathname === path; }
+    );
+  }
+  Hold.prototype.reload = function (path, options) {
+    if (!busy() || inPlace(path, options)) { return false; }
+    reloadPage();
+    return true;
+  };
+  window.LiveReloadPluginDossierWorkbench = Hold; // registered by livereload.js as it starts
+
   var live = document.createElement("script");
   live.src = "/livereload.js?port=" + (window.location.port || 80);
   document.head.appendChild(live);
@@ -26,7 +59,7 @@
   var seen = status();
   document.addEventListener("LiveReloadConnect", function () {
     Promise.all([seen, status()]).then(function (both) {
-      if (both[0].build !== both[1].build) { window.location.reload(); }
+      if (both[0].build !== both[1].build) { reloadPage(); }
     }).catch(function () { /* no status: nothing to compare */ });
   });
 

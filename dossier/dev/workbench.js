@@ -1,7 +1,8 @@
 // Development server only: the editor's workbench on an article page. Selecting a passage of
 // the text (mouse, touch or keyboard) shows a button that opens a form to write a note on it;
 // each note gets a button to edit its text, kind and topics. The server checks and writes
-// (dossier/commands/workbench.py); the site is rebuilt and the page reloads by itself.
+// (dossier/commands/workbench.py); the site is rebuilt and the page reloads by itself (not while
+// a form is open and unsaved: dev.js holds the reload until it is closed).
 "use strict";
 (() => {
   const text = document.querySelector("article.article .text");
@@ -92,11 +93,17 @@
     );
   }
 
-  // What a write's answer does: saved, the page reloads (live reload normally comes first);
-  // refused, the problems are shown and the button may be pressed again.
+  // What a write's answer does: saved, the page reloads (live reload normally comes first; a
+  // saved form no longer holds it back); refused, the problems are shown and the button may be
+  // pressed again.
   function written(answer, { status, problems, button }) {
     if (answer.ok) {
       status.textContent = say("workbench_saved");
+      const dialog = button.closest("dialog.dossier-wb");
+      if (dialog) {
+        dialog.dataset.saved = "";
+        dialog.dispatchEvent(new CustomEvent("dossier-wb-saved", { bubbles: true }));
+      }
       sessionStorage.setItem(SAVED, answer.path);
       setTimeout(() => window.location.reload(), 5000);
     } else {
@@ -128,14 +135,20 @@
     note.value = fill.text;
     const problems = element("div", { class: "dossier-wb-problems", role: "alert" });
     const status = element("p", { class: "dossier-wb-status", role: "status" });
+    const waiting = element("p", { class: "dossier-wb-status", role: "status" }); // a reload held back
     const save = element("button", { type: "submit", text: say("workbench_save") });
     const cancel = element("button", { type: "button", text: say("workbench_cancel") });
     const body = element("form", { class: "dossier-wb-form" });
     body.append(heading, ...fill.head, field(say("workbench_kind"), kind), field(say("workbench_topics"), topics), field(say("workbench_text"), note), ...fill.tail);
-    body.append(problems, status, element("p", { class: "dossier-wb-actions" }, save, cancel));
+    body.append(problems, status, waiting, element("p", { class: "dossier-wb-actions" }, save, cancel));
     dialog.append(body);
     cancel.addEventListener("click", () => dialog.close());
-    dialog.addEventListener("close", () => dialog.remove());
+    const held = () => { waiting.textContent = say("workbench_reload_held"); };
+    document.addEventListener("dossier-reload-held", held);
+    dialog.addEventListener("close", () => {
+      document.removeEventListener("dossier-reload-held", held);
+      dialog.remove();
+    });
     const initial = [...topics.selectedOptions].map((o) => o.value).join(" ");
     const values = () => {
       const now = [...topics.selectedOptions].map((o) => o.value);
@@ -201,10 +214,22 @@
     if (chosen) annotate(chosen);
   });
 
+  // The button goes right after the selection's end, in the text itself (out of the flow): the
+  // next Tab stop after a passage selected from the keyboard, before the notes' own controls.
+  // Never inside a link, a note's mark or the notes (a click there is theirs).
+  const HOSTS = "a, mark, aside.notes, .dossier-wb";
   function place(chosen) {
-    const block = (chosen.range.endContainer.nodeType === Node.ELEMENT_NODE ? chosen.range.endContainer : chosen.range.endContainer.parentElement).closest(".block") || text;
-    if (block === text) text.append(button);
-    else block.after(button); // next in the tab order after the passage
+    const end = chosen.range.endContainer;
+    let host = (end.nodeType === Node.ELEMENT_NODE ? end : end.parentElement).closest(HOSTS);
+    while (host && host.parentElement.closest(HOSTS) && text.contains(host.parentElement.closest(HOSTS))) {
+      host = host.parentElement.closest(HOSTS);
+    }
+    if (host && text.contains(host)) host.after(button);
+    else {
+      const at = document.createRange();
+      at.setStart(end, chosen.range.endOffset);
+      at.insertNode(button);
+    }
     button.hidden = false;
     const rect = chosen.range.getBoundingClientRect();
     const parent = (button.offsetParent || document.body).getBoundingClientRect();
@@ -212,21 +237,34 @@
     button.style.left = `${Math.max(0, rect.right - parent.left - button.offsetWidth)}px`;
   }
 
+  // Placed once a selection is made: while the mouse (or a finger) still drags, the text is left
+  // alone (a button put in the text there would end up inside the selection).
   let pending = 0;
-  document.addEventListener("selectionchange", () => {
+  let pressing = false;
+  const settle = () => {
     clearTimeout(pending);
     pending = setTimeout(() => {
-      if (!desk || !desk.article || document.querySelector("dialog.dossier-wb[open]")) return;
+      if (pressing || !desk || !desk.article || document.activeElement === button) return; // moved, it would lose focus
+      if (document.querySelector("dialog.dossier-wb[open]")) return;
       const chosen = selected();
       if (chosen) {
         current = chosen;
         place(chosen);
-      } else if (document.activeElement !== button) {
+      } else {
         current = null;
         button.hidden = true;
       }
     }, 80);
-  });
+  };
+  document.addEventListener("selectionchange", settle);
+  document.addEventListener("pointerdown", () => { pressing = true; }, true);
+  for (const done of ["pointerup", "pointercancel", "keydown"]) { // keydown: a release missed outside the window
+    document.addEventListener(done, () => {
+      if (!pressing) return;
+      pressing = false;
+      settle();
+    }, true);
+  }
 
   function addEditButtons() {
     for (const note of desk.notes) {
