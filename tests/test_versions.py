@@ -11,7 +11,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from browser import chromium
 from conftest import REPO, Run
+from test_search import _build, _serve
 from test_site import copy_project
 
 from dossier.commands import build as build_command
@@ -247,6 +249,23 @@ def test_the_page_with_versions_is_valid_html(updated: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_versions_section_is_as_wide_as_the_text_column(updated: Path, tmp_path: Path) -> None:
+    """In Chromium, on a wide screen (notes in the margin) and a phone: the section's box is the
+    text column's, never past it into the notes' margin."""
+    root = tmp_path / "served"
+    shutil.copytree(updated, root, ignore=shutil.ignore_patterns("_site", ".dossier-cache"))
+    box = "s => { const b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.right]; }"
+    for served in _serve(_build(root, "--no-search")):
+        with chromium() as browser:
+            for width in (1280, 1024, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                page.goto(served.url + f"articles/{SLUG}/", wait_until="load")
+                section, column = page.evaluate(box, ".versions"), page.evaluate(box, ".text .block > p")
+                context.close()
+                assert section == pytest.approx(column, abs=0.5), f"at {width} px: {section} is not {column}"
 
 
 def test_the_english_theme_says_it_in_english(updated: Path, tmp_path: Path, run: Callable[..., Run]) -> None:
