@@ -561,11 +561,13 @@ def test_a_new_version_is_refused_for_an_older_date_a_copy_or_another_articles_s
     assert (older.code, older.out) == (1, "")
     assert older.errors == [
         f"seeds/older.txt:1: error: dated 2024-02-28, before the article's seed {SEED_REL} (2024-03)"
-        " (hint: a new version is dated on or after the one it replaces: check its date header)"
+        " (hint: a new version is dated on or after the one it replaces (a month or a year is any of its days):"
+        " check its date header)"
     ]
     copy = run("import", "--root", shipped, "seeds/copie.txt", "--update-of", SHIPPED_SLUG)
     assert copy.errors == [
         "seeds/copie.txt:1: error: the same text as a version the article already has: nothing new in seeds/copie.txt"
+        " (hint: delete seeds/copie.txt: a new version is the agency's updated text, saved as a new seed file)"
     ]
     article = shipped / SHIPPED
     (shipped / "content/articles/autre.md").write_text(
@@ -578,6 +580,29 @@ def test_a_new_version_is_refused_for_an_older_date_a_copy_or_another_articles_s
         " (hint: a seed belongs to one article: delete content/articles/autre.md if it was imported by mistake)"
     ]
     assert tree_bytes(shipped) == unchanged
+
+
+def test_a_version_dated_to_the_month_follows_one_dated_to_a_day_of_that_month(
+    shipped: Path, run: Callable[..., Run]
+) -> None:
+    """Dates are compared at the coarser precision: only a version clearly earlier is refused."""
+    write_new_version(shipped)  # dated 2024-03-06
+    assert run("import", "--root", shipped, NEW_VERSION, "--update-of", SHIPPED_SLUG).code == 0
+    text = (shipped / NEW_VERSION).read_text(encoding="utf-8").replace("son bureau", "ses services")
+    (shipped / "seeds/mois.txt").write_text(text.replace("date 2024-03-06", "date 2024-03", 1), encoding="utf-8")
+    (shipped / "seeds/fevrier.txt").write_text(text.replace("date 2024-03-06", "date 2024-02", 1), encoding="utf-8")
+    unchanged = tree_bytes(shipped)
+    earlier = run("import", "--root", shipped, "seeds/fevrier.txt", "--update-of", SHIPPED_SLUG)
+    assert earlier.errors == [
+        f"seeds/fevrier.txt:1: error: dated 2024-02, before the article's seed {NEW_VERSION} (2024-03-06)"
+        " (hint: a new version is dated on or after the one it replaces (a month or a year is any of its days):"
+        " check its date header)"
+    ]
+    assert tree_bytes(shipped) == unchanged
+    month = run("import", "--root", shipped, "seeds/mois.txt", "--update-of", SHIPPED_SLUG)
+    assert (month.code, month.err) == (0, ""), month.err
+    assert "\nseed: seeds/mois.txt\n" in (shipped / SHIPPED).read_text(encoding="utf-8")
+    assert run("check", "--root", shipped).code == 0
 
 
 def test_a_new_version_needs_one_seed_and_no_other_mode(shipped: Path, run: Callable[..., Run]) -> None:

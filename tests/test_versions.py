@@ -11,7 +11,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from browser import chromium
 from conftest import REPO, Run
+from test_search import _build, _serve
 from test_site import copy_project
 
 from dossier.commands import build as build_command
@@ -38,10 +40,12 @@ def seed(text: str, path: str = "seeds/s.txt") -> seeds.Seed:
 
 
 def shown(excerpt: Excerpt) -> str:
-    """An excerpt as a reader sees it: removed words [-like this-], added ones {+like this+}."""
+    """An excerpt as a reader sees it: removed words [-like this-], added ones {+like this+};
+    a paragraph added starts with "¶+ ", a paragraph removed with "¶- "."""
     marks = {SAME: "{}", REMOVED: "[-{}-]", ADDED: "{{+{}+}}"}
     text = " ".join(marks[p.kind].format(p.text) for p in excerpt.pieces)
-    return ("" if excerpt.starts else "… ") + text + ("" if excerpt.ends else " …")
+    label = {SAME: "", ADDED: "¶+ ", REMOVED: "¶- "}[excerpt.paragraph]
+    return label + ("" if excerpt.starts else "… ") + text + ("" if excerpt.ends else " …")
 
 
 WORDS = " ".join(f"w{i}" for i in range(40))  # forty distinct words: context is easy to see
@@ -58,12 +62,66 @@ def test_a_corrected_word_is_shown_removed_and_added_with_a_few_words_around_it(
     assert (change.seed, change.date.iso(), change.previous.iso()) == ("seeds/v2.txt", "2024-03-06", "2024-03")
 
 
-def test_an_added_paragraph_is_added_words_after_the_end_of_the_text() -> None:
+def test_an_added_paragraph_is_shown_whole_as_a_new_paragraph_without_the_one_before() -> None:
     old = seed(f"date 2024-03\n{WORDS}\n")
     new = seed(f"date 2024-03-06\n{WORDS}\n\nUn paragraphe de plus.\n")
     change = versions.compare(old, new)
     assert (change.added, change.removed) == (4, 0)
-    assert [shown(e) for e in change.excerpts] == ["… w34 w35 w36 w37 w38 w39 {+Un paragraphe de plus.+}"]
+    assert [shown(e) for e in change.excerpts] == ["¶+ {+Un paragraphe de plus.+}"]
+
+
+def test_a_word_changed_before_an_added_paragraph_is_shown_in_its_paragraph_only() -> None:
+    """The reviewer's case: the last paragraph edited and one added after it. The edit is an
+    excerpt of its paragraph, the new paragraph another; its last word is not shown changed."""
+    last = "le sentiment que leur présence pose plus de problèmes qu'elle n'apporte de solutions."
+    old = seed(f"date 2024-03\nLe premier paragraphe reste.\n\n{last}\n")
+    added = "Le Pentagone n'a pas souhaité commenter."
+    edited = last.replace("le sentiment", "l'impression")
+    new = seed(f"date 2024-03-06\nLe premier paragraphe reste.\n\n{edited}\n\n{added}\n")
+    change = versions.compare(old, new)
+    assert [shown(e) for e in change.excerpts] == [
+        "[-le sentiment-] {+l'impression+} que leur présence pose plus de …",
+        f"¶+ {{+{added}+}}",
+    ]
+    assert (change.added, change.removed) == (7, 2)
+    only_added = versions.compare(old, seed(f"date 2024-03-06\nLe premier paragraphe reste.\n\n{last}\n\n{added}\n"))
+    assert [shown(e) for e in only_added.excerpts] == [f"¶+ {{+{added}+}}"]
+
+
+def test_the_context_of_a_change_stays_inside_its_paragraph() -> None:
+    before, after = "militia leader in Baghdad.", "The coalition was formed in 2014 to fight the Islamic State in Iraq."
+    old = seed(f"date 2024\nA drone strike killed a {before}\n\n{after}\n")
+    new = seed(f"date 2024\nA drone strike killed a senior {before}\n\n{after}\n")
+    assert [shown(e) for e in versions.compare(old, new).excerpts] == [
+        "A drone strike killed a {+senior+} militia leader in Baghdad."
+    ]
+    new = seed(f"date 2024\n{before.replace('Baghdad', 'Bagdad')}\n\n{after.replace('2014', '2015')}\n")
+    old = seed(f"date 2024\n{before}\n\n{after}\n")
+    assert [shown(e) for e in versions.compare(old, new).excerpts] == [
+        "militia leader in [-Baghdad.-] {+Bagdad.+}",
+        "The coalition was formed in [-2014-] {+2015+} to fight the Islamic State in …",
+    ]
+
+
+def test_a_removed_paragraph_and_a_rewritten_one_are_shown_whole() -> None:
+    first, second, third = "Le premier reste.", "Le second est retiré.", "Le troisième reste aussi."
+    old = seed(f"date 2024\n{first}\n\n{second}\n\n{third}\n")
+    gone = versions.compare(old, seed(f"date 2024\n{first}\n\n{third}\n"))
+    assert [shown(e) for e in gone.excerpts] == [f"¶- [-{second}-]"]
+    assert (gone.added, gone.removed) == (0, 4)
+    rewritten = versions.compare(old, seed(f"date 2024\n{first}\n\nTout autre chose ici.\n\n{third}\n"))
+    assert [shown(e) for e in rewritten.excerpts] == [f"¶- [-{second}-]", "¶+ {+Tout autre chose ici.+}"]
+
+
+def test_an_edited_paragraph_is_matched_with_the_new_paragraph_most_like_it() -> None:
+    """A new paragraph inserted before an edited one: the edit is found in the right paragraph."""
+    long = " ".join(f"w{i}" for i in range(12))
+    old = seed(f"date 2024\nAvant.\n\n{long}\n")
+    new = seed(f"date 2024\nAvant.\n\nw0 w1 un ajout.\n\n{long.replace('w11', 'W11')}\n")
+    assert [shown(e) for e in versions.compare(old, new).excerpts] == [
+        "¶+ {+w0 w1 un ajout.+}",
+        "… w5 w6 w7 w8 w9 w10 [-w11-] {+W11+}",
+    ]
 
 
 def test_changes_close_together_share_an_excerpt_and_far_ones_do_not() -> None:
@@ -85,9 +143,7 @@ def test_paragraphs_are_compared_one_to_one_and_line_breaks_are_not_changes() ->
     same_words = versions.compare(old, seed(f"date 2024\n{first.replace(' reste', chr(10) + 'reste')}\n\n{second}\n"))
     assert (same_words.added, same_words.removed, same_words.excerpts) == (0, 0, ())
     inserted = versions.compare(old, seed(f"date 2024\n{first}\n\nUn nouveau.\n\n{second}\n"))
-    assert [shown(e) for e in inserted.excerpts] == [
-        "Le premier paragraphe reste le même. {+Un nouveau.+} Le second aussi, mot pour mot."
-    ]
+    assert [shown(e) for e in inserted.excerpts] == ["¶+ {+Un nouveau.+}"]
 
 
 def test_a_huge_rewrite_is_cut_and_says_so() -> None:
@@ -152,6 +208,7 @@ def test_the_page_says_when_the_text_was_updated_from_the_seeds_date(updated: Pa
     assert 'Mis à jour le <time datetime="2024-03-06">6 mars 2024</time>' in html
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
     assert (jsonld["datePublished"], jsonld["dateModified"]) == ("2024-03", "2024-03-06")
+    assert jsonld["isBasedOn"]["datePublished"] == "2024-03-06"  # the dispatch it is based on: its latest version
 
 
 def test_the_versions_section_lists_the_words_added_and_removed(updated: Path) -> None:
@@ -162,7 +219,14 @@ def test_the_versions_section_lists_the_words_added_and_removed(updated: Path) -
     assert "6 mars 2024 (version précédente\u00a0: mars 2024) — 19 mots ajoutés, 1 mot retiré" in section
     hidden = '<span class="visually-hidden">'
     assert re.search(f"répit aux <del>{hidden}retiré\u00a0: </span>négociations.</del> <ins>{hidden}ajouté", section)
-    assert re.search(f"<ins>{hidden}ajouté\u00a0: </span>{re.escape(ADDED_PARAGRAPH)}</ins>", section)
+    assert re.search(
+        f'<li class="version-paragraph"><span class="version-label">Nouveau paragraphe\u00a0:</span> '
+        f"<ins>{hidden}ajouté\u00a0: </span>{re.escape(ADDED_PARAGRAPH)}</ins></li>",
+        section,
+    )  # a paragraph of its own, said so, and the corrected word in its paragraph only:
+    assert re.search(
+        "<li>… [^<]* répit aux <del>[^/]*/span>négociations.</del> <ins>[^/]*/span>pourparlers.</ins></li>", section
+    )
     assert section.count("<del>") == 1 and section.count("<ins>") == 2  # excerpts, not the text twice
     assert "data-pagefind-ignore" in section.split(">", 1)[0]  # the removed words are not searched
 
@@ -187,6 +251,23 @@ def test_the_page_with_versions_is_valid_html(updated: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_the_versions_section_is_as_wide_as_the_text_column(updated: Path, tmp_path: Path) -> None:
+    """In Chromium, on a wide screen (notes in the margin) and a phone: the section's box is the
+    text column's, never past it into the notes' margin."""
+    root = tmp_path / "served"
+    shutil.copytree(updated, root, ignore=shutil.ignore_patterns("_site", ".dossier-cache"))
+    box = "s => { const b = document.querySelector(s).getBoundingClientRect(); return [b.left, b.right]; }"
+    for served in _serve(_build(root, "--no-search")):
+        with chromium() as browser:
+            for width in (1280, 1024, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                page = context.new_page()
+                page.goto(served.url + f"articles/{SLUG}/", wait_until="load")
+                section, column = page.evaluate(box, ".versions"), page.evaluate(box, ".text .block > p")
+                context.close()
+                assert section == pytest.approx(column, abs=0.5), f"at {width} px: {section} is not {column}"
+
+
 def test_the_english_theme_says_it_in_english(updated: Path, tmp_path: Path, run: Callable[..., Run]) -> None:
     root = tmp_path / "en"
     shutil.copytree(updated, root, ignore=shutil.ignore_patterns("_site", ".dossier-cache"))
@@ -197,6 +278,7 @@ def test_the_english_theme_says_it_in_english(updated: Path, tmp_path: Path, run
     html = page(root)
     assert 'Updated <time datetime="2024-03-06">March 6, 2024</time>' in html
     assert "March 6, 2024 (previous version: March 2024) — 19 words added, 1 word removed" in html
+    assert '<span class="version-label">New paragraph:</span> <ins>' in html
 
 
 def files(folder: Path) -> dict[str, bytes]:

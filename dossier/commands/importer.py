@@ -442,10 +442,13 @@ def _not_a_new_version(rel: str, seed: Seed, article: Article, current: Seed | N
         seed.sha256 == e.sha256.lower() for e in article.earlier_seeds
     ):
         message = f"the same text as a version the article already has: nothing new in {rel}"
-        problems.append(Diagnostic(Location(rel, seed.date_line), message))
-    if current is not None and seed.date < current.date:
+        hint = f"delete {rel}: a new version is the agency's updated text, saved as a new seed file"
+        problems.append(Diagnostic(Location(rel, seed.date_line), message, hint))
+    # compared at the coarser precision: only a version clearly earlier (2024-03 is not before 2024-03-06)
+    if current is not None and seed.date.last_day() < current.date.first_day():
         message = f"dated {seed.date}, before the article's seed {current.path} ({current.date})"
-        hint = "a new version is dated on or after the one it replaces: check its date header"
+        hint = "a new version is dated on or after the one it replaces (a month or a year is any of its days)"
+        hint += ": check its date header"
         problems.append(Diagnostic(Location(rel, seed.date_line), message, hint))
     return problems
 

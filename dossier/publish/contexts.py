@@ -154,6 +154,7 @@ class CommonView(TypedDict):
 # -- JSON-LD (schema.org) ---------------------------------------------------------------
 
 Thing = TypedDict("Thing", {"@type": str, "name": str})  # any schema.org thing by its name: a Thing, an Organization
+# the agency's dispatch; its datePublished: its latest version's date (the article's, if never updated)
 BasedOn = TypedDict(
     "BasedOn",
     {"@type": str, "headline": str, "datePublished": str, "publisher": Thing},
@@ -281,8 +282,9 @@ class ExcerptView(TypedDict):
     """A changed passage with a few words around it."""
 
     pieces: list[PieceView]
-    starts: bool  # it reaches the text's start: nothing left out before it
-    ends: bool  # it reaches the text's end
+    starts: bool  # it reaches the paragraph's start: nothing left out before it
+    ends: bool  # it reaches the paragraph's end
+    paragraph: str  # "same": words changed in a paragraph; "added"/"removed": a paragraph new or taken out, whole
 
 
 class ChangeView(TypedDict):

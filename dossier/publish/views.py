@@ -298,8 +298,10 @@ class Views:
     ) -> ArticlePageView:
         views = {n.number: self.note(n, labels) for n in notes}
         jsonld = self.news_article(item, labels)
-        if versions is not None:
+        if versions is not None:  # the page's datePublished stays the article's; the dispatch is the latest version
             jsonld["dateModified"] = versions.updated.iso()
+            if "isBasedOn" in jsonld:
+                jsonld["isBasedOn"]["datePublished"] = versions.updated.iso()
         return {
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
@@ -327,7 +329,9 @@ class Views:
         excerpts: list[ExcerptView] = []
         for excerpt in change.excerpts:
             pieces: list[PieceView] = [{"kind": p.kind, "text": p.text} for p in excerpt.pieces]
-            excerpts.append({"pieces": pieces, "starts": excerpt.starts, "ends": excerpt.ends})
+            excerpts.append(
+                {"pieces": pieces, "starts": excerpt.starts, "ends": excerpt.ends, "paragraph": excerpt.paragraph}
+            )
         return {
             "date": self.date(change.date),
             "previous": self.date(change.previous),
