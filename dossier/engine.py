@@ -11,6 +11,7 @@ changed are rendered. Both give the same bytes.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -244,7 +245,8 @@ class Engine:
         """Everything the build would write, in memory; pages whose inputs did not change are left out.
 
         ``changed`` (the paths a watcher saw change) lets the engine re-read only those files,
-        and patch the last build when they are only edits to articles' text and notes.
+        and patch the last build when they are only edits to articles' text and notes written,
+        edited or deleted.
         """
         paths = None if changed is None else {Path(p).absolute() for p in changed}
         last, self._last = self._last, None  # patch only onto a build that was written (accept gives it back)
@@ -349,14 +351,19 @@ class Engine:
             return False
 
     def _patch(self, last: patch.Last, paths: set[Path]) -> patch.Patched | None:
-        """The files at ``paths`` read again and, when they are only edits, the last build patched with them."""
+        """The files at ``paths`` read again and, when they are only edits (notes written or
+        deleted included), the last build patched with them."""
         _, problems = self.files.refresh(paths)
-        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+        if any(p.severity is Severity.ERROR for p in problems):
             return None
+        known = self.files.files
+        if any((file := known.get(os.path.abspath(p))) is not None and file.loaded.problems for p in paths):
+            return None  # a file that loads with a warning: not a note deleted (let the whole build say it)
         return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
     def _patched(self, paths: set[Path], last: patch.Last) -> Result | None:
-        """The last build patched with edits to articles' text and notes, when that is all there is."""
+        """The last build patched with edits to articles' text and notes written, edited or
+        deleted, when that is all there is."""
         context = self._context
         if context is None:
             return None

@@ -256,6 +256,14 @@ class Planner:
         """The pages that show the latest articles' text or notes: the home page and the two feeds."""
         return self.home(topics, entries), self.feed(), self.notes_feed()
 
+    def topic_list(self, topics: tuple[TopicIn, ...]) -> PlannedPage:
+        return PlannedPage("topics/", "topics.html", (topics,), self.views.topics, "the topic list")
+
+    def timeline_data(self, entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
+        settings = self.site.settings
+        inputs = (settings.title, settings.description, entries)
+        return PlannedPage("timeline.json", "", inputs, self.views.timeline_data, "the timeline data")
+
     def topic(self, item: TopicIn) -> list[PlannedPage]:
         """A topic's page, or, past TOPIC_SPLIT items, a main page and a page per year."""
         slug, origin = item.topic.slug, item.topic.origin.path
@@ -366,20 +374,14 @@ def plan(
     pages = [
         home,
         *article_list_pages(views, all_articles, labels),
-        PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
+        planner.topic_list(topics),
         *timeline_pages(views, timeline, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
         PlannedPage("search/", "search.html", (), dict, "the search page"),
         feed,
         notes_feed,
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
-        PlannedPage(
-            "timeline.json",
-            "",
-            (site.settings.title, site.settings.description, timeline),
-            views.timeline_data,
-            "the timeline data",
-        ),
+        planner.timeline_data(timeline),
     ]
     own_pages = [planner.pages_of(article) for article in site.articles]
     # every article's page, then every article's notes' data

@@ -169,7 +169,9 @@ class FileCache:
     def _forget(self, key: str) -> None:
         """A file that is gone."""
         self._faulty.discard(key)
-        if self.files.pop(key, None) is not None:
+        known = self.files.pop(key, None)
+        if known is not None:
+            self.changes.append((known.loaded.record, None))
             self._order = self._groups = None
             self.structural = True
 
