@@ -353,12 +353,11 @@ class Engine:
     def _patch(self, last: patch.Last, paths: set[Path]) -> patch.Patched | None:
         """The files at ``paths`` read again and, when they are only edits (notes written or
         deleted included), the last build patched with them."""
-        _, problems = self.files.refresh(paths)
-        if any(p.severity is Severity.ERROR for p in problems):
+        if not self.files.reload(paths):
             return None
-        known = self.files.files
+        known = self.files.files  # the last build had no error: only these files can have one
         if any((file := known.get(os.path.abspath(p))) is not None and file.loaded.problems for p in paths):
-            return None  # a file that loads with a warning: not a note deleted (let the whole build say it)
+            return None  # a problem, even a warning (its record is then no change to patch): the whole build says it
         return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
     def _patched(self, paths: set[Path], last: patch.Last) -> Result | None:

@@ -187,8 +187,15 @@ def _by_topic(
 
 
 def timeline_items(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
-    """The timeline's entries, as the index made them."""
-    return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug] for e in site.entries)
+    """The timeline's entries, as the index made them; an article's without its number of notes,
+    which the timeline does not show (a note written leaves the timeline's pages as they are)."""
+    return tuple(
+        idx.events[e.slug] if e.kind != "article" else _without_notes(idx.articles[e.slug]) for e in site.entries
+    )
+
+
+def _without_notes(item: ArticleIn) -> ArticleIn:
+    return item if not item.note_count else item._replace(note_count=0)
 
 
 @dataclass(frozen=True)
