@@ -287,7 +287,7 @@ class Engine:
         extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
-        last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings)
+        last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings, pages.timeline_items(site, idx))
         self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
         return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
 
@@ -376,12 +376,12 @@ class Engine:
             return None
         self.link_memo, self.index_memo = patched.link, patched.index
         plan, warnings = patched.plan, patched.warnings
-        todo = changed_pages(plan, self.rendered.inputs)
+        todo = changed_pages(patched.replanned, self.rendered.inputs)  # the others are the pages as rendered
         files = render.render(
             context.env, todo, context.common, self.root, self.progress, skipped=len(plan) - len(todo)
         )
-        inputs = {p.path: p.inputs for p in plan}
-        result_last = patch.Last(patched.site, patched.idx, last.views, tuple(plan), last.positions, tuple(warnings))
+        inputs = {**self.rendered.inputs, **{p.path: p.inputs for p in patched.replanned}}
+        result_last = replace(last, site=patched.site, idx=patched.idx, plan=tuple(plan), warnings=tuple(warnings))
         return Result(
             files,
             frozenset(inputs),

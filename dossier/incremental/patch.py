@@ -15,6 +15,7 @@ ways give the same bytes.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -33,10 +34,8 @@ from dossier.publish.pages import (
     TopicEntries,
     article_entry,
     article_list_pages,
-    timeline_items,
-    timeline_pages,
 )
-from dossier.publish.views import ArticleIn, NoteIn, TopicIn, Views
+from dossier.publish.views import ArticleIn, EventIn, NoteIn, TopicIn, Views
 from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Converted, Markdown
 
@@ -65,11 +64,13 @@ class Last:
     plan: tuple[PlannedPage, ...]
     positions: dict[str, int]  # page path → index in ``plan``
     warnings: tuple[Diagnostic, ...]
+    entries: tuple[EventIn | ArticleIn, ...]  # the timeline's (a patch changes none: see timeline_items)
 
 
 @dataclass(frozen=True)
 class Patched:
-    """The last build patched: its site, index, plan and warnings, and the memo to keep."""
+    """The last build patched: its site, index, plan and warnings, the memo to keep, and the
+    pages planned again (the others are the very pages of the last plan)."""
 
     site: Site
     idx: Index
@@ -77,6 +78,7 @@ class Patched:
     warnings: list[Diagnostic]
     link: LinkMemo
     index: IndexMemo
+    replanned: list[PlannedPage]
 
 
 def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
@@ -204,8 +206,10 @@ class _Patcher:
 
     def link_memo(self) -> LinkMemo:
         """The link memo with what was made again."""
-        link, gone = self.link, self.again.gone
-        resolved = {path: r for path, r in {**link.resolved, **self.again.resolved}.items() if path not in gone}
+        link = self.link
+        resolved = {**link.resolved, **self.again.resolved}
+        for path in self.again.gone:
+            del resolved[path]
         return replace(
             link,
             converted={**link.converted, **self.converted},
@@ -244,10 +248,16 @@ def patch(
     gate = IndexGate.patching(index)
     idx, touched, listed = _patch_index(last.idx, new_site, affected, gate)
     planner = Planner(new_site, last.views, idx, gate)
-    plan = _patch_plan(last, planner, _Replan(affected, touched, listed, index))
-    if plan is None:
+    replanned = _replanned(last, planner, _Replan(affected, touched, listed, index))
+    if replanned is None:
         return None
-    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(), gate.memo(new_site))
+    plan = list(last.plan)
+    for page in replanned:
+        at = last.positions.get(page.path)
+        if at is None:
+            return None  # a page the last build did not have
+        plan[at] = page
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(), gate.memo(new_site), replanned)
 
 
 def _resolved(edits: Edits, link: LinkMemo, vocabulary: Vocabulary) -> Reresolved | None:
@@ -305,34 +315,26 @@ class _Replan:
     before: IndexMemo  # the last build's index memo (each topic's pages)
 
 
-def _patch_plan(last: Last, planner: Planner, replan: _Replan) -> list[PlannedPage] | None:
-    """The last plan with the pages that show the affected articles and the touched topics made
-    again; None when a topic's pages are not those it had (one added or removed)."""
+def _replanned(last: Last, planner: Planner, replan: _Replan) -> list[PlannedPage] | None:
+    """The pages that show the affected articles and the touched topics, planned again; None when
+    a topic's pages are not those it had (one added or removed). The timeline's pages are left
+    as they are: a patch changes none of its entries."""
     site, idx = planner.site, planner.idx
     topics = planner.topics()
-    entries = timeline_items(site, idx)
-    fresh = list(planner.latest_pages(topics, entries))
+    fresh = list(planner.latest_pages(topics, last.entries))
     if replan.touched:
         fresh.append(planner.topic_list(topics))
     if replan.listed:
         everything = tuple(idx.articles[a.slug] for a in site.articles)
         fresh += article_list_pages(planner.views, everything, idx.labels)
-        fresh += timeline_pages(planner.views, entries, idx.labels)
-        fresh.append(planner.timeline_data(entries))
     topic_pages = _topic_pages(planner, topics, replan)
     if topic_pages is None:
         return None
     fresh += topic_pages
-    by_slug = {a.slug: a for a in site.articles}
-    for slug in replan.affected:
-        fresh += planner.pages_of(by_slug[slug])
-    plan = list(last.plan)
-    for page in fresh:
-        at = last.positions.get(page.path)
-        if at is None:
-            return None
-        plan[at] = page
-    return plan
+    for article in site.articles:
+        if article.slug in replan.affected:
+            fresh += planner.pages_of(article)
+    return fresh
 
 
 def _topic_pages(planner: Planner, topics: tuple[TopicIn, ...], replan: _Replan) -> list[PlannedPage] | None:
@@ -369,10 +371,12 @@ def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) ->
             touched.update(entry.topics)
         articles[slug] = entry
     by_topic = dict(idx.by_topic)
-    filed_notes = _notes_by_topic(notes, touched)
+    position = {slug: i for i, slug in enumerate(notes)}  # the index's order: articles newest first
+    remade = {slug: notes[slug] for slug in sorted(affected, key=position.__getitem__)}
     for slug in touched:
         filed = by_topic[slug]
-        by_topic[slug] = TopicEntries([moved.get(id(a), a) for a in filed.articles], filed_notes[slug], filed.events)
+        articles_filed = [moved.get(id(a), a) for a in filed.articles]
+        by_topic[slug] = TopicEntries(articles_filed, _refiled(filed.notes, slug, remade, position), filed.events)
     return replace(idx, articles=articles, notes=notes, by_topic=by_topic), touched, bool(moved)
 
 
@@ -382,14 +386,13 @@ def _topics_of_changed(old: tuple[NoteIn, ...], new: tuple[NoteIn, ...]) -> set[
     return {slug for n in changed for slug in n.note.topics}
 
 
-def _notes_by_topic(notes: Mapping[str, tuple[NoteIn, ...]], topics: set[str]) -> dict[str, list[NoteIn]]:
-    """The notes filed under each of ``topics``, in the index's order (its articles newest first)."""
-    filed: dict[str, list[NoteIn]] = {slug: [] for slug in topics}
-    if not filed:
-        return filed
-    for group in notes.values():
-        for note in group:
-            for slug in note.note.topics:
-                if slug in filed:
-                    filed[slug].append(note)
-    return filed
+def _refiled(
+    filed: list[NoteIn], topic: str, made: Mapping[str, tuple[NoteIn, ...]], position: Mapping[str, int]
+) -> list[NoteIn]:
+    """The notes filed under ``topic``, those of the articles ``made`` again replaced by their
+    new ones, each article's at its place (``position``: the index's order of articles)."""
+    notes = [n for n in filed if n.note.article not in made]
+    for slug, group in made.items():  # in the index's order
+        at = bisect.bisect_left(notes, position[slug], key=lambda n: position[n.note.article])
+        notes[at:at] = [n for n in group if topic in n.note.topics]
+    return notes
