@@ -232,32 +232,42 @@ def patch(
 ) -> Patched | None:
     """The last build patched with ``changes``; None when a whole build is needed."""
     edits = _edits(changes)
-    if edits is None:
+    patcher = _anchored_again(last, link, edits) if edits is not None else None
+    if patcher is None:
         return None
-    again = _resolved(edits, link, Vocabulary.of(last.site.topics))
-    if again is None:
-        return None
-    records: list[Record | None] = [r for pair in [*edits.articles, *edits.notes] for r in pair]
-    patcher = _Patcher(last, link, again, {r.origin.path for r in records if r is not None})
-    affected = again.affected()
-    if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
-        return None
-    if not patcher.convert_notes():
-        return None
+    affected = patcher.again.affected()
     new_site = patcher.patched_site()
     gate = IndexGate.patching(index)
     idx, touched, listed = _patch_index(last.idx, new_site, affected, gate)
     planner = Planner(new_site, last.views, idx, gate)
     replanned = _replanned(last, planner, _Replan(affected, touched, listed, index))
-    if replanned is None:
+    plan = _plan_with(last, replanned) if replanned is not None else None
+    if plan is None or replanned is None:
         return None
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(), gate.memo(new_site), replanned)
+
+
+def _anchored_again(last: Last, link: LinkMemo, edits: Edits) -> _Patcher | None:
+    """The changed records resolved, their articles anchored again and the notes converted; None on a problem."""
+    again = _resolved(edits, link, Vocabulary.of(last.site.topics))
+    if again is None:
+        return None
+    records: list[Record | None] = [r for pair in [*edits.articles, *edits.notes] for r in pair]
+    patcher = _Patcher(last, link, again, {r.origin.path for r in records if r is not None})
+    if not all(patcher.anchor_again(slug) for slug in sorted(again.affected())) or not patcher.convert_notes():
+        return None
+    return patcher
+
+
+def _plan_with(last: Last, replanned: list[PlannedPage]) -> list[PlannedPage] | None:
+    """The last plan with the pages ``replanned`` in their places; None for a page it did not have."""
     plan = list(last.plan)
     for page in replanned:
         at = last.positions.get(page.path)
         if at is None:
-            return None  # a page the last build did not have
+            return None
         plan[at] = page
-    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(), gate.memo(new_site), replanned)
+    return plan
 
 
 def _resolved(edits: Edits, link: LinkMemo, vocabulary: Vocabulary) -> Reresolved | None:
