@@ -256,3 +256,36 @@ def test_a_note_in_error_is_said_by_a_whole_build(tmp_path: Path, note: str) -> 
         engine.produce(_written(_notes_dir(engine.root) / "neuve.md", note))
     assert engine.patched == 0
     assert any("unknown" in d.message for d in raised.value.diagnostics)
+
+
+def test_a_note_that_gives_a_topic_a_new_page_is_made_by_a_whole_build(tmp_path: Path) -> None:
+    root = tmp_path / "dossier"
+    generate(root, articles=80, notes_per_article=2, events=4, topic_count=6)  # topics split by year
+    options = Options(root, search=False)
+    engine = Engine(options)
+    first = engine.produce()
+    engine.accept(first)
+    assert first.last is not None
+    article, topic = next(
+        (a, t.slug)
+        for a in first.last.site.articles[:-1]  # not the first article: its sentences are numbered from 0
+        for t in first.last.site.topics
+        if t.slug not in a.topics
+        and any(path.startswith(f"topics/{t.slug}/2") for path in first.files)  # the topic has a page per year
+        and f"topics/{t.slug}/{a.date.year}/index.html" not in first.files  # but none for the article's year
+    )
+    number = int(article.slug.rsplit("-", 1)[1])
+    then = engine.produce(
+        _written(_notes_dir(root) / "neuve.md", _note(article.slug, f"échéance numéro {number}000", topic))
+    )
+    assert engine.patched == 0  # a page the last build did not have: the plan and the sitemap change
+    clean = Engine(options).produce()
+    assert f"topics/{topic}/{article.date.year}/index.html" in then.files and then.paths == clean.paths
+    assert {path: then.files.get(path, first.files.get(path)) for path in clean.paths} == clean.files
+    engine.accept(then)
+    again = engine.produce(_removed(_notes_dir(root) / "neuve.md"))
+    assert engine.patched == 0  # and a page the build no longer has
+    clean = Engine(options).produce()
+    assert f"topics/{topic}/{article.date.year}/index.html" not in again.paths and again.paths == clean.paths
+    site = {**first.files, **then.files, **again.files}
+    assert {path: site[path] for path in clean.paths} == clean.files
