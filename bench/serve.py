@@ -165,6 +165,9 @@ class Saves:
 
     def print(self, what: str) -> None:
         print(f"workbench, {what}, save to the server's answer (ms):  {spread(self.answers)}")
+        for position, step in enumerate(("save to the page on disk", "save to the reload asked", "rebuild work")):
+            values = [run[position] for run in self.steps if len(run) > position]
+            print(f"workbench, {what}, {step} (ms):{' ' * (25 - len(step))}{spread(values)}")
         print(f"workbench, {what}, save to the note on the page (ms): {spread(self.visible)}")
         each = ", ".join("/".join(f"{x:.0f}" for x in step) for step in self.steps)
         print(f"  each run, to page on disk / to reload asked / rebuild work (ms): {each}")

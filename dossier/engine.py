@@ -11,6 +11,7 @@ changed are rendered. Both give the same bytes.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -270,7 +271,8 @@ class Engine:
         """Everything the build would write, in memory; pages whose inputs did not change are left out.
 
         ``changed`` (the paths a watcher saw change) lets the engine re-read only those files,
-        and patch the last build when they are only edits to articles' text and notes.
+        and patch the last build when they are only edits to articles' text and notes written,
+        edited or deleted.
         """
         paths = None if changed is None else {Path(p).absolute() for p in changed}
         last, self._last = self._last, None  # patch only onto a build that was written (accept gives it back)
@@ -311,7 +313,7 @@ class Engine:
         extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
-        last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings)
+        last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings, pages.timeline_items(site, idx))
         self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
         result = Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
         return replace(result, orphans=self.orphans)
@@ -376,14 +378,18 @@ class Engine:
             return False
 
     def _patch(self, last: patch.Last, paths: set[Path]) -> patch.Patched | None:
-        """The files at ``paths`` read again and, when they are only edits, the last build patched with them."""
-        _, problems = self.files.refresh(paths)
-        if self.files.structural or any(p.severity is Severity.ERROR for p in problems):
+        """The files at ``paths`` read again and, when they are only edits (notes written or
+        deleted included), the last build patched with them."""
+        if not self.files.reload(paths):
             return None
+        known = self.files.files  # the last build had no error: only these files can have one
+        if any((file := known.get(os.path.abspath(p))) is not None and file.loaded.problems for p in paths):
+            return None  # a problem, even a warning (its record is then no change to patch): the whole build says it
         return patch.patch(last, self.files.changes, self.link_memo, self.index_memo)
 
     def _patched(self, paths: set[Path], last: patch.Last) -> Result | None:
-        """The last build patched with edits to articles' text and notes, when that is all there is."""
+        """The last build patched with edits to articles' text and notes written, edited or
+        deleted, when that is all there is."""
         context = self._context
         if context is None:
             return None
@@ -399,12 +405,12 @@ class Engine:
             return None
         self.link_memo, self.index_memo = patched.link, patched.index
         plan, warnings = patched.plan, patched.warnings
-        todo = changed_pages(plan, self.rendered.inputs)
+        todo = changed_pages(patched.replanned, self.rendered.inputs)  # the others are the pages as rendered
         files = render.render(
             context.env, todo, context.common, self.root, self.progress, skipped=len(plan) - len(todo)
         )
-        inputs = {p.path: p.inputs for p in plan}
-        result_last = patch.Last(patched.site, patched.idx, last.views, tuple(plan), last.positions, tuple(warnings))
+        inputs = {**self.rendered.inputs, **{p.path: p.inputs for p in patched.replanned}}
+        result_last = replace(last, site=patched.site, idx=patched.idx, plan=tuple(plan), warnings=tuple(warnings))
         return Result(
             files,
             frozenset(inputs),

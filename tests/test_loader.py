@@ -122,3 +122,21 @@ def test_a_seed_is_read_again_only_when_its_file_changed(tmp_path: Path, monkeyp
     os.utime(seed_file, ns=(1, 1))
     changed, _ = cache.seeds_for([article])
     assert changed["seeds/depeche.txt"].paragraphs[0].text == "Un autre paragraphe."
+
+
+def test_reload_reads_the_files_given_and_says_what_came_and_went(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    cache = FileCache(root)
+    before, _ = cache.refresh()
+    notes = root / "content" / "annotations"
+    gone, new = notes / "article-00001-0.md", notes / "zz-neuve.md"
+    old_record = next(n for n in before.annotations if n.origin.path == "content/annotations/article-00001-0.md")
+    new.write_text(gone.read_text(encoding="utf-8"), encoding="utf-8")
+    gone.unlink()
+    assert cache.reload([gone, new])
+    assert [(old, new_record is None) for old, new_record in cache.changes if old is not None] == [(old_record, True)]
+    assert [n.origin.path for old, n in cache.changes if old is None and n is not None] == [
+        "content/annotations/zz-neuve.md"
+    ]
+    assert cache.content() == FileCache(root).refresh()  # the records then worked out as a fresh read gives them
+    assert not cache.reload([root / "site.yml"]) and not cache.reload([notes])  # not content files: refused

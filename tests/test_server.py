@@ -204,6 +204,28 @@ def test_a_burst_of_saves_gives_one_rebuild(tmp_path: Path) -> None:
     assert bursts == [{tmp_path / "content" / "articles" / f"a{i}.md" for i in range(3)}]
 
 
+def test_a_file_the_workbench_wrote_is_built_at_once_and_once(tree: Callable[..., Path]) -> None:
+    from dossier.commands.serve import DevServer
+
+    root = tree()
+    logs: list[str] = []
+    server = DevServer(root, "127.0.0.1", 8000, log=logs.append)
+    assert server.rebuild()
+    note = root / "content" / "annotations" / "neuve.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("---\narticle: un-article\nquote: la coalition\nkind: contexte\n---\nÉcrite.\n", encoding="utf-8")
+    server.hand_over(note)  # as the workbench does once it has answered: no wait for the watcher
+    eventually(lambda: any(line.startswith("rebuilt") for line in logs), "the handed-over file was never built")
+    assert "Écrite." in (server.out / "articles" / "un-article" / "index.html").read_text(encoding="utf-8")
+    assert server.runner.engine.patched == 1
+    server.on_burst({note})  # the watcher's report of that very write: nothing left to do, no second reload
+    assert sum(line.startswith("rebuilt") for line in logs) == 1
+    note.write_text(note.read_text(encoding="utf-8").replace("Écrite.", "Récrite."), encoding="utf-8")
+    server.on_burst({note})  # the editor's own save of it afterwards is built as any other
+    assert sum(line.startswith("rebuilt") for line in logs) == 2
+    assert "Récrite." in (server.out / "articles" / "un-article" / "index.html").read_text(encoding="utf-8")
+
+
 # -- a preview only its own pages can talk to ----------------------------------------
 
 

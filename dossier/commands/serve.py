@@ -516,6 +516,8 @@ class DevServer:
         self.reload_path = "*"  # what the last build asks open pages to reload: "*", or a stylesheet's URL path
         self.watches: _Watches | None = None
         self.token = workbench_http.new_token()  # the workbench's writes carry it (never in a page's bytes)
+        self.handing = threading.Lock()
+        self.handed: set[Path] = set()  # files the workbench wrote and handed over to a rebuild at once
 
     def log(self, line: str) -> None:
         with self.printing:
@@ -591,7 +593,38 @@ class DevServer:
         if not ok and not (self.out / "index.html").is_file():
             (self.out / "index.html").write_text(_failure_page(lines, texts), encoding="utf-8")
 
+    def hand_over(self, path: Path) -> None:
+        """A file the workbench just wrote: rebuilt at once, in a thread of its own, rather than
+        after the watcher's quiet time; the watcher's report of it, then, finds nothing to do."""
+        with self.handing:
+            self.handed.add(Path(os.path.abspath(path)))
+        threading.Thread(target=self._handed, args=(path,), name="dossier-handed", daemon=True).start()
+
+    def _handed(self, path: Path) -> None:
+        try:
+            self.on_burst({path})
+        except Exception:  # a bug of ours: said, as the watcher's thread says it
+            if not self.stopping:
+                self._fault(traceback.format_exc())
+
+    def _built_already(self, changed: set[Path]) -> bool:
+        """Whether ``changed`` are only files the workbench handed over, built as they are now
+        (by the hand-over or the watcher, whichever came first): the other has nothing to do."""
+        paths = {Path(os.path.abspath(path)) for path in changed}
+        with self.handing:
+            if not paths <= self.handed:
+                return False
+        with self.lock:
+            files = self.runner.engine.files
+            done = not any(files.stale(str(path)) for path in paths)
+        if done:
+            with self.handing:
+                self.handed -= paths
+        return done
+
     def on_burst(self, changed: set[Path]) -> None:
+        if changed and self._built_already(changed):
+            return
         if self.watches is not None and self.watches.refresh():
             self.rebuild()  # a watched folder appeared, went or was replaced: everything is read again
         else:
@@ -615,6 +648,7 @@ class DevServer:
             lambda: self.runner.engine.files.content()[0],
             lambda: self.runner.engine.strings,
             lambda request: self.names.allows_origin(request.headers.get("Origin"), _local_address(request)),
+            self.hand_over,
         )
         return _Preview(
             [

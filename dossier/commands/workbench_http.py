@@ -69,6 +69,7 @@ class Desk:
     records: Callable[[], Content]
     strings: Callable[[], Strings | None]
     own_origin: Callable[[httputil.HTTPServerRequest], bool]  # the request's Origin is the preview's
+    written: Callable[[Path], None] = lambda path: None  # told each file written, once the answer is given
 
 
 def routes(desk: Desk) -> list[tuple[str, type[web.RequestHandler], dict[str, Any]]]:
@@ -201,6 +202,8 @@ class _Write(_Endpoint):
             return
         status, body = await ioloop.IOLoop.current().run_in_executor(None, self._run, ACTIONS[action], data)
         self.answer(status, body)
+        if status == 200 and action != "locate":
+            self.desk.written(self.desk.root / str(body["path"]))
 
     def _run(self, action: Action, data: object) -> tuple[int, dict[str, object]]:
         desk = self.desk

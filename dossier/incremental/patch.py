@@ -1,33 +1,47 @@
 """The editor's everyday change, applied to the last build instead of a whole new one.
 
 When the only files that changed are articles whose text (not front matter) changed, and
-notes that still point to the same article with the same topics, the result of the last
-build is patched: those notes are resolved, the affected articles converted and anchored
-again, and only their pages, their notes' topic pages, the home page and the feed are
-planned again. Anything else (a file added or removed, a title, a date, a topic, a template,
-the settings), or any error, returns None and the engine makes a whole build instead. The
-development server's tests check that both ways give the same bytes.
+notes written, edited (their text, anchoring, topics or article) or deleted, the result of
+the last build is patched: those notes are resolved against the site's vocabulary, the
+affected articles converted and anchored again among their notes, the index's entries of
+those articles and of the topics their notes are filed under made again, and only the pages
+that show them planned again (the articles' pages, their topics' pages, the home page, the
+feeds and, when an article's number of notes changed, the lists of articles, topics and the
+timeline). Anything else (an article added or removed, a title, a date, an article's topics,
+a template, the settings, a topic's pages added or removed), or any error, returns None and
+the engine makes a whole build instead. The development server's tests check that both
+ways give the same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import cast
 
 from dossier.errors import Diagnostic, Severity
 from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
-from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body
+from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body, resolve_topics
+from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Record
 from dossier.project import ANNOTATIONS, ARTICLES
-from dossier.publish.pages import Index, PlannedPage, Planner, TopicEntries, article_entry, timeline_items
-from dossier.publish.views import NoteIn, Views
+from dossier.publish.pages import (
+    Index,
+    PlannedPage,
+    Planner,
+    TopicEntries,
+    article_entry,
+    article_list_pages,
+)
+from dossier.publish.views import ArticleIn, EventIn, NoteIn, TopicIn, Views
 from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Converted, Markdown
 
-# What a note's anchoring is made of: an edit to these only is patched (its article is
-# anchored again, its pages and its topics' pages planned again).
-_NOTE_ANCHORING = frozenset({"quote", "prefix", "suffix", "kind"})
+# What of a note is patched: an edit to these (or a note written or deleted) anchors its
+# article(s) again, and plans again the pages of its article(s) and of its topics.
+_NOTE_PATCHED = frozenset({"quote", "prefix", "suffix", "kind", "topics", "article"})
 
 
 def _front_matter(folder: str, patched: frozenset[str] = frozenset()) -> tuple[str, ...]:
@@ -37,7 +51,7 @@ def _front_matter(folder: str, patched: frozenset[str] = frozenset()) -> tuple[s
 
 
 _ARTICLE_FRONT = _front_matter(ARTICLES)
-_NOTE_FRONT = _front_matter(ANNOTATIONS, _NOTE_ANCHORING)
+_NOTE_FRONT = _front_matter(ANNOTATIONS, _NOTE_PATCHED)
 
 
 @dataclass(frozen=True)
@@ -50,11 +64,13 @@ class Last:
     plan: tuple[PlannedPage, ...]
     positions: dict[str, int]  # page path → index in ``plan``
     warnings: tuple[Diagnostic, ...]
+    entries: tuple[EventIn | ArticleIn, ...]  # the timeline's (a patch changes none: see timeline_items)
 
 
 @dataclass(frozen=True)
 class Patched:
-    """The last build patched: its site, index, plan and warnings, and the memo to keep."""
+    """The last build patched: its site, index, plan and warnings, the memo to keep, and the
+    pages planned again (the others are the very pages of the last plan)."""
 
     site: Site
     idx: Index
@@ -62,50 +78,73 @@ class Patched:
     warnings: list[Diagnostic]
     link: LinkMemo
     index: IndexMemo
+    replanned: list[PlannedPage]
 
 
 def _same(old: Record, new: Record, names: tuple[str, ...]) -> bool:
     return all(getattr(old, n) == getattr(new, n) for n in names)
 
 
+NoteChange = tuple[Annotation | None, Annotation | None]  # (before, after); None: a note written, deleted
+
+
 @dataclass(frozen=True)
 class Edits:
-    """The articles and notes whose text only changed: (old, new) of each."""
+    """The articles whose text only changed, (old, new) of each, and the notes written, edited or deleted."""
 
     articles: list[tuple[Article, Article]]
-    notes: list[tuple[Annotation, Annotation]]
+    notes: list[NoteChange]
 
 
 @dataclass(frozen=True)
 class Reresolved:
-    """The edited records resolved as their former selves were, and the swaps (id of a former
-    resolved record → the new one) to make in what the last build anchored."""
+    """The changed records resolved: the updates to make to the link memo, and what moves in
+    what the last build anchored."""
 
-    resolved: dict[str, ResolvedRecord]  # updates to link.resolved
-    swaps: dict[int, Record]
+    resolved: dict[str, ResolvedRecord] = field(default_factory=dict)  # updates to link.resolved
+    gone: set[str] = field(default_factory=set)  # paths of notes deleted (out of link.resolved)
+    swaps: dict[str, Article] = field(default_factory=dict)  # slug of an edited article → it, resolved
+    leaving: dict[str, Annotation] = field(default_factory=dict)  # path of a note changed or deleted → its former self
+    arriving: list[Annotation] = field(default_factory=list)  # the notes written or edited, resolved
+
+    def affected(self) -> set[str]:
+        """The slugs of the articles to anchor again."""
+        notes = [*self.leaving.values(), *self.arriving]
+        return set(self.swaps) | {n.article for n in notes}
+
+
+def _note_change(old: Record | None, new: Record | None) -> NoteChange | None:
+    """``(old, new)`` when it is a note written, deleted or edited in what the patch makes again."""
+    if old is None and new is None:
+        return None
+    if not all(r is None or isinstance(r, Annotation) for r in (old, new)):
+        return None
+    change = cast(NoteChange, (old, new))
+    if change[0] is not None and change[1] is not None and not _same(change[0], change[1], _NOTE_FRONT):
+        return None
+    return change
 
 
 def _edits(changes: list[tuple[Record | None, Record | None]]) -> Edits | None:
-    """The (old, new) articles and notes of ``changes`` when only their text changed, else None."""
-    notes: list[tuple[Annotation, Annotation]] = []
+    """The (old, new) articles of ``changes`` whose text only changed and its notes, else None."""
+    notes: list[NoteChange] = []
     articles: list[tuple[Article, Article]] = []
     for old, new in changes:
-        if old is None or new is None or type(old) is not type(new):
-            return None
         if isinstance(old, Article) and isinstance(new, Article) and _same(old, new, _ARTICLE_FRONT):
             articles.append((old, new))
-        elif isinstance(old, Annotation) and isinstance(new, Annotation) and _same(old, new, _NOTE_FRONT):
-            notes.append((old, new))
-        else:
+            continue
+        note = _note_change(old, new)
+        if note is None:
             return None
+        notes.append(note)
     return Edits(articles, notes)
 
 
 class _Patcher:
-    """The site of the last build, its affected articles anchored again and its edited notes converted again."""
+    """The site of the last build, its affected articles anchored again and its changed notes converted again."""
 
-    def __init__(self, last: Last, link: LinkMemo, swaps: dict[int, Record], changed: set[str]) -> None:
-        self.site, self.link, self.swaps = last.site, link, swaps
+    def __init__(self, last: Last, link: LinkMemo, again: Reresolved, changed: set[str]) -> None:
+        self.site, self.link, self.again = last.site, link, again
         self.anchored = dict(last.site.anchored)
         self.html = dict(last.site.html)
         self.converted: dict[str, Converted] = {}  # updates to link.converted
@@ -121,16 +160,24 @@ class _Patcher:
             done = self.converted[text] = self.markdown.render(text)
         return done
 
+    def group(self, slug: str, entry: AnchoredEntry) -> tuple[Annotation, ...]:
+        """The article's notes now: those that stay, and those that come, in the order of their
+        files' paths (the order a whole build gives them in)."""
+        leaving, arriving = self.again.leaving, self.again.arriving
+        notes = [n for n in entry.notes if n.origin.path not in leaving] + [n for n in arriving if n.article == slug]
+        return tuple(sorted(notes, key=lambda n: n.origin.path))
+
     def anchor_again(self, slug: str) -> bool:
         """Anchor the article ``slug`` again with its edited text or notes; False on an error."""
         entry = self.link.anchored.get(slug)
         if entry is None or slug not in self.position:
             return False  # a draft's notes, or an unknown article: let the whole build say it
-        article = cast(Article, self.swaps.get(id(entry.article), entry.article))
-        group = tuple(cast(Annotation, self.swaps.get(id(n), n)) for n in entry.notes)
+        article = self.again.swaps.get(slug, entry.article)
+        group = self.group(slug, entry)
         result, found = anchor_article(self.convert(article.body), article, entry.seed, group)
         if any(d.severity is Severity.ERROR for d in found):
             return False
+        self.warnings = _without(self.warnings, entry.problems)
         self.warnings = [w for w in self.warnings if w.location.path != article.origin.path]
         self.warnings += found
         self.anchorings[slug] = AnchoredEntry(article, entry.seed, group, result, tuple(found))
@@ -138,28 +185,46 @@ class _Patcher:
         self.articles[self.position[slug]] = article
         return True
 
-    def convert_note(self, note: Annotation) -> bool:
-        """Convert an edited note's text again; False on an error."""
-        shown = record_body("note", note, self.convert(note.body))
-        if any(d.severity is Severity.ERROR for d in shown.problems):
-            return False  # let the whole build say it
-        self.html[("note", note.slug)] = shown.html
-        self.warnings += shown.problems
+    def convert_notes(self) -> bool:
+        """The deleted notes' texts taken out, the written and edited ones converted; False on an
+        error (a note's slug taken by another, a text that cannot be shown)."""
+        for note in self.again.leaving.values():
+            del self.html[("note", note.slug)]
+        for note in self.again.arriving:
+            if ("note", note.slug) in self.html:
+                return False
+            shown = record_body("note", note, self.convert(note.body))
+            if any(d.severity is Severity.ERROR for d in shown.problems):
+                return False  # let the whole build say it
+            self.html[("note", note.slug)] = shown.html
+            self.warnings += shown.problems
         return True
 
     def patched_site(self) -> Site:
         anchored, html = MappingProxyType(self.anchored), MappingProxyType(self.html)
         return replace(self.site, articles=tuple(self.articles), anchored=anchored, html=html)
 
-    def link_memo(self, resolved: dict[str, ResolvedRecord]) -> LinkMemo:
+    def link_memo(self) -> LinkMemo:
         """The link memo with what was made again."""
         link = self.link
+        resolved = {**link.resolved, **self.again.resolved}
+        for path in self.again.gone:
+            del resolved[path]
         return replace(
             link,
             converted={**link.converted, **self.converted},
-            resolved={**link.resolved, **resolved},
+            resolved=resolved,
             anchored={**link.anchored, **self.anchorings},
         )
+
+
+def _without(warnings: list[Diagnostic], problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``warnings`` with one of each of ``problems`` taken out (those of an anchoring made again)."""
+    kept = list(warnings)
+    for problem in problems:
+        if problem in kept:
+            kept.remove(problem)
+    return kept
 
 
 def patch(
@@ -167,81 +232,177 @@ def patch(
 ) -> Patched | None:
     """The last build patched with ``changes``; None when a whole build is needed."""
     edits = _edits(changes)
-    if edits is None:
+    patcher = _anchored_again(last, link, edits) if edits is not None else None
+    if patcher is None:
         return None
-    articles, notes = edits.articles, edits.notes
-    pairs: list[tuple[Article | Annotation, Article | Annotation]] = [*articles, *notes]
-    again = _resolved(pairs, link)
-    if again is None:
-        return None
-    patcher = _Patcher(last, link, again.swaps, {after.origin.path for _, after in pairs})
-    affected = {new.slug for _, new in articles} | {new.article for _, new in notes}
-    if not all(patcher.anchor_again(slug) for slug in sorted(affected)):
-        return None
-    if not all(patcher.convert_note(new) for _, new in notes):
-        return None
+    affected = patcher.again.affected()
     new_site = patcher.patched_site()
     gate = IndexGate.patching(index)
-    idx, touched = _patch_index(last.idx, new_site, affected, gate)
-    plan = _patch_plan(last, Planner(new_site, last.views, idx, gate), affected, touched)
-    if plan is None:
+    idx, touched, listed = _patch_index(last.idx, new_site, affected, gate)
+    planner = Planner(new_site, last.views, idx, gate)
+    replanned = _replanned(last, planner, _Replan(affected, touched, listed, index))
+    plan = _plan_with(last, replanned) if replanned is not None else None
+    if plan is None or replanned is None:
         return None
-    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(again.resolved), gate.memo(new_site))
+    return Patched(new_site, idx, plan, patcher.warnings, patcher.link_memo(), gate.memo(new_site), replanned)
 
 
-def _resolved(pairs: list[tuple[Article | Annotation, Article | Annotation]], link: LinkMemo) -> Reresolved | None:
-    """The edited records resolved as their former selves were (their topics did not change);
-    None when one of them had problems."""
-    resolved: dict[str, ResolvedRecord] = {}  # updates to link.resolved
-    swaps: dict[int, Record] = {}  # id of an old resolved record → its new resolved record
-    for before, after in pairs:
-        hit = link.resolved.get(before.origin.path)
-        if hit is None or hit.record is not before or hit.problems:
-            return None
-        fresh = replace(after, topics=hit.resolved.topics)
-        resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
-        swaps[id(hit.resolved)] = fresh
-    return Reresolved(resolved, swaps)
+def _anchored_again(last: Last, link: LinkMemo, edits: Edits) -> _Patcher | None:
+    """The changed records resolved, their articles anchored again and the notes converted; None on a problem."""
+    again = _resolved(edits, link, Vocabulary.of(last.site.topics))
+    if again is None:
+        return None
+    records: list[Record | None] = [r for pair in [*edits.articles, *edits.notes] for r in pair]
+    patcher = _Patcher(last, link, again, {r.origin.path for r in records if r is not None})
+    if not all(patcher.anchor_again(slug) for slug in sorted(again.affected())) or not patcher.convert_notes():
+        return None
+    return patcher
 
 
-def _patch_plan(last: Last, planner: Planner, affected: set[str], touched: set[str]) -> list[PlannedPage] | None:
-    """The last plan with the pages that show the affected articles and the touched topics made again."""
+def _plan_with(last: Last, replanned: list[PlannedPage]) -> list[PlannedPage] | None:
+    """The last plan with the pages ``replanned`` in their places; None for a page it did not have."""
     plan = list(last.plan)
-    site, idx = planner.site, planner.idx
-    topics = planner.topics()
-    for page in planner.latest_pages(topics, timeline_items(site, idx)):
-        plan[last.positions[page.path]] = page
-    for item in topics:
-        if item.topic.slug in touched:
-            for page in planner.topic(item):
-                if page.path not in last.positions:
-                    return None
-                plan[last.positions[page.path]] = page
-    by_slug = {a.slug: a for a in site.articles}
-    for slug in affected:
-        for page in planner.pages_of(by_slug[slug]):
-            plan[last.positions[page.path]] = page
+    for page in replanned:
+        at = last.positions.get(page.path)
+        if at is None:
+            return None
+        plan[at] = page
     return plan
 
 
-def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) -> tuple[Index, set[str]]:
-    """The index with the affected articles' notes made again, and the topics whose notes changed."""
+def _resolved(edits: Edits, link: LinkMemo, vocabulary: Vocabulary) -> Reresolved | None:
+    """The changed records resolved (an article's topics as before, a note's against the
+    vocabulary); None when one of them, or its former self, had problems."""
+    again = Reresolved()
+    for before, after in edits.articles:
+        hit = _resolved_before(link, before)
+        if hit is None:
+            return None
+        fresh = replace(after, topics=hit.resolved.topics)
+        again.resolved[before.origin.path] = ResolvedRecord(after, fresh, ())
+        again.swaps[fresh.slug] = fresh
+    for gone, came in edits.notes:
+        if not _note_resolved(again, link, vocabulary, gone, came):
+            return None
+    return again
+
+
+def _note_resolved(
+    again: Reresolved, link: LinkMemo, vocabulary: Vocabulary, before: Annotation | None, after: Annotation | None
+) -> bool:
+    """A note's former self out of its article's notes, its new self resolved into its article's; False on a problem."""
+    if before is not None:
+        hit = _resolved_before(link, before)
+        if hit is None:
+            return False
+        again.leaving[before.origin.path] = cast(Annotation, hit.resolved)
+        again.gone.add(before.origin.path)
+    if after is not None:
+        done = resolve_topics(after, vocabulary)
+        if done.problems:
+            return False  # an unknown topic: let the whole build say it
+        again.resolved[after.origin.path] = done
+        again.gone.discard(after.origin.path)
+        again.arriving.append(cast(Annotation, done.resolved))
+    return True
+
+
+def _resolved_before(link: LinkMemo, before: Record) -> ResolvedRecord | None:
+    """How the last build resolved ``before``, when it did and found nothing wrong."""
+    hit = link.resolved.get(before.origin.path)
+    if hit is None or hit.record is not before or hit.problems:
+        return None
+    return hit
+
+
+@dataclass(frozen=True)
+class _Replan:
+    """What the patch changed in the index: the pages to plan again are those that show it."""
+
+    affected: set[str]  # the articles anchored again
+    touched: set[str]  # the topics whose articles or notes changed
+    listed: bool  # an article's entry in the lists changed (its number of notes)
+    before: IndexMemo  # the last build's index memo (each topic's pages)
+
+
+def _replanned(last: Last, planner: Planner, replan: _Replan) -> list[PlannedPage] | None:
+    """The pages that show the affected articles and the touched topics, planned again; None when
+    a topic's pages are not those it had (one added or removed). The timeline's pages are left
+    as they are: a patch changes none of its entries."""
+    site, idx = planner.site, planner.idx
+    topics = planner.topics()
+    fresh = list(planner.latest_pages(topics, last.entries))
+    if replan.touched:
+        fresh.append(planner.topic_list(topics))
+    if replan.listed:
+        everything = tuple(idx.articles[a.slug] for a in site.articles)
+        fresh += article_list_pages(planner.views, everything, idx.labels)
+    topic_pages = _topic_pages(planner, topics, replan)
+    if topic_pages is None:
+        return None
+    fresh += topic_pages
+    for article in site.articles:
+        if article.slug in replan.affected:
+            fresh += planner.pages_of(article)
+    return fresh
+
+
+def _topic_pages(planner: Planner, topics: tuple[TopicIn, ...], replan: _Replan) -> list[PlannedPage] | None:
+    """The touched topics' pages; None when one of them is not at the paths it was."""
+    pages: list[PlannedPage] = []
+    for item in topics:
+        slug = item.topic.slug
+        if slug not in replan.touched:
+            continue
+        made = planner.topic(item)
+        known = replan.before.topics.get(slug)
+        if known is None or [target for target, _ in known.pages] != [page.target for page in made]:
+            return None
+        pages += made
+    return pages
+
+
+def _patch_index(idx: Index, site: Site, affected: set[str], gate: IndexGate) -> tuple[Index, set[str], bool]:
+    """The index with the affected articles' notes and entries made again; the topics whose
+    articles or notes changed; whether an article's entry in the lists changed."""
     articles = dict(idx.articles)
     notes = dict(idx.notes)
-    replaced: dict[int, NoteIn] = {}
     touched: set[str] = set()
+    moved: dict[int, ArticleIn] = {}  # id of an article's former entry → its new one
     by_slug = {a.slug: a for a in site.articles}
     for slug in affected:
         article, anchored = by_slug[slug], site.anchored[slug]
         made = gate.notes(article, anchored, site.html)  # anchored again: made again
-        for old, new in zip(notes[slug], made, strict=True):
-            if old != new:
-                replaced[id(old)] = new
-                touched.update(new.note.topics)
+        touched.update(_topics_of_changed(notes[slug], made))
         notes[slug] = made
-        articles[slug] = gate.article(article_entry(article, anchored))
+        entry = gate.article(article_entry(article, anchored))
+        if entry != articles[slug]:
+            moved[id(articles[slug])] = entry
+            touched.update(entry.topics)
+        articles[slug] = entry
     by_topic = dict(idx.by_topic)
+    position = {slug: i for i, slug in enumerate(notes)}  # the index's order: articles newest first
+    remade = {slug: notes[slug] for slug in sorted(affected, key=position.__getitem__)}
     for slug in touched:
         filed = by_topic[slug]
-        by_topic[slug] = TopicEntries(filed.articles, [replaced.get(id(n), n) for n in filed.notes], filed.events)
-    return replace(idx, articles=articles, notes=notes, by_topic=by_topic), touched
+        articles_filed = [moved.get(id(a), a) for a in filed.articles]
+        by_topic[slug] = TopicEntries(articles_filed, _refiled(filed.notes, slug, remade, position), filed.events)
+    return replace(idx, articles=articles, notes=notes, by_topic=by_topic), touched, bool(moved)
+
+
+def _topics_of_changed(old: tuple[NoteIn, ...], new: tuple[NoteIn, ...]) -> set[str]:
+    """The topics of the notes that are in only one of ``old`` and ``new`` (written, deleted or changed)."""
+    changed = [n for n in old if n not in new] + [n for n in new if n not in old]
+    return {slug for n in changed for slug in n.note.topics}
+
+
+def _refiled(
+    filed: list[NoteIn], topic: str, made: Mapping[str, tuple[NoteIn, ...]], position: Mapping[str, int]
+) -> list[NoteIn]:
+    """The notes filed under ``topic``, those of the articles ``made`` again replaced by their
+    new ones, each article's at its place (``position``: the index's order of articles)."""
+    notes = [n for n in filed if n.note.article not in made]
+    for slug, group in made.items():  # in the index's order
+        at = bisect.bisect_left(notes, position[slug], key=lambda n: position[n.note.article])
+        notes[at:at] = [n for n in group if topic in n.note.topics]
+    return notes

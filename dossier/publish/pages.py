@@ -187,8 +187,15 @@ def _by_topic(
 
 
 def timeline_items(site: Site, idx: Index) -> tuple[EventIn | ArticleIn, ...]:
-    """The timeline's entries, as the index made them."""
-    return tuple(idx.events[e.slug] if e.kind != "article" else idx.articles[e.slug] for e in site.entries)
+    """The timeline's entries, as the index made them; an article's without its number of notes,
+    which the timeline does not show (a note written leaves the timeline's pages as they are)."""
+    return tuple(
+        idx.events[e.slug] if e.kind != "article" else _without_notes(idx.articles[e.slug]) for e in site.entries
+    )
+
+
+def _without_notes(item: ArticleIn) -> ArticleIn:
+    return item if not item.note_count else item._replace(note_count=0)
 
 
 @dataclass(frozen=True)
@@ -258,6 +265,14 @@ class Planner:
     ) -> tuple[PlannedPage, PlannedPage, PlannedPage]:
         """The pages that show the latest articles' text or notes: the home page and the two feeds."""
         return self.home(topics, entries), self.feed(), self.notes_feed()
+
+    def topic_list(self, topics: tuple[TopicIn, ...]) -> PlannedPage:
+        return PlannedPage("topics/", "topics.html", (topics,), self.views.topics, "the topic list")
+
+    def timeline_data(self, entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
+        settings = self.site.settings
+        inputs = (settings.title, settings.description, entries)
+        return PlannedPage("timeline.json", "", inputs, self.views.timeline_data, "the timeline data")
 
     def topic(self, item: TopicIn) -> list[PlannedPage]:
         """A topic's page, or, past TOPIC_SPLIT items, a main page and a page per year."""
@@ -369,20 +384,14 @@ def plan(
     pages = [
         home,
         *article_list_pages(views, all_articles, labels),
-        PlannedPage("topics/", "topics.html", (topics,), views.topics, "the topic list"),
+        planner.topic_list(topics),
         *timeline_pages(views, timeline, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
         PlannedPage("search/", "search.html", (), dict, "the search page"),
         feed,
         notes_feed,
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),
-        PlannedPage(
-            "timeline.json",
-            "",
-            (site.settings.title, site.settings.description, timeline),
-            views.timeline_data,
-            "the timeline data",
-        ),
+        planner.timeline_data(timeline),
     ]
     own_pages = [planner.pages_of(article) for article in site.articles]
     # every article's page, then every article's notes' data

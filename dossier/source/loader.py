@@ -169,7 +169,9 @@ class FileCache:
     def _forget(self, key: str) -> None:
         """A file that is gone."""
         self._faulty.discard(key)
-        if self.files.pop(key, None) is not None:
+        known = self.files.pop(key, None)
+        if known is not None:
+            self.changes.append((known.loaded.record, None))
             self._order = self._groups = None
             self.structural = True
 
@@ -234,16 +236,24 @@ class FileCache:
         whose signature is there is not looked at again. ``discover``: the content files as
         listed when the build started (the folder is walked otherwise).
         """
-        paths = None if changed is None else [Path(os.path.abspath(p)) for p in changed]
-        self.changes, self.structural = [], paths is None
-        if paths is not None and all(self._kind_of(p) is not None and not p.is_dir() for p in paths):
-            for path in paths:
-                kind = self._kind_of(path)
-                assert kind is not None
-                self._load(kind, str(path))
-        else:
+        if changed is None or not self.reload(changed):
+            self.changes = []
             self._rescan(parse_many, seen, discover)
         return self.content()
+
+    def reload(self, changed: Iterable[Path]) -> bool:
+        """Bring the content files at ``changed`` up to date, and only them (what they change in
+        the records is worked out by the next :meth:`content`); False, and nothing done, when
+        one of the paths is not a content file (a folder, a file of another kind)."""
+        paths = [Path(os.path.abspath(p)) for p in changed]
+        kinds = [self._kind_of(p) for p in paths]
+        if any(kind is None for kind in kinds) or any(p.is_dir() for p in paths):
+            return False
+        self.changes, self.structural = [], False
+        for path, kind in zip(paths, kinds, strict=True):
+            assert kind is not None
+            self._load(kind, str(path))
+        return True
 
     def _rescan(self, parse_many: ParseMany | None, seen: Signatures | None, discover: Discover | None) -> None:
         """A full refresh: the files of ``content/`` listed again, each loaded when it changed (see :meth:`refresh`)."""
