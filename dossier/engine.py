@@ -24,7 +24,6 @@ from dossier.incremental import pages_on_disk, parallel, patch
 from dossier.incremental.compiled import bytecode_cache
 from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.annotations import is_orphan
-from dossier.link.reanchor import Reanchoring, reanchor
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
 from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, TEMPLATES, THEMES
@@ -49,7 +48,6 @@ class Result:
     key: tuple[object, ...]
     pages: int  # pages planned
     last: patch.Last | None = None  # what an editor's next small change can be patched onto
-    orphans: tuple[Reanchoring, ...] = ()  # with options.dev: the notes whose quote is not found, and where they may go
 
 
 @dataclass(frozen=True)
@@ -109,18 +107,6 @@ def _orphans_warned(problems: list[Diagnostic]) -> list[Diagnostic]:
     return [replace(p, severity=Severity.WARNING) if is_orphan(p) else p for p in problems]
 
 
-def _reanchorings(site: Site, records: content.Content, problems: Sequence[Diagnostic]) -> tuple[Reanchoring, ...]:
-    """Where each orphaned note of ``problems`` may go now, in the order of the problems."""
-    notes = {n.origin.path: n for n in records.annotations}
-    found: list[Reanchoring] = []
-    for problem in sorted(problems, key=Diagnostic.sort_key):
-        note = notes.get(problem.location.path)
-        anchored = site.anchored.get(note.article) if note is not None and is_orphan(problem) else None
-        if note is not None and anchored is not None:
-            found.append(reanchor(anchored.text, note))
-    return tuple(found)
-
-
 def changed_pages(plan: Sequence[pages.PlannedPage], written: PageInputs) -> list[pages.PlannedPage]:
     """The pages of ``plan`` whose inputs differ from those of the pages as written (path → inputs)."""
     return [page for page in plan if written.get(page.path) != page.inputs]
@@ -163,7 +149,6 @@ class Engine:
         self._last: patch.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
         self._context: _Context | None = None
-        self.orphans: tuple[Reanchoring, ...] = ()  # of the last whole build (see Result.orphans)
 
     @property
     def memo(self) -> Memo:
@@ -223,10 +208,8 @@ class Engine:
         site, more = link(loaded.settings, records, found, loaded.overrides.drafts, intro_line, gate)
         self.link_memo = gate.memo(site)
         problems += more
-        self.orphans = ()
-        if self.options.dev:
+        if self.options.dev:  # the preview's workbench lists them, with where each may go (commands/orphans)
             problems = _orphans_warned(problems)
-            self.orphans = _reanchorings(site, records, problems)
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
@@ -315,8 +298,7 @@ class Engine:
         positions = {p.path: i for i, p in enumerate(plan)}
         last = patch.Last(site, idx, views, tuple(plan), positions, site_warnings, pages.timeline_items(site, idx))
         self._context = _Context(env, common, tuple(extra), copies, theme, dirs, templates)
-        result = Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
-        return replace(result, orphans=self.orphans)
+        return Result(files, frozenset(inputs), copies, [*warnings, *extra], inputs, key, len(plan), last)
 
     def _site_strings(self, theme: Path, loaded: config.LoadedSettings) -> i18n.Strings:
         """The theme's UI strings in the site's language; a problem with them is said at ``language``."""

@@ -10,12 +10,16 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dossier.errors import Diagnostic
 from dossier.link import htmltext
 from dossier.link.htmltext import TextMap, Wrap, normalize_space
 from dossier.model import Annotation
 from dossier.text.folding import Folded, fold, fold_text
+
+if TYPE_CHECKING:  # reanchor builds on this module's search: imported where it is called
+    from dossier.link.reanchor import Candidate
 
 
 @dataclass(frozen=True)
@@ -418,10 +422,11 @@ def _movable(locator: Locator, note: Annotation, kept: Sequence[tuple[int, int, 
     return found.applicable and not _overlapped(found.best, kept)
 
 
-def _overlapped(best: object, kept: Sequence[tuple[int, int, Annotation]]) -> Annotation | None:
-    """The note kept whose passage the candidate ``best`` (a :class:`.reanchor.Candidate`) overlaps, if any."""
-    start, end = getattr(best, "start", 0), getattr(best, "end", 0)
-    return next((other for s, e, other in kept if s < end and start < e), None)
+def _overlapped(best: Candidate | None, kept: Sequence[tuple[int, int, Annotation]]) -> Annotation | None:
+    """The note kept whose passage the candidate ``best`` overlaps, if any."""
+    if best is None:
+        return None
+    return next((other for s, e, other in kept if s < best.end and best.start < e), None)
 
 
 def _nearest_hint(locator: Locator, note: Annotation, kept: Sequence[tuple[int, int, Annotation]]) -> str:
