@@ -142,12 +142,24 @@ def plan_moves(done: Converted, article: Article, notes: Sequence[Annotation], a
         trial = [there if n is note else n for n in current]
         refused = _new_problems(done, article, current, trial, note)
         if refused:
-            why = f"there, {refused[0].location}: {refused[0].message}"
+            why = _why_not(refused[0], note, by_path)
             left.append(replace(problem, hint=reanchor.hint(found, refused=why)))
             continue
         current = trial
         moved.append(Moved(note, best, replace(problem, hint=reanchor.hint(found))))
     return moved, left
+
+
+def _why_not(refused: Diagnostic, note: Annotation, by_path: dict[str, Annotation]) -> str:
+    """Why ``note`` is not moved to its candidate, in the build's words: the note whose passage
+    it would overlap (the problem is said at that note), or what the anchoring says of it."""
+    other = by_path.get(refused.location.path)
+    if other is not None and other is not note:
+        return f"it would overlap the passage of note '{other.slug}' ({other.origin.path})"
+    overlap = "passage overlaps "
+    if refused.message.startswith(overlap):
+        return "it would overlap " + refused.message.removeprefix(overlap)
+    return refused.message
 
 
 def _new_problems(

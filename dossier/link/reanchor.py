@@ -53,6 +53,10 @@ THRESHOLD = 0.7
 MARGIN = 0.1
 """The best candidate is unique when the runner-up scores at least this much less."""
 
+FLOOR = 0.25
+"""A passage scoring less is no candidate: named in a hint or offered in the preview, it
+would say that something close was found when nothing was."""
+
 CANDIDATES = 8
 """At most this many matches are scored in full (each search's best ones)."""
 
@@ -127,6 +131,8 @@ def reanchor(text: str, note: Annotation, folded: Folded | None = None) -> Reanc
     prefix, suffix = fold_text(normalize_space(note.prefix)), fold_text(normalize_space(note.suffix))
     ranked = _ranked(folded.text, quote, prefix, suffix)
     for best in ranked:
+        if best.score < FLOOR:
+            break
         source = folded.source_span(best.start, best.end)
         if source is None:
             continue
