@@ -290,7 +290,14 @@ def test_the_edit_button_hides_none_of_its_notes_text_at_any_width(browser: Brow
         page.goto(preview.url + "articles/irak-fin-de-la-coalition/")  # margin notes, some folded
         page.wait_for_selector("html[data-workbench=ready]")
         wide = page.evaluate(TEXT_BOXES)
-        assert wide["checked"] > 5 and wide["folded"] > 0 and wide["overlaps"] == [], wide
+        folded = page.locator(".note.is-folded")
+        assert folded.count() > 3 and wide["folded"] == 0, wide  # a folded note's line is its words'
+        assert wide["checked"] > 0 and wide["overlaps"] == [], wide
+        first = page.locator(f"#{folded.first.get_attribute('id')}")
+        first.locator(".note-toggle").click()  # unfolded: its button shows, over none of its words
+        first.locator(".dossier-wb-edit").wait_for()
+        unfolded = page.evaluate(TEXT_BOXES)
+        assert unfolded["checked"] == wide["checked"] + 1 and unfolded["overlaps"] == [], unfolded
         page.set_viewport_size({"width": 390, "height": 800})
         page.locator("mark.passage").first.click()  # a phone: the note opens under its paragraph
         page.locator(".note.is-open .dossier-wb-edit").wait_for()
