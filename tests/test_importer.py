@@ -614,6 +614,7 @@ def test_a_new_version_needs_one_seed_and_no_other_mode(shipped: Path, run: Call
     ]:
         refused = run("import", "--root", shipped, *args)
         assert refused.code == 2 and refused.err.startswith(f"error: {message}"), refused.err
+        assert "(hint: " in refused.err.splitlines()[0], refused.err
 
 
 def test_a_seed_changed_since_it_was_imported_is_updated_before_it_gets_a_new_version(

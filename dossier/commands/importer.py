@@ -375,7 +375,8 @@ def _check_update_of(requested: Sequence[str], update: bool, slug: str) -> None:
         hint = "--update-of SLUG imports a new seed file as the new version of an existing article"
         raise UsageError(f"--update-of and {other} cannot be given together", hint)
     if len(requested) != 1:
-        raise UsageError("--update-of names one article: give exactly one SEED, its new version")
+        hint = "python build.py import seeds/NEW.txt --update-of SLUG, one new version at a time"
+        raise UsageError("--update-of names one article: give exactly one SEED, its new version", hint)
 
 
 def new_version(root: Path, given: str, slug: str, known: _Known) -> Outcome:
