@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
-from dossier.link import htmltext, provenance, timeline
+from dossier.link import htmltext, links, provenance, timeline
 from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannotated
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
@@ -42,6 +42,8 @@ class Site:
     intro_html: str
     versions: Mapping[str, Versions] = field(default_factory=lambda: MappingProxyType({}))
     """article slug → its versions, for the articles updated from a new seed (``earlier_seeds``)"""
+    links: bool = False
+    """whether a body holds an internal link (:mod:`dossier.link.links`): then a change anywhere may change its URL"""
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,59 @@ class _Linker:
         return found
 
 
+def known_targets(
+    anchored: Mapping[str, AnchoredArticle],
+    events: Sequence[Event],
+    split: bool,
+    topics: Sequence[Topic],
+    pages: Sequence[Page],
+) -> links.Known:
+    """What internal links may point to: the published articles (and their notes), events, topics and pages."""
+    files: dict[str, str] = {}
+    anchors: dict[str, frozenset[str]] = {}
+    for slug, done in anchored.items():
+        page = f"articles/{slug}/"
+        anchors[page] = links.page_ids(done.html) | {f"note-{a.number}" for a in done.notes}
+        for placed in done.notes:
+            files[placed.note.origin.path] = f"{page}#note-{placed.number}"
+    on_timeline: dict[str, set[str]] = {}
+    for event in events:
+        page = f"timeline/{event.date.year}/" if split else "timeline/"
+        on_timeline.setdefault(page, set()).add(f"event-{event.slug}")
+        files[event.origin.path] = f"{page}#event-{event.slug}"
+    anchors.update((page, frozenset(ids)) for page, ids in on_timeline.items())
+    anchors.setdefault("timeline/", frozenset())
+    files.update((t.origin.path, f"topics/{t.slug}/") for t in topics)
+    files.update((p.origin.path, f"{p.slug}/") for p in pages)
+    return links.Known(files, anchors, {"articles": frozenset(anchored), "topics": frozenset(t.slug for t in topics)})
+
+
+def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Known:
+    files = {**known.files, **{a.origin.path: f"articles/{a.slug}/" for a in articles}}
+    return replace(known, files=files)
+
+
+def rewrite_links(
+    rewriter: links.Rewriter,
+    anchored: dict[str, AnchoredArticle],
+    articles: Sequence[Article],
+    html: dict[tuple[str, str], str],
+    records: Sequence[tuple[str, Annotation | Event | Topic | Page]],
+) -> None:
+    """The internal links of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
+    for article in articles:
+        done = anchored[article.slug]
+        if "href=" in done.html:
+            pieces = rewriter.rewrite_all(
+                [b.html for b in done.blocks], links.Body.of(article.body, article.origin.body())
+            )
+            anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
+    for kind, record in records:
+        key = (kind, record.slug)
+        if key in html:
+            html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
+
+
 def link(
     settings: Settings,
     content: Content,
@@ -339,6 +394,18 @@ def link(
     intro = linker.intro(settings.intro, intro_line)
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
     sorted_articles = linker.steps.newest_first(articles)
+    entries = linker.steps.entries(events, sorted_articles)
+    known = _with_articles(
+        known_targets(anchored, events, len(entries) > timeline.TIMELINE_SPLIT, content.topics, pages), articles
+    )
+    rewriter = links.Rewriter(known, links.base_path(settings.base_url))
+    bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
+        ("note", n) for group in by_article.values() for n in group
+    ]
+    bodies += [("event", e) for e in events] + [("topic", t) for t in content.topics] + [("page", p) for p in pages]
+    rewrite_links(rewriter, anchored, articles, linker.html, bodies)
+    intro_html = rewriter.rewrite(intro.html, links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), ""))
+    linker.problems.extend(rewriter.problems)
     language = settings.language
     site = Site(
         settings=settings,
@@ -348,8 +415,9 @@ def link(
         pages=tuple(sorted(pages, key=lambda p: (p.menu, collation.key(p.title, language), p.slug))),
         anchored=MappingProxyType(anchored),
         html=MappingProxyType(linker.html),
-        entries=linker.steps.entries(events, sorted_articles),
-        intro_html=ids.namespace(intro.html, ids.prefix("intro", "site")),
+        entries=entries,
+        intro_html=ids.namespace(intro_html, ids.prefix("intro", "site")),
         versions=MappingProxyType(versions),
+        links=rewriter.found,
     )
     return site, linker.problems

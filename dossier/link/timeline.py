@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from dossier.errors import Diagnostic
 from dossier.model import Article, Event, PartialDate
 
+TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year (links to an event go there)
+
 
 def check_span(event: Event) -> list[Diagnostic]:
     """An end date must not come before the start (compared at the coarser precision)."""

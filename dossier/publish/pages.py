@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 from dossier.errors import Diagnostic, Location
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import Site
+from dossier.link.timeline import TIMELINE_SPLIT
 from dossier.model import Article, Page
 from dossier.publish import chart, eras, search
 from dossier.publish.urls import Urls, output_path
@@ -54,7 +55,6 @@ TOPIC_SPLIT = 60  # a topic with more articles, notes and events than this gets 
 TOPIC_LATEST = 10  # the articles a split topic's main page shows
 ARTICLES_SPLIT = 200  # an article list longer than this gets a page per year
 ARTICLES_LATEST = 20  # the articles a split list's main page shows
-TIMELINE_SPLIT = 300  # a timeline with more entries than this gets a page per year
 TIMELINE_LATEST = 20  # the entries a split timeline's main page shows
 HOME_NOTES = 2  # the notes the home page shows under each of the latest articles
 HOME_TEASER = 5  # the latest timeline entries the home page shows

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+_HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,24 @@ class Urls:
     def absolute(self, target: str = "") -> str:
         """The full URL of ``target`` when ``base_url`` has a host, else :meth:`to`."""
         return self.base_url + target.lstrip("/") if self.has_host else self.to(target)
+
+    def absolute_links(self, html: str, page: str) -> str:
+        """``html`` of ``page`` (a target) for a reader outside the site (a feed, JSON): its links to
+        the site's pages, and to anchors of ``page`` (``#note-1``), as absolute URLs."""
+        if not self.has_host and 'href="#' not in html:
+            return html
+        within = self.absolute(page)
+        base = self.base_path
+
+        def one(found: re.Match[str]) -> str:
+            href = found.group(2)
+            if href.startswith("#"):
+                href = within + href
+            elif href.startswith(base) and not href.startswith("//"):
+                href = self.absolute(href[len(base) :])
+            return found.group(1) + href + found.group(3)
+
+        return _HREF.sub(one, html) if "href=" in html else html
 
     @staticmethod
     def article(slug: str) -> str:

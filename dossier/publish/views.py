@@ -524,7 +524,7 @@ class Views:
                     "published": published,
                     "updated": f"{version.first_day().isoformat()}T00:00:00Z" if version else published,
                     "summary": article.summary,
-                    "content": Markup(anchored.html),
+                    "content": Markup(self.urls.absolute_links(anchored.html, target)),
                     "topics": self.topic_links(article.topics, labels),
                 }
             )
@@ -568,7 +568,7 @@ class Views:
                     "published": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
                     "summary": article.title,
-                    "content": Markup(note.html),
+                    "content": Markup(self.urls.absolute_links(note.html, page)),
                     "topics": self.topic_links(note.note.topics, labels),
                 }
             )
@@ -606,7 +606,7 @@ class Views:
                     "motivation": "commenting",
                     "body": {
                         "type": "TextualBody",
-                        "value": note.html,
+                        "value": self.urls.absolute_links(note.html, Urls.article(item.slug)),
                         "format": "text/html",
                         "language": self.strings.language,
                         "purpose": "commenting",

@@ -1,0 +1,167 @@
+"""Internal links in Markdown bodies: resolved to their URL under ``base_url``, and checked.
+
+An editor links as in any Markdown editor, so that GitHub's preview of the file follows the link
+too: a relative path to a content file (``other-article.md``, ``../topics/irak.md#x``). A site
+path (``/articles/slug/``, ``/timeline/#event-x``) is accepted as well. Each becomes the URL of
+its page under the site's base path; a link to a file, a slug or an anchor the site does not have
+is an error at the body's line, with a "did you mean". External links, links within the page
+(``#x``) and other relative links are left as written.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from dossier.errors import Diagnostic, Location
+from dossier.text.didyoumean import did_you_mean
+
+_HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_ID = re.compile(r'\sid="([^"]*)"')
+_CHECKED = re.compile(r"^(articles|topics)/([^/]+)/$")  # a record's page, checked against the records
+_MENTION = re.compile(r"\]\(\s*<?/|\]:\s*<?/|\.md\b")  # what a body that may hold an internal link contains
+
+FILE_HINT = "link to a file under content/ by its path from this file, as GitHub's preview follows it"
+ANCHOR_HINT = "link to a note (#note-N), an event (#event-slug) or a heading of the page"
+
+
+def base_path(base_url: str) -> str:
+    """The path of ``base_url`` (``https://host/sub/`` → ``/sub/``), as the publish layer's ``Urls`` does."""
+    return urlsplit(base_url).path or "/"
+
+
+def mentions(text: str) -> bool:
+    """Whether the Markdown ``text`` may hold an internal link (a cheap, generous test)."""
+    return bool(_MENTION.search(text))
+
+
+def page_ids(html: str) -> frozenset[str]:
+    """The ids defined in ``html``."""
+    return frozenset(_ID.findall(html)) if ' id="' in html else frozenset()
+
+
+@dataclass(frozen=True)
+class Known:
+    """What internal links may point to.
+
+    ``files``: content file path (from the project root) → its target (``articles/x/``,
+    ``timeline/#event-y``); ``anchors``: a page's target → the ids on it (pages not listed
+    are not checked for anchors); ``records``: ``"articles"``/``"topics"`` → their slugs.
+    """
+
+    files: Mapping[str, str]
+    anchors: Mapping[str, frozenset[str]]
+    records: Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A link's target below the base path, or why there is none (``message`` and ``hint``)."""
+
+    target: str = ""
+    message: str = ""
+    hint: str = ""
+
+
+def _fragment_checked(href: str, page: str, fragment: str, known: Known) -> Resolved:
+    ids = known.anchors.get(page)
+    if fragment and ids is not None and fragment not in ids:
+        hint = did_you_mean(fragment, sorted(ids)) or ANCHOR_HINT
+        return Resolved(message=f"broken link '{href}': /{page} has no anchor '#{fragment}'", hint=hint)
+    return Resolved(page + (f"#{fragment}" if fragment else ""))
+
+
+def _site_path(href: str, path: str, fragment: str, known: Known) -> Resolved:
+    page = path.lstrip("/")
+    checked = _CHECKED.match(page)
+    if checked and not checked.group(2).isdigit():
+        kind, slug = checked.groups()
+        slugs = known.records.get(kind, frozenset())
+        if slug not in slugs:
+            hint = did_you_mean(slug, sorted(slugs)) or f"no published {kind[:-1]} has this slug"
+            return Resolved(message=f"broken link '{href}': no {kind[:-1]} '{slug}'", hint=hint)
+    return _fragment_checked(href, page, fragment, known)
+
+
+def _file(href: str, path: str, fragment: str, folder: str, known: Known) -> Resolved:
+    wanted = posixpath.normpath(posixpath.join(folder, unquote(path)))
+    target = known.files.get(wanted)
+    if target is None:
+        near = did_you_mean(path, sorted(posixpath.relpath(f, folder or ".") for f in known.files))
+        return Resolved(message=f"broken link '{href}': no published content file {wanted}", hint=near or FILE_HINT)
+    page, _, own = target.partition("#")
+    return _fragment_checked(href, page, fragment or own, known)
+
+
+def resolve(href: str, folder: str, known: Known) -> Resolved | None:
+    """The target of ``href`` written in a file of ``folder`` (from the project root); None for a
+    link left as written (external, within the page, or relative to something else than a ``.md`` file)."""
+    if not href or href.startswith(("#", "//")) or _SCHEME.match(href):
+        return None
+    path, _, fragment = href.partition("#")
+    if path.startswith("/"):
+        return _site_path(href, path, fragment, known)
+    if path.endswith(".md"):
+        return _file(href, path, fragment, folder, known)
+    return None
+
+
+def _line(text: str, href: str, cursor: int) -> tuple[int, int]:
+    """The 1-based line of ``href`` in ``text`` from ``cursor`` (then from the start), and its offset."""
+    for start in (cursor, 0):
+        found = text.find(href, start)
+        if found >= 0:
+            return text.count("\n", 0, found) + 1, found
+    return 1, cursor
+
+
+@dataclass(frozen=True)
+class Body:
+    """A Markdown body: its text, where it starts (``body``), and the folder its links are relative to."""
+
+    text: str
+    body: Location
+    folder: str
+
+    @classmethod
+    def of(cls, text: str, body: Location) -> Body:
+        return cls(text, body, posixpath.dirname(body.path))
+
+
+class Rewriter:
+    """Rewrites the internal links of bodies' HTML to their URLs under ``base``, collecting the errors."""
+
+    def __init__(self, known: Known, base: str) -> None:
+        self.known, self.base = known, base
+        self.problems: list[Diagnostic] = []
+        self.found = False  # whether any body held an internal link
+
+    def rewrite(self, html: str, body: Body) -> str:
+        """``html`` (converted from ``body``) with its internal links rewritten."""
+        return self.rewrite_all([html], body)[0]
+
+    def rewrite_all(self, pieces: Iterable[str], body: Body) -> list[str]:
+        """Each piece of one body's HTML, in order, with its internal links rewritten."""
+        cursor = 0
+
+        def one(found: re.Match[str]) -> str:
+            nonlocal cursor
+            href = htmlmod.unescape(found.group(2))
+            done = resolve(href, body.folder, self.known)
+            if done is None:
+                return found.group(0)
+            self.found = True
+            if done.message:
+                line, cursor = _line(body.text, href, cursor)
+                where = Location(body.body.path, max(body.body.line, 1) + line - 1)
+                self.problems.append(Diagnostic(where, done.message, done.hint))
+                return found.group(0)
+            url = htmlmod.escape(self.base + done.target, quote=True)
+            return f"{found.group(1)}{url}{found.group(3)}"
+
+        return [_HREF.sub(one, piece) if "href=" in piece else piece for piece in pieces]

@@ -1,0 +1,146 @@
+"""Internal links: resolved to their URL under the base path, checked, placed at their line."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import sitecheck
+from conftest import REPO
+
+from dossier.errors import Location
+from dossier.link import links
+
+KNOWN = links.Known(
+    files={
+        "content/articles/premier.md": "articles/premier/",
+        "content/articles/second.md": "articles/second/",
+        "content/annotations/n.md": "articles/second/#note-1",
+        "content/timeline/debut.md": "timeline/#event-debut",
+        "content/topics/irak.md": "topics/irak/",
+        "content/pages/a-propos.md": "a-propos/",
+    },
+    anchors={
+        "articles/premier/": frozenset(),
+        "articles/second/": frozenset({"note-1"}),
+        "timeline/": frozenset({"event-debut"}),
+    },
+    records={"articles": frozenset({"premier", "second"}), "topics": frozenset({"irak"})},
+)
+ARTICLES = "content/articles"
+
+
+def target(href: str, folder: str = ARTICLES) -> str | None:
+    done = links.resolve(href, folder, KNOWN)
+    return None if done is None else done.target or done.message
+
+
+def test_a_relative_path_to_a_content_file_is_its_page() -> None:
+    assert target("second.md") == "articles/second/"
+    assert target("./second.md#note-1") == "articles/second/#note-1"
+    assert target("../topics/irak.md") == "topics/irak/"
+    assert target("../pages/a-propos.md") == "a-propos/"
+    assert target("articles/premier.md", "content") == "articles/premier/"
+
+
+def test_a_note_or_an_event_is_its_anchor() -> None:
+    assert target("../annotations/n.md") == "articles/second/#note-1"
+    assert target("../timeline/debut.md") == "timeline/#event-debut"
+
+
+def test_a_site_path_is_checked_against_the_records() -> None:
+    assert target("/articles/premier/") == "articles/premier/"
+    assert target("/timeline/#event-debut") == "timeline/#event-debut"
+    assert target("/articles/2024/") == "articles/2024/"  # a year of the list: not a record
+    assert target("/articles/premir/") == "broken link '/articles/premir/': no article 'premir'"
+    assert links.resolve("/articles/premir/", ARTICLES, KNOWN) == links.Resolved(
+        message="broken link '/articles/premir/': no article 'premir'", hint="did you mean 'premier'?"
+    )
+
+
+def test_a_missing_file_or_anchor_is_an_error_with_a_hint() -> None:
+    missing = links.resolve("secnd.md", ARTICLES, KNOWN)
+    assert missing is not None
+    assert missing.message == "broken link 'secnd.md': no published content file content/articles/secnd.md"
+    assert missing.hint == "did you mean 'second.md'?"
+    anchor = links.resolve("second.md#note-2", ARTICLES, KNOWN)
+    assert anchor is not None
+    assert anchor.message == "broken link 'second.md#note-2': /articles/second/ has no anchor '#note-2'"
+    assert anchor.hint == "did you mean 'note-1'?"
+    far = links.resolve("/timeline/#zzz", ARTICLES, KNOWN)
+    assert far is not None and far.hint == links.ANCHOR_HINT
+
+
+def test_external_and_other_links_are_left_alone() -> None:
+    for href in ("https://example.org/x.md", "mailto:a@b.c", "//cdn.example.org/x", "#note-1", "../slug/", "img.png"):
+        assert links.resolve(href, ARTICLES, KNOWN) is None
+
+
+def test_the_rewriter_places_urls_under_the_base_and_errors_at_their_line() -> None:
+    text = "Voir [a](second.md).\n\nEt [b](secnd.md) et [c](https://e.org/?a=1&b=2)."
+    html = (
+        '<p>Voir <a href="second.md">a</a>.</p>\n<p>Et <a href="secnd.md">b</a> et '
+        '<a href="https://e.org/?a=1&amp;b=2">c</a>.</p>'
+    )
+    rewriter = links.Rewriter(KNOWN, "/x/")
+    out = rewriter.rewrite(html, links.Body.of(text, Location("content/articles/premier.md", 6)))
+    assert '<a href="/x/articles/second/">a</a>' in out
+    assert '<a href="secnd.md">b</a>' in out and 'href="https://e.org/?a=1&amp;b=2"' in out
+    assert [p.format() for p in rewriter.problems] == [
+        "content/articles/premier.md:8: error: broken link 'secnd.md': no published content file "
+        "content/articles/secnd.md (hint: did you mean 'second.md'?)"
+    ]
+    assert rewriter.found
+
+
+def test_mentions_is_generous_and_cheap() -> None:
+    assert links.mentions("[a](b.md)") and links.mentions("[a](/articles/x/)") and links.mentions("[r]: /x/")
+    assert not links.mentions("[a](https://example.org/) et du texte")
+    assert links.base_path("https://example.org/x/") == "/x/" and links.base_path("/") == "/"
+
+
+EXTRA = {
+    "content/articles/liens.md": (
+        '---\ntitle: "Des liens"\ndate: 2024-09\ntopics: [irak]\n---\n'
+        "Voir [la note](../annotations/allie-teheran-washington.md), [le sujet](../topics/irak.md), "
+        "[l'accord](../timeline/accord-sofa.md), [l'autre](irak-fin-de-la-coalition.md), [la page](../pages/a-propos.md) et [la frise](/timeline/).\n"
+    ),
+    "content/annotations/allie-teheran-washington.md": (
+        "\n\nAussi [l'article](../articles/irak-fin-de-la-coalition.md#note-1) et "
+        "[le site](/articles/irak-fin-de-la-coalition/).\n"
+    ),
+    "content/timeline/accord-sofa.md": "\n\nLire [l'article](../articles/irak-fin-de-la-coalition.md).\n",
+    "content/topics/irak.md": "\n\nVoir [l'accord](/timeline/#event-accord-sofa).\n",
+    "content/pages/a-propos.md": "\n\nVoir [le sujet](../topics/irak.md).\n",
+}
+
+
+def test_a_built_site_with_links_of_every_kind_has_every_link_under_the_subpath(tmp_path: Path) -> None:
+    for name in ("content", "themes", "seeds"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    for name in ("site.yml", "build.py"):
+        shutil.copy(REPO / name, tmp_path / name)
+    shutil.copytree(REPO / "dossier", tmp_path / "dossier")
+    for rel, more in EXTRA.items():
+        path = tmp_path / rel
+        path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + more, encoding="utf-8")
+    command = [sys.executable, "build.py", "build", "--base-url", "https://example.org/x/", "-q", "--no-search"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "_site"
+    assert sitecheck.broken_links(out, "/x/") == []
+    article = (out / "articles/liens/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="/x/articles/irak-fin-de-la-coalition/#note-[0-9]+">la note</a>', article)
+    for url in ("/x/topics/irak/", "/x/timeline/#event-accord-sofa"):
+        assert f'href="{url}"' in article
+    assert 'href="/x/a-propos/"' in article and 'href="/x/timeline/"' in article
+    assert ".md" not in " ".join(re.findall(r'href="([^"]*)"', article))
+    feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
+    assert 'href="https://example.org/x/topics/irak/"' in feed
+    assert (
+        'href="#note-' not in feed and 'href="https://example.org/x/articles/irak-fin-de-la-coalition/#note-1"' in feed
+    )
