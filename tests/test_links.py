@@ -107,7 +107,8 @@ EXTRA = {
     "content/articles/liens.md": (
         '---\ntitle: "Des liens"\ndate: 2024-09\ntopics: [irak]\n---\n'
         "Voir [la note](../annotations/allie-teheran-washington.md), [le sujet](../topics/irak.md), "
-        "[l'accord](../timeline/accord-sofa.md), [l'autre](irak-fin-de-la-coalition.md), [la page](../pages/a-propos.md) et [la frise](/timeline/).\n"
+        "[l'accord](../timeline/accord-sofa.md), [l'autre](irak-fin-de-la-coalition.md), "
+        "[la page](../pages/a-propos.md) et [la frise](/timeline/).\n"
     ),
     "content/annotations/allie-teheran-washington.md": (
         "\n\nAussi [l'article](../articles/irak-fin-de-la-coalition.md#note-1) et "

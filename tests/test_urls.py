@@ -24,3 +24,14 @@ def test_output_paths() -> None:
     assert output_path("articles/x/") == "articles/x/index.html"
     assert output_path("timeline/#e") == "timeline/index.html"
     assert output_path("feed.xml") == "feed.xml"
+
+
+def test_absolute_links_point_a_reader_outside_the_site_to_the_page() -> None:
+    html = (
+        '<p><a class="note-ref" href="#note-1">1</a> <a href="/x/topics/irak/">i</a> <a href="https://e.org/">e</a></p>'
+    )
+    out = Urls("https://example.org/x/").absolute_links(html, Urls.article("a"))
+    assert 'href="https://example.org/x/articles/a/#note-1"' in out
+    assert 'href="https://example.org/x/topics/irak/"' in out and 'href="https://e.org/"' in out
+    assert 'href="/x/articles/a/#note-1"' in Urls("/x/").absolute_links(html, Urls.article("a"))
+    assert Urls("/x/").absolute_links("<p>no link</p>", "") == "<p>no link</p>"

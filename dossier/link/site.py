@@ -370,6 +370,32 @@ def rewrite_links(
             html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
 
 
+@dataclass(frozen=True)
+class _Published:
+    """What the link phase publishes, for its internal links to be resolved."""
+
+    anchored: dict[str, AnchoredArticle]
+    articles: Sequence[Article]
+    by_article: Mapping[str, list[Annotation]]
+    events: Sequence[Event]
+    pages: Sequence[Page]
+    entries: tuple[timeline.Entry, ...]
+
+
+def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links.Rewriter:
+    """Every body's internal links rewritten in place (``done.anchored``, ``linker.html``), the rewriter returned."""
+    split = len(done.entries) > timeline.TIMELINE_SPLIT
+    topics = linker.content.topics
+    known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
+    rewriter = links.Rewriter(known, links.base_path(settings.base_url))
+    bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
+        ("note", n) for group in done.by_article.values() for n in group
+    ]
+    bodies += [("event", e) for e in done.events] + [("topic", t) for t in topics] + [("page", p) for p in done.pages]
+    rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
+    return rewriter
+
+
 def link(
     settings: Settings,
     content: Content,
@@ -395,15 +421,7 @@ def link(
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
     sorted_articles = linker.steps.newest_first(articles)
     entries = linker.steps.entries(events, sorted_articles)
-    known = _with_articles(
-        known_targets(anchored, events, len(entries) > timeline.TIMELINE_SPLIT, content.topics, pages), articles
-    )
-    rewriter = links.Rewriter(known, links.base_path(settings.base_url))
-    bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
-        ("note", n) for group in by_article.values() for n in group
-    ]
-    bodies += [("event", e) for e in events] + [("topic", t) for t in content.topics] + [("page", p) for p in pages]
-    rewrite_links(rewriter, anchored, articles, linker.html, bodies)
+    rewriter = _rewrite_all(linker, settings, _Published(anchored, articles, by_article, events, pages, entries))
     intro_html = rewriter.rewrite(intro.html, links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), ""))
     linker.problems.extend(rewriter.problems)
     language = settings.language
