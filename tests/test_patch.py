@@ -289,3 +289,24 @@ def test_a_note_that_gives_a_topic_a_new_page_is_made_by_a_whole_build(tmp_path:
     assert f"topics/{topic}/{article.date.year}/index.html" not in again.paths and again.paths == clean.paths
     site = {**first.files, **then.files, **again.files}
     assert {path: site[path] for path in clean.paths} == clean.files
+
+
+@pytest.mark.parametrize("linked_before", [False, True], ids=["an edit adding a link", "an edit beside a link"])
+def test_a_site_with_internal_links_is_made_by_a_whole_build(tmp_path: Path, linked_before: bool) -> None:
+    # a link's URL or anchor may change with any edit (a note renumbered): the patch leaves it to a whole build
+    root = _project(tmp_path)
+    link = "\nVoir [l'article](../articles/article-00002.md).\n"
+    if linked_before:
+        _append(_notes_dir(root) / "article-00008-0.md", link)
+    options = Options(root, search=False)
+    engine = Engine(options)
+    first = engine.produce()
+    engine.accept(first)
+    edited = _notes_dir(root) / "article-00005-0.md"
+    _append(edited, "\nUne phrase de plus.\n" if linked_before else link)
+    then = engine.produce({edited})
+    assert engine.patched == 0
+    clean = Engine(options).produce()
+    assert {**first.files, **then.files} == clean.files
+    page = clean.files["articles/article-00005/index.html"]
+    assert linked_before or b'href="/articles/article-00002/"' in page
