@@ -359,14 +359,16 @@ def rewrite_links(
     """The internal links of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
     for article in articles:
         done = anchored[article.slug]
-        if "href=" in done.html:
-            pieces = rewriter.rewrite_all(
-                [b.html for b in done.blocks], links.Body.of(article.body, article.origin.body())
-            )
-            anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
+        if (
+            "href=" in done.html
+        ):  # the very same record when no link changed (the memo's anchorings are kept as they are)
+            blocks = [b.html for b in done.blocks]
+            pieces = rewriter.rewrite_all(blocks, links.Body.of(article.body, article.origin.body()))
+            if pieces != blocks:
+                anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
     for kind, record in records:
         key = (kind, record.slug)
-        if key in html:
+        if key in html and "href=" in html[key]:
             html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
 
 
