@@ -129,6 +129,9 @@ def test_a_built_site_with_links_of_every_kind_has_every_link_under_the_subpath(
     for rel, more in EXTRA.items():
         path = tmp_path / rel
         path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + more, encoding="utf-8")
+    settings = tmp_path / "site.yml"
+    intro = "intro: |\n  Voir [les liens](content/articles/liens.md).\n\n"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("intro: |\n", intro, 1), encoding="utf-8")
     command = [sys.executable, "build.py", "build", "--base-url", "https://example.org/x/", "-q", "--no-search"]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
@@ -140,6 +143,9 @@ def test_a_built_site_with_links_of_every_kind_has_every_link_under_the_subpath(
         assert f'href="{url}"' in article
     assert 'href="/x/a-propos/"' in article and 'href="/x/timeline/"' in article
     assert ".md" not in " ".join(re.findall(r'href="([^"]*)"', article))
+    assert '<a href="/x/articles/liens/">les liens</a>' in (out / "index.html").read_text(
+        encoding="utf-8"
+    )  # from the intro
     feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
     assert 'href="https://example.org/x/topics/irak/"' in feed
     assert (
