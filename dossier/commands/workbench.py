@@ -16,6 +16,7 @@ The HTTP side (who may ask) is :mod:`dossier.commands.workbench_http`.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,23 +152,23 @@ def article_text(article: Article) -> str:
     return htmltext.build(Markdown().render(article.body).html).text
 
 
+def _common_start(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` have in common from their starts."""
+    return sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False)))
+
+
 def _matched_before(text: str, start: int, before: str) -> int:
     """How many characters of ``before`` (from its end) the text just before ``start`` has, folded."""
     wanted = fold_text(htmltext.normalize_space(before))
     there = fold_text(text[max(0, start - len(wanted) - 1) : start].rstrip(" "))
-    count = 0
-    while count < min(len(wanted), len(there)) and wanted[-1 - count] == there[-1 - count]:
-        count += 1
-    return count
+    return _common_start(wanted[::-1], there[::-1])
 
 
 def _matched_after(text: str, end: int, after: str) -> int:
+    """How many characters of ``after`` (from its start) the text just after ``end`` has, folded."""
     wanted = fold_text(htmltext.normalize_space(after))
     there = fold_text(text[end : end + len(wanted) + 1].lstrip(" "))
-    count = 0
-    while count < min(len(wanted), len(there)) and wanted[count] == there[count]:
-        count += 1
-    return count
+    return _common_start(wanted, there)
 
 
 def find_selection(text: str, selection: Selection, where: Location) -> Span:
