@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -29,7 +30,11 @@ KNOWN = links.Known(
         "articles/second/": frozenset({"note-1"}),
         "timeline/": frozenset({"event-debut"}),
     },
-    records={"articles": frozenset({"premier", "second"}), "topics": frozenset({"irak"})},
+    records={
+        "articles": frozenset({"premier", "second"}),
+        "topics": frozenset({"irak"}),
+        "pages": frozenset({"a-propos"}),
+    },
 )
 ARTICLES = "content/articles"
 
@@ -57,9 +62,20 @@ def test_a_site_path_is_checked_against_the_records() -> None:
     assert target("/timeline/#event-debut") == "timeline/#event-debut"
     assert target("/articles/2024/") == "articles/2024/"  # a year of the list: not a record
     assert target("/articles/premir/") == "broken link '/articles/premir/': no article 'premir'"
+    assert target("/a-propos/") == "a-propos/" and target("/feed.xml") == "feed.xml" and target("/") == ""
+    assert links.resolve("/apropos/", ARTICLES, KNOWN) == links.Resolved(
+        message="broken link '/apropos/': the site has no page /apropos", hint="did you mean 'a-propos'?"
+    )
     assert links.resolve("/articles/premir/", ARTICLES, KNOWN) == links.Resolved(
         message="broken link '/articles/premir/': no article 'premir'", hint="did you mean 'premier'?"
     )
+
+
+def test_what_a_site_publishes_at_its_root_is_known_to_the_links() -> None:
+    # every name at the root of the shipped dossier's built site: a section, a file, or a page of content/pages/
+    pages = {p.stem for p in (REPO / "content" / "pages").glob("*.md")}
+    for name in (p.name for p in (REPO / "tests" / "golden").iterdir()):
+        assert name in links.SECTIONS | links.FILES | pages | {"index.html", ".dossier-output"}, name
 
 
 def test_a_missing_file_or_anchor_is_an_error_with_a_hint() -> None:
@@ -94,7 +110,15 @@ def test_the_rewriter_places_urls_under_the_base_and_errors_at_their_line() -> N
         "content/articles/premier.md:8: error: broken link 'secnd.md': no published content file "
         "content/articles/secnd.md (hint: did you mean 'second.md'?)"
     ]
-    assert rewriter.found
+    assert rewriter.linked == {"articles/second/"}
+
+
+def test_an_error_is_at_the_line_of_the_link_not_of_an_earlier_mention() -> None:
+    text = "Le fichier secnd.md est cité.\n\nVoir [b](secnd.md) puis [c][r].\n\n[r]: <secnd.md>\n"
+    html = '<p>Le fichier secnd.md est cité.</p>\n<p>Voir <a href="secnd.md">b</a> puis <a href="secnd.md">c</a>.</p>'
+    rewriter = links.Rewriter(KNOWN, "/")
+    rewriter.rewrite(html, links.Body.of(text, Location("content/articles/premier.md", 6)))
+    assert [p.location.line for p in rewriter.problems] == [8, 10]
 
 
 def test_mentions_is_generous_and_cheap() -> None:
@@ -146,6 +170,12 @@ def test_a_built_site_with_links_of_every_kind_has_every_link_under_the_subpath(
     assert '<a href="/x/articles/liens/">les liens</a>' in (out / "index.html").read_text(
         encoding="utf-8"
     )  # from the intro
+    timeline = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    texts = " ".join(e["text"].get("text", "") + e["text"]["headline"] for e in timeline["events"])
+    assert 'href="https://example.org/x/articles/irak-fin-de-la-coalition/"' in texts
+    assert re.findall(r'href="([^"]*)"', texts) and all(
+        h.startswith("https://example.org/x/") for h in re.findall(r'href="([^"]*)"', texts)
+    )
     feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
     assert 'href="https://example.org/x/topics/irak/"' in feed
     assert (

@@ -291,22 +291,57 @@ def test_a_note_that_gives_a_topic_a_new_page_is_made_by_a_whole_build(tmp_path:
     assert {path: site[path] for path in clean.paths} == clean.files
 
 
-@pytest.mark.parametrize("linked_before", [False, True], ids=["an edit adding a link", "an edit beside a link"])
-def test_a_site_with_internal_links_is_made_by_a_whole_build(tmp_path: Path, linked_before: bool) -> None:
-    # a link's URL or anchor may change with any edit (a note renumbered): the patch leaves it to a whole build
+_LINK = "\nVoir [l'article](../articles/article-00002.md).\n"
+
+
+def _linked_project(tmp_path: Path, linking: Path | None = None) -> tuple[Path, Engine, Result]:
+    """A project where a note of article 8 links to article 2 (or ``linking``, a file of it, does), built once."""
     root = _project(tmp_path)
-    link = "\nVoir [l'article](../articles/article-00002.md).\n"
-    if linked_before:
-        _append(_notes_dir(root) / "article-00008-0.md", link)
-    options = Options(root, search=False)
-    engine = Engine(options)
+    _append(linking or _notes_dir(root) / "article-00008-0.md", _LINK)
+    engine = Engine(Options(root, search=False))
     first = engine.produce()
     engine.accept(first)
+    return root, engine, first
+
+
+@pytest.mark.parametrize(
+    ("edited", "patched"),
+    [
+        ("article-00005-0.md", 1),  # beside the link: its target's anchors and the linking page stay as they are
+        ("article-00002-0.md", 0),  # a note of the linked article: its notes' numbers may change
+        ("article-00008-1.md", 1),  # a note beside the one that holds the link: that one's text stays resolved
+    ],
+    ids=["a note elsewhere", "a note of the linked article", "a note beside the linking one"],
+)
+def test_only_an_edit_that_may_change_a_link_needs_a_whole_build(tmp_path: Path, edited: str, patched: int) -> None:
+    root, engine, first = _linked_project(tmp_path)
+    path = _notes_dir(root) / edited
+    _append(path, "\nUne phrase de plus.\n")
+    then = engine.produce({path})
+    clean = Engine(Options(root, search=False)).produce()
+    assert {**first.files, **then.files} == clean.files
+    assert engine.patched == patched
+    assert b'href="/articles/article-00002/"' in clean.files["articles/article-00008/index.html"]
+
+
+def test_an_edit_adding_a_link_is_made_by_a_whole_build(tmp_path: Path) -> None:
+    root, engine, first = _linked_project(tmp_path)
     edited = _notes_dir(root) / "article-00005-0.md"
-    _append(edited, "\nUne phrase de plus.\n" if linked_before else link)
+    _append(edited, _LINK)
     then = engine.produce({edited})
     assert engine.patched == 0
-    clean = Engine(options).produce()
+    clean = Engine(Options(root, search=False)).produce()
     assert {**first.files, **then.files} == clean.files
-    page = clean.files["articles/article-00005/index.html"]
-    assert linked_before or b'href="/articles/article-00002/"' in page
+    assert b'href="/articles/article-00002/"' in clean.files["articles/article-00005/index.html"]
+
+
+def test_a_note_of_an_article_whose_text_holds_a_link_is_made_by_a_whole_build(tmp_path: Path) -> None:
+    # anchored again by the patch, the article's text would lose its resolved link
+    root, engine, first = _linked_project(tmp_path, tmp_path / "dossier" / "content" / ARTICLES / "article-00008.md")
+    edited = _notes_dir(root) / "article-00008-0.md"
+    _append(edited, "\nUne phrase de plus.\n")
+    then = engine.produce({edited})
+    assert engine.patched == 0
+    clean = Engine(Options(root, search=False)).produce()
+    assert {**first.files, **then.files} == clean.files
+    assert b'href="/articles/article-00002/"' in clean.files["articles/article-00008/index.html"]

@@ -36,6 +36,7 @@ from dossier.publish.pages import (
     article_entry,
     article_list_pages,
 )
+from dossier.publish.urls import Urls
 from dossier.publish.views import ArticleIn, EventIn, NoteIn, TopicIn, Views
 from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Converted, Markdown
@@ -155,6 +156,18 @@ class _Patcher:
         self.position = {a.slug: i for i, a in enumerate(last.site.articles)}
         self.markdown = Markdown(link.footnote)
 
+    def links_from(self, slug: str) -> bool:
+        """Whether the article ``slug``'s text may hold an internal link."""
+        entry = self.link.anchored.get(slug)
+        article = self.again.swaps.get(slug, entry.article if entry else None)
+        return article is not None and links.mentions(article.body)
+
+    def links_changed(self) -> bool:
+        """Whether an internal link may change: an article anchored again is one a link points to
+        (its notes renumbered), or its text may hold one (anchored here, it would not be resolved)."""
+        linked = self.site.linked
+        return any(Urls.article(slug) in linked or self.links_from(slug) for slug in self.again.affected())
+
     def convert(self, text: str) -> Converted:
         done = self.converted.get(text) or self.link.converted.get(text)
         if done is None:
@@ -231,13 +244,15 @@ def _without(warnings: list[Diagnostic], problems: Iterable[Diagnostic]) -> list
 def patch(
     last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
 ) -> Patched | None:
-    """The last build patched with ``changes``; None when a whole build is needed (also when a
-    body holds an internal link: a change anywhere may change its URL or break it)."""
-    if last.site.links or any(r is not None and links.mentions(r.body) for pair in changes for r in pair):
+    """The last build patched with ``changes``; None when a whole build is needed, also for
+    internal links: a changed body that may hold one, an article whose text may hold one (anchored
+    again here, it would not be resolved), or an article one points to (a note renumbered there
+    changes the link's anchor; a passage gone may break it)."""
+    if any(r is not None and links.mentions(r.body) for pair in changes for r in pair):
         return None
     edits = _edits(changes)
     patcher = _anchored_again(last, link, edits) if edits is not None else None
-    if patcher is None:
+    if patcher is None or patcher.links_changed():
         return None
     affected = patcher.again.affected()
     new_site = patcher.patched_site()

@@ -26,6 +26,11 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _CHECKED = re.compile(r"^(articles|topics)/([^/]+)/$")  # a record's page, checked against the records
 _MENTION = re.compile(r"\]\(\s*<?/|\]:\s*<?/|\.md\b")  # what a body that may hold an internal link contains
 
+# What a site publishes at its root besides the pages of ``content/pages/`` (a link to anything
+# else there is broken); tests/test_links.py checks it against a built site.
+SECTIONS = frozenset({"articles", "topics", "timeline", "search", "static", "pagefind"})
+FILES = frozenset({"feed.xml", "annotations.xml", "sitemap.xml", "robots.txt", "timeline.json", "404.html"})
+
 FILE_HINT = "link to a file under content/ by its path from this file, as GitHub's preview follows it"
 ANCHOR_HINT = "link to a note (#note-N), an event (#event-slug) or a heading of the page"
 
@@ -51,7 +56,7 @@ class Known:
 
     ``files``: content file path (from the project root) → its target (``articles/x/``,
     ``timeline/#event-y``); ``anchors``: a page's target → the ids on it (pages not listed
-    are not checked for anchors); ``records``: ``"articles"``/``"topics"`` → their slugs.
+    are not checked for anchors); ``records``: ``"articles"``/``"topics"``/``"pages"`` → their slugs.
     """
 
     files: Mapping[str, str]
@@ -76,8 +81,21 @@ def _fragment_checked(href: str, page: str, fragment: str, known: Known) -> Reso
     return Resolved(page + (f"#{fragment}" if fragment else ""))
 
 
+def _root_checked(href: str, page: str, known: Known) -> Resolved | None:
+    """Why the site path ``page`` is broken when its first segment is nothing the site publishes, else None."""
+    first = page.split("/", 1)[0]
+    pages = known.records.get("pages", frozenset())
+    if not first or first in SECTIONS or first in FILES or first in pages or first == "index.html":
+        return None
+    hint = did_you_mean(first, sorted(pages | SECTIONS)) or "link to a page by its path from the site's root"
+    return Resolved(message=f"broken link '{href}': the site has no page /{first}", hint=hint)
+
+
 def _site_path(href: str, path: str, fragment: str, known: Known) -> Resolved:
     page = path.lstrip("/")
+    unknown = _root_checked(href, page, known)
+    if unknown is not None:
+        return unknown
     checked = _CHECKED.match(page)
     if checked and not checked.group(2).isdigit():
         kind, slug = checked.groups()
@@ -112,11 +130,18 @@ def resolve(href: str, folder: str, known: Known) -> Resolved | None:
 
 
 def _line(text: str, href: str, cursor: int) -> tuple[int, int]:
-    """The 1-based line of ``href`` in ``text`` from ``cursor`` (then from the start), and its offset."""
+    """The 1-based line of ``href`` in ``text`` from ``cursor`` (then from the start), and the offset
+    after it: where it is written as a link (``](href``, ``[x]: href``, ``<href>``) first, anywhere else
+    only when the Markdown spells it otherwise."""
+    written = re.compile(r"(?:\]\(\s*<?|^ {0,3}\[[^\]]+\]:\s*<?)" + re.escape(href), re.MULTILINE)
     for start in (cursor, 0):
-        found = text.find(href, start)
-        if found >= 0:
-            return text.count("\n", 0, found) + 1, found
+        found = written.search(text, start)
+        if found:
+            return text.count("\n", 0, found.end()) + 1, found.end()
+    for start in (cursor, 0):
+        at = text.find(href, start)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1, at + len(href)
     return 1, cursor
 
 
@@ -139,7 +164,7 @@ class Rewriter:
     def __init__(self, known: Known, base: str) -> None:
         self.known, self.base = known, base
         self.problems: list[Diagnostic] = []
-        self.found = False  # whether any body held an internal link
+        self.linked: set[str] = set()  # the pages internal links point to (``articles/x/``), broken or not
 
     def rewrite(self, html: str, body: Body) -> str:
         """``html`` (converted from ``body``) with its internal links rewritten."""
@@ -155,12 +180,12 @@ class Rewriter:
             done = resolve(href, body.folder, self.known)
             if done is None:
                 return found.group(0)
-            self.found = True
             if done.message:
                 line, cursor = _line(body.text, href, cursor)
                 where = Location(body.body.path, max(body.body.line, 1) + line - 1)
                 self.problems.append(Diagnostic(where, done.message, done.hint))
                 return found.group(0)
+            self.linked.add(done.target.partition("#")[0])
             url = htmlmod.escape(self.base + done.target, quote=True)
             return f"{found.group(1)}{url}{found.group(3)}"
 

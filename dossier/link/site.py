@@ -42,8 +42,9 @@ class Site:
     intro_html: str
     versions: Mapping[str, Versions] = field(default_factory=lambda: MappingProxyType({}))
     """article slug → its versions, for the articles updated from a new seed (``earlier_seeds``)"""
-    links: bool = False
-    """whether a body holds an internal link (:mod:`dossier.link.links`): then a change anywhere may change its URL"""
+    linked: frozenset[str] = frozenset()
+    """the pages that internal links (:mod:`dossier.link.links`) point to (``articles/x/``): a change to one
+    of them may change a link's anchor (a note renumbered) or break it"""
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,12 @@ def known_targets(
     anchors.setdefault("timeline/", frozenset())
     files.update((t.origin.path, f"topics/{t.slug}/") for t in topics)
     files.update((p.origin.path, f"{p.slug}/") for p in pages)
-    return links.Known(files, anchors, {"articles": frozenset(anchored), "topics": frozenset(t.slug for t in topics)})
+    records = {
+        "articles": frozenset(anchored),
+        "topics": frozenset(t.slug for t in topics),
+        "pages": frozenset(p.slug for p in pages),
+    }
+    return links.Known(files, anchors, records)
 
 
 def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Known:
@@ -438,6 +444,6 @@ def link(
         entries=entries,
         intro_html=ids.namespace(intro_html, ids.prefix("intro", "site")),
         versions=MappingProxyType(versions),
-        links=rewriter.found,
+        linked=frozenset(rewriter.linked),
     )
     return site, linker.problems

@@ -91,6 +91,11 @@ class EventIn(NamedTuple):
     on_year_page: bool = False  # the timeline is split by year: the event is on its year's page
 
 
+def _event_page(entry: EventIn) -> str:
+    """The timeline page that shows the event (its year's when the timeline is split)."""
+    return Urls.event(entry.event.slug, entry.event.date.year if entry.on_year_page else None).partition("#")[0]
+
+
 class NoteIn(NamedTuple):
     note: Annotation
     number: int
@@ -633,7 +638,7 @@ class Views:
                 item: TimelineJSEvent = {
                     "unique_id": e.slug,
                     "start_date": _tl_date(e.date, self.strings.date(e.date)),
-                    "text": {"headline": e.title, "text": entry.html},
+                    "text": {"headline": e.title, "text": self.urls.absolute_links(entry.html, _event_page(entry))},
                     "group": self.strings.get("timeline_kind_span" if e.is_span else "timeline_kind_event"),
                 }
                 if e.end is not None:
@@ -647,11 +652,12 @@ class Views:
                             }
                         )
             else:
+                url = self.urls.absolute(Urls.article(entry.slug))
                 item = {
                     "unique_id": f"article-{entry.slug}",
                     "start_date": _tl_date(entry.date, self.strings.date(entry.date)),
                     "text": {
-                        "headline": f'<a href="{self.urls.to(Urls.article(entry.slug))}">{escape(entry.title)}</a>',
+                        "headline": f'<a href="{url}">{escape(entry.title)}</a>',
                         "text": escape(entry.summary),
                     },
                     "group": self.strings.get("timeline_kind_article"),
