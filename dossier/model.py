@@ -137,6 +137,7 @@ class Article:
     seed_sha256: str = ""
     draft: bool = False
     earlier_seeds: tuple[EarlierSeed, ...] = ()  # the text's earlier versions, oldest first
+    lang: str = ""  # its language when not the site's (a BCP 47 tag)
 
 
 NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")
@@ -153,6 +154,7 @@ class Annotation:
     prefix: str = ""
     suffix: str = ""
     topics: tuple[str, ...] = ()
+    lang: str = ""  # its language when not the site's
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class Event:
     end: PartialDate | None = None
     topics: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
+    lang: str = ""  # its language when not the site's
 
     @property
     def is_span(self) -> bool:
@@ -194,6 +197,7 @@ class Topic:
     body: str
     origin: Origin
     keywords: Keywords = Keywords()
+    lang: str = ""  # its label's and intro's language when not the site's
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,7 @@ class Page:
     summary: str = ""
     menu: int = 0
     draft: bool = False
+    lang: str = ""  # its language when not the site's
 
 
 Record = Article | Annotation | Event | Topic | Page

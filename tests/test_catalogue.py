@@ -27,7 +27,7 @@ def test_catalogue_is_complete() -> None:
         "not-utf8", "empty-file", "binary-file", "front-matter-not-closed", "front-matter-list",
         "front-matter-scalar", "billion-laughs", "python-tag", "timestamp-date", "duplicate-key",
         "slug-dot-dot", "seed-outside", "yaml-too-deep", "control-character", "raw-control-character",
-        "template-syntax", "unknown-theme", "broken-link", "broken-anchor",
+        "template-syntax", "unknown-theme", "broken-link", "broken-anchor", "unknown-lang",
     }  # fmt: skip
     assert required <= set(CASES)
 

@@ -89,6 +89,7 @@ _CHANGED: dict[str, Callable[[Article], Article]] = {  # each article field give
     "seed_sha256": lambda a: replace(a, seed_sha256="0" * 64),
     "draft": lambda a: replace(a, draft=not a.draft),
     "earlier_seeds": lambda a: replace(a, earlier_seeds=(EarlierSeed("seeds/avant.txt", "0" * 64),)),
+    "lang": lambda a: replace(a, lang="en"),
 }
 
 
@@ -115,6 +116,7 @@ _NOTE_REFUSED: dict[str, Callable[[Annotation], Annotation]] = {  # a change to 
     "quote": lambda n: replace(n, quote="un passage absent du texte"),  # a quote not found
     "prefix": lambda n: replace(n, prefix="un contexte absent du texte"),
     "suffix": lambda n: replace(n, suffix="un contexte absent du texte"),
+    "lang": lambda n: replace(n, lang="en"),  # its body's language: a whole build marks it everywhere
 }
 _ALWAYS_PATCHED = {"kind"}  # any value the loader lets through is patched (tests/test_incremental.py: a kind changed)
 

@@ -328,7 +328,8 @@ def _rendered(**common_options: bool) -> tuple[str, str]:
     common = Views(strings, urls).common(Settings(title="Dossier"), [], [], **common_options)
     common["site"]["dev"] = False  # as the engine passes it
     base = env.get_template("base.html").render({**common, "page_url": ""})
-    page = env.get_template("search.html").render({**common, "page_url": "search/"})
+    searched = Views(strings, urls).search(())
+    page = env.get_template("search.html").render({**common, **searched, "page_url": "search/"})
     return base, page
 
 

@@ -63,6 +63,7 @@ class ArticleItem(TypedDict):
     topics: list[TopicLink]
     note_count: int
     draft: bool
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
 
 
 class NoteView(TypedDict):
@@ -75,6 +76,7 @@ class NoteView(TypedDict):
     html: Markup
     end_html: Markup  # the note in the end notes: its ids renamed, so that none is on the page twice
     topics: list[TopicLink]
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
     passage_id: str
     url: str
     article: Link
@@ -117,6 +119,7 @@ class EntryView(TypedDict):
     url: str
     lane: int | None  # on the timeline page: the lane of the span's own bar
     eras: list[EraMark]  # on the timeline page: the pieces of era bars beside this entry
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
 
 
 class TopicItem(TypedDict):
@@ -124,6 +127,7 @@ class TopicItem(TypedDict):
     label: str
     url: str
     count: int  # articles, notes and events on the topic
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
 
 
 # -- what every page shows ------------------------------------------------------------
@@ -149,6 +153,7 @@ class SiteView(TypedDict):
 class CommonView(TypedDict):
     site: SiteView
     jsonld: None  # a page with structured data gives its own
+    page_language: str  # <html lang>: the site's, or the language of the article or page shown
 
 
 # -- JSON-LD (schema.org) ---------------------------------------------------------------
@@ -304,6 +309,7 @@ class VersionsView(TypedDict):
 
 class ArticlePageView(TypedDict):
     jsonld: NewsArticle
+    page_language: str
     data_url: str
     article: ArticleItem
     blocks: list[BlockView]
@@ -354,10 +360,12 @@ class FreePage(TypedDict):
     summary: str
     html: Markup
     draft: bool
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
 
 
 class PageView(TypedDict):
     page: FreePage
+    page_language: str
 
 
 class FeedEntry(TypedDict):
@@ -369,6 +377,7 @@ class FeedEntry(TypedDict):
     summary: str
     content: Markup
     topics: list[TopicLink]
+    lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
 
 
 class FeedView(TypedDict):
@@ -380,6 +389,10 @@ class FeedView(TypedDict):
 
 class NotesFeedView(FeedView):
     feed_title: str
+
+
+class SearchView(TypedDict):
+    search_languages: list[str]  # the site's other languages, each with its own index
 
 
 class SitemapView(TypedDict):

@@ -22,6 +22,15 @@ from dossier.publish.urls import Urls, output_path
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
 
 
+def other_languages(site: Site) -> tuple[str, ...]:
+    """The languages of the published articles and pages that are not the site's, sorted: each has
+    its own search index (Pagefind splits the index by ``<html lang>``)."""
+    language = site.settings.language.lower()
+    tags = [a.lang for a in site.articles] + [p.lang for p in site.pages]
+    found = {tag.lower() for tag in tags if tag and tag.lower() != language}
+    return tuple(sorted(found))
+
+
 class PlannedPage(NamedTuple):
     target: str
     template: str
@@ -387,7 +396,7 @@ def plan(
         planner.topic_list(topics),
         *timeline_pages(views, timeline, labels),
         PlannedPage("404.html", "404.html", (), dict, "the 404 page"),
-        PlannedPage("search/", "search.html", (), dict, "the search page"),
+        PlannedPage("search/", "search.html", (other_languages(site),), views.search, "the search page"),
         feed,
         notes_feed,
         PlannedPage("robots.txt", "robots.txt", (), dict, "robots.txt"),

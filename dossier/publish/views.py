@@ -36,6 +36,7 @@ from dossier.publish.contexts import (
     ExcerptView,
     FeedEntry,
     FeedView,
+    FreePage,
     HomeView,
     LatestArticle,
     NavLink,
@@ -44,6 +45,7 @@ from dossier.publish.contexts import (
     NoteView,
     PageView,
     PieceView,
+    SearchView,
     SitemapView,
     TextQuoteSelector,
     TimelineData,
@@ -115,11 +117,12 @@ class ArticleIn(NamedTuple):
     topics: tuple[str, ...]
     draft: bool
     note_count: int
+    lang: str = ""  # its language when not the site's
 
     @classmethod
     def of(cls, article: Article, note_count: int) -> ArticleIn:
         a = article
-        return cls(a.slug, a.title, a.date, a.source, bool(a.seed), a.summary, a.topics, a.draft, note_count)
+        return cls(a.slug, a.title, a.date, a.source, bool(a.seed), a.summary, a.topics, a.draft, note_count, a.lang)
 
 
 class TopicIn(NamedTuple):
@@ -133,6 +136,10 @@ class Views:
     urls: Urls
 
     # -- small pieces ---------------------------------------------------------------
+
+    def own(self, lang: str) -> str:
+        """A record's language when it is not the site's (its parts are marked so), else ""."""
+        return lang if lang != self.strings.language else ""
 
     def date(self, value: PartialDate) -> DateView:
         return {"label": self.strings.date(value), "iso": value.iso(), "year": value.year}
@@ -154,6 +161,7 @@ class Views:
             "topics": self.topic_links(article.topics, labels),
             "note_count": item.note_count,
             "draft": article.draft,
+            "lang": self.own(article.lang),
         }
 
     def note(self, item: NoteIn, labels: Labels) -> NoteView:
@@ -172,6 +180,7 @@ class Views:
             "passage_id": f"passage-{number}",
             "url": self.urls.to(Urls.note(note.article, number)),
             "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
+            "lang": self.own(note.lang),
         }
 
     def event_entry(self, item: EventIn, labels: Labels) -> EntryView:
@@ -189,6 +198,7 @@ class Views:
             "url": self.urls.to(Urls.event(event.slug, year)),
             "lane": None,
             "eras": [],
+            "lang": self.own(event.lang),
         }
 
     def article_entry(self, article: ArticleIn, labels: Labels) -> EntryView:
@@ -204,6 +214,7 @@ class Views:
             "url": self.urls.to(Urls.article(article.slug)),
             "lane": None,
             "eras": [],
+            "lang": self.own(article.lang),
         }
 
     def entry(self, item: EventIn | ArticleIn, labels: Labels) -> EntryView:
@@ -215,6 +226,7 @@ class Views:
             "label": item.topic.label,
             "url": self.urls.to(Urls.topic(item.topic.slug)),
             "count": item.items,
+            "lang": self.own(item.topic.lang),
         }
 
     # -- pages --------------------------------------------------------------------
@@ -248,6 +260,7 @@ class Views:
                 "dev": dev,
             },
             "jsonld": None,
+            "page_language": settings.language,
         }
 
     def home(
@@ -308,6 +321,7 @@ class Views:
             if "isBasedOn" in jsonld:
                 jsonld["isBasedOn"]["datePublished"] = versions.updated.iso()
         return {
+            "page_language": item.lang or self.strings.language,
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
@@ -511,7 +525,15 @@ class Views:
         ]
 
     def page(self, page: Page, html: str) -> PageView:
-        return {"page": {"title": page.title, "summary": page.summary, "html": Markup(html), "draft": page.draft}}
+        lang = self.own(page.lang)
+        page_view: FreePage = {
+            "title": page.title,
+            "summary": page.summary,
+            "html": Markup(html),
+            "draft": page.draft,
+            "lang": lang,
+        }
+        return {"page_language": lang or self.strings.language, "page": page_view}
 
     def feed(
         self, articles: tuple[tuple[Article, AnchoredArticle, PartialDate | None], ...], labels: Labels
@@ -531,6 +553,7 @@ class Views:
                     "summary": article.summary,
                     "content": Markup(self.urls.absolute_links(anchored.html, target)),
                     "topics": self.topic_links(article.topics, labels),
+                    "lang": self.own(article.lang),
                 }
             )
         updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
@@ -545,7 +568,7 @@ class Views:
             "@type": "NewsArticle",
             "headline": item.title,
             "datePublished": item.date.iso(),
-            "inLanguage": self.strings.language,
+            "inLanguage": item.lang or self.strings.language,
             "url": url,
             "mainEntityOfPage": url,
             "about": [{"@type": "Thing", "name": t["label"]} for t in self.topic_links(item.topics, labels)],
@@ -575,6 +598,7 @@ class Views:
                     "summary": article.title,
                     "content": Markup(self.urls.absolute_links(note.html, page)),
                     "topics": self.topic_links(note.note.topics, labels),
+                    "lang": self.own(note.note.lang),
                 }
             )
         updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
@@ -613,7 +637,7 @@ class Views:
                         "type": "TextualBody",
                         "value": self.urls.absolute_links(note.html, Urls.article(item.slug)),
                         "format": "text/html",
-                        "language": self.strings.language,
+                        "language": note.note.lang or self.strings.language,
                         "purpose": "commenting",
                     },
                     "target": {"source": page, "selector": selector},
@@ -664,6 +688,10 @@ class Views:
                 }
             events.append(item)
         return {"title": {"text": {"headline": escape(title), "text": escape(text)}}, "events": events, "eras": eras}
+
+    def search(self, languages: tuple[str, ...]) -> SearchView:
+        """The search page: the languages other than the site's whose indexes it searches too."""
+        return {"search_languages": list(languages)}
 
     def sitemap(self, targets: tuple[str, ...]) -> SitemapView:
         return {"sitemap": list(targets)}

@@ -20,6 +20,7 @@ from dossier.errors import Diagnostic, Location
 from dossier.errors import FieldError as FieldError  # defined in errors: config checks a URL without loading YAML
 from dossier.model import EarlierSeed, PartialDate
 from dossier.source.frontmatter import Entry
+from dossier.text import languages
 from dossier.text.characters import NONCHARACTER
 from dossier.text.didyoumean import did_you_mean
 from dossier.text.slugs import is_slug
@@ -91,6 +92,15 @@ def slug(node: Node) -> str:
     if not is_slug(value):
         raise FieldError(f"'{value}' is not a slug (lower-case ASCII letters, digits and hyphens)")
     return sys.intern(value)
+
+
+def language(node: Node) -> str:
+    """A language tag (``en``, ``en-GB``) of a language CLDR knows, its case normalised."""
+    value = text(node)
+    tag = languages.normalised(value)
+    if tag is None:
+        raise FieldError(f"'{value}' is not a language tag dossier knows", languages.near(value))
+    return sys.intern(tag)
 
 
 def texts(node: Node) -> tuple[str, ...]:

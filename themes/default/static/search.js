@@ -46,14 +46,40 @@ function item(data) {
   return li;
 }
 
+// Pagefind keeps one index per language, chosen by <html lang> when it starts, and stems a query
+// with that language's rules. The site's language is the page's; each other language the site
+// has pages in (data-languages) gets its own instance of Pagefind's module (another URL, another
+// module), started while <html lang> names that language, so that an English article is found
+// by its English stems. Their results are merged by score.
+async function instance(bundle, language) {
+  const module = await import(`${bundle}pagefind.js${language ? `?language=${encodeURIComponent(language)}` : ""}`);
+  await module.options({ baseUrl: root.dataset.base, excerptLength: 30 });
+  if (language) {
+    const html = document.documentElement;
+    const own = html.getAttribute("lang");
+    html.setAttribute("lang", language);
+    const started = module.init(); // reads <html lang> before its first await
+    html.setAttribute("lang", own);
+    await started;
+  }
+  return module;
+}
+
+async function searchAll(instances, query) {
+  const found = await Promise.all(instances.map((one) => one.search(query)));
+  const results = found.flatMap((one) => (one ? one.results : []));
+  return results.sort((a, b) => b.score - a.score);
+}
+
 async function main() {
   const query = (new URLSearchParams(location.search).get("q") || "").trim();
   form.elements.q.value = query;
   status.textContent = "";
-  let pagefind;
+  let instances;
   try {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
-    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
+    const others = (root.dataset.languages || "").split(" ").filter(Boolean);
+    instances = [await instance(root.dataset.bundle, "")];
+    for (const language of others) instances.push(await instance(root.dataset.bundle, language));
   } catch {
     status.textContent = text("unavailable", {});
     root.dataset.state = "unavailable";
@@ -67,10 +93,10 @@ async function main() {
   document.title = `${query} — ${document.title}`;
   status.textContent = text("searching", {});
   root.setAttribute("aria-busy", "true");
-  const found = await pagefind.search(query);
-  const pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  const results = await searchAll(instances, query);
+  const pages = await Promise.all(results.slice(0, MAX_RESULTS).map((result) => result.data()));
   list.replaceChildren(...pages.map(item));
-  const count = found.results.length;
+  const count = results.length;
   status.textContent = count === 0 ? text("none", { query }) : counted(count, { query });
   root.removeAttribute("aria-busy");
   root.dataset.state = "done"; // for tests and styles: the results are shown
