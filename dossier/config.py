@@ -89,6 +89,18 @@ def _ascii_form(host: str) -> str:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Who publishes the dossier (``publisher:`` of ``site.yml``), as search engines and social sites read it."""
+
+    name: str
+    url: str = ""  # its home page (an absolute URL)
+    logo: str = ""  # its logo: an absolute URL, or a path on the site (/static/logo.png)
+
+
+PUBLISHER_EXAMPLE = "e.g. {name: Le Quotidien, url: https://lequotidien.example, logo: /static/logo.png}"
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     subtitle: str = ""
@@ -100,6 +112,7 @@ class Settings:
     author: str = ""
     license: str = ""
     latest_articles: int = 5
+    publisher: Publisher | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,15 @@ def table() -> tuple[Field, ...]:
             raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
         return value
 
+    def publisher(node: Node) -> Publisher:
+        values = f.texts_by_key(node, ("name", "url", "logo"), "publisher", PUBLISHER_EXAMPLE, required=1)
+        url, logo = values.get("url", ""), values.get("logo", "")
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise FieldError(f"the publisher's url '{url}' is not an absolute URL", PUBLISHER_EXAMPLE)
+        if logo and not (logo.startswith("/") or urlsplit(logo).scheme in ("http", "https")):
+            raise FieldError(f"the publisher's logo '{logo}' is no URL and no path on the site", PUBLISHER_EXAMPLE)
+        return Publisher(values["name"], url, logo)
+
     return (
         Field("title", f.text, required=True),
         Field("subtitle", f.text),
@@ -148,6 +170,7 @@ def table() -> tuple[Field, ...]:
         Field("author", f.text),
         Field("license", f.text),
         Field("latest_articles", f.integer),
+        Field("publisher", publisher),
     )
 
 

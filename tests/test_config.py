@@ -179,3 +179,27 @@ def test_overrides_are_checked_without_loading_yaml() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_publisher_is_a_name_with_a_url_and_a_logo(tmp_path: Path) -> None:
+    text = "title: D\npublisher:\n  name: Le Quotidien\n  url: https://lequotidien.example/\n  logo: /static/logo.png\n"
+    loaded, problems = load(tmp_path, text)
+    assert problems == [] and loaded is not None
+    assert loaded.settings.publisher == config.Publisher("Le Quotidien", "https://lequotidien.example/", "/static/logo.png")
+    assert load(tmp_path, "title: D\npublisher: {name: Le Quotidien}\n")[0] is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Le Quotidien", "'publisher': the publisher is a mapping with name"),
+        ("{url: https://x.example/}", "'publisher': a publisher without its name"),
+        ("{name: Q, site: https://x.example/}", "'publisher': unknown key 'site' in a publisher"),
+        ("{name: Q, url: lequotidien.example}", "'publisher': the publisher's url 'lequotidien.example' is not an"),
+        ("{name: Q, logo: logo.png}", "'publisher': the publisher's logo 'logo.png' is no URL and no path on the site"),
+    ],
+)
+def test_a_publisher_that_cannot_be_used_is_said_at_its_line(tmp_path: Path, value: str, message: str) -> None:
+    loaded, problems = load(tmp_path, f"title: D\npublisher: {value}\n")
+    assert loaded is None and len(problems) == 1
+    assert problems[0].startswith(f"site.yml:2: error: {message}") and "(hint: " in problems[0]

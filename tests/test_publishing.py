@@ -104,13 +104,16 @@ def test_article_metadata(site: Path) -> None:
     assert page.meta["description"].startswith("Selon un haut responsable irakien")
     [ld] = page.jsonld
     assert ld["@context"] == "https://schema.org" and ld["@type"] == "NewsArticle"
-    for key in ("headline", "datePublished", "url", "mainEntityOfPage", "inLanguage", "isBasedOn"):
+    for key in ("headline", "url", "mainEntityOfPage", "inLanguage", "isBasedOn", "author", "publisher"):
         assert key in ld, key
-    assert ld["datePublished"] == "2024-03"
+    # dated "2024-03": no schema.org Date, and no day made up; the month is the period it covers
+    assert "datePublished" not in ld and ld["temporalCoverage"] == "2024-03"
+    assert ld["author"] == {"@type": "Organization", "name": "Reuters"}  # the agency whose dispatch it is
+    assert ld["publisher"] == {"@type": "Organization", "name": "La rédaction du dossier", "url": BASE}
     assert ld["isBasedOn"] == {
         "@type": "NewsArticle",
         "headline": ld["headline"],
-        "datePublished": "2024-03",
+        "temporalCoverage": "2024-03",
         "publisher": {"@type": "Organization", "name": "Reuters"},
     }
     alternate = [link["href"] for link in page.links if link.get("type") == "application/ld+json"]

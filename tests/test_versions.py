@@ -207,7 +207,7 @@ def test_the_page_says_when_the_text_was_updated_from_the_seeds_date(updated: Pa
     html = page(updated)
     assert 'Mis à jour le <time datetime="2024-03-06">6 mars 2024</time>' in html
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
-    assert (jsonld["datePublished"], jsonld["dateModified"]) == ("2024-03", "2024-03-06")
+    assert (jsonld["temporalCoverage"], jsonld["dateModified"]) == ("2024-03", "2024-03-06")
     assert jsonld["isBasedOn"]["datePublished"] == "2024-03-06"  # the dispatch it is based on: its latest version
 
 

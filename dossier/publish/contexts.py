@@ -159,10 +159,22 @@ class CommonView(TypedDict):
 # -- JSON-LD (schema.org) ---------------------------------------------------------------
 
 Thing = TypedDict("Thing", {"@type": str, "name": str})  # any schema.org thing by its name: a Thing, an Organization
-# the agency's dispatch; its datePublished: its latest version's date (the article's, if never updated)
+ImageObject = TypedDict("ImageObject", {"@type": str, "url": str})
+Organization = TypedDict(
+    "Organization",
+    {"@type": str, "name": str, "url": NotRequired[str], "logo": NotRequired[ImageObject]},
+)
+# the agency's dispatch; its datePublished: its latest version's date (the article's, if never updated);
+# a date without its day is no schema.org Date: it is the temporalCoverage instead (views.dated)
 BasedOn = TypedDict(
     "BasedOn",
-    {"@type": str, "headline": str, "datePublished": str, "publisher": Thing},
+    {
+        "@type": str,
+        "headline": str,
+        "datePublished": NotRequired[str],
+        "temporalCoverage": NotRequired[str],
+        "publisher": Thing,
+    },
 )
 NewsArticle = TypedDict(
     "NewsArticle",
@@ -170,7 +182,10 @@ NewsArticle = TypedDict(
         "@context": str,
         "@type": str,
         "headline": str,
-        "datePublished": str,
+        "datePublished": NotRequired[str],
+        "temporalCoverage": NotRequired[str],
+        "author": NotRequired[Thing],
+        "publisher": Organization,
         "dateModified": NotRequired[str],  # the date of the dispatch's latest version, when it was updated
         "inLanguage": str,
         "url": str,
@@ -180,6 +195,32 @@ NewsArticle = TypedDict(
         "isBasedOn": NotRequired[BasedOn],
     },
 )
+WebSite = TypedDict(
+    "WebSite",
+    {
+        "@type": str,
+        "@id": str,
+        "url": str,
+        "name": str,
+        "description": NotRequired[str],
+        "inLanguage": str,
+        "publisher": Organization,
+    },
+)
+IdRef = TypedDict("IdRef", {"@id": str})
+CollectionPage = TypedDict(
+    "CollectionPage",
+    {
+        "@type": str,
+        "@id": str,
+        "url": str,
+        "name": str,
+        "description": NotRequired[str],
+        "inLanguage": str,
+        "isPartOf": IdRef,
+    },
+)
+WebSiteGraph = TypedDict("WebSiteGraph", {"@context": str, "@graph": list[WebSite | CollectionPage]})
 ListItem = TypedDict("ListItem", {"@type": str, "position": int, "url": str, "name": str})
 ItemList = TypedDict(
     "ItemList",
@@ -256,6 +297,7 @@ class ChartView(TypedDict):
 
 
 class HomeView(TypedDict):
+    jsonld: WebSiteGraph
     intro: Markup
     figures: list[str]
     latest: list[LatestArticle]

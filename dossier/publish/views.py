@@ -10,7 +10,7 @@ page whose inputs did not change renders to the same bytes and need not be rende
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import NamedTuple
 
@@ -27,8 +27,10 @@ from dossier.publish.contexts import (
     ArticleItem,
     ArticlePageView,
     ArticlesView,
+    BasedOn,
     ChangeView,
     ChartView,
+    CollectionPage,
     CommonView,
     DateView,
     EntryView,
@@ -43,6 +45,7 @@ from dossier.publish.contexts import (
     NewsArticle,
     NotesFeedView,
     NoteView,
+    Organization,
     PageView,
     PieceView,
     SearchView,
@@ -61,6 +64,8 @@ from dossier.publish.contexts import (
     TopicsView,
     VersionsView,
     WebAnnotation,
+    WebSite,
+    WebSiteGraph,
     YearLink,
 )
 from dossier.publish.i18n import Strings
@@ -130,10 +135,22 @@ class TopicIn(NamedTuple):
     items: int  # articles, notes and events on the topic
 
 
+def dated(data: NewsArticle | BasedOn, date: PartialDate) -> None:
+    """``datePublished`` of ``data`` when ``date`` has its day; a month or a year (``2024-03``) is no
+    schema.org Date and no day is made up: it is said as the period the article covers instead."""
+    if date.precision is Precision.DAY:
+        data["datePublished"] = date.iso()
+        data.pop("temporalCoverage", None)
+    else:
+        data["temporalCoverage"] = date.iso()
+        data.pop("datePublished", None)
+
+
 @dataclass(frozen=True)
 class Views:
     strings: Strings
     urls: Urls
+    site: Settings = field(default_factory=lambda: Settings(title=""))  # the structured data's name, publisher
 
     # -- small pieces ---------------------------------------------------------------
 
@@ -284,6 +301,7 @@ class Views:
         keys = ("count_articles", "note_count", "count_events", "count_topics")
         figures = [get(key, count=n) for key, n in zip(keys, (*counts, len(topics)), strict=True) if n]
         return {
+            "jsonld": self.website(),
             "intro": Markup(intro_html),
             "figures": figures,
             "latest": items,
@@ -317,9 +335,10 @@ class Views:
         views = {n.number: self.note(n, labels) for n in notes}
         jsonld = self.news_article(item, labels)
         if versions is not None:  # the page's datePublished stays the article's; the dispatch is the latest version
-            jsonld["dateModified"] = versions.updated.iso()
+            if versions.updated.precision is Precision.DAY:
+                jsonld["dateModified"] = versions.updated.iso()
             if "isBasedOn" in jsonld:
-                jsonld["isBasedOn"]["datePublished"] = versions.updated.iso()
+                dated(jsonld["isBasedOn"], versions.updated)
         return {
             "page_language": item.lang or self.strings.language,
             "jsonld": jsonld,
@@ -567,22 +586,64 @@ class Views:
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": item.title,
-            "datePublished": item.date.iso(),
             "inLanguage": item.lang or self.strings.language,
             "url": url,
             "mainEntityOfPage": url,
             "about": [{"@type": "Thing", "name": t["label"]} for t in self.topic_links(item.topics, labels)],
+            "publisher": self.publisher(),
         }
+        dated(data, item.date)
+        author = item.source or self.site.author  # the agency whose dispatch it is, else the dossier's author
+        if author:
+            data["author"] = {"@type": "Organization", "name": author}
         if item.summary:
             data["description"] = item.summary
         if item.source:
-            data["isBasedOn"] = {
+            based: BasedOn = {
                 "@type": "NewsArticle",
                 "headline": item.title,
-                "datePublished": item.date.iso(),
                 "publisher": {"@type": "Organization", "name": item.source},
             }
+            dated(based, item.date)
+            data["isBasedOn"] = based
         return data
+
+    def publisher(self) -> Organization:
+        """Who publishes the dossier: ``publisher`` of site.yml, else the dossier itself (its author or title)."""
+        given = self.site.publisher
+        if given is None:
+            return {"@type": "Organization", "name": self.site.author or self.site.title, "url": self.urls.absolute("")}
+        found: Organization = {"@type": "Organization", "name": given.name}
+        if given.url:
+            found["url"] = given.url
+        if given.logo:
+            logo = self.urls.absolute(given.logo.lstrip("/")) if given.logo.startswith("/") else given.logo
+            found["logo"] = {"@type": "ImageObject", "url": logo}
+        return found
+
+    def website(self) -> WebSiteGraph:
+        """The home page's structured data: the dossier as a WebSite, the page as the CollectionPage of its articles."""
+        s, home = self.site, self.urls.absolute("")
+        description = s.description or s.subtitle
+        site: WebSite = {
+            "@type": "WebSite",
+            "@id": home + "#website",
+            "url": home,
+            "name": s.title,
+            "inLanguage": self.strings.language,
+            "publisher": self.publisher(),
+        }
+        page: CollectionPage = {
+            "@type": "CollectionPage",
+            "@id": home,
+            "url": home,
+            "name": s.title,
+            "inLanguage": self.strings.language,
+            "isPartOf": {"@id": home + "#website"},
+        }
+        if description:
+            site["description"] = page["description"] = description
+        return {"@context": "https://schema.org", "@graph": [site, page]}
 
     def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> NotesFeedView:
         entries: list[FeedEntry] = []

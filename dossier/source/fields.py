@@ -139,18 +139,29 @@ def earlier_seeds(node: Node) -> tuple[EarlierSeed, ...]:
     return tuple(_earlier_seed(item) for item in node.value)
 
 
-def _earlier_seed(node: Node) -> EarlierSeed:
+def texts_by_key(
+    node: Node, keys: Sequence[str], noun: str, example: str, required: int = 0, listed: bool = False
+) -> dict[str, str]:
+    """A mapping of texts whose keys are among ``keys``, the first ``required`` of them given;
+    ``noun`` names it in the messages ("earlier seed"), ``listed`` when it is one of a list."""
+    a = "an" if noun[0] in "aeiou" else "a"
     if not isinstance(node, MappingNode):
-        raise FieldError("each earlier seed is a mapping with seed and sha256", _SEED_EXAMPLE)
+        shape = f"{'each' if listed else 'the'} {noun} is a mapping with {' and '.join(keys[: max(required, 1)])}"
+        raise FieldError(shape, example)
     values: dict[str, str] = {}
     for key_node, value_node in node.value:
         key = text(key_node) if isinstance(key_node, ScalarNode) else ""
-        if key not in _SEED_KEYS:
-            raise FieldError(f"unknown key '{key}' in an earlier seed", did_you_mean(key, _SEED_KEYS) or _SEED_EXAMPLE)
+        if key not in keys:
+            raise FieldError(f"unknown key '{key}' in {a} {noun}", did_you_mean(key, keys) or example)
         values[key] = text(value_node)
-    missing = [key for key in _SEED_KEYS if not values.get(key)]
+    missing = [key for key in keys[:required] if not values.get(key)]
     if missing:
-        raise FieldError(f"an earlier seed without its {missing[0]}", _SEED_EXAMPLE)
+        raise FieldError(f"{a} {noun} without its {missing[0]}", example)
+    return values
+
+
+def _earlier_seed(node: Node) -> EarlierSeed:
+    values = texts_by_key(node, _SEED_KEYS, "earlier seed", _SEED_EXAMPLE, required=2, listed=True)
     return EarlierSeed(values["seed"], values["sha256"])
 
 
