@@ -185,7 +185,8 @@ def test_the_publisher_is_a_name_with_a_url_and_a_logo(tmp_path: Path) -> None:
     text = "title: D\npublisher:\n  name: Le Quotidien\n  url: https://lequotidien.example/\n  logo: /static/logo.png\n"
     loaded, problems = load(tmp_path, text)
     assert problems == [] and loaded is not None
-    assert loaded.settings.publisher == config.Publisher("Le Quotidien", "https://lequotidien.example/", "/static/logo.png")
+    expected = config.Publisher("Le Quotidien", "https://lequotidien.example/", "/static/logo.png")
+    assert loaded.settings.publisher == expected
     assert load(tmp_path, "title: D\npublisher: {name: Le Quotidien}\n")[0] is not None
 
 
