@@ -123,7 +123,9 @@ def test_an_error_is_at_the_line_of_the_link_not_of_an_earlier_mention() -> None
 
 def test_mentions_is_generous_and_cheap() -> None:
     assert links.mentions("[a](b.md)") and links.mentions("[a](/articles/x/)") and links.mentions("[r]: /x/")
+    assert links.mentions('<a href="/a-propos/">x</a>') and links.mentions("<a href='/x/'>x</a>")
     assert not links.mentions("[a](https://example.org/) et du texte")
+    assert not links.mentions('<a href="https://example.org/">x</a> et 3/4 du texte')
     assert links.base_path("https://example.org/x/") == "/x/" and links.base_path("/") == "/"
 
 

@@ -24,7 +24,9 @@ _HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ID = re.compile(r'\sid="([^"]*)"')
 _CHECKED = re.compile(r"^(articles|topics)/([^/]+)/$")  # a record's page, checked against the records
-_MENTION = re.compile(r"\]\(\s*<?/|\]:\s*<?/|\.md\b")  # what a body that may hold an internal link contains
+# what a body that may hold an internal link contains: a Markdown link or reference to a site
+# path, a .md file, or a raw HTML link to a site path
+_MENTION = re.compile(r"\]\(\s*<?/|\]:\s*<?/|\.md\b|href\s*=\s*[\"']?/")
 
 # What a site publishes at its root besides the pages of ``content/pages/`` (a link to anything
 # else there is broken); tests/test_links.py checks it against a built site.

@@ -365,16 +365,14 @@ def rewrite_links(
     """The internal links of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
     for article in articles:
         done = anchored[article.slug]
-        if (
-            "href=" in done.html
-        ):  # the very same record when no link changed (the memo's anchorings are kept as they are)
+        if links.mentions(article.body):  # else the very same record (the memo's anchorings are kept as they are)
             blocks = [b.html for b in done.blocks]
             pieces = rewriter.rewrite_all(blocks, links.Body.of(article.body, article.origin.body()))
             if pieces != blocks:
                 anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
     for kind, record in records:
         key = (kind, record.slug)
-        if key in html and "href=" in html[key]:
+        if key in html and links.mentions(record.body):
             html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
 
 
@@ -392,14 +390,17 @@ class _Published:
 
 def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links.Rewriter:
     """Every body's internal links rewritten in place (``done.anchored``, ``linker.html``), the rewriter returned."""
-    split = len(done.entries) > timeline.TIMELINE_SPLIT
     topics = linker.content.topics
-    known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
-    rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
         ("note", n) for group in done.by_article.values() for n in group
     ]
     bodies += [("event", e) for e in done.events] + [("topic", t) for t in topics] + [("page", p) for p in done.pages]
+    texts = [settings.intro, *(a.body for a in done.articles), *(r.body for _, r in bodies)]
+    if not any(links.mentions(text) for text in texts):  # no link to resolve: what links may point to is not made
+        return links.Rewriter(links.Known({}, {}, {}), links.base_path(settings.base_url))
+    split = len(done.entries) > timeline.TIMELINE_SPLIT
+    known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
+    rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
     return rewriter
 
