@@ -83,13 +83,22 @@ def _libraries(venv: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def venv(dist: Dist, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv outside the repository with the wheel installed (not editable): its bin/."""
-    folder = tmp_path_factory.mktemp("fresh") / "venv"
+def newsroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh place outside the repository, where the README's ``mkdir mon-dossier`` is typed."""
+    place = tmp_path_factory.mktemp("newsroom")
+    (place / "mon-dossier").mkdir()
+    return place
+
+
+@pytest.fixture(scope="module")
+def venv(dist: Dist, newsroom: Path) -> Path:
+    """``python3 -m venv .venv`` in the new dossier's folder, as the README says, with the wheel
+    installed (not editable; offline: see the module's doc); its bin/."""
+    folder = newsroom / "mon-dossier" / ".venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", folder], check=True)
     _libraries(folder)
     python = folder / "bin" / "python"
-    before = subprocess.run([python, "-c", "import dossier"], cwd=folder, capture_output=True, text=True)
+    before = subprocess.run([python, "-c", "import dossier"], cwd=newsroom, capture_output=True, text=True)
     assert "No module named 'dossier'" in before.stderr  # the repository is not reachable from the venv
     install = [sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--no-deps", "-I"]
     done = subprocess.run([*install, dist.wheel], capture_output=True, text=True, env=_environment())
@@ -146,14 +155,20 @@ Le chantier doit durer dix-huit mois.
 """
 
 
+INIT = 'dossier init . --title "Le dossier de la passerelle"'  # typed in mon-dossier/, as the README says
+
+
 @pytest.fixture(scope="module")
-def started(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``dossier init`` in an empty folder of a fresh place, from the installed wheel."""
-    place = tmp_path_factory.mktemp("newsroom")
-    done = _run('dossier init mon-dossier --title "Le dossier de la passerelle"', place, venv)
+def started(venv: Path, newsroom: Path) -> Path:
+    """``dossier init`` in the new folder that holds the venv, from the installed wheel."""
+    folder = newsroom / "mon-dossier"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert INIT in readme and "mkdir mon-dossier && cd mon-dossier" in readme
+    done = _run(INIT, folder, venv)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1].startswith("next: cd mon-dossier && dossier serve")
-    return place / "mon-dossier"
+    assert done.stdout.splitlines()[-1].startswith("next: dossier serve")
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [".github", ".gitignore", ".venv"]
+    return folder
 
 
 def test_the_venv_imports_the_wheel_and_runs_as_a_program(venv: Path, tmp_path: Path) -> None:

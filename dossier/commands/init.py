@@ -7,8 +7,9 @@ commands an editor types, with their checks: the topic, the note, the event and 
 through ``new`` (:func:`dossier.commands.scaffold.create`: the note is anchored in the article
 as the build anchors it), the article through ``import`` from the example seed.
 
-Everything is made in a staging folder beside ``DIR``, then moved into place at once: a
-failure leaves nothing behind. A ``DIR`` that holds anything is refused.
+Everything is made in a hidden staging folder inside ``DIR``, then moved up: a failure leaves
+nothing behind. A ``DIR`` that holds anything but a repository (``.git``) and a Python
+environment (``.venv``) is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,7 +66,8 @@ class Started:
         return [
             f"{given}: a new dossier, {len(self.files)} files: {SETTINGS_FILE}, {CONTENT}/ (one example of each kind),"
             f" {SEEDS}/, README.md, {REQUIREMENTS}, {WORKFLOW}",
-            f"next: cd {given} && dossier serve  (README.md: the everyday commands, publishing, upgrading)",
+            f"next: {'' if given in ('.', './') else f'cd {given} && '}dossier serve"
+            "  (README.md: the everyday commands, publishing, upgrading)",
         ]
 
 
@@ -72,36 +76,62 @@ def _starter(*parts: str) -> str:
 
 
 def run(given: Path, title: str | None = None, language: str = "fr", base_url: str = "/") -> Started:
-    """Write a new dossier into ``given`` (absent, or an empty folder), named as given in messages."""
+    """Write a new dossier into ``given`` (absent, or a folder that holds nothing but :data:`KEPT`),
+    named as given in messages."""
     if language not in LANGUAGES:
         raise UsageError(f"--language {language}: no example in this language", "one of " + ", ".join(LANGUAGES))
     config.Overrides(base_url=base_url)  # checked as the build checks --base-url (a usage error)
     target = Path(os.path.abspath(given))
     _refuse_taken(target, given)
     example = Example.of(language)
-    staging = target.parent / f".{target.name}.init-{os.getpid()}"
+    made = not target.exists()
     try:
-        staging.mkdir()
-        _write(staging, example, title or example.title, language, base_url)
-        files = tuple(sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()))
-        _refuse_taken(target, given)  # made meanwhile
-        os.replace(staging, target)  # an empty folder is replaced, as one step
+        target.mkdir(exist_ok=True)
+        files = _staged(
+            target,
+            given,
+            lambda staging: _write(staging, example, example.title if title is None else title, language, base_url),
+        )
     except OSError as exc:
         raise DossierError(f"{given}: cannot write the new dossier: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(staging)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                target.rmdir()  # made here, and left empty by the staging's removal
+        raise
     return Started(target, files)
 
 
-def _refuse_taken(target: Path, given: Path) -> None:
-    """A folder that holds anything, or a file, is never written into."""
+def _staged(target: Path, given: Path, write: Callable[[Path], None]) -> tuple[str, ...]:
+    """``write`` into a hidden folder of ``target``, then its files moved up, each by one rename;
+    the hidden folder is removed whatever happens. Returns the files written (relative, sorted)."""
+    staging = Path(tempfile.mkdtemp(prefix=".dossier-init-", dir=target))
+    try:
+        write(staging)
+        files = tuple(sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()))
+        _refuse_taken(target, given, staging.name)  # nothing of the editor's appeared meanwhile
+        for entry in sorted(staging.iterdir()):
+            os.rename(entry, target / entry.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return files
+
+
+KEPT = (".git", ".venv")
+"""What a folder may already hold: a repository (a fresh clone) and a Python environment
+(dossier installed in it), neither of which ``init`` writes into."""
+
+
+def _refuse_taken(target: Path, given: Path, staging: str = "") -> None:
+    """A folder that holds anything but :data:`KEPT`, or a file, is never written into."""
     if target.is_dir():
         with os.scandir(target) as entries:
-            if next(entries, None) is None:
-                return
-        hint = "give the name of a new folder, or of an empty one: nothing of yours is ever replaced"
-        raise DossierError(f"{given}: not empty (hint: {hint})")
+            held = sorted(e.name for e in entries if e.name not in (*KEPT, staging))
+        if not held:
+            return
+        shown = ", ".join(held[:3]) + (", ..." if len(held) > 3 else "")
+        hint = "give a new folder, or an empty one (it may hold .git and .venv): nothing of yours is replaced"
+        raise DossierError(f"{given}: not empty: holds {shown} (hint: {hint})")
     if os.path.lexists(target):
         raise DossierError(f"{given}: not a folder (hint: give the name of a new folder)")
     if not target.parent.is_dir():
