@@ -208,6 +208,11 @@ def test_a_new_dossier_imports_a_seed_takes_a_note_and_builds_under_its_base_url
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "Le dossier de la passerelle" in home and '<html lang="fr"' in home
     assert (out / "pagefind" / "pagefind.js").is_file()
+    [script] = venv.parent.glob("lib/python3*/site-packages/dossier/themes/default/static/timeline.js")
+    script.write_text(script.read_text(encoding="utf-8") + "\n/* the packaged theme, changed */\n", encoding="utf-8")
+    again = _run("dossier build --base-url https://example.org/x/", started, venv)  # not "nothing changed"
+    assert again.returncode == 0, again.stderr
+    assert (out / "static" / "timeline.js").read_text(encoding="utf-8") == script.read_text(encoding="utf-8")
 
 
 def test_the_new_dossier_is_served_and_the_packaged_theme_is_watched(started: Path, venv: Path) -> None:
