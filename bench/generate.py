@@ -341,7 +341,9 @@ def generate(out: Path, articles: int, notes_per_article: int = 3, events: int |
         write_dossier(out, made, all_topics, writer, 0, 0)
     else:
         write_dossier(out, made, all_topics, writer, notes_per_article, articles // 10 if events is None else events)
-    themes = Path(__file__).resolve().parent.parent / "themes"
+    themes = (
+        Path(__file__).resolve().parent.parent / "dossier" / "themes"
+    )  # the packaged theme, as a project's own copy
     shutil.copytree(themes, out / "themes")
     return made
 

@@ -77,7 +77,7 @@ def project(root: Path, megabytes: float, notes: int, near_miss: bool = False) -
         (root / "content" / "annotations" / f"n{number}.md").write_text(
             f'---\narticle: gros\nquote: "{quote}"\nkind: contexte\n---\nUne note.\n', encoding="utf-8"
         )
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "dossier" / "themes", root / "themes")
 
 
 def timed(command: list[str]) -> tuple[float, int, int, str]:

@@ -149,6 +149,19 @@ def _parser() -> argparse.ArgumentParser:
         " in earlier_seeds and every other field",
     )
     imp.add_argument("--force", action="store_true", help=argparse.SUPPRESS)  # gone: says to use --update
+    init = commands.add_parser(
+        "init",
+        help="start a new dossier in a new folder",
+        description="Write a new dossier into DIR (a new folder, or an empty one) that builds at once: site.yml, "
+        "content/ with one short example of each kind, seeds/, README.md for its editors, requirements.txt "
+        "(this version of dossier) and .github/workflows/pages.yml (build and publish on GitHub Pages).",
+    )
+    init.add_argument("dir", type=Path, metavar="DIR", help="the new dossier's folder")
+    init.add_argument("--title", help="the dossier's title (default: one to change in site.yml)")
+    init.add_argument(
+        "--language", choices=("fr", "en"), default="fr", help="the site's language and the examples' (default: fr)"
+    )
+    init.add_argument("--base-url", default="/", help="where it is published, e.g. https://org.github.io/repo/")
     again = commands.add_parser(
         "reanchor",
         help="move the notes whose quote is no longer in their article's text",
@@ -172,9 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    commands = {"import": _import, "new": _new, "serve": _serve, "check": _check, "reanchor": _reanchor}
+    commands = {"import": _import, "new": _new, "serve": _serve, "check": _check, "reanchor": _reanchor, "init": _init}
     try:
-        args.root = project_root(args.root)
+        if args.command != "init":  # the one command that makes its folder
+            args.root = project_root(args.root)
         if getattr(args, "out", None) is not None:
             args.out = Path(os.path.abspath(args.out))
         commands.get(args.command, _build)(args)
@@ -292,6 +306,14 @@ def _import(args: argparse.Namespace) -> None:
         print(result.line())
     if outcome.problems:
         raise ContentErrors(outcome.problems)
+
+
+def _init(args: argparse.Namespace) -> None:
+    from dossier.commands import init
+
+    started = init.run(args.dir, args.title, args.language, args.base_url)
+    for line in started.lines(str(args.dir)):
+        print(line)
 
 
 def _reanchor(args: argparse.Namespace) -> None:

@@ -26,7 +26,7 @@ from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.annotations import is_orphan
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
-from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, TEMPLATES, THEMES
+from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, PACKAGED_THEMES, TEMPLATES, THEMES
 from dossier.publish import i18n, output, pages, render, staticfiles, templatefiles
 from dossier.publish.urls import Urls
 from dossier.publish.views import Labels, View, Views
@@ -91,14 +91,25 @@ def _parse(footnote: str, job: loader.ParseJob) -> tuple[loader.Parsed | None, C
 
 
 def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
+    """The folder of the theme ``site.yml`` names: the project's ``themes/<name>/`` when it has
+    one (a folder with ``templates/``), else the package's own theme of that name."""
     name = loaded.settings.theme
-    path = root / THEMES / name
-    if not name or "/" in name or name.startswith(".") or not (path / TEMPLATES).is_dir():
-        themes = sorted(p.name for p in (root / THEMES).glob("*") if (p / TEMPLATES).is_dir())
-        hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
-        where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
-        raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
-    return path
+    places = (root / THEMES, Path(PACKAGED_THEMES))
+    where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
+    if name and "/" not in name and not name.startswith("."):
+        own = root / THEMES / name
+        if os.path.lexists(own) and not (own / TEMPLATES).is_dir():
+            message = f"theme '{name}': {THEMES}/{name}/ has no {TEMPLATES}/ folder"
+            hint = (
+                f"a theme is whole ({TEMPLATES}/, static/, i18n/); to change a few templates, put them in {TEMPLATES}/"
+            )
+            raise ContentErrors([Diagnostic(where, message, hint)])
+        for place in places:
+            if (place / name / TEMPLATES).is_dir():
+                return place / name
+    themes = sorted({p.name for place in places for p in place.glob("*") if (p / TEMPLATES).is_dir()})
+    hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
+    raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
 
 
 def _orphans_warned(problems: list[Diagnostic]) -> list[Diagnostic]:

@@ -1,14 +1,20 @@
 """A dossier project on disk: the names of its files and folders, each said once here.
 
-This module imports nothing, so that the lightest modules (the lock, the resume of a build)
-may name a project's files without loading the rest of the package.
+This module imports nothing of the package (only ``os``, loaded by every Python process), so
+that the lightest modules (the lock, the resume of a build) may name a project's files without
+loading the rest of the package.
 """
 
 from __future__ import annotations
 
+import os
+
 SETTINGS_FILE = "site.yml"  # the project's settings; a folder that has one is a dossier project
 CONTENT = "content"  # the content, one folder per kind (CONTENT_FOLDERS)
 THEMES = "themes"  # themes/<name>/, each with templates/, static/ and i18n/
+PACKAGED_THEMES = os.path.join(os.path.dirname(os.path.realpath(__file__)), THEMES)
+"""The themes that ship in the package (``default``): a theme's name is looked up in the
+project's ``themes/`` first, then here."""
 TEMPLATES = "templates"  # the project's own templates, which override the theme's; and a theme's
 SEEDS = "seeds"  # the agency dispatches that articles are imported from
 CACHE = ".dossier-cache"  # what the commands keep between runs: the build's memory, the locks, the preview

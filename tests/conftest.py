@@ -65,7 +65,7 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 def with_theme(root: Path) -> Path:
     if not (root / "themes").exists():
-        shutil.copytree(REPO / "themes", root / "themes")
+        shutil.copytree(REPO / "dossier" / "themes", root / "themes")
     return root
 
 

@@ -201,3 +201,15 @@ def test_an_output_folder_below_a_file_is_one_line_with_a_hint(
         "error: cannot write the output folder 'afile/sub': File exists"
         " (hint: check that every folder on its way is a folder: give another --out)"
     ]
+
+
+def test_the_packaged_theme_is_never_an_output_folder(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    from dossier.project import PACKAGED_THEMES
+
+    static = Path(PACKAGED_THEMES) / "default" / "static"
+    before = sorted(p.name for p in static.iterdir())
+    result = run("build", "--root", tree(), "--out", static, "--replace-output")
+    assert result.code == 1
+    assert f"overlaps the project's '{PACKAGED_THEMES}'" in result.err
+    assert "--replace-output does not change this" in result.err
+    assert sorted(p.name for p in static.iterdir()) == before

@@ -1,7 +1,7 @@
 """The invalid-content catalogue: one folder per case, a tree and its exact expected output.
 
-Each case is built over a previous good output; the build must exit 1, print exactly the
-lines of ``expected.txt`` and leave the previous output untouched.
+Each case is built, with the packaged theme, over a previous good output; the build must
+exit 1, print exactly the lines of ``expected.txt`` and leave the previous output untouched.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Run
+from conftest import Run
 
 from dossier.publish import output
 
@@ -36,8 +36,6 @@ def test_catalogue_is_complete() -> None:
 def test_case(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
     root = tmp_path / case
     shutil.copytree(CATALOGUE / case, root, ignore=shutil.ignore_patterns("expected.txt"))
-    if not (root / "themes").exists():
-        shutil.copytree(REPO / "themes", root / "themes")
     previous = root / "_site"
     previous.mkdir()
     output.mark(previous)  # a site an earlier build wrote
@@ -59,7 +57,6 @@ def test_case(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
 def test_check_reports_the_same(case: str, tmp_path: Path, run: Callable[..., Run]) -> None:
     root = tmp_path / case
     shutil.copytree(CATALOGUE / case, root, ignore=shutil.ignore_patterns("expected.txt"))
-    shutil.copytree(REPO / "themes", root / "themes")
     result = run("check", "--root", root)
     assert result.code == 1
     assert result.err.splitlines() == (CATALOGUE / case / "expected.txt").read_text().splitlines()

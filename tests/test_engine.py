@@ -4,14 +4,18 @@ the pages whose inputs changed, and gives the bytes a clean build gives."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+from conftest import ARTICLE, SITE_YML, TOPIC, Run, write_tree
 
 from bench.generate import generate
 from dossier.engine import Engine
 from dossier.incremental import store
 from dossier.incremental.memo import Memo
 from dossier.options import Options
+from dossier.project import PACKAGED_THEMES
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -94,3 +98,46 @@ def test_a_patched_build_gives_the_bytes_of_a_clean_one(tmp_path: Path) -> None:
     site, _, _ = after.load()  # the memo after a patch is as good as after a build: nothing anchored again
     assert all(site.anchored[slug] is entry.anchored for slug, entry in kept.link.anchored.items())
     assert Engine(options, kept).produce().files == {}
+
+
+# -- the theme: the project's themes/<name>/ first, then the package's ------------------------
+
+PACKAGED = Path(PACKAGED_THEMES) / "default"
+
+
+def _small(root: Path) -> Path:
+    """A small valid dossier with no theme of its own."""
+    return write_tree(
+        root, {"site.yml": SITE_YML, "content/articles/un-article.md": ARTICLE, "content/topics/irak.md": TOPIC}
+    )
+
+
+def test_a_project_without_themes_is_built_with_the_packaged_theme(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = _small(tmp_path / "p")
+    assert run("build", "--root", root, "--no-search").code == 0
+    for rel in ("static/style.css", "static/notes.js"):
+        assert (root / "_site" / rel).read_bytes() == (PACKAGED / rel).read_bytes()
+    assert sorted(p.name for p in root.iterdir()) == [".dossier-cache", "_site", "content", "site.yml"]
+
+
+def test_the_projects_own_theme_and_templates_come_first(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = _small(tmp_path / "p")
+    shutil.copytree(PACKAGED, root / "themes" / "default")
+    (root / "themes" / "default" / "static" / "style.css").write_text("body { color: teal }\n")
+    base = (PACKAGED / "templates" / "404.html").read_text(encoding="utf-8")
+    write_tree(root, {"templates/404.html": base.replace("</div>", "<p>notre 404</p></div>", 1)})
+    assert run("build", "--root", root, "--no-search").code == 0
+    assert (root / "_site" / "static" / "style.css").read_text() == "body { color: teal }\n"
+    assert "<p>notre 404</p>" in (root / "_site" / "404.html").read_text(encoding="utf-8")
+    assert (PACKAGED / "static" / "style.css").read_text() != "body { color: teal }\n"
+
+
+def test_a_theme_of_the_project_without_templates_is_said(tmp_path: Path, run: Callable[..., Run]) -> None:
+    root = _small(tmp_path / "p")
+    write_tree(root, {"themes/default/static/style.css": "body {}\n"})  # a stylesheet alone: not a theme
+    result = run("build", "--root", root)
+    assert result.code == 1
+    assert result.errors == [
+        "site.yml:1: error: theme 'default': themes/default/ has no templates/ folder (hint: a theme is whole"
+        " (templates/, static/, i18n/); to change a few templates, put them in templates/)"
+    ]

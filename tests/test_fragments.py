@@ -40,7 +40,7 @@ def test_a_piece_is_escaped_like_the_rest_and_kept_as_markup() -> None:
 
 def test_each_rendering_starts_with_nothing_kept(tmp_path: Path) -> None:
     (tmp_path / "p.html").write_text("{% cache 'title' %}{{ title }}{% endcache %}")
-    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "themes" / "default", "fr", REPO))
+    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "dossier" / "themes" / "default", "fr", REPO))
 
     def build(title: str) -> bytes:
         page = PlannedPage("p/", "p.html", (title,), lambda t: {"title": t}, "test")

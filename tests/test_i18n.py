@@ -12,7 +12,7 @@ from dossier.errors import ContentErrors, DossierError
 from dossier.model import PartialDate
 from dossier.publish import i18n
 
-THEME = REPO / "themes" / "default"
+THEME = REPO / "dossier" / "themes" / "default"
 
 
 @pytest.mark.parametrize(

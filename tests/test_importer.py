@@ -140,7 +140,7 @@ def fresh_tree(tmp_path: Path) -> Path:
     (root / "content").mkdir(parents=True)
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "content" / "topics", root / "content" / "topics")
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "dossier" / "themes", root / "themes")
     shutil.copy(REPO / "site.yml", root / "site.yml")
     return root
 

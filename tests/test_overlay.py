@@ -14,7 +14,7 @@ from dossier.commands.serve import DEV_FOLDER, DevServer
 from dossier.errors import Diagnostic, Location, Severity
 from dossier.publish import i18n
 
-THEME = REPO / "themes" / "default"
+THEME = REPO / "dossier" / "themes" / "default"
 HERE = Location("content/articles/a.md", 3)
 TWO_ERRORS_ONE_WARNING = [
     Diagnostic(HERE, "one"),

@@ -271,7 +271,7 @@ def test_a_mistake_in_a_template_is_a_template_error_at_its_line(
 def test_a_bug_in_the_engine_is_no_template_error(tmp_path: Path, bug: type[Exception]) -> None:
     """An exception raised outside the template's code (here, while its view is made) is not the theme's."""
     (tmp_path / "p.html").write_text("{{ title }}")
-    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "themes" / "default", "fr", REPO))
+    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "dossier" / "themes" / "default", "fr", REPO))
 
     def view(title: str) -> dict[str, str]:
         raise bug(f"the engine's own mistake with {title}")
@@ -284,7 +284,7 @@ def test_a_bug_in_the_engine_is_no_template_error(tmp_path: Path, bug: type[Exce
 def _pages_env(tmp_path: Path) -> tuple[jinja2.Environment, list[PlannedPage]]:
     (tmp_path / "p.html").write_text("<p>{{ n }}</p>", encoding="utf-8")
     (tmp_path / "broken.html").write_text("{% if %}", encoding="utf-8")
-    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "themes" / "default", "fr", REPO))
+    env = render.environment([tmp_path], Urls("/"), i18n.load(REPO / "dossier" / "themes" / "default", "fr", REPO))
     made = [PlannedPage(f"p{n}/", "p.html", (n,), lambda n: {"n": n}, "test") for n in range(3)]
     return env, made
 

@@ -197,7 +197,7 @@ def test_the_count_of_results_takes_the_language_plural_form(served: Served, bro
     page.goto(f"{served.url}search/?q={query}")
     page.wait_for_selector("#search[data-state=done]")
     count = page.locator(".search-result").count()  # every page found: the dossier has fewer than 30
-    strings = i18n.load(REPO / "themes" / "default", "fr", REPO)
+    strings = i18n.load(REPO / "dossier" / "themes" / "default", "fr", REPO)
     assert count > 0 and page.inner_text(".search-status") == strings.get("search_count", count=count, query=query)
     page.close()
 
@@ -321,7 +321,7 @@ def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
 
 def _rendered(**common_options: bool) -> tuple[str, str]:
     """The default theme's base template and search page, with the common view data of ``Views.common``."""
-    theme = REPO / "themes" / "default"
+    theme = REPO / "dossier" / "themes" / "default"
     urls = Urls(BASE_URL)
     strings = i18n.load(theme, "fr", REPO)
     env = render.environment([theme / "templates"], urls, strings)

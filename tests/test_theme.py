@@ -77,7 +77,7 @@ NO_BREAK = "\u00a0\u202f"
 
 def test_french_interface_strings_keep_french_typography() -> None:
     """A non-breaking space (U+00A0, or the narrow U+202F) before ``: ; ! ?`` and inside « »."""
-    strings = yaml.safe_load((REPO / "themes" / "default" / "i18n" / "fr.yml").read_text(encoding="utf-8"))
+    strings = yaml.safe_load((REPO / "dossier" / "themes" / "default" / "i18n" / "fr.yml").read_text(encoding="utf-8"))
     problems = []
     for key, value in strings.items():
         for match in re.finditer(r"[:;!?»]", value):

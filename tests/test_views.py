@@ -19,7 +19,7 @@ LABELS = (("irak", "Irak"),)
 
 @pytest.fixture(scope="module")
 def views() -> Views:
-    return Views(i18n.load(REPO / "themes" / "default", "fr", REPO), Urls("https://presse.example/d/"))
+    return Views(i18n.load(REPO / "dossier" / "themes" / "default", "fr", REPO), Urls("https://presse.example/d/"))
 
 
 def article(summary: str = "", source: str = "") -> ArticleIn:

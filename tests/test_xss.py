@@ -89,7 +89,7 @@ THEME_SCRIPTS = ("/static/search.js", "/static/notes.js", "/static/timeline.js")
 def theme_tags() -> set[str]:
     """Every element the default theme's templates write."""
     tags: set[str] = set()
-    for template in (REPO / "themes" / "default" / "templates").glob("*.html"):
+    for template in (REPO / "dossier" / "themes" / "default" / "templates").glob("*.html"):
         tags |= {t.lower() for t in re.findall(r"<([A-Za-z][A-Za-z0-9]*)", template.read_text("utf-8"))}
     return tags
 

@@ -20,7 +20,7 @@ from dossier.commands import lock
 from dossier.errors import Diagnostic, DossierError, Location, Severity
 from dossier.incremental.resume import OutputPlan, Outputs, Resume
 from dossier.options import Options
-from dossier.project import OUTPUT, SOURCES
+from dossier.project import OUTPUT, PACKAGED_THEMES, SOURCES
 from dossier.publish import output
 
 if TYPE_CHECKING:
@@ -123,8 +123,9 @@ def fault(exc: OSError, root: Path) -> str:
 
 
 def sources(root: Path) -> list[Path]:
-    """The folders of the project a build reads or keeps (site.yml's is the project itself)."""
-    return [root / name for name in SOURCES]
+    """The folders of the project a build reads or keeps (site.yml's is the project itself), and
+    the package's own themes, which it reads too."""
+    return [*(root / name for name in SOURCES), Path(PACKAGED_THEMES)]
 
 
 def _run(

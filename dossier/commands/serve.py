@@ -47,7 +47,7 @@ from dossier.config import SETTINGS_FILE, Overrides
 from dossier.engine import Result
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
-from dossier.project import CACHE, CONTENT, SEEDS, TEMPLATES, THEMES
+from dossier.project import CACHE, CONTENT, PACKAGED_THEMES, SEEDS, TEMPLATES, THEMES
 from dossier.publish import output
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
@@ -423,13 +423,16 @@ class _Watches:
     """A recursive watch on each of content/, themes/, templates/, seeds/ that exists, on the
     folder now at that name: one created, removed, renamed or replaced (a new folder at the same
     name) while serving is watched anew. The project's root is watched alone (not its subfolders)
-    for these names and site.yml, so such a change reaches the server as an event."""
+    for these names and site.yml, so such a change reaches the server as an event. The package's
+    own themes are watched too."""
 
     def __init__(self, observer: BaseObserver, root: Path, handler: FileSystemEventHandler) -> None:
         self.observer, self.root, self.handler = observer, root, handler
         self.current: dict[str, tuple[ObservedWatch, tuple[int, int]]] = {}
         self.lock = threading.Lock()
         observer.schedule(_AtRoot(root, handler), str(root), recursive=False)
+        if os.path.isdir(PACKAGED_THEMES):  # the package's own themes (edited in a checkout of the engine)
+            observer.schedule(handler, PACKAGED_THEMES, recursive=True)
 
     def refresh(self) -> bool:
         """Watches the folders now at the watched names; True when any changed since the last call."""

@@ -32,7 +32,7 @@ from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
 from dossier.incremental.prefetch import Prefetch
 from dossier.options import Options
-from dossier.project import SEEDS, SETTINGS_FILE, TEMPLATES, THEMES  # resume does not load config's parser
+from dossier.project import PACKAGED_THEMES, SEEDS, SETTINGS_FILE, TEMPLATES, THEMES  # not config's parser
 from dossier.publish import output
 from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
@@ -105,8 +105,9 @@ class Start:
 
 
 def inputs(root: Path) -> tuple[Inputs, Discovered]:
-    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/) with
-    its signature, and the content files as :func:`dossier.source.discovery.walk` finds them: one walk."""
+    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/, the
+    package's themes) with its signature, and the content files as
+    :func:`dossier.source.discovery.walk` finds them: one walk."""
     found: list[tuple[str, Signature]] = []
     settings = signature(root / SETTINGS_FILE)
     if settings is not None:
@@ -115,6 +116,7 @@ def inputs(root: Path) -> tuple[Inputs, Discovered]:
     found += [(path, sig) for _, path, sig in files if sig is not None]
     for folder in (SEEDS, THEMES, TEMPLATES):
         found += tree(os.fspath(root / folder))
+    found += tree(PACKAGED_THEMES)  # the package's own themes: edited in a checkout of the engine
     return tuple(found), ([(kind, path) for kind, path, _ in files], problems)
 
 

@@ -26,7 +26,8 @@ def collect(root: Path, static: Path) -> dict[str, Path]:
     if os.path.islink(static):
         problems.append(_refused(root, static))
     elif static.is_dir():
-        above = unsafe_path(root, static)  # a theme folder linked from elsewhere
+        inside = static.is_relative_to(root)  # the package's own theme is not the project's to check
+        above = unsafe_path(root, static) if inside else None  # a theme folder linked from elsewhere
         if above is not None:
             raise ContentErrors([above])
         _walk(root, static, static, copies, problems)
@@ -35,8 +36,13 @@ def collect(root: Path, static: Path) -> dict[str, Path]:
     return copies
 
 
+def _shown(root: Path, path: Path) -> str:
+    """``path`` as a message names it: from the project's root, or whole (the package's theme)."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def _refused(root: Path, path: Path) -> Diagnostic:
-    rel = path.relative_to(root).as_posix()
+    rel = _shown(root, path)
     return Diagnostic(Location(rel), "symbolic link in static files: not published", "copy the file instead")
 
 
@@ -44,7 +50,7 @@ def _walk(root: Path, static: Path, folder: Path, copies: dict[str, Path], probl
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        rel = folder.relative_to(root).as_posix()
+        rel = _shown(root, folder)
         problems.append(Diagnostic(Location(rel), f"cannot read folder: {exc.strerror or exc}"))
         return
     for entry in entries:
@@ -58,5 +64,5 @@ def _walk(root: Path, static: Path, folder: Path, copies: dict[str, Path], probl
         elif entry.is_file(follow_symlinks=False):
             copies[f"{FOLDER}/{path.relative_to(static).as_posix()}"] = path
         else:
-            rel = path.relative_to(root).as_posix()
+            rel = _shown(root, path)
             problems.append(Diagnostic(Location(rel), "not a regular file", "static files are plain files"))
