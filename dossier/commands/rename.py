@@ -146,7 +146,7 @@ def _taken(content: Content, record: Renamed, new: str, moved_to: str, root: Pat
     for same in _records(content, kind):
         if same.slug == new:
             return f"{same.origin.path} has that slug"
-    if os.path.lexists(root / moved_to):
+    if moved_to != record.origin.path and os.path.lexists(root / moved_to):
         return f"{moved_to} exists"
     wanted = site_path(kind, new)
     paged: tuple[Article | Topic | Page, ...] = (*content.articles, *content.topics, *content.pages)
