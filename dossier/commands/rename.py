@@ -148,6 +148,11 @@ def _taken(content: Content, record: Renamed, new: str, moved_to: str, root: Pat
             return f"{same.origin.path} has that slug"
     if moved_to != record.origin.path and os.path.lexists(root / moved_to):
         return f"{moved_to} exists"
+    return _url_taken(content, record, kind, new)
+
+
+def _url_taken(content: Content, record: Renamed, kind: str, new: str) -> str:
+    """What the URL ``new`` would give ``record`` already is (another's alias, a page the build writes), or ""."""
     wanted = site_path(kind, new)
     paged: tuple[Article | Topic | Page, ...] = (*content.articles, *content.topics, *content.pages)
     for other in paged:

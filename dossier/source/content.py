@@ -177,8 +177,7 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
     problems += coerced.problems
     values: dict[str, Any] = dict(coerced.values)
     slug = values.pop("slug", "")  # ``slug:`` names the record; the file name then names nothing
-    if not slug and "slug" not in coerced.lines:
-        problems += _slug_problems(rel, path)
+    problems += _slug_problems(rel, path, named="slug" in coerced.lines)
     body = document.body.strip("\n")
     if kind.body_required and _blank(body) and not coerced.values.get("draft"):
         problems.append(_empty_body(rel, kind, body, document.body_line))
@@ -203,10 +202,11 @@ def _read(root: Path, path: Path, rel: str) -> tuple[bytes | None, int, list[Dia
     return data, size, []
 
 
-def _slug_problems(rel: str, path: Path) -> list[Diagnostic]:
-    """The error for a file name that is not a slug (the slug of a record is its file name)."""
+def _slug_problems(rel: str, path: Path, named: bool = False) -> list[Diagnostic]:
+    """The error for a file name that is not a slug (the slug of a record is its file name, unless
+    it is ``named`` by a ``slug:`` line)."""
     stem = path.stem
-    if is_slug(stem):
+    if named or is_slug(stem):
         return []
     suggestion = slugify(stem)
     hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
