@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -291,3 +292,19 @@ def test_the_link_retargeting_leaves_other_links_alone() -> None:
     assert moving.link("/articles/old/annotations.jsonld", folder) == "/articles/new/annotations.jsonld"
     assert moving.link("/timeline/2024/#article-old", folder) == "/timeline/2024/#article-new"
     assert rename.site_path("event", "x") == ""  # an event has no page: no alias
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Renaming an article") :]
+    command = re.search(r"```sh\n(python build\.py rename [^\n]+)\n```", section)
+    printed = re.search(r"```\n(content/[^`]+)```", section)
+    assert command and printed
+    root = copy_repository(tmp_path / "dossier")
+    done = typed(command.group(1), root)
+    assert done.code == 0, done.err
+    shown = [line for line in printed.group(1).splitlines() if line != "..."]
+    assert shown and all(line in done.out.splitlines() for line in shown), done.out
+    assert done.out.splitlines()[-1] == shown[-1]
