@@ -153,3 +153,18 @@ def test_a_note_naming_a_former_slug_is_told_the_new_one(tree: Callable[..., Pat
         f"content/annotations/n.md:2: error: article 'ancien' was renamed 'un-article' {hint}",
         f"content/timeline/e.md:4: error: article 'ancien' was renamed 'un-article' {hint}",
     ]
+
+
+def test_import_names_a_new_file_beside_one_whose_slug_line_names_it_otherwise(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree(
+        {
+            "content/articles/un-article.md": ARTICLE.format(more="slug: autre\n"),
+            "seeds/s.txt": "date 2024-03\nUn article.\n\nLe texte de la dépêche.\n",
+        }
+    )
+    done = run("import", "--root", root)
+    assert done.code == 0, done.err
+    assert (root / "content/articles/un-article-2.md").is_file()
+    assert "slug: autre" in (root / "content/articles/un-article.md").read_text(encoding="utf-8")
