@@ -222,3 +222,35 @@ def test_the_aliases_of_a_draft_are_not_published(tree: Callable[..., Path], run
     assert run("build", "--root", root, "-q", "--no-search", "--drafts").code == 0
     assert re.search(r'url=/a/"', (root / "_site" / "b" / "index.html").read_text(encoding="utf-8"))
     shutil.rmtree(root / "_site")
+
+
+def test_every_change_of_a_slug_or_an_alias_gives_the_clean_build(tmp_path: Path) -> None:
+    """Resumed from the build cache: aliases added, moved and removed, a slug: line, a rename, the template."""
+    from test_resume import Checker, _edit
+
+    from bench.generate import generate
+    from dossier.commands import rename
+
+    root = tmp_path / "project"
+    generate(root, articles=14, notes_per_article=2, events=6, topic_count=5)
+    checker = Checker(root, tmp_path)
+    checker.check("a first build")
+    articles = sorted((root / "content" / "articles").glob("*.md"))
+    template = root / "themes" / "default" / "templates" / "redirect.html"
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("an alias added", lambda: _edit(articles[0], "title: ", "aliases: [/ancien/]\ntitle: ")),
+        ("an alias moved", lambda: _edit(articles[0], "[/ancien/]", "[/articles/ancien/]")),
+        ("a slug line", lambda: _edit(articles[1], "title: ", f"slug: {articles[1].stem}\ntitle: ")),
+        ("a slug line renamed", lambda: rename.run(root, "article", articles[1].stem, "un-nouveau-nom")),
+        ("a rename", lambda: rename.run(root, "article", articles[2].stem, "renomme")),
+        ("the template", lambda: _edit(template, "<main>", '<main class="moved">')),
+        ("an alias removed", lambda: _edit(articles[0], "aliases: [/articles/ancien/]\n", "")),
+    ]
+    for step, change in steps:
+        change()
+        counts = checker.check(step).counts
+        changed = counts.written + counts.removed
+        assert (changed == 0) if step == "a slug line" else (changed > 0), step  # its own name: the same pages
+    site = checker.out
+    assert (site / "articles" / articles[2].stem / "index.html").is_file()  # the rename's redirect
+    assert not (site / "articles" / "ancien").exists() and not (site / "ancien").exists()
