@@ -172,7 +172,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     again.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
     again.add_argument("--write", action="store_true", help="rewrite the notes that can be moved (default: list only)")
+    _rename_parser(commands)
     return parser
+
+
+def _rename_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rename = commands.add_parser(
+        "rename",
+        help="give an article, topic, page or event a new slug, and update every reference to it",
+        description="Rename the file content/<kind>/OLD.md to NEW.md (or change its 'slug:' line), add its former URL "
+        "to its 'aliases:' (the build writes a redirect page there; an event has no page, so no alias), and update "
+        "every reference: notes' article, events' articles, topics lists, and links to it in every Markdown body and "
+        "in site.yml's intro. Every other byte of each file stays as it was. Nothing is written if anything is wrong.",
+    )
+    rename.add_argument("kind", choices=("article", "topic", "page", "event"), help="what is renamed")
+    rename.add_argument("old", metavar="OLD", help="its slug now")
+    rename.add_argument("new", metavar="NEW", help="its new slug (lower-case ASCII letters, digits and hyphens)")
+    rename.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
@@ -186,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
     commands = {"import": _import, "new": _new, "serve": _serve, "check": _check, "reanchor": _reanchor, "init": _init}
+    commands["rename"] = _rename
     try:
         if args.command != "init":  # the one command that makes its folder
             args.root = project_root(args.root)
@@ -325,6 +342,14 @@ def _reanchor(args: argparse.Namespace) -> None:
     if outcome.problems:  # orphans are left: the build still fails
         raise ContentErrors(outcome.problems, outcome.summary())
     print(outcome.summary())
+
+
+def _rename(args: argparse.Namespace) -> None:
+    from dossier.commands import rename
+
+    outcome = rename.run(args.root, args.kind, args.old, args.new)
+    for line in outcome.lines():
+        print(line)
 
 
 def _ignore_signals() -> None:

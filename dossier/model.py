@@ -138,6 +138,7 @@ class Article:
     draft: bool = False
     earlier_seeds: tuple[EarlierSeed, ...] = ()  # the text's earlier versions, oldest first
     lang: str = ""  # its language when not the site's (a BCP 47 tag)
+    aliases: tuple[str, ...] = ()  # its former site paths (``/articles/old-slug/``), each a redirect page
 
 
 NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")
@@ -198,6 +199,7 @@ class Topic:
     origin: Origin
     keywords: Keywords = Keywords()
     lang: str = ""  # its label's and intro's language when not the site's
+    aliases: tuple[str, ...] = ()  # its former site paths, each a redirect page
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class Page:
     menu: int = 0
     draft: bool = False
     lang: str = ""  # its language when not the site's
+    aliases: tuple[str, ...] = ()  # its former site paths, each a redirect page
 
 
 Record = Article | Annotation | Event | Topic | Page

@@ -200,7 +200,7 @@ def test_check_reports_and_writes_nothing(project: Path) -> None:
 
 def test_every_command_has_its_help(project: Path) -> None:
     before = files_of(project)
-    for command in ("build", "check", "serve", "new", "import", *(f"new {kind}" for kind in NEW_KIND_NAMES)):
+    for command in ("build", "check", "serve", "new", "import", "rename", *(f"new {kind}" for kind in NEW_KIND_NAMES)):
         done = typed(f"python build.py {command} --help", project)
         assert done.code == 0 and done.out.startswith("usage: "), done
     assert files_of(project) == before

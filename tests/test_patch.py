@@ -90,6 +90,8 @@ _CHANGED: dict[str, Callable[[Article], Article]] = {  # each article field give
     "draft": lambda a: replace(a, draft=not a.draft),
     "earlier_seeds": lambda a: replace(a, earlier_seeds=(EarlierSeed("seeds/avant.txt", "0" * 64),)),
     "lang": lambda a: replace(a, lang="en"),
+    "slug": lambda a: replace(a, slug="un-autre-nom"),  # its URL: every page that links to it
+    "aliases": lambda a: replace(a, aliases=("/articles/ancien-nom/",)),  # a redirect page more
 }
 
 

@@ -308,7 +308,10 @@ class _Known:
         return cls(
             tuple(topics),
             {posixpath.normpath(a.seed): a for a in articles if a.seed},
-            {a.slug: a.origin.path for a in articles},
+            {
+                **{posixpath.splitext(posixpath.basename(a.origin.path))[0]: a.origin.path for a in articles},
+                **{a.slug: a.origin.path for a in articles},  # a file named otherwise by its slug: line
+            },
             _by_bytes(articles),
             Counter(n.article for n in annotations),
             {posixpath.normpath(e.seed): a for a in articles for e in a.earlier_seeds},
@@ -510,7 +513,7 @@ def _check_slug(
     if existing is not None and existing.slug != slug:
         raise UsageError(
             f"{paths[0]} already has an article, {existing.origin.path}",
-            "--slug names a new article; rename the file to change its slug",
+            "--slug names a new article; to change its slug: python build.py rename article OLD NEW",
         )
     if existing is None and slug in taken:
         raise UsageError(f"--slug {slug}: {taken[slug]} already exists", "choose another slug")

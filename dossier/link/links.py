@@ -14,7 +14,7 @@ import html as htmlmod
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from dossier.errors import Diagnostic, Location
@@ -58,12 +58,15 @@ class Known:
 
     ``files``: content file path (from the project root) → its target (``articles/x/``,
     ``timeline/#event-y``); ``anchors``: a page's target → the ids on it (pages not listed
-    are not checked for anchors); ``records``: ``"articles"``/``"topics"``/``"pages"`` → their slugs.
+    are not checked for anchors); ``records``: ``"articles"``/``"topics"``/``"pages"`` → their slugs;
+    ``aliases``: a former path of a page (``articles/old/``, from its ``aliases:``) → the page's target
+    now (``articles/new/``): a link to it goes to the page's current URL, not through its redirect.
     """
 
     files: Mapping[str, str]
     anchors: Mapping[str, frozenset[str]]
     records: Mapping[str, frozenset[str]]
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def _root_checked(href: str, page: str, known: Known) -> Resolved | None:
 
 def _site_path(href: str, path: str, fragment: str, known: Known) -> Resolved:
     page = path.lstrip("/")
+    page = known.aliases.get(page, page)
     unknown = _root_checked(href, page, known)
     if unknown is not None:
         return unknown

@@ -19,6 +19,7 @@ from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannota
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
 from dossier.model import Annotation, Article, Event, Page, Topic
+from dossier.source.aliases import target as alias_target
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
 from dossier.source.seeds import Seed
@@ -227,6 +228,18 @@ def shown_labels(site: Site) -> list[str]:
     return [t.label for t in site.topics] + [p.title for p in site.pages] + sources
 
 
+def renamed_articles(articles: Sequence[Article]) -> dict[str, Article]:
+    """A former slug (an alias ``/articles/<slug>/`` no article has now) → the article that had it."""
+    now = {a.slug for a in articles}
+    found: dict[str, Article] = {}
+    for article in articles:
+        for path in article.aliases:
+            parts = alias_target(path).split("/")
+            if len(parts) == 3 and parts[0] == "articles" and not parts[2] and parts[1] not in now:
+                found.setdefault(parts[1], article)
+    return found
+
+
 class _Linker:
     """One link: records resolved, notes grouped by article, texts converted and articles anchored."""
 
@@ -236,6 +249,7 @@ class _Linker:
         self.vocabulary = Vocabulary.of(content.topics)
         self.problems.extend(self.vocabulary.clashes())
         self.all_articles = {a.slug: a for a in content.articles}
+        self.renamed = renamed_articles(content.articles)
         self.html: dict[tuple[str, str], str] = {}
 
     def resolve(self, records: Sequence[R]) -> list[R]:
@@ -249,6 +263,11 @@ class _Linker:
         return out
 
     def unknown_article(self, slug: str, where: Location) -> None:
+        now = self.renamed.get(slug)
+        if now is not None:  # a former slug: said, never followed silently (the reference is to be updated)
+            hint = f"write '{now.slug}': {now.origin.path} lists /articles/{slug}/ in its aliases"
+            self.problems.append(Diagnostic(where, f"article '{slug}' was renamed '{now.slug}'", hint))
+            return
         hint = unknown_hint("article", slug, self.all_articles)
         self.problems.append(Diagnostic(where, f"unknown article '{slug}'", hint))
 
@@ -355,6 +374,14 @@ def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Kno
     return replace(known, files=files)
 
 
+def _with_aliases(known: links.Known, done: _Published, topics: Sequence[Topic]) -> links.Known:
+    """``known`` with the former paths of the published articles, topics and pages (``aliases:``)."""
+    records: list[tuple[Article | Topic | Page, str]] = [(a, f"articles/{a.slug}/") for a in done.articles]
+    records += [(t, f"topics/{t.slug}/") for t in topics] + [(p, f"{p.slug}/") for p in done.pages]
+    found = {alias_target(path): target for record, target in records for path in record.aliases}
+    return replace(known, aliases=found) if found else known
+
+
 def rewrite_links(
     rewriter: links.Rewriter,
     anchored: dict[str, AnchoredArticle],
@@ -400,6 +427,7 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
         return links.Rewriter(links.Known({}, {}, {}), links.base_path(settings.base_url))
     split = len(done.entries) > timeline.TIMELINE_SPLIT
     known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
+    known = _with_aliases(known, done, topics)
     rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
     return rewriter

@@ -17,7 +17,7 @@ from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import Site
 from dossier.link.timeline import TIMELINE_SPLIT
 from dossier.model import Article, Page
-from dossier.publish import chart, eras, search
+from dossier.publish import chart, eras, redirects, search
 from dossier.publish.urls import Urls, output_path
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
 
@@ -410,7 +410,17 @@ def plan(
     pages += [free_page(site, views, free) for free in site.pages if url_taken(free) is None]
     pages.append(sitemap(views, pages))
     kept, clashes = one_per_path(pages)
-    return kept, problems + clashes
+    moved, wrong = redirect_pages(site, kept)
+    return kept + moved, problems + clashes + wrong
+
+
+def redirect_pages(site: Site, planned: Sequence[PlannedPage]) -> tuple[list[PlannedPage], list[Diagnostic]]:
+    """A redirect page at each alias of the site's records (after the sitemap, which lists none),
+    and an error for each alias on the path of a page of ``planned`` or of another alias."""
+    taken = {page.path: page.origin for page in planned}
+    kept, problems = redirects.checked(site, taken, RESERVED)
+    made = [PlannedPage(a.target, redirects.TEMPLATE, (a.to,), redirects.view, a.record.origin.path) for a in kept]
+    return made, problems
 
 
 def sitemap(views: Views, pages: Sequence[PlannedPage]) -> PlannedPage:

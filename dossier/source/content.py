@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from dossier.errors import Diagnostic, Location
 from dossier.model import NOTE_KINDS, Annotation, Article, Event, Keywords, Origin, Page, Record, Topic, frozen_map
 from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
-from dossier.source import discovery, limits
+from dossier.source import aliases, discovery, limits
 from dossier.source import fields as f
 from dossier.source.discovery import unsafe_path
 from dossier.source.fields import Field, FieldError
@@ -71,6 +71,8 @@ KINDS: tuple[Kind, ...] = (
             Field("draft", f.boolean),
             Field("earlier_seeds", f.earlier_seeds),
             Field("lang", f.language),
+            Field("slug", f.slug),  # stable URLs: overrides the file name
+            Field("aliases", aliases.aliases),  # stable URLs: former paths, redirected
         ),
         Article,
         body_required=True,
@@ -98,13 +100,20 @@ KINDS: tuple[Kind, ...] = (
             Field("topics", f.texts),
             Field("articles", f.slugs),
             Field("lang", f.language),
+            Field("slug", f.slug),  # stable URLs: overrides the file name (the event's anchor)
         ),
         Event,
         body_required=False,
     ),
     Kind(
         TOPICS,
-        (Field("label", f.text, required=True), Field("keywords", _keywords), Field("lang", f.language)),
+        (
+            Field("label", f.text, required=True),
+            Field("keywords", _keywords),
+            Field("lang", f.language),
+            Field("slug", f.slug),  # stable URLs: overrides the file name
+            Field("aliases", aliases.aliases),  # stable URLs: former paths, redirected
+        ),
         Topic,
         body_required=False,
     ),
@@ -116,6 +125,8 @@ KINDS: tuple[Kind, ...] = (
             Field("menu", f.integer),
             Field("draft", f.boolean),
             Field("lang", f.language),
+            Field("slug", f.slug),  # stable URLs: overrides the file name
+            Field("aliases", aliases.aliases),  # stable URLs: former paths, redirected
         ),
         Page,
         body_required=True,
@@ -164,8 +175,9 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
         return None, problems
     coerced = f.coerce(rel, document.entries, kind.table)
     problems += coerced.problems
-    stem = path.stem
-    problems += _slug_problems(rel, path)
+    values: dict[str, Any] = dict(coerced.values)
+    slug = values.pop("slug", "")  # ``slug:`` names the record; the file name then names nothing
+    problems += _slug_problems(rel, path, named="slug" in coerced.lines)
     body = document.body.strip("\n")
     if kind.body_required and _blank(body) and not coerced.values.get("draft"):
         problems.append(_empty_body(rel, kind, body, document.body_line))
@@ -173,8 +185,7 @@ def load_file(root: Path, kind: Kind, path: Path, data: bytes | None = None) -> 
     if problems:
         return None, problems
     origin = Origin(rel, frozen_map(coerced.lines), document.body_line + _leading_blank_lines(document.body))
-    values: dict[str, Any] = dict(coerced.values)
-    return kind.build(slug=stem, body=body, origin=origin, **values), []
+    return kind.build(slug=slug or path.stem, body=body, origin=origin, **values), []
 
 
 def _read(root: Path, path: Path, rel: str) -> tuple[bytes | None, int, list[Diagnostic]]:
@@ -191,10 +202,11 @@ def _read(root: Path, path: Path, rel: str) -> tuple[bytes | None, int, list[Dia
     return data, size, []
 
 
-def _slug_problems(rel: str, path: Path) -> list[Diagnostic]:
-    """The error for a file name that is not a slug (the slug of a record is its file name)."""
+def _slug_problems(rel: str, path: Path, named: bool = False) -> list[Diagnostic]:
+    """The error for a file name that is not a slug (the slug of a record is its file name, unless
+    it is ``named`` by a ``slug:`` line)."""
     stem = path.stem
-    if is_slug(stem):
+    if named or is_slug(stem):
         return []
     suggestion = slugify(stem)
     hint = f"rename it to '{suggestion}.md'" if suggestion else "use lower-case ASCII letters, digits and hyphens"
