@@ -274,7 +274,7 @@ class Engine:
         theme = theme_dir(root, loaded)
         strings = self._site_strings(theme, loaded)
         urls = Urls(site.settings.base_url)
-        views = Views(strings, urls)
+        views = Views(strings, urls, site.settings.team)
         labels = tuple((t.slug, t.label) for t in sorted(site.topics, key=lambda t: t.slug))
         if labels != self.labels:
             self.labels = labels

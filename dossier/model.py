@@ -153,6 +153,7 @@ class Annotation:
     prefix: str = ""
     suffix: str = ""
     topics: tuple[str, ...] = ()
+    date: PartialDate | None = None  # when the note was written (its annotation's ``created``), if given
 
 
 @dataclass(frozen=True)

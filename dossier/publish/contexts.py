@@ -76,6 +76,7 @@ class NoteView(TypedDict):
     end_html: Markup  # the note in the end notes: its ids renamed, so that none is on the page twice
     topics: list[TopicLink]
     passage_id: str
+    date: DateView | None  # when the note was written, if its file says
     url: str
     article: Link
 
@@ -396,6 +397,12 @@ class TextQuoteSelector(TypedDict):
     suffix: str
 
 
+class TextPositionSelector(TypedDict):
+    type: str
+    start: int  # in code points of the textContent of the page's article text element
+    end: int
+
+
 class TextualBody(TypedDict):
     type: str
     value: str
@@ -406,13 +413,27 @@ class TextualBody(TypedDict):
 
 class AnnotationTarget(TypedDict):
     source: str
-    selector: TextQuoteSelector
+    selector: list[TextQuoteSelector | TextPositionSelector]
+
+
+class Agent(TypedDict):
+    """The W3C model's Agent: the editorial team (``creator``), or dossier itself (``generator``)."""
+
+    id: NotRequired[str]  # the team's page, when site.yml gives one
+    type: str
+    name: str
+    nickname: NotRequired[str]
+    homepage: NotRequired[str]
 
 
 class WebAnnotation(TypedDict):
-    id: str
+    id: str  # the page's URL and the note's id on it
     type: str
     motivation: str
+    canonical: str  # stable when the notes are renumbered: the note's slug
+    created: NotRequired[str]  # the note's date, when it has one
+    creator: NotRequired[Agent]
+    generator: Agent
     body: TextualBody
     target: AnnotationTarget
 
@@ -420,13 +441,23 @@ class WebAnnotation(TypedDict):
 class AnnotationPage(TypedDict):
     id: str
     type: str
-    startIndex: int  # the W3C model's name
+    partOf: str  # the W3C model's names
+    startIndex: int
     items: list[WebAnnotation]
 
 
 AnnotationCollection = TypedDict(
     "AnnotationCollection",
-    {"@context": str, "id": str, "type": str, "label": str, "total": int, "first": AnnotationPage},
+    {
+        "@context": str,
+        "id": str,
+        "type": str,
+        "label": str,
+        "via": str,  # the article page the notes are published on
+        "total": int,
+        "last": str,
+        "first": AnnotationPage,
+    },
 )
 
 # -- data files: the timeline in Knight Lab's TimelineJS3 format -------------------------

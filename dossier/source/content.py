@@ -83,6 +83,7 @@ KINDS: tuple[Kind, ...] = (
             Field("suffix", f.text),
             Field("kind", _note_kind, required=True),
             Field("topics", f.texts),
+            Field("date", f.date),
         ),
         Annotation,
         body_required=True,
