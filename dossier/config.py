@@ -118,7 +118,12 @@ def editors(node: Node) -> Editors:
         raise FieldError("editors without a name", _EDITORS_EXAMPLE)
     url = values.get("url", "")
     if url:
-        url = base_url(url).removesuffix("/") + ("/" if url.endswith("/") else "")
+        try:
+            url = base_url(url).removesuffix("/") + ("/" if url.endswith("/") else "")
+        except FieldError:
+            raise FieldError(
+                f"editors' url '{url}' is not an address", "an https:// address or a path of the site, e.g. /a-propos/"
+            ) from None
     return Editors(values["name"], url)
 
 

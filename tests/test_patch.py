@@ -116,7 +116,10 @@ _NOTE_REFUSED: dict[str, Callable[[Annotation], Annotation]] = {  # a change to 
     "prefix": lambda n: replace(n, prefix="un contexte absent du texte"),
     "suffix": lambda n: replace(n, suffix="un contexte absent du texte"),
 }
-_ALWAYS_PATCHED = {"kind"}  # any value the loader lets through is patched (tests/test_incremental.py: a kind changed)
+_ALWAYS_PATCHED = {
+    "kind",
+    "date",
+}  # any value the loader lets through is patched (tests/test_incremental.py: a kind changed)
 
 
 @pytest.mark.parametrize(
