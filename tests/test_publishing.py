@@ -228,3 +228,31 @@ def test_long_listings_are_split_by_year(tmp_path: Path, run: Callable[..., Run]
             assert any(p.name.isdigit() for p in topic.iterdir()), topic.name  # 80+ items each: split
     biggest = max(p.stat().st_size for p in out.rglob("*.html"))
     assert biggest < 300_000
+
+
+class _BodyText(HTMLParser):
+    """The text of a page's ``<body>``, as its ``textContent`` reads it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.pieces: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = self.inside or tag == "body"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.pieces.append(data)
+
+
+def test_each_quote_selector_is_found_once_in_the_whole_page_not_in_its_copy_in_the_end_notes(site: Path) -> None:
+    """The end notes repeat each passage in « »: the prefix and suffix tell the text's from that copy."""
+    parser = _BodyText()
+    parser.feed((site / ARTICLE / "index.html").read_text(encoding="utf-8"))
+    body = "".join(parser.pieces)
+    data = json.loads((site / ARTICLE / "annotations.jsonld").read_text(encoding="utf-8"))
+    for item in data["first"]["items"]:
+        quote = item["target"]["selector"][0]
+        assert body.count(f"«\u00a0{quote['exact']}\u00a0»") == 1  # the copy is there
+        assert body.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1, quote["exact"]
