@@ -437,3 +437,17 @@ def test_every_collection_passes_the_w3c_musts_and_shoulds(shipped: Served, hard
     assert len(collections) == 3  # the hard project has the shipped article too
     failures = [f for path in collections for f in w3c_failures(json.loads(path.read_text("utf-8")), registry)]
     assert failures == []
+
+
+def test_the_passage_of_the_note_the_address_names_is_highlighted(browser: Any, shipped: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(shipped.url + "articles/irak-fin-de-la-coalition/#note-3")
+        targeted = "() => [...document.querySelectorAll('mark.is-target')].map((m) => m.dataset.note)"
+        assert set(page.evaluate(targeted)) == {"3"}
+        page.evaluate("() => { location.hash = '#note-5'; }")
+        page.wait_for_function("() => document.querySelector('mark[data-note=\"5\"]').classList.contains('is-target')")
+        assert set(page.evaluate(targeted)) == {"5"}
+    finally:
+        context.close()

@@ -156,6 +156,14 @@
     });
   }
 
+  // The passage of the note the address names (#note-3), highlighted as its note is (the
+  // notes follow the text: no selector of the stylesheet goes from a note to its passage).
+  function showTarget() {
+    for (const n of notes) for (const mark of n.marks) mark.classList.toggle("is-target", location.hash === `#${n.el.id}`);
+  }
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
+
   // A link from another page to a note (#note-3): open it, or show it in the margin.
   const linked = byNumber.get(location.hash.startsWith("#note-") ? location.hash.slice("#note-".length) : "");
   if (linked && !wide.matches) toggleOpen(linked);
