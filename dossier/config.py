@@ -101,6 +101,45 @@ PUBLISHER_EXAMPLE = "e.g. {name: Le Quotidien, url: https://lequotidien.example,
 
 
 @dataclass(frozen=True)
+class Editors:
+    """The dossier's editorial team: the ``creator`` of its notes' annotations."""
+
+    name: str
+    url: str = ""  # its page: an absolute http(s) URL, or a path on the site
+
+
+_EDITORS_EXAMPLE = "e.g. editors: {name: La rédaction, url: https://example.org/redaction/}"
+
+
+def editors(node: Node) -> Editors:
+    """``{name: ..., url: ...}``: a name, and optionally a page (absolute, or a path from the site's root)."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    from dossier.source import fields as f
+    from dossier.text.didyoumean import did_you_mean
+
+    if not isinstance(node, MappingNode):
+        raise FieldError("expected a mapping with a name and an optional url", _EDITORS_EXAMPLE)
+    values: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = f.text(key_node) if isinstance(key_node, ScalarNode) else ""
+        if key not in ("name", "url"):
+            raise FieldError(f"unknown key '{key}' in editors", did_you_mean(key, ("name", "url")) or _EDITORS_EXAMPLE)
+        values[key] = f.text(value_node)
+    if not values.get("name"):
+        raise FieldError("editors without a name", _EDITORS_EXAMPLE)
+    url = values.get("url", "")
+    if url:
+        try:
+            url = base_url(url).removesuffix("/") + ("/" if url.endswith("/") else "")
+        except FieldError:
+            raise FieldError(
+                f"editors' url '{url}' is not an address", "an https:// address or a path of the site, e.g. /a-propos/"
+            ) from None
+    return Editors(values["name"], url)
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str
     subtitle: str = ""
@@ -113,6 +152,12 @@ class Settings:
     license: str = ""
     latest_articles: int = 5
     publisher: Publisher | None = None
+    editors: Editors | None = None  # the notes' author in the open data; else ``author``, if given
+
+    @property
+    def team(self) -> Editors | None:
+        """Who writes the notes: ``editors``, else ``author`` (a name alone), else nobody named."""
+        return self.editors or (Editors(self.author) if self.author else None)
 
 
 @dataclass(frozen=True)
@@ -171,6 +216,7 @@ def table() -> tuple[Field, ...]:
         Field("license", f.text),
         Field("latest_articles", f.integer),
         Field("publisher", publisher),
+        Field("editors", editors),
     )
 
 

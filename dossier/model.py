@@ -156,6 +156,7 @@ class Annotation:
     suffix: str = ""
     topics: tuple[str, ...] = ()
     lang: str = ""  # its language when not the site's
+    date: PartialDate | None = None  # when the note was written (its annotation's ``created``), if given
 
 
 @dataclass(frozen=True)

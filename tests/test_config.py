@@ -204,3 +204,31 @@ def test_a_publisher_that_cannot_be_used_is_said_at_its_line(tmp_path: Path, val
     loaded, problems = load(tmp_path, f"title: D\npublisher: {value}\n")
     assert loaded is None and len(problems) == 1
     assert problems[0].startswith(f"site.yml:2: error: {message}") and "(hint: " in problems[0]
+
+
+def test_the_editorial_team_is_a_name_and_a_page(tmp_path: Path) -> None:
+    loaded, problems = load(tmp_path, "title: D\neditors: {name: La rédaction, url: https://example.org/equipe}\n")
+    assert problems == [] and loaded is not None
+    assert loaded.settings.team == config.Editors("La rédaction", "https://example.org/equipe")
+    loaded, _ = load(tmp_path, "title: D\neditors:\n  name: La rédaction\n  url: /a-propos/\n")
+    assert loaded is not None and loaded.settings.team == config.Editors("La rédaction", "/a-propos/")
+    loaded, _ = load(tmp_path, "title: D\nauthor: Rédaction\n")  # no editors: the author, by name alone
+    assert loaded is not None and loaded.settings.team == config.Editors("Rédaction")
+    loaded, _ = load(tmp_path, "title: D\n")
+    assert loaded is not None and loaded.settings.team is None
+
+
+def test_a_bad_editorial_team_is_said_at_its_line(tmp_path: Path) -> None:
+    hint = "(hint: e.g. editors: {name: La rédaction, url: https://example.org/redaction/})"
+    cases = {
+        "editors: La rédaction": f"'editors': expected a mapping with a name and an optional url {hint}",
+        "editors: {nme: La rédaction}": "'editors': unknown key 'nme' in editors (hint: did you mean 'name'?)",
+        "editors: {url: /equipe/}": f"'editors': editors without a name {hint}",
+        "editors: {name: R, url: 'ftp://x/'}": (
+            "'editors': editors' url 'ftp://x/' is not an address"
+            " (hint: an https:// address or a path of the site, e.g. /a-propos/)"
+        ),
+    }
+    for line, message in cases.items():
+        _, problems = load(tmp_path, f"title: D\n{line}\n")
+        assert problems == [f"site.yml:2: error: {message}"], line

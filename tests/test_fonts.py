@@ -133,7 +133,7 @@ def test_the_measure_holds_and_the_sidenotes_sit_beside_their_passages_in_each_f
         page.goto(served.url + ARTICLE, wait_until="load")
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         assert rendered_font(page, ".text .block > p") == family.serif, "the forced font is not the one drawn"
-        assert rendered_font(page, ".text .note-body p") == family.sans
+        assert rendered_font(page, ".margin-notes .note-body p") == family.sans
         characters = characters_a_line(page)
         assert 60 <= characters <= 75, f"{family.serif} at {width} px: {characters} characters a line"
         assert_sidenotes_beside_their_passages(page)

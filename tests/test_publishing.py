@@ -13,8 +13,7 @@ import feedparser
 import pytest
 from conftest import REPO, Run
 
-from dossier.link import htmltext
-from dossier.source.markup import Markdown
+from dossier.publish.pagetext import BLOCK_END, page_text
 
 BASE = "https://example.github.io/dossier/"
 ARTICLE = "articles/irak-fin-de-la-coalition/"
@@ -75,12 +74,13 @@ def test_both_feeds_parse_with_absolute_urls_and_content_dates(site: Path) -> No
         feed = feedparser.parse((site / name).read_bytes())
         assert not feed.bozo, (name, feed.get("bozo_exception"))
         assert len(feed.entries) == count
-        assert feed.feed.updated == "2024-03-01T00:00:00Z"
         ids = [e.id for e in feed.entries]
         assert len(set(ids)) == len(ids)
-        for entry in feed.entries:
-            assert entry.link.startswith(BASE)
-            assert entry.updated == "2024-03-01T00:00:00Z"
+        updated = [e.updated for e in feed.entries]
+        assert all(entry.link.startswith(BASE) for entry in feed.entries)
+        # the article's date; a note's, told apart from the others' by seconds (feed validators want them distinct)
+        assert all(u.startswith("2024-03-01T00:00:") for u in updated) and len(set(updated)) == len(updated)
+        assert feed.feed.updated == max(updated)
     notes = feedparser.parse((site / "annotations.xml").read_bytes())
     assert notes.entries[0].id == BASE + ARTICLE + "#annotation-issue-septembre-2024"
     assert notes.entries[0].link == BASE + ARTICLE + "#note-1"
@@ -159,17 +159,28 @@ def test_annotation_collection_follows_the_web_annotation_model(site: Path) -> N
     assert page["type"] == "AnnotationPage" and page["startIndex"] == 0
     items = page["items"]
     assert data["total"] == len(items) == 16
-    body = (REPO / "content/articles/irak-fin-de-la-coalition.md").read_text(encoding="utf-8").split("---\n", 2)[2]
-    text = htmltext.build(Markdown().convert(body)).text
+    html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
+    inner = html[
+        html.index('<div class="text">') + len('<div class="text">') : html.index('<div class="margin-notes">')
+    ]
+    text = page_text([inner.rstrip().removesuffix("</div>")]).text.removesuffix(BLOCK_END)  # the element's textContent
+    assert data["via"] == BASE + ARTICLE  # back to the page
     for item in items:
-        assert {"id", "type", "body", "target"} <= set(item)
+        assert {"id", "type", "canonical", "generator", "creator", "body", "target"} <= set(item)
         assert item["type"] == "Annotation" and item["motivation"] == "commenting"
         assert item["body"]["type"] == "TextualBody" and item["body"]["format"] == "text/html"
         assert item["target"]["source"] == BASE + ARTICLE
-        selector = item["target"]["selector"]
-        assert selector["type"] == "TextQuoteSelector"
-        assert selector["prefix"] + selector["exact"] + selector["suffix"] in text
-        assert text.count(selector["exact"]) == 1 or selector["prefix"]
+        assert item["creator"] == {
+            "id": BASE + "a-propos/",
+            "type": "Organization",
+            "name": "La rédaction du dossier",
+            "homepage": BASE + "a-propos/",
+        }  # site.yml's editors
+        quote, position = item["target"]["selector"]
+        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+        assert text.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
 
 
 TIMELINE_KEYS = {"title", "events", "eras"}
@@ -220,3 +231,31 @@ def test_long_listings_are_split_by_year(tmp_path: Path, run: Callable[..., Run]
             assert any(p.name.isdigit() for p in topic.iterdir()), topic.name  # 80+ items each: split
     biggest = max(p.stat().st_size for p in out.rglob("*.html"))
     assert biggest < 300_000
+
+
+class _BodyText(HTMLParser):
+    """The text of a page's ``<body>``, as its ``textContent`` reads it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.pieces: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = self.inside or tag == "body"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.pieces.append(data)
+
+
+def test_each_quote_selector_is_found_once_in_the_whole_page_not_in_its_copy_in_the_end_notes(site: Path) -> None:
+    """The end notes repeat each passage in « »: the prefix and suffix tell the text's from that copy."""
+    parser = _BodyText()
+    parser.feed((site / ARTICLE / "index.html").read_text(encoding="utf-8"))
+    body = "".join(parser.pieces)
+    data = json.loads((site / ARTICLE / "annotations.jsonld").read_text(encoding="utf-8"))
+    for item in data["first"]["items"]:
+        quote = item["target"]["selector"][0]
+        assert body.count(f"«\u00a0{quote['exact']}\u00a0»") == 1  # the copy is there
+        assert body.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1, quote["exact"]

@@ -45,7 +45,14 @@ def test_note_beside_its_passage_linked_both_ways(tree: Callable[..., Path], run
     assert '<mark class="passage" id="passage-1" data-note="1">entre les </mark>' in html
     assert '<a class="note-ref" href="#note-1"' in html
     assert 'id="note-1"' in html and 'href="#passage-1"' in html
-    assert html.index('id="passage-1"') < html.index('id="note-1"') < html.index("Washington et Bagdad")
+    # the note after the article's text, never inside it; its aside on its paragraph's row
+    assert html.index('id="passage-1"') < html.index("Washington et Bagdad") < html.index('id="note-1"')
+    text = html[html.index('<div class="text">') : html.index('<div class="margin-notes">')]
+    assert 'class="note' not in text.replace('class="note-ref"', "")
+    row = re.search(
+        r'<div class="block has-notes" style="--row: (\d+)"><p>[^<]*<mark class="passage" id="passage-1"', html
+    )
+    assert row and f'<aside class="notes" hidden style="--row: {row.group(1)}">' in html
     assert '<span class="note-kind">Définition</span>' in html
 
 
@@ -321,3 +328,18 @@ def test_a_page_that_cannot_render_is_a_problem_not_bytes(tmp_path: Path) -> Non
     rendered = render.render_page(env, PlannedPage("b/", "broken.html", (), dict, "test"), {}, tmp_path)
     assert rendered.data is None and rendered.fatal and rendered.problem is not None
     assert rendered.problem.location.path == "broken.html" and "syntax error" in rendered.problem.message
+
+
+def test_a_notes_date_shows_on_its_card_and_in_the_end_notes(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    dated = NOTE.replace("kind: définition\n", "kind: définition\ndate: 2024-03-06\n")
+    root = tree({"content/annotations/une-note.md": dated})
+    assert run("build", "--root", root).code == 0
+    html = (root / "_site" / "articles" / "un-article" / "index.html").read_text()
+    shown = '<time datetime="2024-03-06">6 mars 2024</time>'
+    assert f'<span class="note-date">{shown}</span>' in html
+    assert f'<span class="note-kind">Définition</span> · {shown} — ' in html  # the end notes
+    root = tree({"content/annotations/une-note.md": NOTE})  # no date: none shown
+    assert run("build", "--root", root).code == 0
+    assert "note-date" not in (root / "_site" / "articles" / "un-article" / "index.html").read_text()

@@ -261,7 +261,7 @@ def test_every_page_kind_is_accessible_and_clean(
 
 SIDENOTES = """() => {
   const text = document.querySelector('.text');
-  const notes = [...text.querySelectorAll('.note')].map(note => {
+  const notes = [...document.querySelectorAll('.margin-notes .note')].map(note => {
     const box = note.getBoundingClientRect();
     const passage = document.getElementById('passage-' + note.id.slice(5)).getClientRects()[0];
     return {id: note.id, top: box.top, bottom: box.bottom, left: box.left, right: box.right, line: passage.top};
@@ -351,7 +351,10 @@ def _opened_under_its_paragraph(page: Any, number: int) -> bool:
             """n => {
               const note = document.getElementById('note-' + n);
               if (!note.checkVisibility()) return false;
-              const paragraph = note.closest('.block').firstElementChild.getBoundingClientRect();
+              // the notes follow the text: its aside and its paragraph's block share a row
+              const row = note.closest('aside').style.getPropertyValue('--row').trim();
+              const block = document.querySelector(`.text .block[style="--row: ${row}"]`);
+              const paragraph = block.firstElementChild.getBoundingClientRect();
               const top = note.getBoundingClientRect().top;
               return top >= paragraph.bottom - 1 && top - paragraph.bottom < 40;
             }""",
@@ -387,7 +390,7 @@ def test_without_javascript_a_note_opens_from_its_number(browser: Any, served: S
     page.click("a.note-ref[href='#note-4']")
     assert _opened_under_its_paragraph(page, 4)
     page.set_viewport_size({"width": 1280, "height": 900})  # wide: every note beside its paragraph
-    assert all(page.locator(".text .note").nth(i).is_visible() for i in range(16))
+    assert all(page.locator(".margin-notes .note").nth(i).is_visible() for i in range(16))
     context.close()
 
 
@@ -397,13 +400,13 @@ def test_in_print_and_without_css_the_notes_are_a_numbered_list_at_the_end(brows
     page.goto(served.url + ARTICLE)
     assert not page.locator(".endnotes").is_visible()
     page.emulate_media(media="print")
-    assert not page.locator(".text .note").first.is_visible()
+    assert not page.locator(".margin-notes .note").first.is_visible()
     assert page.locator(".endnotes li").count() == 16 and page.locator(".endnotes").is_visible()
     page.route("**/*.css", lambda route: route.abort())
     page.emulate_media(media="screen")
     page.goto(served.url + ARTICLE)
     assert page.evaluate("() => getComputedStyle(document.body).marginTop") == "8px"  # the browser's own style
-    assert not page.locator(".text .note").first.is_visible()
+    assert not page.locator(".margin-notes .note").first.is_visible()
     endnotes = page.locator(".endnotes li")
     assert endnotes.count() == 16 and endnotes.first.is_visible()
     assert page.evaluate("() => [...document.querySelectorAll('.endnotes li')].map(li => li.value)") == list(

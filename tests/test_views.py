@@ -8,11 +8,13 @@ import pytest
 from conftest import REPO
 from markupsafe import Markup
 
-from dossier.config import Settings
-from dossier.model import Event, Origin, Page, PartialDate
+from dossier.config import Editors, Settings
+from dossier.link import htmltext
+from dossier.link.annotations import AnchoredArticle, anchor
+from dossier.model import Annotation, Event, Origin, Page, PartialDate
 from dossier.publish import i18n
 from dossier.publish.urls import Urls
-from dossier.publish.views import ArticleIn, EventIn, Views
+from dossier.publish.views import ArticleIn, EventIn, NoteIn, Views, note_times
 
 LABELS = (("irak", "Irak"),)
 
@@ -82,3 +84,65 @@ def test_timeline_data_writes_each_date_at_its_own_precision(views: Views) -> No
     ]
     assert [list(e) for e in data["events"]][1][-1] == "end_date"  # a span's end comes last
     assert [era["text"]["headline"] for era in data["eras"]] == ["Titre mois"]
+
+
+def _notes(dates: tuple[PartialDate | None, ...]) -> tuple[AnchoredArticle, tuple[NoteIn, ...]]:
+    html = "<p>Un passage, puis un autre passage.</p>\n<p>Et un troisième.</p>"
+    quotes = ("Un passage", "un autre passage", "troisième")
+    notes = [
+        Annotation(f"n{i}", "a", quote, "contexte", "Une note.", Origin(f"content/annotations/n{i}.md"), date=when)
+        for i, (quote, when) in enumerate(zip(quotes, dates, strict=True))
+    ]
+    anchored, problems = anchor(htmltext.build(html), notes)
+    assert problems == []
+    return anchored, tuple(NoteIn(a.note, a.number, "<p>Une note.</p>", "Un article") for a in anchored.notes)
+
+
+def test_each_annotation_names_its_note_its_passage_its_date_and_who_wrote_it(views: Views) -> None:
+    anchored, notes = _notes((PartialDate(2024, 3, 6), None, PartialDate(2024, 5)))
+    team = Views(views.strings, views.urls, Editors("La rédaction", "/a-propos/"))
+    data = team.annotations(article(), anchored, notes)
+    first, second, third = data["first"]["items"]
+    assert first["id"] == "https://presse.example/d/articles/a/#note-1"
+    assert first["canonical"] == "https://presse.example/d/articles/a/#annotation-n0"
+    assert (first.get("created"), second.get("created"), third.get("created")) == (
+        "2024-03-06T00:00:00Z",
+        None,  # no date: none made up
+        "2024-05-01T00:00:00Z",
+    )
+    assert first["creator"] == {
+        "id": "https://presse.example/d/a-propos/",
+        "type": "Organization",
+        "name": "La rédaction",
+        "homepage": "https://presse.example/d/a-propos/",
+    }
+    assert first["generator"]["type"] == "Software" and first["generator"]["name"].startswith("dossier ")
+    quote, position = second["target"]["selector"]
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": "un autre passage",
+        "prefix": "Un passage, puis ",
+        "suffix": ".\nEt un troisième.\n",
+    }
+    assert position == {"type": "TextPositionSelector", "start": 17, "end": 33}
+    assert third["target"]["selector"][0]["prefix"] == "e, puis un autre passage.\nEt un "  # 32 characters
+    assert data["via"] == "https://presse.example/d/articles/a/"  # the collection links back to its page
+    assert "creator" not in views.annotations(article(), anchored, notes)["first"]["items"][0]  # no team named
+
+
+def test_the_notes_feed_gives_each_note_its_own_updated_made_of_content(views: Views) -> None:
+    _, notes = _notes((None, None, PartialDate(2024, 3, 1)))
+    items = tuple((n, article()) for n in notes)
+    times = note_times(items)
+    # one day (the article's, March 2024: the 1st, and the third note's own), told apart by article then note slug
+    assert times == ["2024-03-01T00:00:00Z", "2024-03-01T00:00:01Z", "2024-03-01T00:00:02Z"]
+    assert note_times(tuple(reversed(items))) == list(reversed(times))  # not the feed's order: the content's
+    feed = views.notes_feed(items, LABELS)
+    assert [e["updated"] for e in feed["entries"]] == times and feed["updated"] == max(times)
+    assert feed["entries"][2]["published"] == "2024-03-01T00:00:00Z"
+
+
+def test_a_note_dated_elsewhere_keeps_its_own_day(views: Views) -> None:
+    _, notes = _notes((PartialDate(2024, 6, 2), None, None))
+    items = tuple((n, article()) for n in notes)
+    assert note_times(items) == ["2024-06-02T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:01Z"]

@@ -466,6 +466,10 @@ def _block_at(textmap: TextMap, position: int) -> int:
     return textmap.block_of[textmap.units[position].token]
 
 
+def _label(number: int) -> str:
+    return f'aria-labelledby="note-{number}"'
+
+
 def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> list[str]:
     """The HTML of each top-level block, with the notes' passages marked."""
     wraps = [
@@ -475,7 +479,9 @@ def _mark(textmap: TextMap, notes: Sequence[Anchored]) -> list[str]:
             open=f'<mark class="passage" data-note="{a.number}">',
             close="</mark>",
             first=f'<mark class="passage" id="passage-{a.number}" data-note="{a.number}">',
-            after=f'<a class="note-ref" href="#note-{a.number}" aria-describedby="note-{a.number}">{a.number}</a>',
+            # no text: the number is the stylesheet's (data-n), so that the page's text is the
+            # text the notes' selectors quote; the link is named by the note's own label
+            after=f'<a class="note-ref" href="#note-{a.number}" data-n="{a.number}" {_label(a.number)}></a>',
         )
         for a in notes
     ]

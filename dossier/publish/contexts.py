@@ -78,6 +78,7 @@ class NoteView(TypedDict):
     topics: list[TopicLink]
     lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
     passage_id: str
+    date: DateView | None  # when the note was written, if its file says
     url: str
     article: Link
 
@@ -451,6 +452,12 @@ class TextQuoteSelector(TypedDict):
     suffix: str
 
 
+class TextPositionSelector(TypedDict):
+    type: str
+    start: int  # in code points of the textContent of the page's article text element
+    end: int
+
+
 class TextualBody(TypedDict):
     type: str
     value: str
@@ -461,13 +468,27 @@ class TextualBody(TypedDict):
 
 class AnnotationTarget(TypedDict):
     source: str
-    selector: TextQuoteSelector
+    selector: list[TextQuoteSelector | TextPositionSelector]
+
+
+class Agent(TypedDict):
+    """The W3C model's Agent: the editorial team (``creator``), or dossier itself (``generator``)."""
+
+    id: NotRequired[str]  # the team's page, when site.yml gives one
+    type: str
+    name: str
+    nickname: NotRequired[str]
+    homepage: NotRequired[str]
 
 
 class WebAnnotation(TypedDict):
-    id: str
+    id: str  # the page's URL and the note's id on it
     type: str
     motivation: str
+    canonical: str  # stable when the notes are renumbered: the note's slug
+    created: NotRequired[str]  # the note's date, when it has one
+    creator: NotRequired[Agent]
+    generator: Agent
     body: TextualBody
     target: AnnotationTarget
 
@@ -475,13 +496,23 @@ class WebAnnotation(TypedDict):
 class AnnotationPage(TypedDict):
     id: str
     type: str
-    startIndex: int  # the W3C model's name
+    partOf: str  # the W3C model's names
+    startIndex: int
     items: list[WebAnnotation]
 
 
 AnnotationCollection = TypedDict(
     "AnnotationCollection",
-    {"@context": str, "id": str, "type": str, "label": str, "total": int, "first": AnnotationPage},
+    {
+        "@context": str,
+        "id": str,
+        "type": str,
+        "label": str,
+        "via": str,  # the article page the notes are published on
+        "total": int,
+        "last": str,
+        "first": AnnotationPage,
+    },
 )
 
 # -- data files: the timeline in Knight Lab's TimelineJS3 format -------------------------

@@ -17,12 +17,14 @@ from typing import NamedTuple
 from babel.dates import format_skeleton
 from markupsafe import Markup, escape
 
-from dossier.config import Settings
+from dossier import __version__
+from dossier.config import Editors, Settings
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.versions import Change, Versions
 from dossier.model import Annotation, Article, Event, Page, PartialDate, Precision, Topic
 from dossier.publish import chart, eras
 from dossier.publish.contexts import (
+    Agent,
     AnnotationCollection,
     ArticleItem,
     ArticlePageView,
@@ -50,6 +52,7 @@ from dossier.publish.contexts import (
     PieceView,
     SearchView,
     SitemapView,
+    TextPositionSelector,
     TextQuoteSelector,
     TimelineData,
     TimelineJSDate,
@@ -69,6 +72,7 @@ from dossier.publish.contexts import (
     YearLink,
 )
 from dossier.publish.i18n import Strings
+from dossier.publish.pagetext import BLOCK_END, context, page_text
 from dossier.publish.urls import FEED, NOTES_FEED, Urls
 from dossier.text import collation, ids
 
@@ -146,6 +150,9 @@ def dated(data: NewsArticle | BasedOn, date: PartialDate) -> None:
         data.pop("datePublished", None)
 
 
+GENERATOR = "dossier"  # the annotations' generator: this program, with its version
+
+
 @dataclass(frozen=True)
 class Views:
     strings: Strings
@@ -195,6 +202,7 @@ class Views:
             "end_html": Markup(ids.rename(item.html, ids.prefix("note", note.slug), ids.prefix("endnote", note.slug))),
             "topics": self.topic_links(note.topics, labels),
             "passage_id": f"passage-{number}",
+            "date": self.date(note.date) if note.date is not None else None,
             "url": self.urls.to(Urls.note(note.article, number)),
             "article": {"title": item.article_title, "url": self.urls.to(Urls.article(note.article))},
             "lang": self.own(note.lang),
@@ -344,7 +352,10 @@ class Views:
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
-            "blocks": [{"html": Markup(b.html), "notes": [views[n] for n in b.notes]} for b in anchored.blocks],
+            # each block's HTML ends with BLOCK_END: the text the notes' selectors describe (see pagetext)
+            "blocks": [
+                {"html": Markup(b.html + BLOCK_END), "notes": [views[n] for n in b.notes]} for b in anchored.blocks
+            ],
             "notes": list(views.values()),
             "events": [self.event_entry(e, labels) for e in events],
             "versions": self.versions(versions) if versions is not None else None,
@@ -646,16 +657,18 @@ class Views:
         return {"@context": "https://schema.org", "@graph": [site, page]}
 
     def notes_feed(self, notes: tuple[tuple[NoteIn, ArticleIn], ...], labels: Labels) -> NotesFeedView:
+        """The latest notes; each entry's ``updated`` is distinct (see :func:`note_times`)."""
         entries: list[FeedEntry] = []
-        for note, article in notes:
+        for (note, article), when in zip(notes, note_times(notes), strict=True):
             page = Urls.article(article.slug)
+            day = (note.note.date or article.date).first_day().isoformat()
             entries.append(
                 {
                     "title": f"{self.strings.get(f'kind_{note.note.kind}')} : « {note.note.quote} »",
                     "url": self.urls.absolute(Urls.note(article.slug, note.number)),
                     "id": self._id(f"{page}#annotation-{note.note.slug}"),
-                    "published": f"{article.date.first_day().isoformat()}T00:00:00Z",
-                    "updated": f"{article.date.first_day().isoformat()}T00:00:00Z",
+                    "published": f"{day}T00:00:00Z",
+                    "updated": when,
                     "summary": article.title,
                     "content": Markup(self.urls.absolute_links(note.html, page)),
                     "topics": self.topic_links(note.note.topics, labels),
@@ -678,40 +691,72 @@ class Views:
     def annotations(
         self, item: ArticleIn, anchored: AnchoredArticle, notes: tuple[NoteIn, ...]
     ) -> AnnotationCollection:
-        """The article's notes as a W3C Web Annotation collection (TextQuoteSelector targets)."""
+        """The article's notes as a W3C Web Annotation collection.
+
+        Each target has a ``TextQuoteSelector`` and a ``TextPositionSelector`` over the text of
+        the page's article text element, as a browser reads it (see :mod:`.pagetext`): on the
+        very characters the page highlights. An annotation's ``id`` is its note on the page
+        (``#note-N``, which follows the notes' numbering); ``canonical`` names it by its slug,
+        which does not change when notes are renumbered.
+        """
         page = self.urls.absolute(Urls.article(item.slug))
         data = self.urls.absolute(Urls.annotations(item.slug))
+        text = page_text([b.html for b in anchored.blocks])
+        generator: Agent = {"type": "Software", "name": f"{GENERATOR} {__version__}", "nickname": GENERATOR}
         items: list[WebAnnotation] = []
-        for placed, note in zip(anchored.notes, notes, strict=True):
-            selector: TextQuoteSelector = {
+        for note in notes:
+            start, end = text.passages[note.number]
+            prefix, suffix = context(text.text, start, end)
+            quote: TextQuoteSelector = {
                 "type": "TextQuoteSelector",
-                "exact": anchored.text[placed.start : placed.end],
-                "prefix": anchored.text[max(placed.start - 32, 0) : placed.start],
-                "suffix": anchored.text[placed.end : placed.end + 32],
+                "exact": text.text[start:end],
+                "prefix": prefix,
+                "suffix": suffix,
             }
-            items.append(
-                {
-                    "id": f"{page}#annotation-{note.note.slug}",
-                    "type": "Annotation",
-                    "motivation": "commenting",
-                    "body": {
-                        "type": "TextualBody",
-                        "value": self.urls.absolute_links(note.html, Urls.article(item.slug)),
-                        "format": "text/html",
-                        "language": note.note.lang or self.strings.language,
-                        "purpose": "commenting",
-                    },
-                    "target": {"source": page, "selector": selector},
-                }
-            )
+            position: TextPositionSelector = {"type": "TextPositionSelector", "start": start, "end": end}
+            annotation: WebAnnotation = {
+                "id": f"{page}#note-{note.number}",
+                "type": "Annotation",
+                "motivation": "commenting",
+                "canonical": self._id(f"{Urls.article(item.slug)}#annotation-{note.note.slug}"),
+            }  # type: ignore[typeddict-item]  # completed below, keys in the order written
+            if note.note.date is not None:
+                annotation["created"] = f"{note.note.date.first_day().isoformat()}T00:00:00Z"
+            if self.site.team is not None:
+                annotation["creator"] = self.agent(self.site.team)
+            annotation["generator"] = generator
+            annotation["body"] = {
+                "type": "TextualBody",
+                "value": self.urls.absolute_links(note.html, Urls.article(item.slug)),
+                "format": "text/html",
+                "language": note.note.lang or self.strings.language,
+                "purpose": "commenting",
+            }
+            annotation["target"] = {"source": page, "selector": [quote, position]}
+            items.append(annotation)
         return {
             "@context": "http://www.w3.org/ns/anno.jsonld",
             "id": data,
             "type": "AnnotationCollection",
             "label": item.title,
+            "via": page,
             "total": len(items),
-            "first": {"id": data + "#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+            "last": data + "#page-1",  # one page holds them all
+            "first": {
+                "id": data + "#page-1",
+                "type": "AnnotationPage",
+                "partOf": data,
+                "startIndex": 0,
+                "items": items,
+            },
         }
+
+    def agent(self, team: Editors) -> Agent:
+        """The editorial team as a W3C Agent (an organization), with its page when it has one."""
+        if not team.url:
+            return {"type": "Organization", "name": team.name}
+        url = self.urls.absolute(team.url.removeprefix("/")) if team.url.startswith("/") else team.url
+        return {"id": url, "type": "Organization", "name": team.name, "homepage": url}
 
     def timeline_data(self, title: str, text: str, entries: tuple[EventIn | ArticleIn, ...]) -> TimelineData:
         """The timeline in Knight Lab's TimelineJS3 JSON format: events, spans, and eras for long spans."""
@@ -774,6 +819,24 @@ def _mark(mark: eras.Mark, era: eras.Era, name: str) -> EraMark:
 
 ERA_LABEL_ROWS = 8  # an era's name runs beside at most this many rows (the stylesheet's era-rows-N)
 EXCERPT = 150  # characters of a note shown on the home page
+
+
+def note_times(notes: Sequence[tuple[NoteIn, ArticleIn]]) -> list[str]:
+    """Each note's ``updated`` in the notes feed: distinct, and made of the content alone.
+
+    A note's day is its own ``date``, else its article's; the notes of one day are told apart
+    by seconds after midnight, in a stable order made of content: article slug, then note
+    slug (never the numbering, which moves when a note is added before). Feeds hold a few
+    dozen notes, far fewer than a day's seconds.
+    """
+    days = [(n.note.date or a.date).first_day().isoformat() for n, a in notes]
+    order = sorted(range(len(notes)), key=lambda i: (days[i], notes[i][1].slug, notes[i][0].note.slug))
+    times = [""] * len(notes)
+    second = 0
+    for position, i in enumerate(order):
+        second = second + 1 if position and days[order[position - 1]] == days[i] else 0
+        times[i] = f"{days[i]}T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+    return times
 
 
 def excerpt(html: str, size: int = EXCERPT) -> str:

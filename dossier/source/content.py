@@ -12,7 +12,19 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from dossier.errors import Diagnostic, Location
-from dossier.model import NOTE_KINDS, Annotation, Article, Event, Keywords, Origin, Page, Record, Topic, frozen_map
+from dossier.model import (
+    NOTE_KINDS,
+    Annotation,
+    Article,
+    Event,
+    Keywords,
+    Origin,
+    Page,
+    PartialDate,
+    Record,
+    Topic,
+    frozen_map,
+)
 from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
 from dossier.source import aliases, discovery, limits
 from dossier.source import fields as f
@@ -47,6 +59,17 @@ def _keywords(node: Node) -> Keywords:
             raise FieldError(f"language '{key}' is given twice", "give each language's keywords once")
         by_language[key] = f.texts(value)
     return Keywords(by_language=tuple(by_language.items()))
+
+
+def _note_date(node: Node) -> PartialDate:
+    """A note's ``date``: when it was written (its annotation's ``created``)."""
+    try:
+        return f.date(node)
+    except FieldError as exc:
+        raise FieldError(str(exc), exc.hint or _NOTE_DATE_HINT) from None
+
+
+_NOTE_DATE_HINT = "the day the note was written, e.g. date: 2024-03-06; or no date at all"
 
 
 @dataclass(frozen=True)
@@ -87,6 +110,7 @@ KINDS: tuple[Kind, ...] = (
             Field("kind", _note_kind, required=True),
             Field("topics", f.texts),
             Field("lang", f.language),
+            Field("date", _note_date),
         ),
         Annotation,
         body_required=True,

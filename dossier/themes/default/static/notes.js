@@ -1,5 +1,7 @@
 // The notes of an article page, improved (the page is complete without this script: the
-// stylesheet alone lays the notes out, see style.css, section 5).
+// stylesheet alone lays the notes out, see style.css, section 5). The notes are written after
+// the article's text (.text), never inside it: nothing here moves one into it. The page loads
+// this script with blocking="render": the notes are placed before the first paint.
 // - Wide screens: each note in the margin at its passage's line, pushed down so that none
 //   overlaps the one before; a note longer than the room before the next one is folded to
 //   the lines that fit (its button, or a click on it, unfolds it; the next notes move down).
@@ -7,21 +9,22 @@
 //   the paragraph, a second tap closes it.
 "use strict";
 (() => {
-  const text = document.querySelector(".text[data-expand]");
-  if (!text) return;
+  const body = document.querySelector(".article-body[data-expand]"); // the text and its notes
+  if (!body) return;
+  const text = body.querySelector(".text");
   const wide = window.matchMedia("(min-width: 64rem)");
   const LATE = 20; // px: how far below its passage a note may start
   const GAP = 10; // px between two notes in the margin
   const TIGHT = 4; // px after a note folded to one line
 
-  const notes = [...text.querySelectorAll(".note")].map((el) => {
+  const notes = [...body.querySelectorAll(".margin-notes .note")].map((el) => {
     const number = el.id.slice("note-".length);
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "note-toggle";
     toggle.hidden = true;
     toggle.setAttribute("aria-expanded", "false");
-    toggle.setAttribute("aria-label", text.dataset.expand.replace("{number}", number));
+    toggle.setAttribute("aria-label", body.dataset.expand.replace("{number}", number));
     toggle.innerHTML = '<span aria-hidden="true">+</span>';
     el.prepend(toggle);
     el.tabIndex = -1;
@@ -36,7 +39,7 @@
     };
   });
   const byNumber = new Map(notes.map((n) => [n.number, n]));
-  text.classList.add("notes-js");
+  body.classList.add("notes-js");
 
   // Wide screens: tops and folds -----------------------------------------------------
   // Each note starts at its passage's line, or just below the note before. A note taller
@@ -49,8 +52,8 @@
 
   function layout() {
     if (!wide.matches) {
-      text.classList.remove("sidenotes");
-      text.style.minHeight = "";
+      body.classList.remove("sidenotes");
+      body.style.minHeight = "";
       for (const n of notes) {
         n.el.style.top = "";
         n.el.classList.remove("is-folded");
@@ -59,9 +62,9 @@
       }
       return;
     }
-    text.classList.add("sidenotes");
+    body.classList.add("sidenotes");
     for (const n of notes) for (const ref of n.refs) ref.removeAttribute("aria-expanded");
-    const origin = text.getBoundingClientRect().top;
+    const origin = body.getBoundingClientRect().top;
     const want = notes.map((n) => n.passage.getBoundingClientRect().top - origin - 2);
     for (const n of notes) n.el.classList.remove("is-folded");
     const full = notes.map((n) => n.el.offsetHeight);
@@ -90,7 +93,7 @@
       bottom = top + height;
       gap = lines === 1 ? TIGHT : GAP;
     });
-    text.style.minHeight = `${Math.ceil(bottom)}px`;
+    body.style.minHeight = `${Math.ceil(bottom)}px`;
   }
 
   let pending = 0;
@@ -119,7 +122,7 @@
     }
   }
 
-  text.addEventListener("click", (event) => {
+  body.addEventListener("click", (event) => {
     const target = event.target;
     const toggle = target.closest(".note-toggle");
     if (toggle) {
@@ -152,6 +155,14 @@
       if (n.el.classList.contains("is-folded") && event.target.closest(".note-body")) unfold(n, true);
     });
   }
+
+  // The passage of the note the address names (#note-3), highlighted as its note is (the
+  // notes follow the text: no selector of the stylesheet goes from a note to its passage).
+  function showTarget() {
+    for (const n of notes) for (const mark of n.marks) mark.classList.toggle("is-target", location.hash === `#${n.el.id}`);
+  }
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
 
   // A link from another page to a note (#note-3): open it, or show it in the margin.
   const linked = byNumber.get(location.hash.startsWith("#note-") ? location.hash.slice("#note-".length) : "");
