@@ -100,7 +100,7 @@ def _notes(dates: tuple[PartialDate | None, ...]) -> tuple[AnchoredArticle, tupl
 
 def test_each_annotation_names_its_note_its_passage_its_date_and_who_wrote_it(views: Views) -> None:
     anchored, notes = _notes((PartialDate(2024, 3, 6), None, PartialDate(2024, 5)))
-    team = Views(views.strings, views.urls, Editors("La rédaction", "/a-propos/"))
+    team = Views(views.strings, views.urls, Settings(title="D", editors=Editors("La rédaction", "/a-propos/")))
     data = team.annotations(article(), anchored, notes)
     first, second, third = data["first"]["items"]
     assert first["id"] == "https://presse.example/d/articles/a/#note-1"
