@@ -8,6 +8,7 @@ import http.client
 import http.server
 import json
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
     root = copy_repository(tmp_path_factory.mktemp("workbench") / "dossier")
     (root / "content/articles/atelier.md").write_text(ARTICLE, encoding="utf-8")
     (root / NOTES / "atelier-parlement.md").write_text(NOTE, encoding="utf-8")
+    shutil.copytree(root / "dossier/themes/default", root / "themes/default")  # the project's own copy, to retouch
     with serving(root) as (server, url):
         yield Preview(root, url, server)
 
