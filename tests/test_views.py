@@ -14,7 +14,7 @@ from dossier.link.annotations import AnchoredArticle, anchor
 from dossier.model import Annotation, Event, Origin, Page, PartialDate
 from dossier.publish import i18n
 from dossier.publish.urls import Urls
-from dossier.publish.views import ArticleIn, EventIn, NoteIn, Views, note_times
+from dossier.publish.views import ArticleIn, EventIn, NoteIn, Views, note_times, numbered
 
 LABELS = (("irak", "Irak"),)
 
@@ -146,3 +146,9 @@ def test_a_note_dated_elsewhere_keeps_its_own_day(views: Views) -> None:
     _, notes = _notes((PartialDate(2024, 6, 2), None, None))
     items = tuple((n, article()) for n in notes)
     assert note_times(items) == ["2024-06-02T00:00:00Z", "2024-03-01T00:00:00Z", "2024-03-01T00:00:01Z"]
+
+
+def test_a_feed_writes_each_note_number_that_the_page_draws_with_css() -> None:
+    html = '<p><mark>x</mark><a class="note-ref" href="#note-2" data-n="2" aria-labelledby="note-2"></a> y</p>'
+    assert numbered(html) == '<p><mark>x</mark><sup><a class="note-ref" href="#note-2">2</a></sup> y</p>'
+    assert numbered("<p>sans note</p>") == "<p>sans note</p>"

@@ -9,6 +9,7 @@ page whose inputs did not change renders to the same bytes and need not be rende
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -137,6 +138,15 @@ class ArticleIn(NamedTuple):
 class TopicIn(NamedTuple):
     topic: Topic
     items: int  # articles, notes and events on the topic
+
+
+_NOTE_REF = re.compile(r'<a class="note-ref" href="([^"]*)" data-n="([0-9]+)"[^>]*></a>')
+
+
+def numbered(html: str) -> str:
+    """An article's HTML for a reader without the page's stylesheet (a feed reader): each note's
+    number, which the page draws with CSS, written as a superscript link to the note."""
+    return _NOTE_REF.sub(r'<sup><a class="note-ref" href="\1">\2</a></sup>', html) if "note-ref" in html else html
 
 
 def dated(data: NewsArticle | BasedOn, date: PartialDate) -> None:
@@ -581,7 +591,7 @@ class Views:
                     "published": published,
                     "updated": f"{version.first_day().isoformat()}T00:00:00Z" if version else published,
                     "summary": article.summary,
-                    "content": Markup(self.urls.absolute_links(anchored.html, target)),
+                    "content": Markup(self.urls.absolute_links(numbered(anchored.html), target)),
                     "topics": self.topic_links(article.topics, labels),
                     "lang": self.own(article.lang),
                 }
