@@ -73,7 +73,7 @@ def test_a_new_french_dossier_builds_at_once_with_one_example_of_each_kind(tmp_p
         "fr",
         "/",
     )
-    assert f"dossier=={__version__}" in (root / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert f"dossier-ssg=={__version__}" in (root / "requirements.txt").read_text(encoding="utf-8").splitlines()
     checked = dossier("dossier check", root)
     assert (checked.returncode, checked.stderr) == (0, "")
     built = dossier("dossier build --base-url https://example.org/x/", root)

@@ -35,7 +35,7 @@ from test_workflow import actionlint
 from dossier import __version__
 
 RELEASE = REPO / ".github" / "workflows" / "release.yml"
-SOURCES = ("pyproject.toml", "README.md", "MANIFEST.in", "dossier")
+SOURCES = ("pyproject.toml", "README.md", "MANIFEST.in", "dossier", "LICENSE")
 BIN = Path(sys.executable).parent
 DEADLINE = 60.0  # seconds a served page may take to show a change (a bound, never a measure)
 
@@ -118,7 +118,7 @@ def _run(command: str, cwd: Path, bin_dir: Path) -> subprocess.CompletedProcess[
 
 def test_the_wheel_holds_the_engine_its_theme_and_the_starter_and_nothing_else(dist: Dist) -> None:
     names = zipfile.ZipFile(dist.wheel).namelist()
-    info = f"dossier-{__version__}.dist-info/"
+    info = f"dossier_ssg-{__version__}.dist-info/"  # the name to pip install: dossier-ssg
     assert all(name.startswith(("dossier/", info)) for name in names), names
     theme = "dossier/themes/default/"
     for rel in ("templates/base.html", "templates/article.html", "static/style.css", "i18n/fr.yml", "i18n/en.yml"):
@@ -129,6 +129,7 @@ def test_the_wheel_holds_the_engine_its_theme_and_the_starter_and_nothing_else(d
     packaged = {name.removeprefix("dossier/").split("/")[0] for name in names if name.startswith("dossier/")}
     assert not packaged & {"tests", "bench", "content", "seeds", "golden", "catalogue"}
     assert not [n for n in names if re.search(r"(^|/)(test_|conftest|bench)|irak", n)]
+    assert info + "licenses/LICENSE" in names
     entry = zipfile.ZipFile(dist.wheel).read(info + "entry_points.txt").decode()
     assert "dossier = dossier.cli:run" in entry
     size = dist.wheel.stat().st_size
@@ -274,7 +275,7 @@ def test_the_new_dossiers_workflow_passes_actionlint_pins_this_version_and_runs_
     assert any("dossier build --base-url" in run for run in runs)
     uses = {s["uses"].split("@")[0] for s in steps if "uses" in s}
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
-    assert f"dossier=={__version__}" in (started / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert f"dossier-ssg=={__version__}" in (started / "requirements.txt").read_text(encoding="utf-8").splitlines()
 
 
 def _release_steps() -> list[dict[str, str]]:

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from dossier import __version__, config
+from dossier import DISTRIBUTION, __version__, config
 from dossier.commands import fieldedit, importer, scaffold, writing
 from dossier.errors import ContentErrors, DossierError, UsageError
 from dossier.project import ARTICLES, CONTENT, CONTENT_FOLDERS, SEEDS, SETTINGS_FILE
@@ -69,6 +69,11 @@ class Started:
             f"next: {'' if given in ('.', './') else f'cd {given} && '}dossier serve"
             "  (README.md: the everyday commands, publishing, upgrading)",
         ]
+
+
+def _versioned(text: str) -> str:
+    """A starter file with the package's name on PyPI and this version in it."""
+    return text.replace("@VERSION@", __version__).replace("@DISTRIBUTION@", DISTRIBUTION)
 
 
 def _starter(*parts: str) -> str:
@@ -145,12 +150,10 @@ def _write(root: Path, example: Example, title: str, language: str, base_url: st
     )
     _create(root, SETTINGS_FILE, settings)
     _check_settings(root)
-    readme = (
-        _starter(language, "README.md").replace("@TITLE@", title.replace("\n", " ")).replace("@VERSION@", __version__)
-    )
+    readme = _versioned(_starter(language, "README.md").replace("@TITLE@", title.replace("\n", " ")))
     _create(root, "README.md", readme)
     _create(root, ".gitignore", _starter("gitignore"))
-    _create(root, REQUIREMENTS, _starter(REQUIREMENTS).replace("@VERSION@", __version__))
+    _create(root, REQUIREMENTS, _versioned(_starter(REQUIREMENTS)))
     _create(root, WORKFLOW, _starter("pages.yml"))
     for folder in CONTENT_FOLDERS:
         (root / CONTENT / folder).mkdir(parents=True, exist_ok=True)
