@@ -28,6 +28,7 @@ def test_catalogue_is_complete() -> None:
         "front-matter-scalar", "billion-laughs", "python-tag", "timestamp-date", "duplicate-key",
         "slug-dot-dot", "seed-outside", "yaml-too-deep", "control-character", "raw-control-character",
         "template-syntax", "unknown-theme", "broken-link", "broken-anchor",
+        "image-missing", "missing-alt", "image-refused",
     }  # fmt: skip
     assert required <= set(CASES)
 

@@ -23,7 +23,7 @@ from typing import cast
 
 from dossier.errors import Diagnostic, Severity
 from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
-from dossier.link import links
+from dossier.link import images, links
 from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body, resolve_topics
 from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Record
@@ -228,12 +228,17 @@ def _without(warnings: list[Diagnostic], problems: Iterable[Diagnostic]) -> list
     return kept
 
 
+def _mentions(body: str) -> bool:
+    """Whether ``body`` may hold an internal link or show an image: the link phase's work, not the patch's."""
+    return links.mentions(body) or images.mentions(body)
+
+
 def patch(
     last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
 ) -> Patched | None:
     """The last build patched with ``changes``; None when a whole build is needed (also when a
     body holds an internal link: a change anywhere may change its URL or break it)."""
-    if last.site.links or any(r is not None and links.mentions(r.body) for pair in changes for r in pair):
+    if last.site.links or any(r is not None and _mentions(r.body) for pair in changes for r in pair):
         return None
     edits = _edits(changes)
     patcher = _anchored_again(last, link, edits) if edits is not None else None

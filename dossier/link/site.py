@@ -14,13 +14,14 @@ from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
-from dossier.link import htmltext, links, provenance, timeline
+from dossier.link import htmltext, images, links, provenance, timeline
 from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannotated
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
 from dossier.model import Annotation, Article, Event, Page, Topic
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
+from dossier.source.media import MediaFile
 from dossier.source.seeds import Seed
 from dossier.text import collation, ids
 from dossier.text.didyoumean import did_you_mean
@@ -349,18 +350,27 @@ def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Kno
     return replace(known, files=files)
 
 
+class BodyRewriter(Protocol):
+    """Rewrites pieces of a body's HTML (:class:`links.Rewriter`, :class:`images.Pictures`)."""
+
+    def rewrite(self, html: str, body: links.Body) -> str: ...
+    def rewrite_all(self, pieces: Sequence[str], body: links.Body) -> list[str]: ...
+
+
 def rewrite_links(
-    rewriter: links.Rewriter,
+    rewriter: BodyRewriter,
     anchored: dict[str, AnchoredArticle],
     articles: Sequence[Article],
     html: dict[tuple[str, str], str],
     records: Sequence[tuple[str, Annotation | Event | Topic | Page]],
+    marker: str = "href=",
 ) -> None:
-    """The internal links of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
+    """The internal links (or what ``rewriter`` rewrites, in HTML holding ``marker``) of every
+    body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
     for article in articles:
         done = anchored[article.slug]
         if (
-            "href=" in done.html
+            marker in done.html
         ):  # the very same record when no link changed (the memo's anchorings are kept as they are)
             blocks = [b.html for b in done.blocks]
             pieces = rewriter.rewrite_all(blocks, links.Body.of(article.body, article.origin.body()))
@@ -368,7 +378,7 @@ def rewrite_links(
                 anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
     for kind, record in records:
         key = (kind, record.slug)
-        if key in html and "href=" in html[key]:
+        if key in html and marker in html[key]:
             html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
 
 
@@ -398,6 +408,18 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     return rewriter
 
 
+def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, MediaFile] | None) -> images.Pictures:
+    """Every body's images written as responsive pictures (:mod:`dossier.link.images`), in place."""
+    pictures = images.Pictures(media or {}, base)
+    bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
+        ("note", n) for group in done.by_article.values() for n in group
+    ]
+    bodies += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
+    bodies += [("page", p) for p in done.pages]
+    rewrite_links(pictures, done.anchored, done.articles, linker.html, bodies, "<img")
+    return pictures
+
+
 def link(
     settings: Settings,
     content: Content,
@@ -405,9 +427,11 @@ def link(
     drafts: bool = False,
     intro_line: int = 1,
     steps: LinkSteps | None = None,
+    media: Mapping[str, MediaFile] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The linked site and every problem found; ``steps`` does each piece of the work
-    (by default :class:`DirectSteps`: computed here, footnotes titled in English)."""
+    (by default :class:`DirectSteps`: computed here, footnotes titled in English); ``media``:
+    the images of ``content/media/`` (:mod:`dossier.source.media`)."""
     linker = _Linker(content, steps or DirectSteps())
     articles = linker.resolve(tuple(a for a in content.articles if drafts or not a.draft))
     published = {a.slug for a in articles}
@@ -423,9 +447,14 @@ def link(
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
     sorted_articles = linker.steps.newest_first(articles)
     entries = linker.steps.entries(events, sorted_articles)
-    rewriter = _rewrite_all(linker, settings, _Published(anchored, articles, by_article, events, pages, entries))
-    intro_html = rewriter.rewrite(intro.html, links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), ""))
+    bodies = _Published(anchored, articles, by_article, events, pages, entries)
+    rewriter = _rewrite_all(linker, settings, bodies)
+    intro_body = links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), "")
+    intro_html = rewriter.rewrite(intro.html, intro_body)
     linker.problems.extend(rewriter.problems)
+    pictures = _pictures(linker, bodies, links.base_path(settings.base_url), media)
+    intro_html = pictures.rewrite(intro_html, intro_body)  # paths from the project's folder (content/media/x.png)
+    linker.problems.extend(pictures.problems)
     language = settings.language
     site = Site(
         settings=settings,
@@ -438,6 +467,6 @@ def link(
         entries=entries,
         intro_html=ids.namespace(intro_html, ids.prefix("intro", "site")),
         versions=MappingProxyType(versions),
-        links=rewriter.found,
+        links=any((rewriter.found, pictures.found)),  # an image's file may change too
     )
     return site, linker.problems
