@@ -125,7 +125,8 @@ def test_scan_lists_the_library_and_refuses_what_it_cannot_publish(tmp_path: Pat
     assert sorted(images) == ["content/media/cartes/irak.png", "content/media/photo.jpg", "content/media/photo.png"]
     assert set(signatures) == set(images)
     assert [p.format() for p in problems] == [
-        "content/media/lien.png: error: symbolic link in content/media/ (hint: copy the image into content/media/ instead)",
+        "content/media/lien.png: error: symbolic link in content/media/"
+        " (hint: copy the image into content/media/ instead)",
         "content/media/notes.pdf: error: not an image the site can publish (hint: publish JPEG (photos), PNG or WebP"
         " (drawings) or SVG (charts, maps))",
         "content/media/photo.png: error: an image named as content/media/photo.jpg (hint: rename one of them: their"
