@@ -124,6 +124,18 @@ class EarlierSeed:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """An image named in front matter (an article's ``image``, an event's ``media``, a topic's
+    ``image``): its path from the file, as written, its text for who cannot see it, and an
+    optional caption and credit, shown with it."""
+
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: str
@@ -137,6 +149,7 @@ class Article:
     seed_sha256: str = ""
     draft: bool = False
     earlier_seeds: tuple[EarlierSeed, ...] = ()  # the text's earlier versions, oldest first
+    image: ImageRef | None = None  # shown at the top of the page, and its image for social sites
 
 
 NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")
@@ -165,6 +178,7 @@ class Event:
     end: PartialDate | None = None
     topics: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
+    media: ImageRef | None = None
 
     @property
     def is_span(self) -> bool:
@@ -194,6 +208,7 @@ class Topic:
     body: str
     origin: Origin
     keywords: Keywords = Keywords()
+    image: ImageRef | None = None
 
 
 @dataclass(frozen=True)

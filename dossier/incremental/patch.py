@@ -228,9 +228,10 @@ def _without(warnings: list[Diagnostic], problems: Iterable[Diagnostic]) -> list
     return kept
 
 
-def _mentions(body: str) -> bool:
-    """Whether ``body`` may hold an internal link or show an image: the link phase's work, not the patch's."""
-    return links.mentions(body) or images.mentions(body)
+def _mentions(record: Record) -> bool:
+    """Whether ``record`` may hold an internal link or show an image (in its text or its front
+    matter): the link phase's work, not the patch's."""
+    return links.mentions(record.body) or images.mentions(record.body) or getattr(record, "image", None) is not None
 
 
 def patch(
@@ -238,7 +239,7 @@ def patch(
 ) -> Patched | None:
     """The last build patched with ``changes``; None when a whole build is needed (also when a
     body holds an internal link: a change anywhere may change its URL or break it)."""
-    if last.site.links or any(r is not None and _mentions(r.body) for pair in changes for r in pair):
+    if last.site.links or any(r is not None and _mentions(r) for pair in changes for r in pair):
         return None
     edits = _edits(changes)
     patcher = _anchored_again(last, link, edits) if edits is not None else None

@@ -16,10 +16,12 @@ import html as htmlmod
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from dossier.errors import Diagnostic, Location
 from dossier.link.links import Body
+from dossier.model import Article, Event, ImageRef, Topic
 from dossier.source.media import FOLDER, MediaFile, Variant, variants
 from dossier.text.didyoumean import did_you_mean
 
@@ -117,3 +119,34 @@ class Pictures:
             return picture(found, self.base, alt)
 
         return [_IMG.sub(one, piece) if "<img" in piece else piece for piece in pieces]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image named in front matter, found in the library: what the page shows with it."""
+
+    ref: ImageRef
+    file: MediaFile
+
+
+def figures(
+    records: Iterable[tuple[str, Article | Event | Topic]], media: Mapping[str, MediaFile]
+) -> tuple[dict[tuple[str, str], Figure], list[Diagnostic]]:
+    """The image of each record that names one (``(kind, slug)`` → figure: an article's and a
+    topic's ``image``, an event's ``media``), each path resolved from the record's file; an image
+    not in the library is an error at its field's line."""
+    found: dict[tuple[str, str], Figure] = {}
+    problems: list[Diagnostic] = []
+    for kind, record in records:
+        field = "media" if isinstance(record, Event) else "image"
+        ref = record.media if isinstance(record, Event) else record.image
+        if ref is None:
+            continue
+        folder = posixpath.dirname(record.origin.path)
+        image = resolve(ref.src, folder, media)
+        if isinstance(image, str):
+            where = record.origin.at(field)
+            problems.append(Diagnostic(where, f"'{field}': {image}", missing_hint(ref.src, folder, media)))
+        else:
+            found[(kind, record.slug)] = Figure(ref, image)
+    return found, problems

@@ -45,6 +45,8 @@ class Site:
     """article slug → its versions, for the articles updated from a new seed (``earlier_seeds``)"""
     links: bool = False
     """whether a body holds an internal link (:mod:`dossier.link.links`): then a change anywhere may change its URL"""
+    figures: Mapping[tuple[str, str], images.Figure] = field(default_factory=lambda: MappingProxyType({}))
+    """(kind, slug) → the image its front matter names (an article's and a topic's ``image``, an event's ``media``)"""
 
 
 @dataclass(frozen=True)
@@ -420,6 +422,17 @@ def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, 
     return pictures
 
 
+def _figures(
+    linker: _Linker, done: _Published, media: Mapping[str, MediaFile] | None
+) -> Mapping[tuple[str, str], images.Figure]:
+    """The images the records' front matter names, checked (:func:`dossier.link.images.figures`)."""
+    records: list[tuple[str, Article | Event | Topic]] = [("article", a) for a in done.articles]
+    records += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
+    found, problems = images.figures(records, media or {})
+    linker.problems.extend(problems)
+    return MappingProxyType(found)
+
+
 def link(
     settings: Settings,
     content: Content,
@@ -455,6 +468,7 @@ def link(
     pictures = _pictures(linker, bodies, links.base_path(settings.base_url), media)
     intro_html = pictures.rewrite(intro_html, intro_body)  # paths from the project's folder (content/media/x.png)
     linker.problems.extend(pictures.problems)
+    figures = _figures(linker, bodies, media)
     language = settings.language
     site = Site(
         settings=settings,
@@ -467,6 +481,7 @@ def link(
         entries=entries,
         intro_html=ids.namespace(intro_html, ids.prefix("intro", "site")),
         versions=MappingProxyType(versions),
-        links=any((rewriter.found, pictures.found)),  # an image's file may change too
+        links=any((rewriter.found, pictures.found, figures)),  # an image's file may change too
+        figures=figures,
     )
     return site, linker.problems

@@ -103,6 +103,38 @@ class EraMark(TypedDict):
     rows: int
 
 
+class FigureView(TypedDict):
+    """An image named in front matter, as the ``figure`` macro shows it."""
+
+    picture: Markup  # the responsive <picture> (dossier.link.images.picture)
+    caption: str
+    credit: str
+
+
+class OpenGraphImage(TypedDict):
+    """The image social sites show for a page: an absolute URL, its size and its text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    type: str
+
+
+ImageObject = TypedDict(
+    "ImageObject",
+    {
+        "@type": str,
+        "contentUrl": str,
+        "url": str,
+        "width": int,
+        "height": int,
+        "caption": NotRequired[str],
+        "creditText": NotRequired[str],
+    },
+)
+
+
 class EntryView(TypedDict):
     """A timeline entry: an event, a span, or an article."""
 
@@ -117,6 +149,7 @@ class EntryView(TypedDict):
     url: str
     lane: int | None  # on the timeline page: the lane of the span's own bar
     eras: list[EraMark]  # on the timeline page: the pieces of era bars beside this entry
+    figure: NotRequired[FigureView]  # an event's media
 
 
 class TopicItem(TypedDict):
@@ -173,6 +206,7 @@ NewsArticle = TypedDict(
         "about": list[Thing],
         "description": NotRequired[str],
         "isBasedOn": NotRequired[BasedOn],
+        "image": NotRequired[ImageObject],  # the article's image
     },
 )
 ListItem = TypedDict("ListItem", {"@type": str, "position": int, "url": str, "name": str})
@@ -310,6 +344,8 @@ class ArticlePageView(TypedDict):
     notes: list[NoteView]
     events: list[EntryView]
     versions: VersionsView | None  # the dispatch's versions, when it was updated from a new seed
+    figure: NotRequired[FigureView]  # the article's image, at the top of the page
+    og_image: NotRequired[OpenGraphImage]
 
 
 class TopicsView(TypedDict):
@@ -326,6 +362,7 @@ class TopicPageView(TypedDict):
     years: list[YearLink]
     year: int | None
     chart: ChartView | None
+    figure: NotRequired[FigureView]  # the topic's image
 
 
 class TimelineYear(TypedDict):

@@ -19,9 +19,10 @@ from markupsafe import Markup, escape
 
 from dossier.config import Settings
 from dossier.link.annotations import AnchoredArticle
+from dossier.link.images import Figure
 from dossier.link.versions import Change, Versions
 from dossier.model import Annotation, Article, Event, Page, PartialDate, Precision, Topic
-from dossier.publish import chart, eras
+from dossier.publish import chart, eras, figures
 from dossier.publish.contexts import (
     AnnotationCollection,
     ArticleItem,
@@ -89,6 +90,7 @@ class EventIn(NamedTuple):
     html: str
     articles: tuple[tuple[str, str], ...]  # (slug, title) of the articles it cites
     on_year_page: bool = False  # the timeline is split by year: the event is on its year's page
+    figure: Figure | None = None  # its media
 
 
 class NoteIn(NamedTuple):
@@ -120,6 +122,7 @@ class ArticleIn(NamedTuple):
 class TopicIn(NamedTuple):
     topic: Topic
     items: int  # articles, notes and events on the topic
+    figure: Figure | None = None  # its image
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ class Views:
     def event_entry(self, item: EventIn, labels: Labels) -> EntryView:
         event = item.event
         year = event.date.year if item.on_year_page else None
-        return {
+        entry: EntryView = {
             "id": f"event-{event.slug}",
             "kind": "span" if event.is_span else "event",
             "title": event.title,
@@ -185,6 +188,9 @@ class Views:
             "lane": None,
             "eras": [],
         }
+        if item.figure is not None:
+            entry["figure"] = figures.figure_view(item.figure, self.urls)
+        return entry
 
     def article_entry(self, article: ArticleIn, labels: Labels) -> EntryView:
         return {
@@ -295,14 +301,17 @@ class Views:
         events: tuple[EventIn, ...],
         labels: Labels,
         versions: Versions | None = None,
+        figure: Figure | None = None,
     ) -> ArticlePageView:
         views = {n.number: self.note(n, labels) for n in notes}
         jsonld = self.news_article(item, labels)
+        if figure is not None:
+            jsonld["image"] = figures.image_object(figure, self.urls)
         if versions is not None:  # the page's datePublished stays the article's; the dispatch is the latest version
             jsonld["dateModified"] = versions.updated.iso()
             if "isBasedOn" in jsonld:
                 jsonld["isBasedOn"]["datePublished"] = versions.updated.iso()
-        return {
+        page: ArticlePageView = {
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
@@ -311,6 +320,12 @@ class Views:
             "events": [self.event_entry(e, labels) for e in events],
             "versions": self.versions(versions) if versions is not None else None,
         }
+        if figure is not None:
+            page["figure"] = figures.figure_view(figure, self.urls, eager=True)  # the top of the page: loaded at once
+            og = figures.og_image(figure, self.urls)
+            if og is not None:
+                page["og_image"] = og
+        return page
 
     def versions(self, versions: Versions) -> VersionsView:
         """The dispatch's versions: when it was last updated, and what each version changed."""
@@ -361,7 +376,7 @@ class Views:
         """
         slug = topic.topic.slug
         target = Urls.topic_year(slug, year) if year else Urls.topic(slug)
-        return {
+        page: TopicPageView = {
             "jsonld": {
                 "@context": "https://schema.org",
                 "@type": "ItemList",
@@ -389,6 +404,9 @@ class Views:
             "year": year,
             "chart": self.chart(coverage, "chart-title") if coverage is not None else None,
         }
+        if topic.figure is not None:
+            page["figure"] = figures.figure_view(topic.figure, self.urls)
+        return page
 
     def chart(self, cov: chart.Coverage, title_id: str) -> ChartView | None:
         """A coverage chart: the SVG, its legend and its figures as a table; None under two periods."""
