@@ -4,7 +4,9 @@ a changed image and an edit adding one never leave a stale page."""
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import os
 import re
 import shutil
@@ -234,3 +236,80 @@ def test_the_cache_redoes_an_entry_left_half_written(tmp_path: Path) -> None:
     (entry / imagecache.DONE).write_text("not json", encoding="utf-8")
     cache.files(root, found)
     assert cache.encoded == 3 and cache.entries() == [entry.name]
+
+
+HERO = """\
+---
+title: "Un article"
+date: 2024-03
+topics: [irak]
+image:
+  src: ../media/photo.jpg
+  alt: "Le Premier ministre à Bagdad"
+  caption: "Mohammed Chia al-Soudani, le 5 mars."
+  credit: "Reuters"
+---
+Les discussions entre les Etats-Unis et l'Irak.
+
+![Carte des bases](../media/cartes/bases.png)
+"""
+
+
+def test_front_matter_images_are_figures_with_their_credit_and_the_page_s_social_image(
+    project: Path, run: Callable[..., Run]
+) -> None:
+    write_tree(
+        project,
+        {
+            "content/articles/un-article.md": HERO,
+            "content/topics/irak.md": "---\nlabel: Irak\nimage: {src: ../media/effectifs.svg, alt: Effectifs}\n---\n",
+            "content/timeline/accord.md": (
+                "---\ntitle: Un accord\ndate: 2008-11\nmedia: {src: ../media/cartes/bases.png, alt: Les bases,"
+                " credit: AFP}\n---\nTexte.\n"
+            ),
+        },
+    )
+    done = run("build", "--root", project, "--no-search", "-q", "--base-url", "https://example.org/d/")
+    assert done.code == 0, done.err
+    out = project / "_site"
+    page = (out / "articles/un-article/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://example.org/d/media/photo-1600.jpg">' in page
+    assert '<meta property="og:image:width" content="1600">\n<meta property="og:image:height" content="1066">' in page
+    assert '<meta name="twitter:image:alt" content="Le Premier ministre à Bagdad">' in page
+    hero = re.search(r'<figure class="figure hero">.*?</figure>', page)
+    assert hero and 'fetchpriority="high"' in hero.group(0) and "loading=" not in hero.group(0)
+    assert (
+        '<figcaption><span class="figure-caption">Mohammed Chia al-Soudani, le 5 mars.</span>'
+        ' <small class="figure-credit">Crédit\u00a0: Reuters</small></figcaption>'
+    ) in hero.group(0)
+    jsonld = json.loads(re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)[0])
+    assert jsonld["image"] == {
+        "@type": "ImageObject",
+        "contentUrl": "https://example.org/d/media/photo-1600.jpg",
+        "url": "https://example.org/d/media/photo-1600.jpg",
+        "width": 1600,
+        "height": 1066,
+        "caption": "Mohammed Chia al-Soudani, le 5 mars.",
+        "creditText": "Reuters",
+    }
+    topic = (out / "topics/irak/index.html").read_text(encoding="utf-8")
+    assert '<figure class="figure"><img src="/d/media/effectifs.svg" alt="Effectifs" width="300"' in topic
+    timeline = (out / "timeline/index.html").read_text(encoding="utf-8")
+    assert '<small class="figure-credit">Crédit\u00a0: AFP</small>' in timeline
+    data = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    media_ = [e["media"] for e in data["events"] if "media" in e]
+    assert media_ == [{"url": "https://example.org/d/media/cartes/bases-700.png", "alt": "Les bases", "credit": "AFP"}]
+    feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
+    assert 'srcset="https://example.org/d/media/cartes/bases-480.webp 480w, https://example.org/d/media/' in feed
+    assert 'src="/d/' not in feed and 'srcset="/d/' not in feed
+
+
+def test_an_edit_to_an_article_s_image_is_a_whole_build(project: Path) -> None:
+    article = project / "content/articles/un-article.md"
+    article.write_text(HERO.split("\n\n![")[0] + "\n", encoding="utf-8")
+    engine = Engine(Options(project, project / "_site", search=False))
+    engine.accept(engine.produce())
+    article.write_text(HERO.replace("../media/photo.jpg", "../media/cartes/bases.png"), encoding="utf-8")
+    then = engine.produce({article})
+    assert engine.patched == 0
+    assert b'og:image" content="/media/cartes/bases-700.png' in then.files["articles/un-article/index.html"]

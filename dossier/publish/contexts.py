@@ -493,6 +493,14 @@ class TimelineJSEvent(TypedDict):
     text: TimelineJSText
     group: str
     end_date: NotRequired[TimelineJSDate]
+    media: NotRequired[TimelineJSMedia]  # an event's media
+
+
+class TimelineJSMedia(TypedDict):
+    url: str
+    alt: str
+    caption: NotRequired[str]
+    credit: NotRequired[str]
 
 
 class TimelineJSEra(TypedDict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from dossier.link.images import Figure, picture
-from dossier.publish.contexts import FigureView, ImageObject, OpenGraphImage
+from dossier.publish.contexts import FigureView, ImageObject, OpenGraphImage, TimelineJSMedia
 from dossier.publish.urls import Urls
 from dossier.source.media import variants
 
@@ -25,6 +25,16 @@ def og_image(figure: Figure, urls: Urls) -> OpenGraphImage | None:
     largest = found[-1]
     url = urls.absolute(largest.path)
     return {"url": url, "width": largest.width, "height": largest.height, "alt": figure.ref.alt, "type": largest.mime}
+
+
+def timelinejs_media(figure: Figure, urls: Urls) -> TimelineJSMedia:
+    """An event's media in TimelineJS3's format: its largest file, its text, caption and credit."""
+    media: TimelineJSMedia = {"url": urls.absolute(variants(figure.file)[-1].path), "alt": figure.ref.alt}
+    if figure.ref.caption:
+        media["caption"] = figure.ref.caption
+    if figure.ref.credit:
+        media["credit"] = figure.ref.credit
+    return media
 
 
 def image_object(figure: Figure, urls: Urls) -> ImageObject:

@@ -654,6 +654,8 @@ class Views:
                     "text": {"headline": e.title, "text": entry.html},
                     "group": self.strings.get("timeline_kind_span" if e.is_span else "timeline_kind_event"),
                 }
+                if entry.figure is not None:
+                    item["media"] = figures.timelinejs_media(entry.figure, self.urls)
                 if e.end is not None:
                     item["end_date"] = _tl_date(e.end, self.strings.date(e.end))
                     if e.end.year - e.date.year >= ERA_YEARS:
