@@ -313,3 +313,15 @@ def test_an_edit_to_an_article_s_image_is_a_whole_build(project: Path) -> None:
     then = engine.produce({article})
     assert engine.patched == 0
     assert b'og:image" content="/media/cartes/bases-700.png' in then.files["articles/un-article/index.html"]
+
+
+def test_an_image_replaced_while_serving_rebuilds_the_pages_showing_it(project: Path) -> None:
+    engine = Engine(Options(project, project / "_site", search=False, dev=True))  # as serve makes it
+    engine.accept(engine.produce())
+    replaced = project / "content/media/cartes/bases.png"
+    replaced.write_bytes(png(300, 300))
+    then = engine.produce({replaced})
+    page = then.files["articles/un-article/index.html"]
+    assert b'srcset="/media/cartes/bases-300.png 300w"' in page and b'width="300" height="300"' in page
+    assert "media/cartes/bases-700.png" not in then.copies and "media/cartes/bases-300.webp" in then.copies
+    assert (project / ".dossier-cache/media").is_dir()  # the preview keeps its encoded images too
