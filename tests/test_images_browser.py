@@ -20,6 +20,7 @@ from PIL import Image
 from test_media import SVG, photo, png
 from test_search import _handler
 from test_site import VNU, copy_project
+from test_theme import BUDGET, _Resources
 
 ARTICLE = "content/articles/irak-fin-de-la-coalition.md"
 HERO = """image:
@@ -192,3 +193,29 @@ def test_images_are_sized_described_and_move_nothing_as_they_load(site: Site, si
         hero = page.goto(site.url + PAGES[0]) and page.evaluate(_ATTRIBUTES)
         assert hero[0][4] is None and all(a[4] == "lazy" for a in hero[1:])  # the hero at once, the others lazily
         assert failed == [] and site.failures == []
+
+
+def test_an_article_with_images_keeps_the_page_budget_without_them(site: Site) -> None:
+    """HTML, stylesheets and scripts of the article page within test_theme's budget; the images said apart."""
+    html = (site.out / PAGES[0] / "index.html").read_text(encoding="utf-8")
+    found = _Resources()
+    found.feed(html)
+    assert found.others, "the page shows images"
+    total = len(html.encode()) + sum(
+        (site.out / url.removeprefix("/dossier/")).stat().st_size for url in found.styles + found.scripts
+    )
+    smallest = sum(min(sizes) for sizes in _image_sizes(site, html))
+    print(
+        f"article page with 3 images: {total / 1000:.1f} kB without them, their smallest files {smallest / 1000:.1f} kB"
+    )
+    assert total <= BUDGET
+
+
+def _image_sizes(site: Site, html: str) -> list[list[int]]:
+    """For each image of the page, the size of each file it may load."""
+    sizes = []
+    for tag in re.findall(r"<picture>.*?</picture>|<img [^>]*>", html):
+        urls = {u for s in re.findall(r'srcset="([^"]*)"', tag) for u in (p.split(" ")[0] for p in s.split(", "))}
+        urls |= set(re.findall(r' src="([^"]*)"', tag))
+        sizes.append([(site.out / u.removeprefix("/dossier/")).stat().st_size for u in urls])
+    return sizes
