@@ -73,7 +73,8 @@ def with_images(root: Path) -> int:
 def cache_state(root: Path) -> dict[str, int]:
     """Every file of the image cache with its modification time (ns)."""
     cache = root / ".dossier-cache" / "media"
-    return {p.relative_to(cache).as_posix(): p.stat().st_mtime_ns for p in sorted(cache.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(cache.glob("*/*")) if p.is_file())  # the entries' files, not the list of images measured
+    return {p.relative_to(cache).as_posix(): p.stat().st_mtime_ns for p in files}
 
 
 def main(argv: list[str] | None = None) -> int:

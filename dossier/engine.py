@@ -10,6 +10,7 @@ changed are rendered. Both give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,10 +225,18 @@ class Engine:
         return site, loaded, problems
 
     def _scan_media(self) -> list[Diagnostic]:
-        """The images of ``content/media/`` (an image read again only when its signature changed)."""
-        found, signatures, problems = media.scan(self.root, self._measured)
+        """The images of ``content/media/`` (an image read again only when its signature changed;
+        with the build cache, what the last build learnt of them is read first, and kept)."""
+        keep = self.options.cache and not self._measured
+        if keep:
+            self._measured = dict(imagecache.load_measured(imagecache.folder(self.root)))
+        before = self._measured
+        found, signatures, problems = media.scan(self.root, before)
         self._media = found
         self._measured = {rel: (signatures[rel], image) for rel, image in found.items()}
+        if self.options.cache and self._measured != before:
+            with contextlib.suppress(OSError):  # not kept: the next build reads the images again
+                imagecache.save_measured(imagecache.folder(self.root), self._measured)
         return problems
 
     def _media_copies(self) -> dict[str, Path]:

@@ -179,13 +179,18 @@ def test_a_warm_build_encodes_nothing_and_a_changed_image_is_encoded_again(
         return real(job)
 
     monkeypatch.setattr(encoding, "encode_file", counting)
+    measured: list[str] = []
+    measure = media.measure
+    monkeypatch.setattr(media, "measure", lambda rel, data: measured.append(rel) or measure(rel, data))
     build = ("build", "--root", project, "--no-search", "-q", "--jobs", "1")
     assert run(*build).code == 0
     assert sorted(p.name for p in encoded) == ["bases.png", "effectifs.svg", "photo.jpg"]
+    assert len(measured) == 3
     encoded.clear()
     (project / "content/articles/un-article.md").write_text(ARTICLE + "\nUne phrase de plus.\n", encoding="utf-8")
     assert run(*build).code == 0
     assert encoded == []  # an edit: the images are the cache's
+    assert len(measured) == 3  # and what they are, too: not one read again
     shutil.rmtree(project / ".dossier-cache/build")  # even a cold build of the pages
     assert run(*build).code == 0
     assert encoded == []
@@ -325,3 +330,25 @@ def test_an_image_replaced_while_serving_rebuilds_the_pages_showing_it(project: 
     assert b'srcset="/media/cartes/bases-300.png 300w"' in page and b'width="300" height="300"' in page
     assert "media/cartes/bases-700.png" not in then.copies and "media/cartes/bases-300.webp" in then.copies
     assert (project / ".dossier-cache/media").is_dir()  # the preview keeps its encoded images too
+
+
+def test_what_was_measured_is_kept_as_plain_json_and_anything_else_is_ignored(tmp_path: Path) -> None:
+    image = media.MediaFile("content/media/a.png", "png", 40, 30, "a" * 64)
+    known = {image.path: (b"\x01\x02", image)}
+    imagecache.save_measured(tmp_path, known)
+    assert imagecache.load_measured(tmp_path) == known
+    assert json.loads((tmp_path / imagecache.MEASURED).read_text()) == {image.path: ["0102", "png", 40, 30, "a" * 64]}
+    rows = {
+        "content/media/b.png": ["0102", "png", 40, 30, "b" * 64],
+        "content/media/c.png": ["0102", "exe", 40, 30, "c" * 64],
+        "content/media/d.png": ["zz", "png", 40, 30, "d" * 64],
+        "content/media/e.png": ["0102", "png", 0, 30, "e" * 64],
+        "content/media/f.png": ["0102", "png", 40, 30, "not a digest"],
+        "content/media/g.png": {"py/object": "os.system"},
+    }
+    (tmp_path / imagecache.MEASURED).write_text(json.dumps(rows), encoding="utf-8")
+    assert list(imagecache.load_measured(tmp_path)) == ["content/media/b.png"]
+    for text in ("[1, 2]", "not json", ""):
+        (tmp_path / imagecache.MEASURED).write_text(text, encoding="utf-8")
+        assert imagecache.load_measured(tmp_path) == {}
+    assert imagecache.load_measured(tmp_path / "nothing") == {}

@@ -26,6 +26,7 @@ import PIL
 
 from dossier.project import CACHE, MEDIA
 from dossier.publish import images
+from dossier.source import media
 from dossier.source.media import MediaFile, Variant, variants
 
 DONE = "done.json"
@@ -109,3 +110,50 @@ class ImageCache:
             return sorted(e.name for e in os.scandir(self.place) if _KEY.match(e.name))
         except OSError:
             return []
+
+
+MEASURED = "measured.json"
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def load_measured(place: Path) -> media.Known:
+    """What the last build learnt of each image (path → its signature and what it was measured
+    as), so that a new process does not read and hash every image again; nothing when the file
+    is missing, unreadable or not exactly that (plain JSON: nothing in it is run)."""
+    try:
+        data = json.loads((place / MEASURED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    known: dict[str, tuple[bytes, MediaFile]] = {}
+    if not isinstance(data, dict):
+        return known
+    for rel, row in data.items():
+        image = _row(rel, row)
+        if image is not None:
+            known[rel] = image
+    return known
+
+
+def _row(rel: object, row: object) -> tuple[bytes, MediaFile] | None:
+    if not (isinstance(rel, str) and isinstance(row, list) and len(row) == 5):
+        return None
+    signature, kind, width, height, digest = row
+    if not (isinstance(signature, str) and isinstance(kind, str) and isinstance(digest, str)):
+        return None
+    if not (isinstance(width, int) and isinstance(height, int) and _DIGEST.match(digest)):
+        return None
+    if kind not in media.KINDS or min(width, height) < 1:
+        return None
+    try:
+        return bytes.fromhex(signature), MediaFile(rel, kind, width, height, digest)
+    except ValueError:
+        return None
+
+
+def save_measured(place: Path, known: media.Known) -> None:
+    """:func:`load_measured`'s file written whole (a temporary file renamed over it)."""
+    rows = {rel: [sig.hex(), m.kind, m.width, m.height, m.digest] for rel, (sig, m) in sorted(known.items())}
+    place.mkdir(parents=True, exist_ok=True)
+    temporary = place / f".{MEASURED}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(rows, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, place / MEASURED)

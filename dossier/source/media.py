@@ -41,6 +41,7 @@ MAX_PIXELS = 50_000_000
 """An image's pixels (width x height): a 50-megapixel camera's full frame."""
 RASTER = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".webp": "webp"}
 SUFFIXES = (*RASTER, ".svg")
+KINDS = frozenset({*RASTER.values(), "svg"})
 FALLBACK = {"jpeg": "jpg", "png": "png", "gif": "png", "webp": "png"}  # the fallback's file suffix per format
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "svg": "image/svg+xml"}
 HINT_FORMAT = "publish JPEG (photos), PNG or WebP (drawings) or SVG (charts, maps)"
