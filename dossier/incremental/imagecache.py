@@ -138,11 +138,9 @@ def _row(rel: object, row: object) -> tuple[bytes, MediaFile] | None:
     if not (isinstance(rel, str) and isinstance(row, list) and len(row) == 5):
         return None
     signature, kind, width, height, digest = row
-    if not (isinstance(signature, str) and isinstance(kind, str) and isinstance(digest, str)):
-        return None
-    if not (isinstance(width, int) and isinstance(height, int) and _DIGEST.match(digest)):
-        return None
-    if kind not in media.KINDS or min(width, height) < 1:
+    texts = all(isinstance(v, str) for v in (signature, kind, digest))
+    sizes = all(isinstance(v, int) and v >= 1 for v in (width, height))
+    if not (texts and sizes and kind in media.KINDS and _DIGEST.match(digest)):
         return None
     try:
         return bytes.fromhex(signature), MediaFile(rel, kind, width, height, digest)
