@@ -227,8 +227,7 @@ class Engine:
     def _scan_media(self) -> list[Diagnostic]:
         """The images of ``content/media/`` (an image read again only when its signature changed;
         with the build cache, what the last build learnt of them is read first, and kept)."""
-        keep = self.options.cache and not self._measured
-        if keep:
+        if self.options.cache and not self._measured:
             self._measured = dict(imagecache.load_measured(imagecache.folder(self.root)))
         before = self._measured
         found, signatures, problems = media.scan(self.root, before)

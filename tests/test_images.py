@@ -352,3 +352,12 @@ def test_what_was_measured_is_kept_as_plain_json_and_anything_else_is_ignored(tm
         (tmp_path / imagecache.MEASURED).write_text(text, encoding="utf-8")
         assert imagecache.load_measured(tmp_path) == {}
     assert imagecache.load_measured(tmp_path / "nothing") == {}
+
+
+def test_one_image_under_two_names_is_encoded_once(tmp_path: Path) -> None:
+    data = png(40, 30)
+    root = write_tree(tmp_path, {"content/media/a.png": data, "content/media/cartes/b.png": data})
+    found, _, _ = media.scan(root)
+    cache = imagecache.ImageCache(tmp_path / "cache")
+    files = cache.files(root, found)
+    assert cache.encoded == 1 and files["media/a-40.png"] == files["media/cartes/b-40.png"]

@@ -91,11 +91,13 @@ class ImageCache:
         the missing ones encoded (over several processes with ``encode_many``)."""
         out: dict[str, Path] = {}
         todo: list[tuple[Path, Sequence[Variant], Path]] = []
+        planned: set[Path] = set()  # one entry for the same image under two names
         for rel in sorted(media):
             made = variants(media[rel])
             entry = self.place / key(media[rel], made)
-            if not _complete(entry, made) and all(entry != t[2] for t in todo):
+            if entry not in planned and not _complete(entry, made):
                 todo.append((root / rel, made, entry))
+                planned.add(entry)
             out.update((v.path, entry / _name(v)) for v in made)
         jobs: list[Job] = [(path, made) for path, made, _ in todo]
         results = encode_many(jobs) if encode_many is not None else [images.encode_file(j) for j in jobs]
