@@ -361,3 +361,18 @@ def test_one_image_under_two_names_is_encoded_once(tmp_path: Path) -> None:
     cache = imagecache.ImageCache(tmp_path / "cache")
     files = cache.files(root, found)
     assert cache.encoded == 1 and files["media/a-40.png"] == files["media/cartes/b-40.png"]
+
+
+def test_images_encoded_over_several_processes_are_the_same_bytes(
+    tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dossier.incremental import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    spread = Engine(Options(project, project / "_site", search=False, jobs=2)).produce().copies
+    other = tmp_path / "other"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns(".dossier-cache"))
+    alone = Engine(Options(other, other / "_site", search=False, jobs=1)).produce().copies
+    media_ = sorted(rel for rel in spread if rel.startswith("media/"))
+    assert media_ == sorted(rel for rel in alone if rel.startswith("media/")) and len(media_) == 11
+    assert all(spread[rel].read_bytes() == alone[rel].read_bytes() for rel in media_)
