@@ -376,3 +376,25 @@ def test_images_encoded_over_several_processes_are_the_same_bytes(
     media_ = sorted(rel for rel in spread if rel.startswith("media/"))
     assert media_ == sorted(rel for rel in alone if rel.startswith("media/")) and len(media_) == 11
     assert all(spread[rel].read_bytes() == alone[rel].read_bytes() for rel in media_)
+
+
+def test_a_build_stopped_while_encoding_keeps_what_it_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"content/media/a.png": png(40, 30), "content/media/b.png": png(30, 40)})
+    found, _, _ = media.scan(root)
+    real = encoding.encode_file
+
+    def stopped_at_b(job: imagecache.Job) -> list[bytes]:
+        if job[0].name == "b.png":
+            raise KeyboardInterrupt
+        return real(job)
+
+    monkeypatch.setattr(imagecache, "BATCH", 1)
+    monkeypatch.setattr(encoding, "encode_file", stopped_at_b)
+    cache = imagecache.ImageCache(tmp_path / "cache")
+    with pytest.raises(KeyboardInterrupt):
+        cache.files(root, found)
+    assert cache.encoded == 1 and len(cache.entries()) == 1
+    monkeypatch.setattr(encoding, "encode_file", real)
+    again = imagecache.ImageCache(tmp_path / "cache")
+    again.files(root, found)
+    assert again.encoded == 1 and len(again.entries()) == 2  # only b

@@ -30,6 +30,7 @@ from dossier.source import media
 from dossier.source.media import MediaFile, Variant, variants
 
 DONE = "done.json"
+BATCH = 64  # images encoded (over the processes) before they are stored
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 Job = tuple[Path, Sequence[Variant]]
 EncodeMany = Callable[[Sequence[Job]], list[list[bytes]]]
@@ -99,11 +100,13 @@ class ImageCache:
                 todo.append((root / rel, made, entry))
                 planned.add(entry)
             out.update((v.path, entry / _name(v)) for v in made)
-        jobs: list[Job] = [(path, made) for path, made, _ in todo]
-        results = encode_many(jobs) if encode_many is not None else [images.encode_file(j) for j in jobs]
-        for (_, files, entry), data in zip(todo, results, strict=True):
-            _store(entry, files, data)
-        self.encoded += len(todo)
+        for start in range(0, len(todo), BATCH):  # kept as they come: a build stopped midway keeps what it encoded
+            batch = todo[start : start + BATCH]
+            jobs: list[Job] = [(path, made) for path, made, _ in batch]
+            results = encode_many(jobs) if encode_many is not None else [images.encode_file(j) for j in jobs]
+            for (_, files, entry), data in zip(batch, results, strict=True):
+                _store(entry, files, data)
+            self.encoded += len(batch)
         return out
 
     def entries(self) -> list[str]:
