@@ -61,6 +61,11 @@ def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line
         " (hint: did you mean '../media/carte.png'?)",
     ]
     assert pictures.found
+    outside = images.Pictures(LIBRARY, "/")  # another site's image: its src taken out by the sanitizer, which warned
+    assert outside.rewrite('<p><img alt="x"></p>', links.Body.of("![x](https://e.org/a.png)", Location("a.md", 1))) == (
+        '<p><img alt="x"></p>'
+    )
+    assert outside.problems == [] and not outside.found
     plain = images.Pictures(LIBRARY, "/")
     assert plain.rewrite("<p>Rien.</p>", links.Body.of("Rien.", Location("a.md", 1))) == "<p>Rien.</p>"
     assert not plain.found

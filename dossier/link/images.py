@@ -107,6 +107,8 @@ class Pictures:
             nonlocal cursor
             attributes = {name: htmlmod.unescape(value) for name, value in _ATTRIBUTE.findall(tag.group(0))}
             src, alt = attributes.get("src", ""), attributes.get("alt", "").strip()
+            if not src:  # another site's image, taken out by the sanitizer (which said so)
+                return tag.group(0)
             self.found = True
             line, cursor = _line(body.text, src, cursor)
             where = Location(body.body.path, max(body.body.line, 1) + line - 1)
