@@ -15,7 +15,7 @@ from bench.generate import generate
 from dossier.engine import Engine, Result
 from dossier.errors import ContentErrors
 from dossier.incremental import patch
-from dossier.model import Annotation, Article, EarlierSeed, PartialDate
+from dossier.model import Annotation, Article, EarlierSeed, ImageRef, PartialDate
 from dossier.options import Options
 from dossier.project import ANNOTATIONS, ARTICLES
 from dossier.source.content import KIND_BY_FOLDER
@@ -89,6 +89,7 @@ _CHANGED: dict[str, Callable[[Article], Article]] = {  # each article field give
     "seed_sha256": lambda a: replace(a, seed_sha256="0" * 64),
     "draft": lambda a: replace(a, draft=not a.draft),
     "earlier_seeds": lambda a: replace(a, earlier_seeds=(EarlierSeed("seeds/avant.txt", "0" * 64),)),
+    "image": lambda a: replace(a, image=ImageRef("../media/carte.png", "Une carte")),
 }
 
 
