@@ -10,6 +10,7 @@ changed are rendered. Both give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,17 +21,17 @@ import jinja2
 
 from dossier import __version__, config
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
-from dossier.incremental import pages_on_disk, parallel, patch
+from dossier.incremental import imagecache, pages_on_disk, parallel, patch
 from dossier.incremental.compiled import bytecode_cache
 from dossier.incremental.memo import IndexGate, LinkGate, Memo, PageInputs
 from dossier.link.annotations import is_orphan
 from dossier.link.site import AnchorJob, AnchorOutcome, Site, anchor_job, link
 from dossier.options import Options
 from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, PACKAGED_THEMES, TEMPLATES, THEMES
-from dossier.publish import i18n, output, pages, render, staticfiles, templatefiles
+from dossier.publish import i18n, images, output, pages, render, staticfiles, templatefiles
 from dossier.publish.urls import Urls
 from dossier.publish.views import Labels, View, Views
-from dossier.source import content, loader
+from dossier.source import content, loader, media
 from dossier.source.markup import BACKLINK, Converted, Markdown
 from dossier.source.signatures import Signature, signature
 from dossier.text import collation
@@ -160,6 +161,14 @@ class Engine:
         self._last: patch.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
         self._context: _Context | None = None
+        self._media: dict[str, media.MediaFile] = {}  # the images of content/media/, as the last build read them
+        self._measured: dict[str, tuple[Signature, media.MediaFile]] = {}
+        self._images: imagecache.ImageCache | None = None
+
+    @property
+    def encoded(self) -> int:
+        """Images encoded by this engine's builds (for tests and benchmarks)."""
+        return self._images.encoded if self._images is not None else 0
 
     @property
     def memo(self) -> Memo:
@@ -213,10 +222,11 @@ class Engine:
             raise ContentErrors(problems)
         found, more = self.files.seeds_for(records.articles)
         problems += more
+        problems += self._scan_media()
         if jobs > 1:
             self._convert_beforehand(gate, records, loaded.settings.intro)
         intro_line = loaded.lines.get("intro", 1)
-        site, more = link(loaded.settings, records, found, loaded.overrides.drafts, intro_line, gate)
+        site, more = link(loaded.settings, records, found, loaded.overrides.drafts, intro_line, gate, self._media)
         self.link_memo = gate.memo(site)
         problems += more
         if self.options.dev:  # the preview's workbench lists them, with where each may go (commands/orphans)
@@ -224,6 +234,34 @@ class Engine:
         if any(p.severity is Severity.ERROR for p in problems):
             raise ContentErrors(problems)
         return site, loaded, problems
+
+    def _scan_media(self) -> list[Diagnostic]:
+        """The images of ``content/media/`` (an image read again only when its signature changed;
+        with the build cache, what the last build learnt of them is read first, and kept)."""
+        if self.options.cache and not self._measured:
+            self._measured = dict(imagecache.load_measured(imagecache.folder(self.root)))
+        before = self._measured
+        found, signatures, problems = media.scan(self.root, before)
+        self._media = found
+        self._measured = {rel: (signatures[rel], image) for rel, image in found.items()}
+        if self.options.cache and self._measured != before:
+            with contextlib.suppress(OSError):  # not kept: the next build reads the images again
+                imagecache.save_measured(imagecache.folder(self.root), self._measured)
+        return problems
+
+    def _media_copies(self) -> dict[str, Path]:
+        """The files the site publishes for its images (site path → encoded file), encoded when
+        missing from the cache (``.dossier-cache/media/``; a folder of this process's with ``--no-cache``)."""
+        if not self.options.images or not self._media:  # check writes nothing
+            return {}
+        if self._images is None:
+            keep = self.options.cache or self.options.dev
+            self._images = imagecache.ImageCache(imagecache.folder(self.root) if keep else None)
+        many = self._encode_many if self.options.jobs > 1 else None
+        return self._images.files(self.root, self._media, many)
+
+    def _encode_many(self, jobs: Sequence[imagecache.Job]) -> list[list[bytes]]:
+        return parallel.map_items(images.encode_file, jobs, self.options.jobs)
 
     def _read_settings(self) -> tuple[config.LoadedSettings | None, list[Diagnostic]]:
         """The settings (read again only when their file changed), and their problems."""
@@ -303,7 +341,7 @@ class Engine:
         previous = self.rendered.inputs if key == self.rendered.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = self._render(env, plan, common, previous)
-        copies = staticfiles.collect(root, theme / staticfiles.FOLDER)
+        copies = {**staticfiles.collect(root, theme / staticfiles.FOLDER), **self._media_copies()}
         extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}

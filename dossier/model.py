@@ -124,6 +124,18 @@ class EarlierSeed:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """An image named in front matter (an article's ``image``, an event's ``media``, a topic's
+    ``image``): its path from the file, as written, its text for who cannot see it, and an
+    optional caption and credit, shown with it."""
+
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: str
@@ -139,6 +151,7 @@ class Article:
     earlier_seeds: tuple[EarlierSeed, ...] = ()  # the text's earlier versions, oldest first
     lang: str = ""  # its language when not the site's (a BCP 47 tag)
     aliases: tuple[str, ...] = ()  # its former site paths (``/articles/old-slug/``), each a redirect page
+    image: ImageRef | None = None  # shown at the top of the page, and its image for social sites
 
 
 NOTE_KINDS = ("contexte", "définition", "chiffre", "vérification", "correction")
@@ -170,6 +183,7 @@ class Event:
     topics: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     lang: str = ""  # its language when not the site's
+    media: ImageRef | None = None
 
     @property
     def is_span(self) -> bool:
@@ -201,6 +215,7 @@ class Topic:
     keywords: Keywords = Keywords()
     lang: str = ""  # its label's and intro's language when not the site's
     aliases: tuple[str, ...] = ()  # its former site paths, each a redirect page
+    image: ImageRef | None = None
 
 
 @dataclass(frozen=True)

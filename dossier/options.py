@@ -23,3 +23,4 @@ class Options:
     search: bool = True  # `build` indexes the written site with Pagefind (dossier/publish/search.py)
     cache: bool = False  # `build` starts from, and leaves, what .dossier-cache/build/ holds
     jobs: int = 1  # processes that convert Markdown and render pages
+    images: bool = True  # the images of content/media/ are encoded for the site (`check` writes nothing: off)

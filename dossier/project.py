@@ -26,6 +26,7 @@ TIMELINE = "timeline"
 TOPICS = "topics"
 PAGES = "pages"
 CONTENT_FOLDERS = (ARTICLES, ANNOTATIONS, TIMELINE, TOPICS, PAGES)  # in content/: one per kind, in order
+MEDIA = "media"  # content/media/: the images every article may show (not a kind: no Markdown in it)
 
 SOURCES = (CONTENT, THEMES, SEEDS, TEMPLATES, CACHE)
 """The folders a build reads or keeps (besides the settings file): no build may write into them."""

@@ -36,7 +36,7 @@ def test_the_walk_finds_content_and_reports_strays(tmp_path: Path) -> None:
     assert sorted(p.format() for p in problems) == [
         "content/articles/notes.txt: error: not a Markdown file (hint: content files end in .md)",
         "content/drafts: error: unexpected entry in content/ (hint: expected folders: "
-        "articles, annotations, timeline, topics, pages)",
+        "articles, annotations, timeline, topics, pages, media)",
     ]
 
 

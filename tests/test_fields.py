@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dossier.model import EarlierSeed, PartialDate
+from dossier.model import EarlierSeed, ImageRef, PartialDate
 from dossier.source import fields as f
 from dossier.source.fields import Field, coerce
 from dossier.source.frontmatter import split
@@ -76,3 +76,21 @@ def test_earlier_seeds_in_flow_or_block_style() -> None:
     assert [d.message for d in nested.problems] == [
         "'earlier_seeds': each earlier seed is a mapping with seed and sha256"
     ]
+
+
+def test_an_image_is_a_mapping_with_src_and_alt_and_maybe_a_caption_and_a_credit() -> None:
+    table = (Field("image", f.image),)
+    block = coerce("a.md", entries("image:\n  src: ../media/a.png\n  alt: Une carte\n  credit: AFP\n"), table)
+    assert block.problems == [] and block.values["image"] == ImageRef("../media/a.png", "Une carte", "", "AFP")
+    flow = coerce("a.md", entries('image: {src: ../media/a.png, alt: "x", caption: "Légende"}\n'), table)
+    assert flow.values["image"] == ImageRef("../media/a.png", "x", "Légende")
+    wrong = {
+        "image: ../media/a.png\n": "'image': expected a mapping with src, alt and optionally caption and credit",
+        "image: {alt: x}\n": "'image': an image without its src",
+        "image: {src: a.png}\n": "'image': an image without alt text",
+        "image: {src: a.png, alt: ''}\n": "'image': an image without alt text",
+        "image: {src: a.png, alt: x, credits: y}\n": "'image': unknown key 'credits' in an image",
+    }
+    for text, message in wrong.items():
+        problems = coerce("a.md", entries(text), table).problems
+        assert [p.message for p in problems] == [message], text

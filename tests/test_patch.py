@@ -15,7 +15,7 @@ from bench.generate import generate
 from dossier.engine import Engine, Result
 from dossier.errors import ContentErrors
 from dossier.incremental import patch
-from dossier.model import Annotation, Article, EarlierSeed, PartialDate
+from dossier.model import Annotation, Article, EarlierSeed, ImageRef, PartialDate
 from dossier.options import Options
 from dossier.project import ANNOTATIONS, ARTICLES
 from dossier.source.content import KIND_BY_FOLDER
@@ -92,6 +92,7 @@ _CHANGED: dict[str, Callable[[Article], Article]] = {  # each article field give
     "lang": lambda a: replace(a, lang="en"),
     "slug": lambda a: replace(a, slug="un-autre-nom"),  # its URL: every page that links to it
     "aliases": lambda a: replace(a, aliases=("/articles/ancien-nom/",)),  # a redirect page more
+    "image": lambda a: replace(a, image=ImageRef("../media/carte.png", "Une carte")),
 }
 
 

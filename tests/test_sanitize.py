@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run
+from test_xss import PNG
 
 from dossier.errors import Location
 from dossier.link import htmltext
@@ -140,7 +141,7 @@ def test_anchoring_works_on_sanitized_html() -> None:
 def test_build_warns_at_the_file_and_line(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     note = (
         '---\narticle: un-article\nquote: "entamé en janvier"\nkind: contexte\n---\n'
-        "Une note.\n\n<img src=x onerror=alert(1)>\n"
+        "Une note.\n\n<img src=../media/x.png alt=x onerror=alert(1)>\n"
     )
     event = "---\ntitle: Retrait\ndate: 2024-09\n---\n[clic](javascript:alert(1))\n"
     page = "---\ntitle: À propos\n---\nTexte.\n\n<iframe src=https://evil.example/></iframe>\n"
@@ -150,6 +151,7 @@ def test_build_warns_at_the_file_and_line(tree: Callable[..., Path], run: Callab
             "content/timeline/retrait.md": event,
             "content/pages/a-propos.md": page,
             "content/topics/irak.md": '---\nlabel: "Irak"\n---\nL\'Irak <object data="x"></object>.\n',
+            "content/media/x.png": PNG,
             "site.yml": 'title: "Dossier"\nintro: "Bienvenue <script>alert(1)</script>"\n',
         }
     )

@@ -35,3 +35,17 @@ def test_absolute_links_point_a_reader_outside_the_site_to_the_page() -> None:
     assert 'href="https://example.org/x/topics/irak/"' in out and 'href="https://e.org/"' in out
     assert 'href="/x/articles/a/#note-1"' in Urls("/x/").absolute_links(html, Urls.article("a"))
     assert Urls("/x/").absolute_links("<p>no link</p>", "") == "<p>no link</p>"
+
+
+def test_absolute_links_give_a_picture_s_files_at_absolute_urls() -> None:
+    html = (
+        '<picture><source type="image/webp" srcset="/x/media/a-480.webp 480w, /x/media/a-960.webp 960w">'
+        '<img src="/x/media/a-960.jpg" srcset="/x/media/a-480.jpg 480w" alt="src=&quot;/x/"></picture>'
+    )
+    out = Urls("https://example.org/x/").absolute_links(html, Urls.article("a"))
+    assert out == (
+        '<picture><source type="image/webp" srcset="https://example.org/x/media/a-480.webp 480w,'
+        ' https://example.org/x/media/a-960.webp 960w"><img src="https://example.org/x/media/a-960.jpg"'
+        ' srcset="https://example.org/x/media/a-480.jpg 480w" alt="src=&quot;/x/"></picture>'
+    )
+    assert Urls("/x/").absolute_links(html, Urls.article("a")) == html  # no host: as it was

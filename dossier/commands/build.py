@@ -6,6 +6,7 @@ collected; the build stops before writing anything if there is one, so the last 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import os
@@ -230,5 +231,5 @@ def check(options: Options) -> list[Diagnostic]:
     """Validate everything a build would, write nothing; returns the warnings."""
     from dossier.commands.runner import Runner, nothing
 
-    result, _ = Runner(options).run(nothing)
+    result, _ = Runner(dataclasses.replace(options, images=False)).run(nothing)
     return result.warnings

@@ -23,7 +23,7 @@ from typing import cast
 
 from dossier.errors import Diagnostic, Severity
 from dossier.incremental.memo import IndexGate, IndexMemo, LinkMemo
-from dossier.link import links
+from dossier.link import images, links
 from dossier.link.site import AnchoredEntry, ResolvedRecord, Site, anchor_article, record_body, resolve_topics
 from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Record
@@ -157,10 +157,11 @@ class _Patcher:
         self.markdown = Markdown(link.footnote)
 
     def links_from(self, slug: str) -> bool:
-        """Whether the article ``slug``'s text may hold an internal link."""
+        """Whether the article ``slug``'s text may hold an internal link or an image (the link
+        phase rewrites them: anchored again here, they would not be)."""
         entry = self.link.anchored.get(slug)
         article = self.again.swaps.get(slug, entry.article if entry else None)
-        return article is not None and links.mentions(article.body)
+        return article is not None and (links.mentions(article.body) or images.mentions(article.body))
 
     def links_changed(self) -> bool:
         """Whether an internal link may change: an article anchored again is one a link points to
@@ -241,14 +242,21 @@ def _without(warnings: list[Diagnostic], problems: Iterable[Diagnostic]) -> list
     return kept
 
 
+def _mentions(record: Record) -> bool:
+    """Whether ``record`` may hold an internal link or show an image (in its text or its front
+    matter): the link phase's work, not the patch's."""
+    return links.mentions(record.body) or images.mentions(record.body) or getattr(record, "image", None) is not None
+
+
 def patch(
     last: Last, changes: list[tuple[Record | None, Record | None]], link: LinkMemo, index: IndexMemo
 ) -> Patched | None:
     """The last build patched with ``changes``; None when a whole build is needed, also for
     internal links: a changed body that may hold one, an article whose text may hold one (anchored
     again here, it would not be resolved), or an article one points to (a note renumbered there
-    changes the link's anchor; a passage gone may break it)."""
-    if any(r is not None and links.mentions(r.body) for pair in changes for r in pair):
+    changes the link's anchor; a passage gone may break it), and for images (the link phase
+    writes them as pictures): a changed record that may show one, an article whose text may."""
+    if any(r is not None and _mentions(r) for pair in changes for r in pair):
         return None
     edits = _edits(changes)
     patcher = _anchored_again(last, link, edits) if edits is not None else None

@@ -32,7 +32,15 @@ from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
 from dossier.incremental.prefetch import Prefetch
 from dossier.options import Options
-from dossier.project import PACKAGED_THEMES, SEEDS, SETTINGS_FILE, TEMPLATES, THEMES  # not config's parser
+from dossier.project import (  # resume does not load config's parser
+    CONTENT,
+    MEDIA,
+    PACKAGED_THEMES,
+    SEEDS,
+    SETTINGS_FILE,
+    TEMPLATES,
+    THEMES,
+)
 from dossier.publish import output
 from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
@@ -104,6 +112,9 @@ class Start:
     spool: Path | None  # where the pages rendered are left (None: in memory)
 
 
+MEDIA_FOLDER = f"{CONTENT}/{MEDIA}"  # the images: not content files, read by source/media
+
+
 def inputs(root: Path) -> tuple[Inputs, Discovered]:
     """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/, the
     package's themes) with its signature, and the content files as
@@ -114,7 +125,7 @@ def inputs(root: Path) -> tuple[Inputs, Discovered]:
         found.append((SETTINGS_FILE, settings))
     files, problems = discovery.walk(root, signed=True)
     found += [(path, sig) for _, path, sig in files if sig is not None]
-    for folder in (SEEDS, THEMES, TEMPLATES):
+    for folder in (SEEDS, THEMES, TEMPLATES, MEDIA_FOLDER):
         found += tree(os.fspath(root / folder))
     found += tree(PACKAGED_THEMES)  # the package's own themes: edited in a checkout of the engine
     return tuple(found), ([(kind, path) for kind, path, _ in files], problems)

@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
-from dossier.link import htmltext, links, provenance, timeline
+from dossier.link import htmltext, images, links, provenance, timeline
 from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannotated
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
@@ -22,6 +22,7 @@ from dossier.model import Annotation, Article, Event, Page, Topic
 from dossier.source.aliases import target as alias_target
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
+from dossier.source.media import MediaFile
 from dossier.source.seeds import Seed
 from dossier.text import collation, ids
 from dossier.text.didyoumean import did_you_mean
@@ -46,6 +47,8 @@ class Site:
     linked: frozenset[str] = frozenset()
     """the pages that internal links (:mod:`dossier.link.links`) point to (``articles/x/``): a change to one
     of them may change a link's anchor (a note renumbered) or break it"""
+    figures: Mapping[tuple[str, str], images.Figure] = field(default_factory=lambda: MappingProxyType({}))
+    """(kind, slug) → the image its front matter names (an article's and a topic's ``image``, an event's ``media``)"""
 
 
 @dataclass(frozen=True)
@@ -382,24 +385,33 @@ def _with_aliases(known: links.Known, done: _Published, topics: Sequence[Topic])
     return replace(known, aliases=found) if found else known
 
 
+class BodyRewriter(Protocol):
+    """Rewrites pieces of a body's HTML (:class:`links.Rewriter`, :class:`images.Pictures`)."""
+
+    def rewrite(self, html: str, body: links.Body) -> str: ...
+    def rewrite_all(self, pieces: Sequence[str], body: links.Body) -> list[str]: ...
+
+
 def rewrite_links(
-    rewriter: links.Rewriter,
+    rewriter: BodyRewriter,
     anchored: dict[str, AnchoredArticle],
     articles: Sequence[Article],
     html: dict[tuple[str, str], str],
     records: Sequence[tuple[str, Annotation | Event | Topic | Page]],
+    holds: Callable[[str], bool] = links.mentions,
 ) -> None:
-    """The internal links of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
+    """The internal links (or what ``rewriter`` rewrites, in the bodies that ``holds`` says may
+    hold some) of every body rewritten in place (``anchored`` and ``html``), errors in ``rewriter``."""
     for article in articles:
         done = anchored[article.slug]
-        if links.mentions(article.body):  # else the very same record (the memo's anchorings are kept as they are)
+        if holds(article.body):  # else the very same record (the memo's anchorings are kept as they are)
             blocks = [b.html for b in done.blocks]
             pieces = rewriter.rewrite_all(blocks, links.Body.of(article.body, article.origin.body()))
             if pieces != blocks:
                 anchored[article.slug] = AnchoredArticle.of(pieces, done.notes, done.text)
     for kind, record in records:
         key = (kind, record.slug)
-        if key in html and links.mentions(record.body):
+        if key in html and holds(record.body):
             html[key] = rewriter.rewrite(html[key], links.Body.of(record.body, record.origin.body()))
 
 
@@ -433,6 +445,29 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     return rewriter
 
 
+def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, MediaFile] | None) -> images.Pictures:
+    """Every body's images written as responsive pictures (:mod:`dossier.link.images`), in place."""
+    pictures = images.Pictures(media or {}, base)
+    bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
+        ("note", n) for group in done.by_article.values() for n in group
+    ]
+    bodies += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
+    bodies += [("page", p) for p in done.pages]
+    rewrite_links(pictures, done.anchored, done.articles, linker.html, bodies, images.mentions)
+    return pictures
+
+
+def _figures(
+    linker: _Linker, done: _Published, media: Mapping[str, MediaFile] | None
+) -> Mapping[tuple[str, str], images.Figure]:
+    """The images the records' front matter names, checked (:func:`dossier.link.images.figures`)."""
+    records: list[tuple[str, Article | Event | Topic]] = [("article", a) for a in done.articles]
+    records += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
+    found, problems = images.figures(records, media or {})
+    linker.problems.extend(problems)
+    return MappingProxyType(found)
+
+
 def link(
     settings: Settings,
     content: Content,
@@ -440,9 +475,11 @@ def link(
     drafts: bool = False,
     intro_line: int = 1,
     steps: LinkSteps | None = None,
+    media: Mapping[str, MediaFile] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The linked site and every problem found; ``steps`` does each piece of the work
-    (by default :class:`DirectSteps`: computed here, footnotes titled in English)."""
+    (by default :class:`DirectSteps`: computed here, footnotes titled in English); ``media``:
+    the images of ``content/media/`` (:mod:`dossier.source.media`)."""
     linker = _Linker(content, steps or DirectSteps())
     articles = linker.resolve(tuple(a for a in content.articles if drafts or not a.draft))
     published = {a.slug for a in articles}
@@ -458,9 +495,15 @@ def link(
     events.sort(key=lambda e: (e.date.year, e.date.month, e.date.day, e.end or e.date, e.slug))
     sorted_articles = linker.steps.newest_first(articles)
     entries = linker.steps.entries(events, sorted_articles)
-    rewriter = _rewrite_all(linker, settings, _Published(anchored, articles, by_article, events, pages, entries))
-    intro_html = rewriter.rewrite(intro.html, links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), ""))
+    bodies = _Published(anchored, articles, by_article, events, pages, entries)
+    rewriter = _rewrite_all(linker, settings, bodies)
+    intro_body = links.Body(settings.intro, Location(SETTINGS_FILE, intro_line), "")
+    intro_html = rewriter.rewrite(intro.html, intro_body)
     linker.problems.extend(rewriter.problems)
+    pictures = _pictures(linker, bodies, links.base_path(settings.base_url), media)
+    intro_html = pictures.rewrite(intro_html, intro_body)  # paths from the project's folder (content/media/x.png)
+    linker.problems.extend(pictures.problems)
+    figures = _figures(linker, bodies, media)
     language = settings.language
     site = Site(
         settings=settings,
@@ -474,5 +517,6 @@ def link(
         intro_html=ids.namespace(intro_html, ids.prefix("intro", "site")),
         versions=MappingProxyType(versions),
         linked=frozenset(rewriter.linked),
+        figures=figures,
     )
     return site, linker.problems

@@ -106,6 +106,38 @@ class EraMark(TypedDict):
     rows: int
 
 
+class FigureView(TypedDict):
+    """An image named in front matter, as the ``figure`` macro shows it."""
+
+    picture: Markup  # the responsive <picture> (dossier.link.images.picture)
+    caption: str
+    credit: str
+
+
+class OpenGraphImage(TypedDict):
+    """The image social sites show for a page: an absolute URL, its size and its text."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    type: str
+
+
+ImageObject = TypedDict(
+    "ImageObject",
+    {
+        "@type": str,
+        "contentUrl": str,
+        "url": str,
+        "width": int,
+        "height": int,
+        "caption": NotRequired[str],
+        "creditText": NotRequired[str],
+    },
+)
+
+
 class EntryView(TypedDict):
     """A timeline entry: an event, a span, or an article."""
 
@@ -121,6 +153,7 @@ class EntryView(TypedDict):
     lane: int | None  # on the timeline page: the lane of the span's own bar
     eras: list[EraMark]  # on the timeline page: the pieces of era bars beside this entry
     lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
+    figure: NotRequired[FigureView]  # an event's media
 
 
 class TopicItem(TypedDict):
@@ -160,10 +193,10 @@ class CommonView(TypedDict):
 # -- JSON-LD (schema.org) ---------------------------------------------------------------
 
 Thing = TypedDict("Thing", {"@type": str, "name": str})  # any schema.org thing by its name: a Thing, an Organization
-ImageObject = TypedDict("ImageObject", {"@type": str, "url": str})
+Logo = TypedDict("Logo", {"@type": str, "url": str})  # an ImageObject by its URL alone
 Organization = TypedDict(
     "Organization",
-    {"@type": str, "name": str, "url": NotRequired[str], "logo": NotRequired[ImageObject]},
+    {"@type": str, "name": str, "url": NotRequired[str], "logo": NotRequired[Logo]},
 )
 # the agency's dispatch; its datePublished: its latest version's date (the article's, if never updated);
 # a date without its day is no schema.org Date: it is the temporalCoverage instead (views.dated)
@@ -194,6 +227,7 @@ NewsArticle = TypedDict(
         "about": list[Thing],
         "description": NotRequired[str],
         "isBasedOn": NotRequired[BasedOn],
+        "image": NotRequired[ImageObject],  # the article's image
     },
 )
 WebSite = TypedDict(
@@ -359,6 +393,8 @@ class ArticlePageView(TypedDict):
     notes: list[NoteView]
     events: list[EntryView]
     versions: VersionsView | None  # the dispatch's versions, when it was updated from a new seed
+    figure: NotRequired[FigureView]  # the article's image, at the top of the page
+    og_image: NotRequired[OpenGraphImage]
 
 
 class TopicsView(TypedDict):
@@ -375,6 +411,7 @@ class TopicPageView(TypedDict):
     years: list[YearLink]
     year: int | None
     chart: ChartView | None
+    figure: NotRequired[FigureView]  # the topic's image
 
 
 class TimelineYear(TypedDict):
@@ -542,6 +579,14 @@ class TimelineJSEvent(TypedDict):
     text: TimelineJSText
     group: str
     end_date: NotRequired[TimelineJSDate]
+    media: NotRequired[TimelineJSMedia]  # an event's media
+
+
+class TimelineJSMedia(TypedDict):
+    url: str
+    alt: str
+    caption: NotRequired[str]
+    credit: NotRequired[str]
 
 
 class TimelineJSEra(TypedDict):

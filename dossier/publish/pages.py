@@ -163,7 +163,15 @@ def index(site: Site, labels: Labels, steps: IndexSteps | None = None) -> Index:
     split = len(site.entries) > TIMELINE_SPLIT  # then links to an event go to its year's page
     html = site.html
     events = {
-        e.slug: steps.event(EventIn(e, html[("event", e.slug)], tuple((s, titles[s]) for s in e.articles), split))
+        e.slug: steps.event(
+            EventIn(
+                e,
+                html[("event", e.slug)],
+                tuple((s, titles[s]) for s in e.articles),
+                split,
+                site.figures.get(("event", e.slug)),
+            )
+        )
         for e in site.events
     }
     events_of: dict[str, list[EventIn]] = {}
@@ -217,7 +225,10 @@ class Planner:
     steps: IndexSteps = field(default_factory=lambda: DirectIndexSteps())
 
     def topics(self) -> tuple[TopicIn, ...]:
-        return tuple(TopicIn(t, self.idx.by_topic[t.slug].count()) for t in self.site.topics)
+        figures = self.site.figures
+        return tuple(
+            TopicIn(t, self.idx.by_topic[t.slug].count(), figures.get(("topic", t.slug))) for t in self.site.topics
+        )
 
     def home(self, topics: tuple[TopicIn, ...], entries: tuple[EventIn | ArticleIn, ...]) -> PlannedPage:
         site, idx = self.site, self.idx
@@ -262,6 +273,7 @@ class Planner:
             idx.events_of.get(slug, ()),
             idx.labels,
             self.site.versions.get(slug),
+            self.site.figures.get(("article", slug)),
         )
         return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 _HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
+_SRC = re.compile(r'(\s(?:src|srcset)=")([^"]*)(")')  # in a tag: text would have &quot;
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,25 @@ class Urls:
                 href = self.absolute(href[len(base) :])
             return found.group(1) + href + found.group(3)
 
-        return _HREF.sub(one, html) if "href=" in html else html
+        linked = _HREF.sub(one, html) if "href=" in html else html
+        return self._absolute_media(linked) if "src" in linked else linked
+
+    def _absolute_media(self, html: str) -> str:
+        """``html`` with the site's images (``src``, ``srcset``: a picture's files) at absolute URLs."""
+        base = self.base_path
+
+        def url(found: str) -> str:
+            return self.absolute(found[len(base) :]) if found.startswith(base) and not found.startswith("//") else found
+
+        def one(found: re.Match[str]) -> str:
+            value = found.group(2)
+            if found.group(1).endswith('srcset="'):
+                value = ", ".join(" ".join((url(p.split(" ")[0]), *p.split(" ")[1:])) for p in value.split(", "))
+            else:
+                value = url(value)
+            return found.group(1) + value + found.group(3)
+
+        return _SRC.sub(one, html)
 
     @staticmethod
     def article(slug: str) -> str:

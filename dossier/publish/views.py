@@ -21,9 +21,10 @@ from markupsafe import Markup, escape
 from dossier import __version__
 from dossier.config import Editors, Settings
 from dossier.link.annotations import AnchoredArticle
+from dossier.link.images import Figure
 from dossier.link.versions import Change, Versions
 from dossier.model import Annotation, Article, Event, Page, PartialDate, Precision, Topic
-from dossier.publish import chart, eras
+from dossier.publish import chart, eras, figures
 from dossier.publish.contexts import (
     Agent,
     AnnotationCollection,
@@ -101,6 +102,7 @@ class EventIn(NamedTuple):
     html: str
     articles: tuple[tuple[str, str], ...]  # (slug, title) of the articles it cites
     on_year_page: bool = False  # the timeline is split by year: the event is on its year's page
+    figure: Figure | None = None  # its media
 
 
 def _event_page(entry: EventIn) -> str:
@@ -138,6 +140,7 @@ class ArticleIn(NamedTuple):
 class TopicIn(NamedTuple):
     topic: Topic
     items: int  # articles, notes and events on the topic
+    figure: Figure | None = None  # its image
 
 
 _NOTE_REF = re.compile(r'<a class="note-ref" href="([^"]*)" data-n="([0-9]+)"[^>]*></a>')
@@ -221,7 +224,7 @@ class Views:
     def event_entry(self, item: EventIn, labels: Labels) -> EntryView:
         event = item.event
         year = event.date.year if item.on_year_page else None
-        return {
+        entry: EntryView = {
             "id": f"event-{event.slug}",
             "kind": "span" if event.is_span else "event",
             "title": event.title,
@@ -235,6 +238,9 @@ class Views:
             "eras": [],
             "lang": self.own(event.lang),
         }
+        if item.figure is not None:
+            entry["figure"] = figures.figure_view(item.figure, self.urls)
+        return entry
 
     def article_entry(self, article: ArticleIn, labels: Labels) -> EntryView:
         return {
@@ -349,15 +355,18 @@ class Views:
         events: tuple[EventIn, ...],
         labels: Labels,
         versions: Versions | None = None,
+        figure: Figure | None = None,
     ) -> ArticlePageView:
         views = {n.number: self.note(n, labels) for n in notes}
         jsonld = self.news_article(item, labels)
+        if figure is not None:
+            jsonld["image"] = figures.image_object(figure, self.urls)
         if versions is not None:  # the page's datePublished stays the article's; the dispatch is the latest version
             if versions.updated.precision is Precision.DAY:
                 jsonld["dateModified"] = versions.updated.iso()
             if "isBasedOn" in jsonld:
                 dated(jsonld["isBasedOn"], versions.updated)
-        return {
+        page: ArticlePageView = {
             "page_language": item.lang or self.strings.language,
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
@@ -370,6 +379,12 @@ class Views:
             "events": [self.event_entry(e, labels) for e in events],
             "versions": self.versions(versions) if versions is not None else None,
         }
+        if figure is not None:
+            page["figure"] = figures.figure_view(figure, self.urls, eager=True)  # the top of the page: loaded at once
+            og = figures.og_image(figure, self.urls)
+            if og is not None:
+                page["og_image"] = og
+        return page
 
     def versions(self, versions: Versions) -> VersionsView:
         """The dispatch's versions: when it was last updated, and what each version changed."""
@@ -420,7 +435,7 @@ class Views:
         """
         slug = topic.topic.slug
         target = Urls.topic_year(slug, year) if year else Urls.topic(slug)
-        return {
+        page: TopicPageView = {
             "jsonld": {
                 "@context": "https://schema.org",
                 "@type": "ItemList",
@@ -448,6 +463,9 @@ class Views:
             "year": year,
             "chart": self.chart(coverage, "chart-title") if coverage is not None else None,
         }
+        if topic.figure is not None:
+            page["figure"] = figures.figure_view(topic.figure, self.urls)
+        return page
 
     def chart(self, cov: chart.Coverage, title_id: str) -> ChartView | None:
         """A coverage chart: the SVG, its legend and its figures as a table; None under two periods."""
@@ -781,6 +799,8 @@ class Views:
                     "text": {"headline": e.title, "text": self.urls.absolute_links(entry.html, _event_page(entry))},
                     "group": self.strings.get("timeline_kind_span" if e.is_span else "timeline_kind_event"),
                 }
+                if entry.figure is not None:
+                    item["media"] = figures.timelinejs_media(entry.figure, self.urls)
                 if e.end is not None:
                     item["end_date"] = _tl_date(e.end, self.strings.date(e.end))
                     if e.end.year - e.date.year >= ERA_YEARS:

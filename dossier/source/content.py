@@ -96,6 +96,7 @@ KINDS: tuple[Kind, ...] = (
             Field("lang", f.language),
             Field("slug", f.slug),  # stable URLs: overrides the file name
             Field("aliases", aliases.aliases),  # stable URLs: former paths, redirected
+            Field("image", f.image),
         ),
         Article,
         body_required=True,
@@ -125,6 +126,7 @@ KINDS: tuple[Kind, ...] = (
             Field("articles", f.slugs),
             Field("lang", f.language),
             Field("slug", f.slug),  # stable URLs: overrides the file name (the event's anchor)
+            Field("media", f.image),
         ),
         Event,
         body_required=False,
@@ -137,6 +139,7 @@ KINDS: tuple[Kind, ...] = (
             Field("lang", f.language),
             Field("slug", f.slug),  # stable URLs: overrides the file name
             Field("aliases", aliases.aliases),  # stable URLs: former paths, redirected
+            Field("image", f.image),
         ),
         Topic,
         body_required=False,

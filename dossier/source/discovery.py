@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from dossier.errors import Diagnostic, Location
-from dossier.project import CONTENT, CONTENT_FOLDERS
+from dossier.project import CONTENT, CONTENT_FOLDERS, MEDIA
 from dossier.source.signatures import Signature, of
 
 Found = list[tuple[str, str, Signature | None]]  # folder of the kind, absolute path, signature (if asked)
@@ -78,8 +78,10 @@ def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
         if ignored(entry.name):
             continue
         rel = entry.relative_to(root).as_posix()
+        if entry.name == MEDIA and entry.is_dir():
+            continue  # the images: read by source/media, not content files
         if entry.name not in CONTENT_FOLDERS or not entry.is_dir():
-            expected = ", ".join(CONTENT_FOLDERS)
+            expected = ", ".join((*CONTENT_FOLDERS, MEDIA))
             problems.append(
                 Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
             )
@@ -119,10 +121,15 @@ def _refused(root: Path, entry: os.DirEntry[str], is_link: bool) -> Diagnostic |
     return None
 
 
+_IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".tif", ".tiff")
+
+
 def _not_markdown(root: Path, path: str) -> Diagnostic:
-    return Diagnostic(
-        Location(Path(path).relative_to(root).as_posix(), 0), "not a Markdown file", "content files end in .md"
+    image = path.lower().endswith(_IMAGES)
+    hint = (
+        f"images go in {CONTENT}/{MEDIA}/, linked as ![alt](../{MEDIA}/name)" if image else "content files end in .md"
     )
+    return Diagnostic(Location(Path(path).relative_to(root).as_posix(), 0), "not a Markdown file", hint)
 
 
 def _signature(entry: os.DirEntry[str]) -> Signature | None:

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dossier.errors import Diagnostic, Location
 from dossier.errors import FieldError as FieldError  # defined in errors: config checks a URL without loading YAML
-from dossier.model import EarlierSeed, PartialDate
+from dossier.model import EarlierSeed, ImageRef, PartialDate
 from dossier.source.frontmatter import Entry
 from dossier.text import languages
 from dossier.text.characters import NONCHARACTER
@@ -163,6 +163,30 @@ def texts_by_key(
 def _earlier_seed(node: Node) -> EarlierSeed:
     values = texts_by_key(node, _SEED_KEYS, "earlier seed", _SEED_EXAMPLE, required=2, listed=True)
     return EarlierSeed(values["seed"], values["sha256"])
+
+
+_IMAGE_KEYS = ("src", "alt", "caption", "credit")
+_IMAGE_EXAMPLE = "e.g. {src: ../media/carte.png, alt: Carte des bases américaines, credit: AFP}"
+
+
+def image(node: Node) -> ImageRef:
+    """An image of ``content/media/``: ``{src: PATH, alt: TEXT, caption: TEXT, credit: TEXT}``,
+    ``src`` and ``alt`` required (the text read to who cannot see the image)."""
+    if not isinstance(node, MappingNode):
+        raise FieldError("expected a mapping with src, alt and optionally caption and credit", _IMAGE_EXAMPLE)
+    values: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = text(key_node) if isinstance(key_node, ScalarNode) else ""
+        if key not in _IMAGE_KEYS:
+            hint = did_you_mean(key, _IMAGE_KEYS) or "known keys: " + ", ".join(_IMAGE_KEYS)
+            raise FieldError(f"unknown key '{key}' in an image", hint)
+        values[key] = text(value_node)
+    if not values.get("src"):
+        raise FieldError("an image without its src", _IMAGE_EXAMPLE)
+    if not values.get("alt"):
+        hint = "describe what the image shows for readers who cannot see it: alt: Carte des bases américaines"
+        raise FieldError("an image without alt text", hint)
+    return ImageRef(values["src"], values["alt"], values.get("caption", ""), values.get("credit", ""))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,162 @@
+"""Encoded images kept between builds: an image is encoded once per change of its bytes.
+
+Each image's published files are kept in ``.dossier-cache/media/<key>/``, where the key is the
+SHA-256 of the source's SHA-256, the widths and names of its files, Pillow's version and the
+encoders' settings: the same photo under another name, or used by a thousand articles, is one
+entry, encoded once. A folder is complete when its ``done.json`` lists each file with its size
+and the files have those sizes (written last, after the files): a build killed while encoding
+leaves an entry the next build makes again. Only image bytes and that JSON are kept, and read:
+nothing in this cache is ever run or unpickled. The build links its output to these files by
+path (a static file's copy), so an unchanged image is neither encoded nor read by a warm build.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import PIL
+
+from dossier.project import CACHE, MEDIA
+from dossier.publish import images
+from dossier.source import media
+from dossier.source.media import MediaFile, Variant, variants
+
+DONE = "done.json"
+BATCH = 64  # images encoded (over the processes) before they are stored
+_KEY = re.compile(r"^[0-9a-f]{32}$")
+Job = tuple[Path, Sequence[Variant]]
+EncodeMany = Callable[[Sequence[Job]], list[list[bytes]]]
+
+
+def folder(root: Path) -> Path:
+    """The project's cache of encoded images."""
+    return root / CACHE / MEDIA
+
+
+def key(image: MediaFile, made: Sequence[Variant]) -> str:
+    """What an image's encoded files depend on, as a folder name."""
+    names = ",".join(_name(v) for v in made)
+    text = f"{image.digest}|{names}|{PIL.__version__}|{images.SETTINGS}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _name(variant: Variant) -> str:
+    return f"{variant.width}x{variant.height}.{variant.suffix}"
+
+
+def _complete(entry: Path, made: Sequence[Variant]) -> bool:
+    try:
+        listed = json.loads((entry / DONE).read_text(encoding="utf-8"))
+        return isinstance(listed, dict) and all(listed.get(_name(v)) == (entry / _name(v)).stat().st_size for v in made)
+    except (OSError, ValueError):
+        return False
+
+
+def _store(entry: Path, made: Sequence[Variant], data: Sequence[bytes]) -> None:
+    """The files of one image written, then the list saying they are whole."""
+    if entry.exists():
+        shutil.rmtree(entry)
+    entry.mkdir(parents=True)
+    sizes = {}
+    for variant, content in zip(made, data, strict=True):
+        (entry / _name(variant)).write_bytes(content)
+        sizes[_name(variant)] = len(content)
+    temporary = entry / f".{DONE}.tmp"
+    temporary.write_text(json.dumps(sizes, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, entry / DONE)
+
+
+class ImageCache:
+    """The encoded files of a build's images, made when missing. ``place``: the cache folder,
+    or None for a folder of this process's own, removed when it ends (``--no-cache``)."""
+
+    def __init__(self, place: Path | None) -> None:
+        if place is None:
+            place = Path(tempfile.mkdtemp(prefix="dossier-media-"))
+            atexit.register(shutil.rmtree, place, True)
+        self.place = place
+        self.encoded = 0  # images encoded by this cache (for tests and benchmarks)
+
+    def files(
+        self, root: Path, media: Mapping[str, MediaFile], encode_many: EncodeMany | None = None
+    ) -> dict[str, Path]:
+        """Every file the site publishes for ``media`` (site path → its file in the cache),
+        the missing ones encoded (over several processes with ``encode_many``)."""
+        out: dict[str, Path] = {}
+        todo: list[tuple[Path, Sequence[Variant], Path]] = []
+        planned: set[Path] = set()  # one entry for the same image under two names
+        for rel in sorted(media):
+            made = variants(media[rel])
+            entry = self.place / key(media[rel], made)
+            if entry not in planned and not _complete(entry, made):
+                todo.append((root / rel, made, entry))
+                planned.add(entry)
+            out.update((v.path, entry / _name(v)) for v in made)
+        for start in range(0, len(todo), BATCH):  # kept as they come: a build stopped midway keeps what it encoded
+            batch = todo[start : start + BATCH]
+            jobs: list[Job] = [(path, made) for path, made, _ in batch]
+            results = encode_many(jobs) if encode_many is not None else [images.encode_file(j) for j in jobs]
+            for (_, files, entry), data in zip(batch, results, strict=True):
+                _store(entry, files, data)
+            self.encoded += len(batch)
+        return out
+
+    def entries(self) -> list[str]:
+        """The images this cache holds, by key."""
+        try:
+            return sorted(e.name for e in os.scandir(self.place) if _KEY.match(e.name))
+        except OSError:
+            return []
+
+
+MEASURED = "measured.json"
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def load_measured(place: Path) -> media.Known:
+    """What the last build learnt of each image (path → its signature and what it was measured
+    as), so that a new process does not read and hash every image again; nothing when the file
+    is missing, unreadable or not exactly that (plain JSON: nothing in it is run)."""
+    try:
+        data = json.loads((place / MEASURED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    known: dict[str, tuple[bytes, MediaFile]] = {}
+    if not isinstance(data, dict):
+        return known
+    for rel, row in data.items():
+        image = _row(rel, row)
+        if image is not None:
+            known[rel] = image
+    return known
+
+
+def _row(rel: object, row: object) -> tuple[bytes, MediaFile] | None:
+    if not (isinstance(rel, str) and isinstance(row, list) and len(row) == 5):
+        return None
+    signature, kind, width, height, digest = row
+    texts = all(isinstance(v, str) for v in (signature, kind, digest))
+    sizes = all(isinstance(v, int) and v >= 1 for v in (width, height))
+    if not (texts and sizes and kind in media.KINDS and _DIGEST.match(digest)):
+        return None
+    try:
+        return bytes.fromhex(signature), MediaFile(rel, kind, width, height, digest)
+    except ValueError:
+        return None
+
+
+def save_measured(place: Path, known: media.Known) -> None:
+    """:func:`load_measured`'s file written whole (a temporary file renamed over it)."""
+    rows = {rel: [sig.hex(), m.kind, m.width, m.height, m.digest] for rel, (sig, m) in sorted(known.items())}
+    place.mkdir(parents=True, exist_ok=True)
+    temporary = place / f".{MEASURED}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(rows, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, place / MEASURED)
