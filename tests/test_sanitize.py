@@ -177,7 +177,7 @@ def test_build_warns_at_the_file_and_line(tree: Callable[..., Path], run: Callab
     theme = [
         '<script type="application/ld+json">',
         '<script type="module" src="/static/search.js">',
-        '<script src="/static/notes.js" defer>',
+        '<script src="/static/notes.js" defer blocking="render">',
     ]
     assert "onerror" not in built and all(tag in theme for tag in scripts), scripts
 

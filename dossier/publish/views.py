@@ -166,6 +166,15 @@ def dated(data: NewsArticle | BasedOn, date: PartialDate) -> None:
 GENERATOR = "dossier"  # the annotations' generator: this program, with its version
 
 
+def modified(data: NewsArticle, versions: Versions) -> None:
+    """An updated article's dates: its datePublished stays the article's, the dispatch it is based on is
+    the latest version (``dateModified`` when that has its day)."""
+    if versions.updated.precision is Precision.DAY:
+        data["dateModified"] = versions.updated.iso()
+    if "isBasedOn" in data:
+        dated(data["isBasedOn"], versions.updated)
+
+
 @dataclass(frozen=True)
 class Views:
     strings: Strings
@@ -361,11 +370,8 @@ class Views:
         jsonld = self.news_article(item, labels)
         if figure is not None:
             jsonld["image"] = figures.image_object(figure, self.urls)
-        if versions is not None:  # the page's datePublished stays the article's; the dispatch is the latest version
-            if versions.updated.precision is Precision.DAY:
-                jsonld["dateModified"] = versions.updated.iso()
-            if "isBasedOn" in jsonld:
-                dated(jsonld["isBasedOn"], versions.updated)
+        if versions is not None:
+            modified(jsonld, versions)
         page: ArticlePageView = {
             "page_language": item.lang or self.strings.language,
             "jsonld": jsonld,
