@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from dossier.errors import Diagnostic, Location
+from dossier.project import CONTENT
 from dossier.text.didyoumean import did_you_mean
 
 _HREF = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
@@ -67,6 +68,8 @@ class Known:
     anchors: Mapping[str, frozenset[str]]
     records: Mapping[str, frozenset[str]]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
+    """content files that gave no record (their own errors are said): a link to one is not said broken too"""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,11 @@ def _root_checked(href: str, page: str, known: Known) -> Resolved | None:
     return Resolved(message=f"broken link '{href}': the site has no page /{first}", hint=hint)
 
 
+def _unreadable(known: Known, kind: str, slug: str) -> bool:
+    """Whether the file of the ``kind`` record ``slug`` gave no record (its own errors are said)."""
+    return any(p.startswith(f"{CONTENT}/{kind}/") and posixpath.basename(p) == f"{slug}.md" for p in known.unreadable)
+
+
 def _site_path(href: str, path: str, fragment: str, known: Known) -> Resolved:
     page = path.lstrip("/")
     page = known.aliases.get(page, page)
@@ -106,15 +114,19 @@ def _site_path(href: str, path: str, fragment: str, known: Known) -> Resolved:
     if checked and not checked.group(2).isdigit():
         kind, slug = checked.groups()
         slugs = known.records.get(kind, frozenset())
+        if slug not in slugs and _unreadable(known, kind, slug):
+            return Resolved(page)  # its file has errors of its own, which are said
         if slug not in slugs:
             hint = did_you_mean(slug, sorted(slugs)) or f"no published {kind[:-1]} has this slug"
             return Resolved(message=f"broken link '{href}': no {kind[:-1]} '{slug}'", hint=hint)
     return _fragment_checked(href, page, fragment, known)
 
 
-def _file(href: str, path: str, fragment: str, folder: str, known: Known) -> Resolved:
+def _file(href: str, path: str, fragment: str, folder: str, known: Known) -> Resolved | None:
     wanted = posixpath.normpath(posixpath.join(folder, unquote(path)))
     target = known.files.get(wanted)
+    if target is None and wanted in known.unreadable:
+        return None  # a file with errors of its own, which are said
     if target is None:
         near = did_you_mean(path, sorted(posixpath.relpath(f, folder or ".") for f in known.files))
         return Resolved(message=f"broken link '{href}': no published content file {wanted}", hint=near or FILE_HINT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
@@ -19,6 +20,7 @@ from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannota
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
 from dossier.model import Annotation, Article, Event, Page, Topic
+from dossier.project import ARTICLES, CONTENT
 from dossier.source.aliases import target as alias_target
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
@@ -253,6 +255,8 @@ class _Linker:
         self.problems.extend(self.vocabulary.clashes())
         self.all_articles = {a.slug: a for a in content.articles}
         self.renamed = renamed_articles(content.articles)
+        folder = f"{CONTENT}/{ARTICLES}/"
+        self.unreadable = {PurePosixPath(p).stem for p in content.unreadable if p.startswith(folder)}
         self.html: dict[tuple[str, str], str] = {}
 
     def resolve(self, records: Sequence[R]) -> list[R]:
@@ -266,6 +270,8 @@ class _Linker:
         return out
 
     def unknown_article(self, slug: str, where: Location) -> None:
+        if slug in self.unreadable:
+            return  # the article's file has errors of its own: they are said, not this one too
         now = self.renamed.get(slug)
         if now is not None:  # a former slug: said, never followed silently (the reference is to be updated)
             hint = f"write '{now.slug}': {now.origin.path} lists /articles/{slug}/ in its aliases"
@@ -439,7 +445,7 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
         return links.Rewriter(links.Known({}, {}, {}), links.base_path(settings.base_url))
     split = len(done.entries) > timeline.TIMELINE_SPLIT
     known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
-    known = _with_aliases(known, done, topics)
+    known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable)
     rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
     return rewriter

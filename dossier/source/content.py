@@ -169,6 +169,9 @@ class Content:
     events: tuple[Event, ...] = ()
     topics: tuple[Topic, ...] = ()
     pages: tuple[Page, ...] = ()
+    unreadable: frozenset[str] = frozenset()
+    """the content files (paths from the project's root) that gave no record: their own errors say
+    why, and a reference to one of them is not said to be broken too"""
 
 
 def discover(root: Path) -> tuple[list[tuple[Kind, Path]], list[Diagnostic]]:

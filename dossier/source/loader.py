@@ -299,7 +299,13 @@ class FileCache:
             self._groups = groups
         problems += [p for key in self._faulty for p in self.files[key].loaded.problems]
         groups = self._groups
-        return Content(*(tuple(groups[kind.folder]) for kind in content.KINDS)), problems  # type: ignore[arg-type]
+        records = (tuple(groups[kind.folder]) for kind in content.KINDS)
+        unreadable = frozenset(
+            Path(os.path.relpath(key, self.root)).as_posix()
+            for key, known in self.files.items()
+            if known.loaded.record is None
+        )
+        return Content(*records, unreadable=unreadable), problems  # type: ignore[arg-type, misc]
 
     def seeds_for(self, articles: Iterable[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
         """The seeds the articles name (current and earlier ones), read again only when their file changed."""
