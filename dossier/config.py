@@ -185,15 +185,17 @@ def table() -> tuple[Field, ...]:
     first call: the parsers are YAML's)."""
     from dossier.source import fields as f
     from dossier.source.fields import Field
+    from dossier.text import languages
 
     def url(node: Node) -> str:
         return base_url(f.text(node))
 
     def language(node: Node) -> str:
         value = f.text(node)
-        if not value.replace("_", "").replace("-", "").isalpha():
-            raise FieldError(f"'{value}' is not a language code", "a language code such as fr or en")
-        return value
+        tag = languages.normalised(value)
+        if tag is None:
+            raise FieldError(f"'{value}' is not a language tag dossier knows", languages.near(value))
+        return tag
 
     def publisher(node: Node) -> Publisher:
         values = f.texts_by_key(node, ("name", "url", "logo"), "publisher", PUBLISHER_EXAMPLE, required=1)

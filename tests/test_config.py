@@ -232,3 +232,19 @@ def test_a_bad_editorial_team_is_said_at_its_line(tmp_path: Path) -> None:
     for line, message in cases.items():
         _, problems = load(tmp_path, f"title: D\n{line}\n")
         assert problems == [f"site.yml:2: error: {message}"], line
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("fr_XX", "a language tag such as fr, en or en-GB"),
+        ("francais", "did you mean 'fr'?"),
+        ("en_GB", "did you mean 'en-GB'?"),
+    ],
+)
+def test_a_language_dossier_does_not_know_is_said_at_its_line_with_the_one_meant(
+    tmp_path: Path, value: str, hint: str
+) -> None:
+    loaded, problems = load(tmp_path, f"title: D\nlanguage: {value}\n")
+    assert loaded is None
+    assert problems == [f"site.yml:2: error: 'language': '{value}' is not a language tag dossier knows (hint: {hint})"]

@@ -15,7 +15,7 @@ def test_a_tag_of_a_known_language_is_kept_with_its_usual_case(typed: str, tag: 
     assert languages.normalised(typed) == tag
 
 
-@pytest.mark.parametrize("typed", ["xx", "english", "en_GB", "e", "en-", "fr-FRA-x", ""])
+@pytest.mark.parametrize("typed", ["xx", "english", "en_GB", "e", "en-", "fr-FRA-x", "fr-XX", ""])
 def test_anything_else_is_no_tag(typed: str) -> None:
     assert languages.normalised(typed) is None
 

@@ -25,12 +25,20 @@ def known() -> frozenset[str]:
     return frozenset(identifier.split("_", 1)[0] for identifier in locale_identifiers())
 
 
+@functools.cache
+def _regions() -> frozenset[str]:
+    """The regions CLDR names (``GB``, ``BR``, ``419``)."""
+    return frozenset(Locale.parse("en").territories)
+
+
 def normalised(tag: str) -> str | None:
     """``tag`` with its usual case (``en-GB``), or None when it is no tag of a known language."""
     found = _TAG.match(tag.strip())
     if found is None or found.group(1).lower() not in known():
         return None
     language, script, region = found.groups()
+    if region and region.upper() not in _regions():
+        return None
     parts = [language.lower(), script.title() if script else "", region.upper() if region else ""]
     return "-".join(p for p in parts if p)
 
