@@ -315,6 +315,8 @@ def test_a_real_cache_names_only_allowed_classes(tmp_path: Path, monkeypatch: py
             shutil.copy(source, shipped / name)
     generated = tmp_path / "generated"
     generate(generated, articles=12, notes_per_article=2, events=5, topic_count=4)
+    with (generated / "site.yml").open("a", encoding="utf-8") as settings:  # every kind of setting in the cache
+        settings.write("publisher: {name: Le Quotidien, url: https://lequotidien.example/}\n")
     for root in (shipped, generated):
         found = _cold_and_resumed(root, monkeypatch)
         assert found <= store.ALLOWED, sorted(found - store.ALLOWED)

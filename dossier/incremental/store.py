@@ -76,6 +76,8 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("dossier.publish.chart", "Coverage"),
         ("dossier.publish.pages", "TopicMadeOf"),
         ("dossier.config", "Settings"),
+        ("dossier.config", "Publisher"),
+        ("dossier.config", "Editors"),
         ("dossier.errors", "Diagnostic"),
         ("dossier.errors", "Location"),
         ("dossier.errors", "Severity"),
