@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from pyld import jsonld  # type: ignore[import-untyped]
 from test_search import _build
 from test_site import copy_project
@@ -113,7 +114,8 @@ def problems(site: Path) -> list[str]:
 
 MORE = {
     "content/articles/accord-washington-bagdad.md": (
-        '---\ntitle: "Accord entre Washington et Bagdad"\ndate: 2024-09-27\ntopics: [irak]\n---\n'
+        '---\ntitle: "Accord entre Washington et Bagdad"\ndate: 2024-09-27\ntopics: [irak]\n'
+        "image:\n  src: ../media/bagdad.jpg\n  alt: Bagdad au matin\n  caption: La capitale.\n  credit: Reuters\n---\n"
         "Les deux pays annoncent la fin de la mission de la coalition.\n"
     ),
 }
@@ -124,6 +126,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("schemaorg"))
     for rel, text in MORE.items():
         (root / rel).write_text(text, encoding="utf-8")
+    (root / "content/media").mkdir(exist_ok=True)
+    Image.new("RGB", (1200, 800), (90, 120, 160)).save(root / "content/media/bagdad.jpg", "JPEG")
     settings = root / "site.yml"
     publisher = "publisher:\n  name: Le Quotidien\n  url: https://lequotidien.example/\n  logo: /static/favicon.svg\n"
     settings.write_text(settings.read_text(encoding="utf-8") + publisher, encoding="utf-8")
@@ -159,6 +163,9 @@ def _ld(site: Path, page: str) -> dict[str, Any]:
 def test_a_news_article_has_its_author_publisher_and_a_valid_date(site: Path) -> None:
     dated = _ld(site, "articles/accord-washington-bagdad/index.html")
     assert dated["datePublished"] == "2024-09-27" and "temporalCoverage" not in dated
+    image = dated["image"]
+    assert image["@type"] == "ImageObject" and (image["width"], image["height"]) == (1200, 800)
+    assert image["url"].startswith("https://example.github.io/dossier/") and image["creditText"] == "Reuters"
     assert dated["author"] == {"@type": "Organization", "name": "La rédaction du dossier"}  # no agency: the dossier's
     assert dated["publisher"] == {
         "@type": "Organization",
