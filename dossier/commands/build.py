@@ -7,6 +7,7 @@ collected; the build stops before writing anything if there is one, so the last 
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import os
 import sys
@@ -21,7 +22,7 @@ from dossier.errors import Diagnostic, DossierError, Location, Severity
 from dossier.incremental.resume import OutputPlan, Outputs, Resume
 from dossier.options import Options
 from dossier.project import OUTPUT, SOURCES
-from dossier.publish import output
+from dossier.publish import output, shards
 
 if TYPE_CHECKING:
     from dossier.commands.runner import Runner
@@ -189,10 +190,14 @@ class OutputFolder:
 
         found = self.resume.outputs() if self.resume is not None else {}
         out = Path(os.path.realpath(self.out))
-        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER)
+        written = self.resume.written if self.resume is not None else None
+        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER, written)
         if plan.nothing:
             return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
-        indexer = search.index if self.options.search and not plan.index_kept else None
+        indexer = None
+        if self.options.search and not plan.index_kept:  # the shards whose pages changed (all without a last build)
+            pages = shards.html(set(result.paths) | set(result.copies))
+            indexer = functools.partial(search.index, rebuild=plan.shards, found=pages)
         return Written(self._write(result, plan, indexer), plan)
 
     def _write(self, result: Result, plan: OutputPlan, indexer: Callable[[Path], None] | None) -> output.Counts:

@@ -267,6 +267,11 @@ def same_file(target: Path, source: Path) -> bool:
         return False
 
 
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data``."""
+    return _same(path, data)
+
+
 def _same(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
