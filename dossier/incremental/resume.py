@@ -350,10 +350,11 @@ class _IndexPlan:
         count = shards.count_for(len(pages))
         before = set(shards.html(written))
         changed = set(pages).symmetric_difference(before) | _rewritten(out, result)
-        made = _shards_made(still, written, folder)
-        todo = shards.changed(count, changed, made)
-        kept = {rel for rel in still if rel.startswith(folder + "/") and rel.split("/")[1] in made - todo}
         manifest = f"{folder}/{shards.MANIFEST}"
+        empty = shards.empty_in((out / manifest).read_bytes()) if manifest in still else set()
+        made = _shards_made(still, written, folder)
+        todo = shards.changed(count, changed, made | empty)
+        kept = {rel for rel in still if rel.startswith(folder + "/") and rel.split("/")[1] in made - todo}
         whole = not todo and manifest in still
         if whole:
             kept.add(manifest)

@@ -563,33 +563,35 @@ def sync(
     copies: Mapping[str, Path],
     paths: Iterable[str],
     previous: Iterable[str] | None = None,
-    keep: str = "",
+    keep: tuple[str, ...] = (),
 ) -> Counts:
     """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
 
     ``files`` holds the pages rendered again; a file is written only when its bytes changed
     (through a temporary file renamed over it), and files no longer produced are removed:
     those of ``previous`` (the paths of the last sync), or, without it, any file of ``out``
-    except those below the folder ``keep``. Used by the development server, where a reader
-    may be looking at the folder.
+    except those below the folders ``keep``. Used by the development server, where a reader
+    may be looking at the folder. The counts' ``fresh`` are the files written and removed.
     """
     out.mkdir(parents=True, exist_ok=True)
     mark(out)
     wanted = set(paths) | set(copies)
-    written = 0
+    written: set[str] = set()
     for rel, data in sorted(files.items()):
-        written += _replace(out / rel, data)
+        if _replace(out / rel, data):
+            written.add(rel)
     for rel, source in sorted(copies.items()):
-        written += _replace(out / rel, source.read_bytes())
+        if _replace(out / rel, source.read_bytes()):
+            written.add(rel)
     old = set(previous) if previous is not None else existing(out)
-    stale = sorted(r for r in old - wanted if not (keep and r.startswith(keep + "/")))
+    stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
     for rel in stale:
         (out / rel).unlink(missing_ok=True)
         for folder in (out / rel).parents:
             if folder == out or any(folder.iterdir()):
                 break
             folder.rmdir()
-    return Counts(written, len(wanted) - written, len(stale), len(files))
+    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
 
 
 def _replace(target: Path, data: bytes) -> bool:

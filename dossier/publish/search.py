@@ -128,14 +128,17 @@ def _responses(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
             yield json.loads(base64.b64decode(answer))
 
 
-def index(site: Path, rebuild: Collection[str] | None = None, found: Sequence[str] | None = None) -> None:
+def index(
+    site: Path, rebuild: Collection[str] | None = None, found: Sequence[str] | None = None, manifest: bool = True
+) -> None:
     """Write the search index of the site in the folder ``site`` into ``site/pagefind/``.
 
     ``rebuild``: the shards to index again (:func:`dossier.publish.shards.changed`); the others
     are already in ``pagefind/`` as an earlier index left them (by default, every shard is
     made, in a site without ``pagefind/``). ``found``: the site's HTML pages, when known
     (the folder is walked otherwise). The shards of the site that have no page to index, and
-    folders of shards the site no longer has, are removed; the manifest is written last.
+    folders of shards the site no longer has, are removed; the manifest is written last
+    (unless ``manifest`` is false: the caller writes it, :func:`write_manifest`).
 
     Pagefind numbers pages in the order it reads them, and its own walk of the folder follows
     the file system's directory order (hashed on ext4, creation order on tmpfs): the index
@@ -151,7 +154,9 @@ def index(site: Path, rebuild: Collection[str] | None = None, found: Sequence[st
             f"cannot index the site for search: the site already has '{FOLDER}/', where the index goes"
             " (hint: rename the page or static file that uses it, or build with --no-search)"
         )
-    groups = shards.group(pages(site) if found is None else shards.html(found))
+    listed = pages(site) if found is None else shards.html(found)
+    count = shards.count_for(len(listed))
+    groups = shards.group(listed, count)
     todo = {shard: groups[shard] for shard in (groups if rebuild is None else set(rebuild) & set(groups))}
     folder.mkdir(exist_ok=True)
     empty = _index_shards(site, folder, todo) if todo else []
@@ -160,14 +165,32 @@ def index(site: Path, rebuild: Collection[str] | None = None, found: Sequence[st
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.is_dir() and shards.is_shard(entry.name) and entry.name not in groups:
             _remove(Path(entry.path))  # a shard of another count
-    write_manifest(folder)
+    if manifest:
+        write_manifest(folder, count)
 
 
-def write_manifest(folder: Path, stale: bool = False) -> None:
-    """``shards.json``, written whole (a new file renamed over the old one)."""
-    temporary = folder / f".{shards.MANIFEST}.{os.getpid()}.tmp"
-    temporary.write_bytes(shards.manifest(folder, stale))
-    os.replace(temporary, folder / shards.MANIFEST)
+def write_manifest(folder: Path, count: int, stale: bool = False) -> None:
+    """``shards.json`` of the ``count`` shards in ``folder``, written whole (a new file renamed over the old one)."""
+    _replace(folder / shards.MANIFEST, shards.manifest(folder, count, stale))
+
+
+def mark_stale(folder: Path) -> None:
+    """The manifest of the index in ``folder`` said stale (the preview indexes its latest pages):
+    the shards it lists stay those of the last index (none before the first)."""
+    try:
+        listed = json.loads((folder / shards.MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        listed = {}
+    languages = listed.get("languages", {}) if isinstance(listed, dict) else {}
+    empty = listed.get("empty", []) if isinstance(listed, dict) else []
+    folder.mkdir(parents=True, exist_ok=True)
+    _replace(folder / shards.MANIFEST, shards.dump(languages, empty, stale=True))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def _remove(path: Path) -> None:
@@ -291,6 +314,11 @@ def _place(folder: Path, shard: str, files: list[dict[str, str]]) -> None:
             raise DossierError(f"search indexing failed: Pagefind gave a file outside its folder: {rel}")
         contents[rel] = base64.b64decode(file["content"])
     entry = json.loads(contents.get(PurePosixPath("pagefind-entry.json"), b"{}"))
+    if "languages" in entry:  # Pagefind lists a shard's languages in no set order: sorted, the same bytes each time
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        contents[PurePosixPath("pagefind-entry.json")] = json.dumps(
+            entry, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
     wasm = {str(language.get("wasm") or "unknown") for language in entry.get("languages", {}).values()}
     fresh = folder / f".{shard}.{os.getpid()}.new"
     _remove(fresh)

@@ -75,16 +75,33 @@ def changed(count: int, pages: Iterable[str], present: Iterable[str]) -> set[str
     return ours | gone
 
 
-def manifest(folder: Path, stale: bool = False) -> bytes:
+def manifest(folder: Path, count: int, stale: bool = False) -> bytes:
     """The manifest of the shards in ``folder`` (the index's folder): each language, with the
-    shards that hold pages in it, sorted; ``stale``: the preview is indexing its latest pages."""
+    shards that hold pages in it, sorted, and the shards of ``count`` that have no page to index
+    (``empty``: the next build knows them as made); ``stale``: the preview is indexing its latest pages."""
     languages: dict[str, list[str]] = {}
     shards = sorted(entry.name for entry in os.scandir(folder) if entry.is_dir() and is_shard(entry.name))
     for shard in shards:
         entry = json.loads((folder / shard / "pagefind-entry.json").read_text("utf-8"))
         for language in sorted(entry.get("languages", {})):
             languages.setdefault(language, []).append(shard)
-    data: Mapping[str, object] = {"languages": dict(sorted(languages.items()))}
+    empty = sorted({name(number, count) for number in range(count)} - set(shards))
+    return dump(languages, empty, stale)
+
+
+def dump(languages: Mapping[str, list[str]], empty: list[str], stale: bool = False) -> bytes:
+    """The manifest's bytes: each language with its shards, and the shards without pages."""
+    data: dict[str, object] = {"languages": dict(sorted(languages.items())), "empty": empty}
     if stale:
-        data = {**data, "stale": True}
+        data["stale"] = True
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def empty_in(manifest: bytes) -> set[str]:
+    """The shards a manifest says have no page to index (none if it cannot be read)."""
+    try:
+        data = json.loads(manifest)
+    except ValueError:
+        return set()
+    listed = data.get("empty", []) if isinstance(data, dict) else []
+    return {shard for shard in listed if isinstance(shard, str) and is_shard(shard)}

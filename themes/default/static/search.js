@@ -114,6 +114,7 @@ async function main() {
   } catch {
     status.textContent = text("unavailable", {});
     root.dataset.state = "unavailable";
+    watch(root.dataset.bundle, true); // the preview's first index may still be on its way
     return;
   }
   const { instances, stale } = started;
