@@ -239,7 +239,7 @@ def test_without_javascript_the_pages_say_search_needs_it(served: Served, browse
 def test_no_search_writes_no_index_and_removes_the_old_one(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     assert run("build", "--root", root, "-q").code == 0
-    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+    assert (root / "_site" / "pagefind" / "shards.json").is_file()
     result = run("build", "--root", root, "--no-search")
     assert result.code == 0, result.err
     assert not (root / "_site" / "pagefind").exists()
@@ -256,7 +256,7 @@ def test_a_failed_index_publishes_nothing(
         (root / "content" / "articles" / "un-article.md").read_text().replace("Un article", "Un autre titre")
     )
 
-    def broken(site: Path) -> None:
+    def broken(site: Path, **_: object) -> None:
         raise search.DossierError("search indexing failed (Pagefind exited with 1): boom")
 
     monkeypatch.setattr(search, "index", broken)

@@ -325,14 +325,11 @@ class OutputPlan:
         if still is None:
             return cls(frozenset(), False, False)
         before = still if written is None else written
-        index = _IndexPlan.of(out, still, before, result, index_folder) if search else None
-        kept_index = index.kept if index is not None else set()
-        kept = (set(result.paths) - set(result.files)) | kept_index
-        static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
-        expected = set(result.paths) | set(result.copies) | kept_index
-        whole = index is None or index.whole
-        nothing = not result.files and static and whole and expected == set(still) == set(found)
-        return cls(frozenset(kept), index is not None and index.whole, nothing, index.shards if index else None)
+        none = _IndexPlan(set(), frozenset(), True)  # no index: nothing of it to keep or make
+        index = _IndexPlan.of(out, still, before, result, index_folder) if search else none
+        kept = (set(result.paths) - set(result.files)) | index.kept
+        nothing = not result.files and index.whole and _same_files(out, still, found, result, index.kept)
+        return cls(frozenset(kept), search and index.whole, nothing, index.shards if search else None)
 
 
 @dataclass(frozen=True)
@@ -359,6 +356,12 @@ class _IndexPlan:
         if whole:
             kept.add(manifest)
         return cls(kept, frozenset(todo), whole)
+
+
+def _same_files(out: Path, still: Outputs, found: Outputs, result: Built, index: set[str]) -> bool:
+    """Whether the output folder holds the site's files (``index``: those of the search index), as written."""
+    static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
+    return static and set(result.paths) | set(result.copies) | index == set(still) == set(found)
 
 
 def _rewritten(out: Path, result: Built) -> set[str]:

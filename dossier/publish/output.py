@@ -585,13 +585,18 @@ def sync(
             written.add(rel)
     old = set(previous) if previous is not None else existing(out)
     stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
+    _remove_files(out, stale)
+    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
+
+
+def _remove_files(out: Path, stale: list[str]) -> None:
+    """Remove the files ``stale`` of ``out``, and the folders they leave empty."""
     for rel in stale:
         (out / rel).unlink(missing_ok=True)
         for folder in (out / rel).parents:
             if folder == out or any(folder.iterdir()):
                 break
             folder.rmdir()
-    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
 
 
 def _replace(target: Path, data: bytes) -> bool:

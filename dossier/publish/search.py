@@ -162,11 +162,16 @@ def index(
     empty = _index_shards(site, folder, todo) if todo else []
     for name in empty:
         _remove(folder / name)
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.is_dir() and shards.is_shard(entry.name) and entry.name not in groups:
-            _remove(Path(entry.path))  # a shard of another count
+    _remove_others(folder, set(groups))
     if manifest:
         write_manifest(folder, count)
+
+
+def _remove_others(folder: Path, wanted: set[str]) -> None:
+    """Remove the shards of ``folder`` that are not ``wanted`` (shards of another count)."""
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.is_dir() and shards.is_shard(entry.name) and entry.name not in wanted:
+            _remove(Path(entry.path))
 
 
 def write_manifest(folder: Path, count: int, stale: bool = False) -> None:
@@ -313,13 +318,7 @@ def _place(folder: Path, shard: str, files: list[dict[str, str]]) -> None:
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
             raise DossierError(f"search indexing failed: Pagefind gave a file outside its folder: {rel}")
         contents[rel] = base64.b64decode(file["content"])
-    entry = json.loads(contents.get(PurePosixPath("pagefind-entry.json"), b"{}"))
-    if "languages" in entry:  # Pagefind lists a shard's languages in no set order: sorted, the same bytes each time
-        entry["languages"] = dict(sorted(entry["languages"].items()))
-        contents[PurePosixPath("pagefind-entry.json")] = json.dumps(
-            entry, ensure_ascii=False, separators=(",", ":")
-        ).encode("utf-8")
-    wasm = {str(language.get("wasm") or "unknown") for language in entry.get("languages", {}).values()}
+    wasm = _sorted_entry(contents)
     fresh = folder / f".{shard}.{os.getpid()}.new"
     _remove(fresh)
     for rel, data in sorted(contents.items()):
@@ -333,6 +332,17 @@ def _place(folder: Path, shard: str, files: list[dict[str, str]]) -> None:
         os.rename(folder / shard, old)
     os.rename(fresh, folder / shard)
     _remove(old)
+
+
+def _sorted_entry(contents: dict[PurePosixPath, bytes]) -> set[str]:
+    """The bundle's entry with its languages sorted (Pagefind lists them in no set order: the same
+    bytes each time), in ``contents``; returns the WebAssembly its languages use."""
+    name = PurePosixPath("pagefind-entry.json")
+    entry = json.loads(contents.get(name, b"{}"))
+    if "languages" in entry:
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        contents[name] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return {str(language.get("wasm") or "unknown") for language in entry.get("languages", {}).values()}
 
 
 def _unused_wasm(name: str, used: set[str]) -> bool:
