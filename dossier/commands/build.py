@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -200,7 +200,9 @@ class OutputFolder:
             indexer = functools.partial(search.index, rebuild=plan.shards, found=pages)
         return Written(self._write(result, plan, indexer), plan)
 
-    def _write(self, result: Result, plan: OutputPlan, indexer: Callable[[Path], None] | None) -> output.Counts:
+    def _write(
+        self, result: Result, plan: OutputPlan, indexer: Callable[[Path], Iterable[str] | None] | None
+    ) -> output.Counts:
         resume, out = self.resume, self.out
         try:
             spare = resume.spare() if resume is not None else None

@@ -317,7 +317,7 @@ def write(
     out: Path,
     files: Mapping[str, bytes],
     copies: Mapping[str, Path],
-    before_swap: Callable[[Path], None] | None = None,
+    before_swap: Callable[[Path], Iterable[str] | None] | None = None,
     kept: Iterable[str] = (),
     spare: Path | None = None,
     listed: tuple[Listing, Listing] | None = None,
@@ -328,7 +328,8 @@ def write(
     into the staging folder (copied where links are refused), never rewritten.
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
-    an exception from it leaves the previous output as it was.
+    an exception from it leaves the previous output as it was. It may return the files it
+    wrote (paths in the folder), which spares a walk of the whole folder to find them.
 
     ``files`` may be pages already written at their paths in a folder of their own (a
     :class:`PagesOnDisk`, on the same file system): without ``spare`` to update, that folder
@@ -367,8 +368,8 @@ def write(
         unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
         unchanged += _place_copies(staging, out, copies, before)
         if before_swap is not None:
-            before_swap(staging)
-            added = existing(staging) - set(files) - set(copies) - set(kept)
+            made = before_swap(staging)
+            added = (existing(staging) if made is None else set(made)) - set(files) - set(copies) - set(kept)
             unchanged += _unchanged_added(staging, out, added, before)
         with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)

@@ -130,7 +130,7 @@ def _responses(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
 
 def index(
     site: Path, rebuild: Collection[str] | None = None, found: Sequence[str] | None = None, manifest: bool = True
-) -> None:
+) -> list[str]:
     """Write the search index of the site in the folder ``site`` into ``site/pagefind/``.
 
     ``rebuild``: the shards to index again (:func:`dossier.publish.shards.changed`); the others
@@ -138,7 +138,8 @@ def index(
     made, in a site without ``pagefind/``). ``found``: the site's HTML pages, when known
     (the folder is walked otherwise). The shards of the site that have no page to index, and
     folders of shards the site no longer has, are removed; the manifest is written last
-    (unless ``manifest`` is false: the caller writes it, :func:`write_manifest`).
+    (unless ``manifest`` is false: the caller writes it, :func:`write_manifest`). Returns the
+    files written (paths in the site).
 
     Pagefind numbers pages in the order it reads them, and its own walk of the folder follows
     the file system's directory order (hashed on ext4, creation order on tmpfs): the index
@@ -163,8 +164,16 @@ def index(
     for name in empty:
         _remove(folder / name)
     _remove_others(folder, set(groups))
+    written = [f"{FOLDER}/{shard}/{rel}" for shard in sorted(set(todo) - set(empty)) for rel in _files(folder / shard)]
     if manifest:
         write_manifest(folder, count)
+        written.append(f"{FOLDER}/{shards.MANIFEST}")
+    return written
+
+
+def _files(folder: Path) -> list[str]:
+    """The files below ``folder``, as paths in it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def _remove_others(folder: Path, wanted: set[str]) -> None:
