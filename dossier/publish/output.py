@@ -368,8 +368,7 @@ def write(
         unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
         unchanged += _place_copies(staging, out, copies, before)
         if before_swap is not None:
-            made = before_swap(staging)
-            added = (existing(staging) if made is None else set(made)) - set(files) - set(copies) - set(kept)
+            added = _added(staging, before_swap(staging), files, copies, kept)
             unchanged += _unchanged_added(staging, out, added, before)
         with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)
@@ -398,6 +397,13 @@ def _output_folder(out: Path) -> Path:
 def _files_of(listed: tuple[Listing, Listing] | None, which: int) -> set[str] | None:
     """The files of the output (0) or of the spare folder (1) as listed, or None when not listed."""
     return set(listed[which]) if listed is not None else None
+
+
+def _added(
+    staging: Path, made: Iterable[str] | None, files: Mapping[str, bytes], copies: Mapping[str, Path], kept: list[str]
+) -> set[str]:
+    """The files ``before_swap`` added to ``staging``: those it said it ``made``, or those found there."""
+    return (existing(staging) if made is None else set(made)) - set(files) - set(copies) - set(kept)
 
 
 def _unchanged_added(staging: Path, out: Path, added: set[str], before: set[str]) -> int:
