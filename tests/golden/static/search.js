@@ -63,15 +63,48 @@ async function instance(bundle, language, shards) {
   const [first, ...others] = shards.map((shard) => `${bundle}${shard}/`);
   const module = await import(`${first}pagefind.js?language=${encodeURIComponent(language)}`);
   const options = { baseUrl: root.dataset.base, excerptLength: 30 };
-  await module.options(options);
+  await module.options({ ...options, mergeFilter: { shard: shards[0] } }); // each shard's pages tagged
   const html = document.documentElement;
   const own = html.getAttribute("lang");
   html.setAttribute("lang", language);
   const started = module.init(); // reads <html lang> before its first await
   html.setAttribute("lang", own);
   await started;
-  await Promise.all(others.map((path) => module.mergeIndex(path, { ...options, language })));
+  const merged = others.map((path, n) => module.mergeIndex(path, { ...options, language, mergeFilter: { shard: shards[n + 1] } }));
+  await Promise.all(merged);
   return module;
+}
+
+const fold = (word) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+function marked(html) {
+  const parsed = new DOMParser().parseFromString(html, "text/html"); // inert: nothing runs or loads
+  return [...parsed.querySelectorAll("mark")].flatMap((mark) => mark.textContent.split(/['’]/).map(fold)); // l'élection
+}
+
+// A shard that has no word beginning as the query's does matches, in Pagefind, the longest word
+// it has that begins it ("d'" for "Daech"), which one index of the whole site would not when
+// another shard has the word. So when several shards answer a one-word query, a shard is left
+// out when the words highlighted in its best page do not begin as the query does (its first
+// three letters).
+async function found(one, query) {
+  const all = await one.search(query);
+  if (!all) return [];
+  const shards = Object.entries(all.filters?.shard || {}).filter(([, count]) => count > 0);
+  const words = query.split(/\s+/).map(fold).filter(Boolean);
+  if (shards.length < 2 || words.length !== 1 || words[0].length < 4) return all.results;
+  const answers = await Promise.all(shards.map(([shard]) => one.search(query, { filters: { shard } })));
+  const kept = await Promise.all(
+    answers.map(async (answer) => {
+      const best = answer && answer.results[0];
+      if (!best) return [];
+      const marks = marked((await best.data()).excerpt);
+      const begins = marks.length === 0 || marks.some((mark) => mark.slice(0, 3) === words[0].slice(0, 3));
+      return begins ? answer.results : [];
+    }),
+  );
+  const results = kept.flat();
+  return results.length ? results : all.results; // no shard has the words: Pagefind's own fallback
 }
 
 // The site's language first (the page's), then the others, as the manifest lists them.
@@ -85,9 +118,8 @@ async function start(bundle) {
 }
 
 async function searchAll(instances, query) {
-  const found = await Promise.all(instances.map((one) => one.search(query)));
-  const results = found.flatMap((one) => (one ? one.results : []));
-  return results.sort((a, b) => b.score - a.score);
+  const answers = await Promise.all(instances.map((one) => found(one, query)));
+  return answers.flat().sort((a, b) => b.score - a.score);
 }
 
 // The preview (data-stale is there only) indexes its pages in the background after each save:
