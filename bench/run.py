@@ -2,14 +2,20 @@
 
     python bench/run.py [--articles 5000] [--notes-per-article 3] [--events 500] [--topics 60]
                         [--runs 3] [--jobs N] [--work DIR] [--compare] [--scaling] [--tools VENV]
+                        [--tree DIR] [--repo DIR] [--no-search-figures] [--no-memory]
 
-Generates the dossier (bench/generate.py, seed 0) in WORK, then measures, each as a new
-process running ``python build.py build --no-search``:
+Generates the dossier (bench/generate.py, seed 0) in WORK (or copies the tree given to
+``--tree``, one generate.py wrote), then measures, each as a new process running
+``python build.py build --no-search``, then the same with the search index (``build``):
 
 - cold: no cache and no output folder (and the size of the largest HTML page it wrote);
 - warm: the cache and the output of the last build present, nothing changed;
 - one edit: one article's text changed (a different article each run);
 - floor: bench/floor.py on the same tree, with the same number of processes.
+
+``--repo DIR``: the dossier whose ``build.py`` is measured (default: this one), e.g. an
+older commit's files (``git archive``), to compare before and after on the same tree.
+``--no-memory``: no run sampling the memory after each series (its columns then say 0).
 
 ``--compare`` also generates the articles-only corpus in dossier's, Pelican's and Hugo's
 formats (same articles, same text, same tags) and measures dossier (cold, warm, one edit),
@@ -47,9 +53,13 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def _dossier(root: Path, jobs: int, cache: bool = True) -> list[str]:
-    command = [PYTHON, str(REPO / "build.py"), "build", "--root", str(root), "--no-search", "-q", "--jobs", str(jobs)]
-    return command + ([] if cache else ["--no-cache"])
+MEASURED = [REPO]  # --repo: the dossier whose build.py is measured
+MEMORY = [True]  # --no-memory: no run sampling the memory
+
+
+def _dossier(root: Path, jobs: int, cache: bool = True, search: bool = False) -> list[str]:
+    command = [PYTHON, str(MEASURED[0] / "build.py"), "build", "--root", str(root), "-q", "--jobs", str(jobs)]
+    return command + ([] if search else ["--no-search"]) + ([] if cache else ["--no-cache"])
 
 
 def _checked(result: Run, what: str) -> Run:
@@ -77,31 +87,34 @@ def _edit(article: Path, run_number: int) -> None:
 def _figure(name: str, runs: int, one: Callable[[int, bool], Run]) -> Figure:
     """``one(number, memory)`` ``runs`` times, then once more sampling the memory (that run is not timed)."""
     timed = tuple(_checked(one(number, False), name) for number in range(runs))
-    return Figure(name, timed, _checked(one(runs, True), name))
+    return Figure(name, timed, _checked(one(runs, True), name) if MEMORY[0] else timed[-1])
 
 
-def measure_dossier(root: Path, runs: int, jobs: int, label: str) -> list[Figure]:
+def measure_dossier(root: Path, runs: int, jobs: int, label: str, search: bool = False) -> list[Figure]:
+    """Cold, warm and one-edit builds (with the search index when ``search``: "..., with search")."""
+    with_search = ", with search" if search else ""
+
     def cold(_: int, memory: bool) -> Run:
         _clean(root, "_site")
-        return run(_dossier(root, jobs), memory=memory)
+        return run(_dossier(root, jobs, search=search), memory=memory)
 
-    figures = [_figure(f"{label}: cold build", runs, cold)]
+    figures = [_figure(f"{label}: cold build{with_search}", runs, cold)]
     site = root / "_site"
     pages = [(path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")]
     size, largest = max(pages)
     print(f"{label}: {len(pages)} HTML pages, the largest {size / 1000:.0f} kB ({largest})", flush=True)
 
     def warm(_: int, memory: bool) -> Run:
-        return run(_dossier(root, jobs), memory=memory)
+        return run(_dossier(root, jobs, search=search), memory=memory)
 
-    figures.append(_figure(f"{label}: warm build, nothing changed", runs, warm))
+    figures.append(_figure(f"{label}: warm build, nothing changed{with_search}", runs, warm))
     articles = sorted((root / "content" / "articles").glob("*.md"))
 
     def edited(number: int, memory: bool) -> Run:
         _edit(articles[(number * 97) % len(articles)], number)
-        return run(_dossier(root, jobs), memory=memory)
+        return run(_dossier(root, jobs, search=search), memory=memory)
 
-    figures.append(_figure(f"{label}: one article edited", runs, edited))
+    figures.append(_figure(f"{label}: one article edited{with_search}", runs, edited))
     return figures
 
 
@@ -170,7 +183,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling", action="store_true", help="also cold builds at 1,000 and 10,000 articles")
     parser.add_argument("--skip-full", action="store_true", help="only --compare / --scaling")
     parser.add_argument("--tools", type=Path, help="a virtual environment with pelican and hugo (default: this one)")
+    parser.add_argument("--tree", type=Path, help="a tree generate.py wrote, copied instead of generating one")
+    parser.add_argument("--repo", type=Path, default=REPO, help="the dossier whose build.py is measured")
+    parser.add_argument("--no-search-figures", action="store_true", help="only the builds without the index")
+    parser.add_argument("--no-memory", action="store_true", help="no run sampling the memory")
+    parser.add_argument("--no-floor", action="store_true", help="no floor (bench/floor.py)")
     args = parser.parse_args(argv)
+    MEASURED[:] = [args.repo.resolve()]
+    MEMORY[:] = [not args.no_memory]
     TOOLS[:] = [args.tools] if args.tools else []
     args.work.mkdir(parents=True, exist_ok=True)
     TRASH.folder = args.work / ".trash"
@@ -183,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
 def _measure(args: argparse.Namespace) -> int:
     # The engine's modules compiled once, as an installed package's are (an environment with
     # PYTHONDONTWRITEBYTECODE set would otherwise compile them again in every process measured).
-    compileall.compile_dir(REPO / "dossier", quiet=1)
+    compileall.compile_dir(MEASURED[0] / "dossier", quiet=1)
     events = args.articles // 10 if args.events is None else args.events
     print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; --jobs {args.jobs}; {args.runs} runs each")  # fmt: skip
@@ -192,11 +212,18 @@ def _measure(args: argparse.Namespace) -> int:
     if not args.skip_full:
         root = args.work / "dossier"
         TRASH.set_aside(root)
-        generate(root, args.articles, args.notes_per_article, events, args.topics)
-        print(f"dossier: {args.articles} articles, {args.articles * args.notes_per_article} notes, "
-              f"{events} timeline entries, {args.topics} topics")  # fmt: skip
+        if args.tree is not None:
+            shutil.copytree(args.tree, root, ignore=shutil.ignore_patterns("_site", ".dossier-cache", "_floor"))
+            print(f"dossier: a copy of {args.tree}")
+        else:
+            generate(root, args.articles, args.notes_per_article, events, args.topics)
+            print(f"dossier: {args.articles} articles, {args.articles * args.notes_per_article} notes, "
+                  f"{events} timeline entries, {args.topics} topics")  # fmt: skip
         measured = measure_dossier(root, args.runs, args.jobs, "dossier")
-        for figure in [*measured, measure_floor(root, args.runs, args.jobs)]:
+        if not args.no_search_figures:
+            measured += measure_dossier(root, args.runs, args.jobs, "dossier", search=True)
+        floor = [] if args.no_floor else [measure_floor(root, args.runs, args.jobs)]
+        for figure in [*measured, *floor]:
             figures[figure.name] = figure
             lines.append(figure.row())
             print(figure.row(), flush=True)
@@ -233,8 +260,12 @@ def _measure(args: argparse.Namespace) -> int:
             TRASH.set_aside(root)
     print("\n" + "\n".join(lines))
     print()
-    if not args.skip_full:
+    if not args.skip_full and not args.no_floor:
         print(_ratio("cold / floor", figures["dossier: cold build"], figures["floor (same tree, same processes)"]))
+    if not args.skip_full and not args.no_search_figures:
+        for what in ("cold build", "warm build, nothing changed", "one article edited"):
+            name = f"with / without search, {what}"
+            print(_ratio(name, figures[f"dossier: {what}, with search"], figures[f"dossier: {what}"]))
     if args.compare:
         ours = "articles only, dossier"
         print(_ratio("Pelican / dossier cold", figures["Pelican: full build"], figures[f"{ours}: cold build"]))

@@ -92,8 +92,12 @@ def test_lists_feeds_and_the_timeline_mark_the_language(site: Path) -> None:
 
 
 def test_pagefind_keeps_an_index_per_language_and_the_search_page_knows_the_others(site: Path) -> None:
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == {"fr", "en"}
+    shards = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["languages"]
+    assert set(shards) == {"fr", "en"}
+    for language, folders in shards.items():  # each shard listed for a language has an index in it
+        for folder in folders:
+            entry = json.loads((site / "pagefind" / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+            assert language in entry["languages"]
     assert 'data-languages="en"' in _page(site, "search")
 
 

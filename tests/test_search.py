@@ -9,9 +9,11 @@ link of the pages it saw must answer 200.
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import shutil
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -237,7 +239,7 @@ def test_without_javascript_the_pages_say_search_needs_it(served: Served, browse
 def test_no_search_writes_no_index_and_removes_the_old_one(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
     root = tree()
     assert run("build", "--root", root, "-q").code == 0
-    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+    assert (root / "_site" / "pagefind" / "shards.json").is_file()
     result = run("build", "--root", root, "--no-search")
     assert result.code == 0, result.err
     assert not (root / "_site" / "pagefind").exists()
@@ -254,7 +256,7 @@ def test_a_failed_index_publishes_nothing(
         (root / "content" / "articles" / "un-article.md").read_text().replace("Un article", "Un autre titre")
     )
 
-    def broken(site: Path) -> None:
+    def broken(site: Path, **_: object) -> None:
         raise search.DossierError("search indexing failed (Pagefind exited with 1): boom")
 
     monkeypatch.setattr(search, "index", broken)
@@ -286,8 +288,10 @@ def test_pagefind_is_given_the_pages_in_sorted_order(tmp_path: Path) -> None:
         (site / rel).write_text('<html lang="fr"><body data-pagefind-body><p>Bagdad</p></body></html>')
     assert search.pages(site) == ["a.html", "a/index.html", "index.html", "m/b/index.html", "z/index.html"]
     search.index(site)
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    entry = (site / "pagefind" / "pagefind-entry.json").read_text()
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest == {"empty": [], "languages": {"fr": ["00-of-01"]}}
+    assert (site / "pagefind" / "00-of-01" / "pagefind.js").is_file()
+    entry = (site / "pagefind" / "00-of-01" / "pagefind-entry.json").read_text()
     assert '"page_count":5' in entry
 
 
@@ -303,20 +307,26 @@ def test_the_index_is_whole_and_the_same_bytes_each_time(tmp_path: Path) -> None
         search.index(site)
         folder = site / "pagefind"
         runs.append({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
-    assert all(runs[0]["pagefind-entry.json"] and data for data in runs[0].values())
+    assert all(runs[0]["00-of-01/pagefind-entry.json"] and data for data in runs[0].values())
     assert runs[0] == runs[1] == runs[2]
 
 
-def test_the_preview_does_not_index(tree: Callable[..., Path]) -> None:
-    """``serve`` builds without the index: its search page then says search is unavailable."""
+def test_the_preview_indexes_after_the_build_and_says_so_meanwhile(tree: Callable[..., Path]) -> None:
+    """``serve`` builds its pages first, its index marked stale; the index follows in the background."""
     from dossier.commands.serve import DevServer
 
     root = tree()
     server = DevServer(root, "127.0.0.1", free_port(), log=lambda _: None)
     assert server.rebuild()
-    assert (server.out / "search" / "index.html").is_file()
-    assert (server.out / "static" / "search.js").is_file()
-    assert not (server.out / "pagefind").exists()
+    manifest = server.out / "pagefind" / "shards.json"
+    assert json.loads(manifest.read_text()) == {"empty": [], "languages": {}, "stale": True}  # the pages first
+    assert 'data-stale="' in (server.out / "search" / "index.html").read_text()  # the page can say so
+    server.search.start()
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measure
+    while server.search.made == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.search.stop()
+    assert json.loads(manifest.read_text()) == {"empty": [], "languages": {"fr": ["00-of-01"]}}
 
 
 def _rendered(**common_options: bool) -> tuple[str, str]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import functools
 import gc
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -22,7 +23,7 @@ from dossier.errors import Diagnostic, DossierError, Location, Severity
 from dossier.incremental.resume import OutputPlan, Outputs, Resume
 from dossier.options import Options
 from dossier.project import OUTPUT, PACKAGED_THEMES, SOURCES
-from dossier.publish import output
+from dossier.publish import output, shards
 
 if TYPE_CHECKING:
     from dossier.commands.runner import Runner
@@ -191,13 +192,19 @@ class OutputFolder:
 
         found = self.resume.outputs() if self.resume is not None else {}
         out = Path(os.path.realpath(self.out))
-        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER)
+        written = self.resume.written if self.resume is not None else None
+        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER, written)
         if plan.nothing:
             return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
-        indexer = search.index if self.options.search and not plan.index_kept else None
+        indexer = None
+        if self.options.search and not plan.index_kept:  # the shards whose pages changed (all without a last build)
+            pages = shards.html(set(result.paths) | set(result.copies))
+            indexer = functools.partial(search.index, rebuild=plan.shards, found=pages)
         return Written(self._write(result, plan, indexer), plan)
 
-    def _write(self, result: Result, plan: OutputPlan, indexer: Callable[[Path], None] | None) -> output.Counts:
+    def _write(
+        self, result: Result, plan: OutputPlan, indexer: Callable[[Path], Iterable[str] | None] | None
+    ) -> output.Counts:
         resume, out = self.resume, self.out
         try:
             spare = resume.spare() if resume is not None else None

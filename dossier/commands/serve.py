@@ -42,13 +42,14 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from dossier.commands import overlay, workbench_http
+from dossier.commands.previewindex import PreviewIndex
 from dossier.commands.runner import Runner
 from dossier.config import SETTINGS_FILE, Overrides
 from dossier.engine import Result
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
 from dossier.project import CACHE, CONTENT, PACKAGED_THEMES, SEEDS, TEMPLATES, THEMES
-from dossier.publish import output
+from dossier.publish import output, search
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
 LONGEST_WAIT = 0.5  # ... or after this long, whatever happens
@@ -511,7 +512,8 @@ class DevServer:
         self.printing = threading.Lock()
         self.stopping = False  # once set, no thread prints: "stopped" is the last line
         overrides = Overrides(base_url=self.url, drafts=True)
-        self.runner = Runner(Options(self.root, self.out, overrides, dev=True, search=False))
+        self.runner = Runner(Options(self.root, self.out, overrides, dev=True))
+        self.search = PreviewIndex(self.out, self.log)  # indexed in the background, after the reload
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
         self.diagnostics: list[Diagnostic] = []
@@ -571,14 +573,18 @@ class DevServer:
             where = exc.filename if isinstance(exc.filename, str) else SETTINGS_FILE
             relative = os.path.relpath(where, self.root) if os.path.isabs(where) else where
             return [Diagnostic(Location(Path(relative).as_posix(), 0), f"cannot build: {exc.strerror or exc}")], None
+        old = self.paths
         self.paths = set(result.paths) | set(result.copies)
+        touched = counts.fresh | (old - self.paths if old is not None else set())
+        self.search.changed(self.paths, touched)  # the index said stale before the pages reload
         if changed is not None and not result.files:
             self.reload_path = _stylesheet_url(changed, result.copies)
         return result.warnings, counts
 
     def _sync(self, result: Result) -> output.Counts:
         """The writer of the served folder: only the files whose bytes changed are written."""
-        return output.sync(self.out, result.files, result.copies, result.paths, self.paths, DEV_FOLDER)
+        keep = (DEV_FOLDER, search.FOLDER)  # the index is the preview's own (commands/previewindex)
+        return output.sync(self.out, result.files, result.copies, result.paths, self.paths, keep)
 
     def _write_status(self, ok: bool, problems: list[Diagnostic]) -> None:
         """What the pages' script reads after each build (status.json), and the script itself."""
@@ -637,6 +643,8 @@ class DevServer:
             # the browser is told site paths only: a stylesheet's URL path, or "*"
             with contextlib.suppress(RuntimeError):  # the loop closed as the server stopped
                 loop.add_callback(LiveReloadHandler.reload_waiters, self.reload_path)
+        if not self.stopping:
+            self.search.start()  # after the reload: the index never delays it
 
     # -- serving ------------------------------------------------------------------
 
@@ -691,6 +699,7 @@ class DevServer:
                 also = "".join(f", {site_url(a, self.port)}" for a in others)
                 watched = "content/, themes/, templates/, seeds/, site.yml"
                 self.log(f"serving {self.url}{also} (watching {watched}; Ctrl-C to stop)")
+                self.search.start()
                 if open_browser:
                     timer = threading.Timer(0.5, webbrowser.open, [self.url])
                     timer.daemon = True
@@ -715,6 +724,7 @@ class DevServer:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
         try:
             self.stopping = True
+            self.search.stop()
             if timer is not None:
                 timer.cancel()
             if collector is not None:

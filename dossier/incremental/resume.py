@@ -41,7 +41,7 @@ from dossier.project import (  # resume does not load config's parser
     TEMPLATES,
     THEMES,
 )
-from dossier.publish import output
+from dossier.publish import output, shards
 from dossier.source import discovery
 from dossier.source.signatures import Signature, signature, tree
 
@@ -158,6 +158,7 @@ class Resume:
         self.saved: Saved | None = None
         self.segments: tuple[journal.Changes, ...] = ()
         self.snapshot: journal.Snapshot | None = None
+        self.written: Outputs | None = None  # the files the last build wrote (once :meth:`start` read them)
 
     def discovered(self) -> tuple[list[tuple[Kind, str]], list[Diagnostic]]:
         """The content files as they were when the build started (``content.discover_files``)."""
@@ -272,6 +273,7 @@ class Resume:
             memory = journal.apply(memory, found.segments)
             self.segments, outputs = found.segments, found.outputs
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
+        self.written = dict(outputs)
         kept = still(self.outputs(), outputs)
         return memory.without_pages(set(memory.inputs) - set(kept)), kept  # the others are rendered again
 
@@ -315,28 +317,79 @@ class OutputPlan:
     """What a build keeps of the output folder as it is."""
 
     kept: frozenset[str]  # files linked into the new output unchanged
-    index_kept: bool  # the search index stays (no page's text changed)
+    index_kept: bool  # the search index stays as it is (no shard to index again)
     nothing: bool  # nothing to write at all: the output stays as it is
+    shards: frozenset[str] | None = None  # the search index's shards to index again (None: all of them)
 
     @classmethod
     def of(
-        cls, out: Path, still: Outputs | None, found: Outputs, result: Built, search: bool, index_folder: str
+        cls,
+        out: Path,
+        still: Outputs | None,
+        found: Outputs,
+        result: Built,
+        search: bool,
+        index_folder: str,
+        written: Outputs | None = None,
     ) -> OutputPlan:
         """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
-        ``found``: the files of ``out`` as listed when this build started."""
+        ``found``: the files of ``out`` as listed when this build started; ``written``: the files
+        the last build wrote (by default ``still``)."""
         if still is None:
             return cls(frozenset(), False, False)
-        index = _index_kept(still, result, search, index_folder)
-        kept = (set(result.paths) - set(result.files)) | index
-        static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
-        expected = set(result.paths) | set(result.copies) | index
-        nothing = not result.files and static and (bool(index) or not search) and expected == set(still) == set(found)
-        return cls(frozenset(kept), bool(index), nothing)
+        before = still if written is None else written
+        none = _IndexPlan(set(), frozenset(), True)  # no index: nothing of it to keep or make
+        index = _IndexPlan.of(out, still, before, result, index_folder) if search else none
+        kept = (set(result.paths) - set(result.files)) | index.kept
+        nothing = not result.files and index.whole and _same_files(out, still, found, result, index.kept)
+        return cls(frozenset(kept), search and index.whole, nothing, index.shards if search else None)
 
 
-def _index_kept(still: Outputs, result: Built, search: bool, index_folder: str) -> set[str]:
-    """The files of the search index that stay as they are: all of them when no HTML page was
-    rendered again (none when the build makes no index)."""
-    if not search or any(rel.endswith(".html") for rel in result.files):
-        return set()
-    return {rel for rel in still if rel.startswith(index_folder + "/")}
+@dataclass(frozen=True)
+class _IndexPlan:
+    """What a build keeps of the search index: the shards none of whose pages changed, each
+    still as the last build wrote it (:mod:`dossier.publish.shards`)."""
+
+    kept: set[str]  # the index's files that stay
+    shards: frozenset[str]  # the shards to index again
+    whole: bool  # nothing to index again, and the manifest is as written: the index stays
+
+    @classmethod
+    def of(cls, out: Path, still: Outputs, written: Outputs, result: Built, folder: str) -> _IndexPlan:
+        pages = shards.html(set(result.paths) | set(result.copies))
+        count = shards.count_for(len(pages))
+        before = set(shards.html(written))
+        changed = set(pages).symmetric_difference(before) | _rewritten(out, result)
+        manifest = f"{folder}/{shards.MANIFEST}"
+        empty = shards.empty_in((out / manifest).read_bytes()) if manifest in still else set()
+        made = _shards_made(still, written, folder)
+        todo = shards.changed(count, changed, made | empty)
+        kept = {rel for rel in still if rel.startswith(folder + "/") and rel.split("/")[1] in made - todo}
+        whole = not todo and manifest in still
+        if whole:
+            kept.add(manifest)
+        return cls(kept, frozenset(todo), whole)
+
+
+def _same_files(out: Path, still: Outputs, found: Outputs, result: Built, index: set[str]) -> bool:
+    """Whether the output folder holds the site's files (``index``: those of the search index), as written."""
+    static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
+    return static and set(result.paths) | set(result.copies) | index == set(still) == set(found)
+
+
+def _rewritten(out: Path, result: Built) -> set[str]:
+    """The HTML pages rendered (or copied) this time whose bytes are not those of ``out``'s."""
+    files = result.files
+    pages = {rel for rel in files if rel.endswith(".html") and not output.same_bytes(out / rel, files[rel])}
+    copies = result.copies.items()
+    return pages | {rel for rel, source in copies if rel.endswith(".html") and not output.same_file(out / rel, source)}
+
+
+def _shards_made(still: Outputs, written: Outputs, folder: str) -> set[str]:
+    """The index's shards (folder names) the last build wrote, every file of each still as written."""
+    made: dict[str, bool] = {}
+    for rel in written:
+        parts = rel.split("/")
+        if len(parts) > 2 and parts[0] == folder:
+            made[parts[1]] = made.get(parts[1], True) and rel in still
+    return {shard for shard, whole in made.items() if whole}

@@ -267,6 +267,11 @@ def same_file(target: Path, source: Path) -> bool:
         return False
 
 
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data``."""
+    return _same(path, data)
+
+
 def _same(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
@@ -312,7 +317,7 @@ def write(
     out: Path,
     files: Mapping[str, bytes],
     copies: Mapping[str, Path],
-    before_swap: Callable[[Path], None] | None = None,
+    before_swap: Callable[[Path], Iterable[str] | None] | None = None,
     kept: Iterable[str] = (),
     spare: Path | None = None,
     listed: tuple[Listing, Listing] | None = None,
@@ -323,7 +328,8 @@ def write(
     into the staging folder (copied where links are refused), never rewritten.
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
-    an exception from it leaves the previous output as it was.
+    an exception from it leaves the previous output as it was. It may return the files it
+    wrote (paths in the folder), which spares a walk of the whole folder to find them.
 
     ``files`` may be pages already written at their paths in a folder of their own (a
     :class:`PagesOnDisk`, on the same file system): without ``spare`` to update, that folder
@@ -362,8 +368,7 @@ def write(
         unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
         unchanged += _place_copies(staging, out, copies, before)
         if before_swap is not None:
-            before_swap(staging)
-            added = existing(staging) - set(files) - set(copies) - set(kept)
+            added = _added(staging, before_swap(staging), files, copies, kept)
             unchanged += _unchanged_added(staging, out, added, before)
         with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)
@@ -392,6 +397,13 @@ def _output_folder(out: Path) -> Path:
 def _files_of(listed: tuple[Listing, Listing] | None, which: int) -> set[str] | None:
     """The files of the output (0) or of the spare folder (1) as listed, or None when not listed."""
     return set(listed[which]) if listed is not None else None
+
+
+def _added(
+    staging: Path, made: Iterable[str] | None, files: Mapping[str, bytes], copies: Mapping[str, Path], kept: list[str]
+) -> set[str]:
+    """The files ``before_swap`` added to ``staging``: those it said it ``made``, or those found there."""
+    return (existing(staging) if made is None else set(made)) - set(files) - set(copies) - set(kept)
 
 
 def _unchanged_added(staging: Path, out: Path, added: set[str], before: set[str]) -> int:
@@ -558,33 +570,40 @@ def sync(
     copies: Mapping[str, Path],
     paths: Iterable[str],
     previous: Iterable[str] | None = None,
-    keep: str = "",
+    keep: tuple[str, ...] = (),
 ) -> Counts:
     """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
 
     ``files`` holds the pages rendered again; a file is written only when its bytes changed
     (through a temporary file renamed over it), and files no longer produced are removed:
     those of ``previous`` (the paths of the last sync), or, without it, any file of ``out``
-    except those below the folder ``keep``. Used by the development server, where a reader
-    may be looking at the folder.
+    except those below the folders ``keep``. Used by the development server, where a reader
+    may be looking at the folder. The counts' ``fresh`` are the files written and removed.
     """
     out.mkdir(parents=True, exist_ok=True)
     mark(out)
     wanted = set(paths) | set(copies)
-    written = 0
+    written: set[str] = set()
     for rel, data in sorted(files.items()):
-        written += _replace(out / rel, data)
+        if _replace(out / rel, data):
+            written.add(rel)
     for rel, source in sorted(copies.items()):
-        written += _replace(out / rel, source.read_bytes())
+        if _replace(out / rel, source.read_bytes()):
+            written.add(rel)
     old = set(previous) if previous is not None else existing(out)
-    stale = sorted(r for r in old - wanted if not (keep and r.startswith(keep + "/")))
+    stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
+    _remove_files(out, stale)
+    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
+
+
+def _remove_files(out: Path, stale: list[str]) -> None:
+    """Remove the files ``stale`` of ``out``, and the folders they leave empty."""
     for rel in stale:
         (out / rel).unlink(missing_ok=True)
         for folder in (out / rel).parents:
             if folder == out or any(folder.iterdir()):
                 break
             folder.rmdir()
-    return Counts(written, len(wanted) - written, len(stale), len(files))
 
 
 def _replace(target: Path, data: bytes) -> bool:

@@ -46,45 +46,111 @@ function item(data) {
   return li;
 }
 
-// Pagefind keeps one index per language, chosen by <html lang> when it starts, and stems a query
-// with that language's rules. The site's language is the page's; each other language the site
-// has pages in (data-languages) gets its own instance of Pagefind's module (another URL, another
-// module), started while <html lang> names that language, so that an English article is found
-// by its English stems. Their results are merged by score.
-async function instance(bundle, language) {
-  const module = await import(`${bundle}pagefind.js${language ? `?language=${encodeURIComponent(language)}` : ""}`);
-  await module.options({ baseUrl: root.dataset.base, excerptLength: 30 });
-  if (language) {
-    const html = document.documentElement;
-    const own = html.getAttribute("lang");
-    html.setAttribute("lang", language);
-    const started = module.init(); // reads <html lang> before its first await
-    html.setAttribute("lang", own);
-    await started;
-  }
+// The index is in shards (pagefind/<shard>/, each a Pagefind bundle), listed by language in
+// pagefind/shards.json. Pagefind keeps one index per language, chosen by <html lang> when it starts,
+// and stems a query with that language's rules. So each language gets its own instance of
+// Pagefind's module (another URL, another module), loaded from the first of its shards and started
+// while <html lang> names that language, so that an English article is found by its English stems;
+// the language's other shards are merged into it (mergeIndex: searched with that instance's
+// stemming, scored shard by shard). The instances' results are merged by score.
+async function manifest(bundle) {
+  const response = await fetch(`${bundle}shards.json`, { cache: "no-store" });
+  if (!response.ok) throw new Error(`${bundle}shards.json: ${response.status}`);
+  return response.json();
+}
+
+async function instance(bundle, language, shards) {
+  const [first, ...others] = shards.map((shard) => `${bundle}${shard}/`);
+  const module = await import(`${first}pagefind.js?language=${encodeURIComponent(language)}`);
+  const options = { baseUrl: root.dataset.base, excerptLength: 30 };
+  await module.options({ ...options, mergeFilter: { shard: shards[0] } }); // each shard's pages tagged
+  const html = document.documentElement;
+  const own = html.getAttribute("lang");
+  html.setAttribute("lang", language);
+  const started = module.init(); // reads <html lang> before its first await
+  html.setAttribute("lang", own);
+  await started;
+  const merged = others.map((path, n) => module.mergeIndex(path, { ...options, language, mergeFilter: { shard: shards[n + 1] } }));
+  await Promise.all(merged);
   return module;
 }
 
+const fold = (word) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+function marked(html) {
+  const parsed = new DOMParser().parseFromString(html, "text/html"); // inert: nothing runs or loads
+  return [...parsed.querySelectorAll("mark")].flatMap((mark) => mark.textContent.split(/['’]/).map(fold)); // l'élection
+}
+
+// A shard that has no word beginning as the query's does matches, in Pagefind, the longest word
+// it has that begins it ("d'" for "Daech"), which one index of the whole site would not when
+// another shard has the word. So when several shards answer a one-word query, a shard is left
+// out when the words highlighted in its best page do not begin as the query does (its first
+// three letters).
+async function found(one, query) {
+  const all = await one.search(query);
+  if (!all) return [];
+  const shards = Object.entries(all.filters?.shard || {}).filter(([, count]) => count > 0);
+  const words = query.split(/\s+/).map(fold).filter(Boolean);
+  if (shards.length < 2 || words.length !== 1 || words[0].length < 4) return all.results;
+  const answers = await Promise.all(shards.map(([shard]) => one.search(query, { filters: { shard } })));
+  const kept = await Promise.all(
+    answers.map(async (answer) => {
+      const best = answer && answer.results[0];
+      if (!best) return [];
+      const marks = marked((await best.data()).excerpt);
+      const begins = marks.length === 0 || marks.some((mark) => mark.slice(0, 3) === words[0].slice(0, 3));
+      return begins ? answer.results : [];
+    }),
+  );
+  const results = kept.flat();
+  return results.length ? results : all.results; // no shard has the words: Pagefind's own fallback
+}
+
+// The site's language first (the page's), then the others, as the manifest lists them.
+async function start(bundle) {
+  const { languages = {}, stale = false } = await manifest(bundle);
+  const own = lang.toLowerCase();
+  const names = Object.keys(languages).sort((a, b) => (b === own) - (a === own));
+  const instances = [];
+  for (const language of names) instances.push(await instance(bundle, language, languages[language]));
+  return { instances, stale };
+}
+
 async function searchAll(instances, query) {
-  const found = await Promise.all(instances.map((one) => one.search(query)));
-  const results = found.flatMap((one) => (one ? one.results : []));
-  return results.sort((a, b) => b.score - a.score);
+  const answers = await Promise.all(instances.map((one) => found(one, query)));
+  return answers.flat().sort((a, b) => b.score - a.score);
+}
+
+// The preview (data-stale is there only) indexes its pages in the background after each save:
+// while its manifest says so, the page says that the results may lag, and reloads once it is done.
+function watch(bundle, stale) {
+  if (!("stale" in root.dataset)) return;
+  const note = root.querySelector(".search-stale");
+  note.textContent = stale ? text("stale", {}) : "";
+  note.hidden = !stale;
+  setTimeout(async () => {
+    const now = await manifest(bundle).catch(() => ({ stale }));
+    if (stale && !now.stale) location.reload();
+    else watch(bundle, Boolean(now.stale));
+  }, 1000);
 }
 
 async function main() {
   const query = (new URLSearchParams(location.search).get("q") || "").trim();
   form.elements.q.value = query;
   status.textContent = "";
-  let instances;
+  let started;
   try {
-    const others = (root.dataset.languages || "").split(" ").filter(Boolean);
-    instances = [await instance(root.dataset.bundle, "")];
-    for (const language of others) instances.push(await instance(root.dataset.bundle, language));
+    started = await start(root.dataset.bundle);
   } catch {
     status.textContent = text("unavailable", {});
     root.dataset.state = "unavailable";
+    watch(root.dataset.bundle, true); // the preview's first index may still be on its way
     return;
   }
+  const { instances, stale } = started;
+  watch(root.dataset.bundle, stale);
   if (!query) {
     form.elements.q.focus();
     root.dataset.state = "ready";
