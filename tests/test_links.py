@@ -92,8 +92,26 @@ def test_a_missing_file_or_anchor_is_an_error_with_a_hint() -> None:
 
 
 def test_external_and_other_links_are_left_alone() -> None:
-    for href in ("https://example.org/x.md", "mailto:a@b.c", "//cdn.example.org/x", "#note-1", "../slug/", "img.png"):
+    for href in (
+        "https://example.org/x.md",
+        "mailto:a@b.c",
+        "//cdn.example.org/x",
+        "#note-1",
+        "../slug/",
+        "../../../x.png",
+    ):
         assert links.resolve(href, ARTICLES, KNOWN) is None
+
+
+def test_a_link_to_a_file_of_the_project_that_is_no_page_is_an_error() -> None:
+    # as written it would name a URL beside the page's, where the site publishes nothing
+    image = links.resolve("../media/carte.png", ARTICLES, KNOWN)
+    assert image == links.Resolved(
+        message="broken link '../media/carte.png': content/media/carte.png is not published at this address",
+        hint="show an image with ![alt](../media/carte.png); a link goes to a page, by its .md file",
+    )
+    settings = links.resolve("../../site.yml", ARTICLES, KNOWN)
+    assert settings is not None and settings.message.endswith("site.yml is not published at this address")
 
 
 def test_the_rewriter_places_urls_under_the_base_and_errors_at_their_line() -> None:

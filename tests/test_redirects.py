@@ -94,8 +94,13 @@ def test_redirect_pages_are_listed_nowhere_else(site: Path) -> None:
     for alias in ALIASES:
         assert alias not in listed and f"{PREFIX}{alias[1:]}" not in listed
         assert "data-pagefind-body" not in _file(site, alias).read_text(encoding="utf-8")
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    shards = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["languages"]
+    entries = [site / "pagefind" / shard / "pagefind-entry.json" for names in shards.values() for shard in names]
+    indexed = sum(
+        language["page_count"]
+        for entry in entries
+        for language in json.loads(entry.read_text(encoding="utf-8"))["languages"].values()
+    )
     marked = [p for p in sitecheck.pages(site) if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     assert indexed == len(marked)  # the pages marked for search, and no redirect page
 

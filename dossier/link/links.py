@@ -144,7 +144,20 @@ def resolve(href: str, folder: str, known: Known) -> Resolved | None:
         return _site_path(href, path, fragment, known)
     if path.endswith(".md"):
         return _file(href, path, fragment, folder, known)
-    return None
+    return _unpublished(href, path, folder)
+
+
+def _unpublished(href: str, path: str, folder: str) -> Resolved | None:
+    """An error for a relative link to a file of the project that is no page (``../media/carte.png``,
+    ``../../site.yml``): as written, it would name a URL the site does not have; None for the others."""
+    wanted = posixpath.normpath(posixpath.join(folder, unquote(path)))
+    if not posixpath.splitext(path)[1] or wanted.startswith(".."):
+        return None  # a folder-like path (../slug/), or one out of the project: left as written
+    if wanted.startswith(f"{CONTENT}/media/"):
+        hint = f"show an image with ![alt]({path}); a link goes to a page, by its .md file"
+    else:
+        hint = "link to a page by its .md file, or to another site by its full URL"
+    return Resolved(message=f"broken link '{href}': {wanted} is not published at this address", hint=hint)
 
 
 def _line(text: str, href: str, cursor: int) -> tuple[int, int]:

@@ -387,7 +387,11 @@ def _with_aliases(known: links.Known, done: _Published, topics: Sequence[Topic])
     """``known`` with the former paths of the published articles, topics and pages (``aliases:``)."""
     records: list[tuple[Article | Topic | Page, str]] = [(a, f"articles/{a.slug}/") for a in done.articles]
     records += [(t, f"topics/{t.slug}/") for t in topics] + [(p, f"{p.slug}/") for p in done.pages]
+    pages = {target for _, target in records}
     found = {alias_target(path): target for record, target in records for path in record.aliases}
+    # an alias on a page that exists is an error the plan says (at the alias): links still go to the page
+    taken = pages | {f"{name}/" for name in links.SECTIONS} | links.FILES
+    found = {alias: target for alias, target in found.items() if alias not in taken}
     return replace(known, aliases=found) if found else known
 
 

@@ -119,7 +119,9 @@ def measure(rel: str, data: bytes) -> MediaFile | Diagnostic:
                 return _problem(rel, f"image of {width}x{height} pixels, over {MAX_PIXELS}", "publish a smaller export")
             if _turned(img):
                 width, height = height, width
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
+    except UnidentifiedImageError:  # Pillow's message names its buffer object: said in the editor's words
+        return _problem(rel, "cannot read image: not an image file, or one not yet fully written", HINT_FORMAT)
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
         return _problem(rel, f"cannot read image: {exc}", HINT_FORMAT)
     return MediaFile(rel, kind, width, height, digest)
 
