@@ -34,3 +34,10 @@ def test_anything_else_is_no_tag(typed: str) -> None:
 )
 def test_the_hint_names_the_language_meant(typed: str, hint: str) -> None:
     assert languages.near(typed) == hint
+
+
+@pytest.mark.parametrize(
+    ("tag", "way"), [("ar", "rtl"), ("fa-IR", "rtl"), ("he", "rtl"), ("fr", "ltr"), ("en-GB", "ltr")]
+)
+def test_a_language_written_from_right_to_left_says_so(tag: str, way: str) -> None:
+    assert languages.direction(tag) == way

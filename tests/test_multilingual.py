@@ -33,6 +33,12 @@ kind: contexte
 ---
 Les élections provinciales de décembre 2023.
 """
+ARABIC = """---
+title: "بيان"
+lang: ar
+---
+نص البيان الكامل.
+"""
 EVENT = """---
 title: "Talks in Washington"
 date: 2024-04-15
@@ -48,6 +54,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "content/articles/iraq-weighs-the-end-of-the-coalition.md").write_text(ENGLISH, encoding="utf-8")
     (root / "content/annotations/elections-provinciales.md").write_text(NOTE, encoding="utf-8")
     (root / "content/timeline/talks-in-washington.md").write_text(EVENT, encoding="utf-8")
+    (root / "content/pages/bayan.md").write_text(ARABIC, encoding="utf-8")
     return _build(root)
 
 
@@ -68,9 +75,9 @@ def _page(site: Path, target: str) -> str:
 
 def test_the_article_page_is_in_its_language_and_its_ui_in_the_sites(site: Path) -> None:
     page = _page(site, "articles/iraq-weighs-the-end-of-the-coalition")
-    assert '<html lang="en">' in page and re.search(r'<body class="[^"]*" lang="fr">', page)
-    assert '<h1 lang="en">Iraq weighs' in page and '<p class="lede" lang="en">' in page
-    assert re.search(r'<div class="text" lang="en"', page)
+    assert '<html lang="en">' in page and re.search(r'<body class="[^"]*" lang="fr" dir="ltr">', page)
+    assert '<h1 lang="en" dir="ltr">Iraq weighs' in page and '<p class="lede" lang="en" dir="ltr">' in page
+    assert re.search(r'<div class="text" lang="en" dir="ltr"', page)
     assert '<time datetime="2024-03-20">20 mars 2024</time>' in page  # dates stay in the site's language
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert jsonld["inLanguage"] == "en"
@@ -78,10 +85,18 @@ def test_the_article_page_is_in_its_language_and_its_ui_in_the_sites(site: Path)
     assert '<html lang="fr">' in french and 'lang="en"' not in french
 
 
+def test_a_page_in_a_language_written_from_right_to_left_says_so(site: Path) -> None:
+    page = _page(site, "bayan")
+    assert '<html lang="ar" dir="rtl">' in page and re.search(r'<body class="[^"]*" lang="fr" dir="ltr">', page)
+    assert '<article class="prose" data-pagefind-body lang="ar" dir="rtl">' in page
+
+
 def test_lists_feeds_and_the_timeline_mark_the_language(site: Path) -> None:
-    assert '<a href="/dossier/articles/iraq-weighs-the-end-of-the-coalition/" lang="en">' in _page(site, "articles")
+    assert '<a href="/dossier/articles/iraq-weighs-the-end-of-the-coalition/" lang="en" dir="ltr">' in _page(
+        site, "articles"
+    )
     timeline = _page(site, "timeline")
-    assert '<h3 class="entry-title" lang="en">Talks in Washington</h3>' in timeline
+    assert '<h3 class="entry-title" lang="en" dir="ltr">Talks in Washington</h3>' in timeline
     feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo
     languages = {e.title: e.title_detail.language for e in feed.entries}
@@ -93,12 +108,12 @@ def test_lists_feeds_and_the_timeline_mark_the_language(site: Path) -> None:
 
 def test_pagefind_keeps_an_index_per_language_and_the_search_page_knows_the_others(site: Path) -> None:
     shards = json.loads((site / "pagefind/shards.json").read_text(encoding="utf-8"))["languages"]
-    assert set(shards) == {"fr", "en"}
+    assert set(shards) == {"fr", "en", "ar"}
     for language, folders in shards.items():  # each shard listed for a language has an index in it
         for folder in folders:
             entry = json.loads((site / "pagefind" / folder / "pagefind-entry.json").read_text(encoding="utf-8"))
             assert language in entry["languages"]
-    assert 'data-languages="en"' in _page(site, "search")
+    assert 'data-languages="ar en"' in _page(site, "search")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from dossier.publish.i18n import Strings
 from dossier.publish.pages import PlannedPage
 from dossier.publish.urls import Urls
 from dossier.publish.views import View
+from dossier.text import languages
 
 
 def template_dirs(root: Path, theme_dir: Path) -> list[Path]:
@@ -49,7 +50,12 @@ def environment(
         extensions=[fragments.Fragments],
     )
     env.globals.update(
-        url=urls.to, absolute_url=urls.absolute, t=strings.get, plurals=strings.plurals, lang=strings.language
+        url=urls.to,
+        absolute_url=urls.absolute,
+        t=strings.get,
+        plurals=strings.plurals,
+        lang=strings.language,
+        direction=languages.direction,  # rtl or ltr: a page or a part in another language says its direction
     )
     return env
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from dossier.text.didyoumean import closest, did_you_mean
@@ -67,3 +67,13 @@ def near(tag: str) -> str:
         return f"did you mean '{next(iter(by_name))}'?"
     codes = did_you_mean(typed.split("-", 1)[0], sorted(known())) if len(typed) >= 2 else ""
     return codes or HINT
+
+
+@functools.cache
+def direction(tag: str) -> str:
+    """``rtl`` for a language written from right to left (``ar``, ``fa``, ``he``), else ``ltr``."""
+    try:
+        order = Locale.parse(tag.replace("-", "_")).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
