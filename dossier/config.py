@@ -94,10 +94,10 @@ class Publisher:
 
     name: str
     url: str = ""  # its home page (an absolute URL)
-    logo: str = ""  # its logo: an absolute URL, or a path on the site (/static/logo.png)
+    logo: str = ""  # its logo: an absolute URL, or the path of a file the site publishes (/static/favicon.svg)
 
 
-PUBLISHER_EXAMPLE = "e.g. {name: Le Quotidien, url: https://lequotidien.example, logo: /static/logo.png}"
+PUBLISHER_EXAMPLE = "e.g. {name: Le Quotidien, url: https://lequotidien.example, logo: https://lequotidien.example/logo.png}"
 
 
 @dataclass(frozen=True)
