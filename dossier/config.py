@@ -97,7 +97,9 @@ class Publisher:
     logo: str = ""  # its logo: an absolute URL, or the path of a file the site publishes (/static/favicon.svg)
 
 
-PUBLISHER_EXAMPLE = "e.g. {name: Le Quotidien, url: https://lequotidien.example, logo: https://lequotidien.example/logo.png}"
+PUBLISHER_EXAMPLE = (
+    "e.g. {name: Le Quotidien, url: https://lequotidien.example, logo: https://lequotidien.example/logo.png}"
+)
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ def test_an_edit_to_an_article_s_image_is_a_whole_build(project: Path) -> None:
 
 
 def test_an_image_replaced_while_serving_rebuilds_the_pages_showing_it(project: Path) -> None:
-    engine = Engine(Options(project, project / "_site", search=False, dev=True))  # as serve makes it
+    engine = Engine(Options(project, project / "_site", search=False, dev=True))  # as serve, without its index
     engine.accept(engine.produce())
     replaced = project / "content/media/cartes/bases.png"
     replaced.write_bytes(png(300, 300))

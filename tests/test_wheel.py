@@ -208,7 +208,7 @@ def test_a_new_dossier_imports_a_seed_takes_a_note_and_builds_under_its_base_url
     assert 'href="/x/static/style.css"' in page
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "Le dossier de la passerelle" in home and '<html lang="fr"' in home
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "shards.json").is_file() and list((out / "pagefind").glob("*/pagefind.js"))
     [script] = venv.parent.glob("lib/python3*/site-packages/dossier/themes/default/static/timeline.js")
     script.write_text(script.read_text(encoding="utf-8") + "\n/* the packaged theme, changed */\n", encoding="utf-8")
     again = _run("dossier build --base-url https://example.org/x/", started, venv)  # not "nothing changed"

@@ -132,4 +132,6 @@ def test_the_build_step_builds_under_the_pages_base_url(tmp_path: Path, given: s
     home = (root / "_site" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.github.io/dossier/">' in home
     assert 'href="/dossier/static/style.css"' in home
-    assert (root / "_site" / "pagefind" / "pagefind.js").is_file()
+    assert (root / "_site" / "pagefind" / "shards.json").is_file() and list(
+        (root / "_site" / "pagefind").glob("*/pagefind.js")
+    )

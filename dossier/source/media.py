@@ -97,6 +97,14 @@ def _problem(rel: str, message: str, hint: str) -> Diagnostic:
     return Diagnostic(Location(rel), message, hint)
 
 
+def _why(exc: Exception) -> str:
+    """Why Pillow could not read an image, in the editor's words (its own message for a file it
+    does not recognise names its buffer object)."""
+    if isinstance(exc, UnidentifiedImageError):
+        return "not an image file, or one not yet fully written"
+    return str(exc)
+
+
 def measure(rel: str, data: bytes) -> MediaFile | Diagnostic:
     """The image ``rel`` with bytes ``data``, or why it is refused."""
     suffix = posixpath.splitext(rel)[1].lower()
@@ -119,10 +127,8 @@ def measure(rel: str, data: bytes) -> MediaFile | Diagnostic:
                 return _problem(rel, f"image of {width}x{height} pixels, over {MAX_PIXELS}", "publish a smaller export")
             if _turned(img):
                 width, height = height, width
-    except UnidentifiedImageError:  # Pillow's message names its buffer object: said in the editor's words
-        return _problem(rel, "cannot read image: not an image file, or one not yet fully written", HINT_FORMAT)
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
-        return _problem(rel, f"cannot read image: {exc}", HINT_FORMAT)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
+        return _problem(rel, f"cannot read image: {_why(exc)}", HINT_FORMAT)
     return MediaFile(rel, kind, width, height, digest)
 
 
