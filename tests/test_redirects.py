@@ -3,21 +3,19 @@ Chromium, listed nowhere else, valid HTML; an alias on a URL already taken is an
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sitecheck
 from browser import chromium
 from conftest import Run
+from test_search import Served, _serve
 from test_site import VNU, copy_project
 
 ARTICLE = "irak-fin-de-la-coalition"
@@ -124,43 +122,13 @@ def test_redirect_pages_are_valid_html(site: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _handler(site: Path, failures: list[str]) -> type[http.server.SimpleHTTPRequestHandler]:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(site), **kwargs)
-
-        def translate_path(self, path: str) -> str:
-            path = path.split("?", 1)[0].split("#", 1)[0]
-            if not path.startswith(PREFIX):
-                return str(site / ".not-served" / "x")  # only /x/ is on this host
-            return super().translate_path("/" + path[len(PREFIX) :])
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            if str(code) not in ("200", "301", "304") and self.path != "/favicon.ico":
-                failures.append(f"{self.path}: {code}")
-
-    return Handler
-
-
 @pytest.fixture(scope="module")
-def served(site: Path) -> Iterator[tuple[str, list[str]]]:
-    failures: list[str] = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, failures))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}", failures
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+def served(site: Path) -> Iterator[Served]:
+    yield from _serve(site, PREFIX)
 
 
-def test_chromium_lands_on_the_page_from_each_alias(served: tuple[str, list[str]]) -> None:
-    url, failures = served
+def test_chromium_lands_on_the_page_from_each_alias(served: Served) -> None:
+    url, failures = served.url, served.failures
     with chromium() as browser:
         page = browser.new_page()
         errors: list[str] = []

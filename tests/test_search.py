@@ -48,16 +48,16 @@ class Served:
     failures: list[str] = field(default_factory=list)  # requests the browser made that did not answer 200
 
 
-def _handler(site: Path, failures: list[str]) -> type[http.server.SimpleHTTPRequestHandler]:
+def _handler(site: Path, failures: list[str], prefix: str = PREFIX) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(site), **kwargs)
 
         def translate_path(self, path: str) -> str:
             path = path.split("?", 1)[0].split("#", 1)[0]
-            if not path.startswith(PREFIX):
-                return str(site / ".not-served" / "x")  # only /dossier/ exists on this host
-            return super().translate_path("/" + path[len(PREFIX) :])
+            if not path.startswith(prefix):
+                return str(site / ".not-served" / "x")  # only the prefix exists on this host
+            return super().translate_path("/" + path[len(prefix) :])
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -69,13 +69,14 @@ def _handler(site: Path, failures: list[str]) -> type[http.server.SimpleHTTPRequ
     return Handler
 
 
-def _serve(site: Path) -> Iterator[Served]:
+def _serve(site: Path, prefix: str = PREFIX) -> Iterator[Served]:
+    """``site`` served on loopback under ``prefix`` alone, the requests that failed recorded."""
     failures: list[str] = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, failures))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(site, failures, prefix))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(f"http://127.0.0.1:{server.server_address[1]}{PREFIX}", site, failures)
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}{prefix}", site, failures)
     finally:
         server.shutdown()
         server.server_close()

@@ -82,6 +82,6 @@ class PreviewIndex:
                 self.log(f"warning: the preview's search index was not updated: {exc}")
             return False
         with self.lock:
-            self.made += 1
             search.write_manifest(self.folder, self.count, stale=bool(self.pending))
+            self.made += 1  # after the manifest: an index counted made is one the search page can read
         return True
