@@ -168,3 +168,20 @@ def test_import_names_a_new_file_beside_one_whose_slug_line_names_it_otherwise(
     assert done.code == 0, done.err
     assert (root / "content/articles/un-article-2.md").is_file()
     assert "slug: autre" in (root / "content/articles/un-article.md").read_text(encoding="utf-8")
+
+
+def test_an_alias_on_a_page_that_exists_takes_no_link_to_it(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
+    # the alias is an error, said at its line; a link to the timeline elsewhere still goes to the timeline
+    root = tree(
+        {
+            "content/articles/un-article.md": ARTICLE.format(more="aliases: [/timeline/]\n"),
+            "content/pages/liens.md": '---\ntitle: "Liens"\n---\nVoir [la frise](/timeline/#event-e).\n',
+            "content/timeline/e.md": '---\ntitle: "Un fait"\ndate: 2024\n---\n',
+        }
+    )
+    done = run("check", "--root", root)
+    assert done.code == 1
+    assert [line.split(" (hint:")[0] for line in done.errors] == [
+        "content/articles/un-article.md:4: error: alias /timeline/ is the URL of the timeline,"
+        " which the build writes there"
+    ]

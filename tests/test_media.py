@@ -144,3 +144,11 @@ def test_scan_reads_again_only_the_images_whose_signature_changed(tmp_path: Path
     stale, _, _ = media.scan(root, {rel: (b"other", planted)})
     assert stale[rel] == images[rel]
     assert media.scan(tmp_path / "nothing") == ({}, {}, [])
+
+
+def test_a_file_pillow_cannot_read_is_said_in_the_editors_words() -> None:
+    found = media.measure("content/media/p.png", b"half a PNG")
+    assert not isinstance(found, media.MediaFile)
+    assert found.format().startswith(
+        "content/media/p.png: error: cannot read image: not an image file, or one not yet fully written"
+    )
