@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +16,7 @@ import pytest
 from bench.generate import generate
 from dossier.commands import build
 from dossier.engine import Engine
-from dossier.errors import ContentErrors
+from dossier.errors import ContentErrors, DossierError
 from dossier.incremental import parallel
 from dossier.options import Options
 from tests.test_resume import files
@@ -78,3 +84,115 @@ def test_notes_anchored_in_other_processes_are_the_records_themselves(
     for slug, result in site.anchored.items():
         records = anchored[slug].notes
         assert all(any(a.note is note for note in records) for a in result.notes)  # not copies
+
+
+def test_an_exception_in_a_worker_is_raised_here_the_first_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(i: int) -> int:
+        if i in (50, 400):
+            raise ValueError(f"item {i}")
+        return i
+
+    before = _children()
+    for _ in range(5):  # whichever worker answers first
+        with pytest.raises(ValueError, match="item 50"):
+            parallel.map_items(fails, list(range(500)), 2)
+    with pytest.raises(RuntimeError, match="in a worker process"):  # a result that cannot travel back
+        parallel.map_items(lambda i: (lambda: i) if i == 70 else i, list(range(100)), 2)
+    assert _children() <= before
+
+
+def _children() -> set[int]:
+    """This process's child processes, as the system lists them (a reaped one is gone)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+            if entry.isdigit() and stat.read().rsplit(") ", 1)[1].split()[1] == str(os.getpid()):
+                found.add(int(entry))
+    return found
+
+
+def test_a_worker_killed_midway_is_said_in_one_line_and_the_others_are_reaped() -> None:
+    parent, before = os.getpid(), _children()
+
+    def dies(i: int) -> int:
+        if i == 120 and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # what the kernel does when memory runs out
+        return i
+
+    with pytest.raises(DossierError) as raised:
+        parallel.map_items(dies, list(range(500)), 2)
+    assert str(raised.value).startswith("a worker process of the build was killed by SIGKILL")
+    assert "--jobs 1" in str(raised.value)
+    assert _children() <= before
+
+
+# A program with the build's own handling of SIGTERM (cli.run: an exception raised where the program
+# is, acted on as it unwinds), in a session of its own, mapping work over two workers again and
+# again; each round, a process outside its group sends SIGTERM to the whole group at a random
+# moment, as a service manager stops a build. Every round must end in the program's own stop (not
+# a worker's loss said instead), and the program must go on: a lock left held by a killed worker
+# (multiprocessing's pool has such locks) would hang it at the next round, or as it ends.
+_ROUNDS = """
+import gc, os, random, signal, sys, time
+from dossier.incremental import parallel
+
+class Terminated(BaseException):
+    pass
+
+def terminate(signum, frame):
+    raise Terminated
+
+signal.signal(signal.SIGTERM, terminate)
+rng = random.Random(int(sys.argv[1]))
+group = os.getpgid(0)
+stopped = 0
+for _ in range(int(sys.argv[2])):
+    delay = rng.uniform(0.0, 0.06)
+    sender = os.fork()
+    if sender == 0:
+        os.setpgid(0, 0)
+        time.sleep(delay)
+        os.killpg(group, signal.SIGTERM)
+        os._exit(0)
+    try:
+        while True:
+            parallel.map_items(lambda i: sum(range(500)), list(range(300)), 2)
+    except Terminated:
+        stopped += 1
+    gc.collect()
+    os.waitpid(sender, 0)
+print(stopped)
+"""
+
+
+def _session(sid: int) -> list[str]:
+    """The processes of the session ``sid`` still there (zombies included)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+            if entry.isdigit() and stat.read().rsplit(") ", 1)[1].split()[3] == str(sid):
+                found.append(entry)
+    return found
+
+
+def test_sigterm_to_the_whole_group_at_any_moment_stops_the_work_and_never_hangs() -> None:
+    seed, rounds = random.randrange(1 << 30), 150
+    process = subprocess.Popen(
+        [sys.executable, "-c", _ROUNDS, str(seed), str(rounds)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=120)  # a guard: a round that hangs fails here
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"a round hung (seed {seed})")
+    assert (process.returncode, out, err) == (0, f"{rounds}\n", ""), f"seed {seed}"
+    deadline = time.monotonic() + 10  # a guard: the system reaps the workers the program left
+    while _session(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session(process.pid) == []

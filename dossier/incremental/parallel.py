@@ -4,43 +4,45 @@ The workers are forked after the data they work on exists, so nothing is sent to
 ranges of positions; only results travel back. Each result is what a one-process run gives
 for the same item, placed at the same position, so the output does not depend on the
 number of processes. Where ``fork`` is not available, or the work is small, it runs here.
+
+Each worker has a pipe of its own each way, and nothing else is shared: no lock, no queue. A
+worker ended at any moment (SIGTERM sent to the whole process group, Ctrl-C, the kernel out of
+memory) leaves nothing another process waits for: this process sees its pipe close, kills and
+reaps the others, and says so (multiprocessing's pool would wait forever for a lock the dead
+worker held).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
-import multiprocessing.pool as pools
+import os
+import pickle
+import selectors
 import signal
+import struct
+import time
+import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar
+
+from dossier import stops
+from dossier.errors import DossierError
+from dossier.incremental import pipes
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 48  # below this, starting processes costs more than it saves
 CHUNKS_PER_JOB = 6  # several chunks a process, so that one slow chunk does not hold the others
+IN_FLIGHT = 2  # spans handed to a worker ahead: it starts the next while this process reads its last result
+OWN_STOP_WAIT = 1.0  # seconds: a worker killed by a signal sent to the whole group, the same signal here first
+
+_SPAN = struct.Struct("<QQ")
 
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-
-
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _worker_start() -> None:
-    """In each worker, first thing: Ctrl-C is the main process's to act on (it stops the workers),
-    SIGTERM ends a worker at once and silently; then the signals held over the fork are let in."""
-    gc.disable()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
-
-
-def _run(span: tuple[int, int]) -> list[Any]:
-    assert _work is not None
-    function, items = _work
-    return [function(items[i]) for i in range(*span)]
 
 
 def spans(count: int, parts: int) -> list[tuple[int, int]]:
@@ -60,59 +62,180 @@ def map_items(
 ) -> list[R]:
     """``[function(item) for item in items]``, computed by ``jobs`` processes when worth it.
 
-    ``done(count)`` is called as the results of ``count`` more items come in.
+    ``done(count)`` is called as the results of ``count`` more items come in. An exception
+    raised by ``function`` in a worker is raised here, the first in the items' order.
     """
     chunks = spans(len(items), max(jobs * CHUNKS_PER_JOB, len(items) // 250))
-    if jobs <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        results: list[R] = []
-        for start, end in chunks:
-            results += [function(items[i]) for i in range(start, end)]
-            if done is not None:
-                done(end - start)
-        return results
+    if jobs <= 1 or len(items) < MIN_ITEMS or not hasattr(os, "fork"):
+        return _here(function, items, chunks, done)
     global _work
     _work = (function, items)
-    results = []
     gc.freeze()  # a forked process's collector would touch, hence copy, every inherited object (kept for the build)
+    workers: list[_Worker] = []
     try:
-        # Ctrl-C and SIGTERM wait while the workers are forked (and are kept from the pool's threads,
-        # which fork any later worker): a worker never runs the main process's handlers.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-        try:
-            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        try:
-            for (start, end), part in zip(chunks, pool.imap(_run, chunks), strict=True):
-                results += part
-                if done is not None:
-                    done(end - start)
-        except Exception:
-            pool.terminate()
-            raise
-        except BaseException:  # Ctrl-C, SIGTERM
-            _stop_now(pool)
-            raise
-        pool.terminate()
+        _fork(min(jobs, len(chunks)), workers)
+        if not workers:  # no process to be had
+            return _here(function, items, chunks, done)
+        return _gather(workers, chunks, done)
     finally:
         _work = None
+        _end(workers)
+
+
+def _here(
+    function: Callable[[T], R], items: Sequence[T], chunks: list[tuple[int, int]], done: Callable[[int], None] | None
+) -> list[R]:
+    results: list[R] = []
+    for start, end in chunks:
+        results += [function(items[i]) for i in range(start, end)]
+        if done is not None:
+            done(end - start)
     return results
 
 
-def _stop_now(pool: Any) -> None:
-    """Kill the workers and reap them, without :meth:`Pool.terminate`: a signal sent to the whole
-    process group may have ended a worker while it held the task queue's lock, which
-    ``terminate`` takes, and would wait for forever. The pool's threads are told to make no
-    new worker; they are daemons, blocked on queues nobody uses again."""
-    handler = pool._worker_handler
-    handler._state = pools.TERMINATE
-    pool._change_notifier.put(None)
-    handler.join()  # it makes no worker any more
-    workers = list(pool._pool)
+@dataclass
+class _Worker:
+    pid: int
+    tasks: int  # this process writes spans here
+    results: int  # and reads the worker's results here
+    given: deque[int] = field(default_factory=deque)  # the chunks it was handed, in order
+
+
+def _fork(count: int, workers: list[_Worker]) -> None:
+    """``count`` workers, into ``workers`` (fewer if the system has no more processes to give).
+    Ctrl-C and SIGTERM wait while they are forked: a worker never runs this process's handlers,
+    and each one forked is in ``workers`` when a stop is acted on, to be reaped."""
+    with stops.held():
+        for _ in range(count):
+            tasks_read, tasks_write = os.pipe()
+            results_read, results_write = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in (tasks_read, tasks_write, results_read, results_write):
+                    os.close(fd)
+                break
+            if pid == 0:
+                inherited = [fd for w in workers for fd in (w.tasks, w.results)]
+                _serve(tasks_read, results_write, [tasks_write, results_read, *inherited])
+            workers.append(_Worker(pid, tasks_write, results_read))
+            os.close(tasks_read)
+            os.close(results_write)
+
+
+def _serve(tasks: int, results: int, others: list[int]) -> NoReturn:
+    """In a worker: the spans it is handed, each answered with its results (or the exception it
+    raised), until this process closes its pipe; then out, never back into the caller's code.
+    Ctrl-C is the main process's to act on (it stops the workers); SIGTERM ends a worker at once."""
+    try:
+        gc.disable()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+        for fd in others:  # the other workers' pipes: each must see its own close when this process closes it
+            os.close(fd)
+        while (span := pipes.read_exactly(tasks, _SPAN.size)) is not None:
+            answer = _run(*_SPAN.unpack(span))
+            try:
+                pipes.send(results, answer)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # a result that cannot travel
+                pipes.send(results, (False, RuntimeError(_described(exc))))
+    finally:
+        os._exit(0)
+
+
+def _run(start: int, end: int) -> tuple[bool, Any]:
+    assert _work is not None
+    function, items = _work
+    try:
+        return True, [function(items[i]) for i in range(start, end)]
+    except Exception as exc:  # raised in the main process, as it would have been there
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            return False, RuntimeError(_described(exc))
+        return False, exc
+
+
+def _described(exc: BaseException) -> str:
+    return "in a worker process: " + "".join(traceback.format_exception(exc))
+
+
+def _gather(workers: list[_Worker], chunks: list[tuple[int, int]], done: Callable[[int], None] | None) -> list[Any]:
+    """Hand the chunks out, a few at a time to each worker, and put their results back in order."""
+    waiting = deque(range(len(chunks)))
+    received: dict[int, tuple[bool, Any]] = {}
+    results: list[Any] = []
+    following = 0
+    with selectors.DefaultSelector() as selector:
+        for worker in workers:
+            _hand(worker, waiting, chunks)
+            selector.register(worker.results, selectors.EVENT_READ, worker)
+        while following < len(chunks):
+            for key, _ in selector.select():
+                worker = key.data
+                got, answer = pipes.receive(worker.results)
+                if not got:
+                    _lost(worker)
+                received[worker.given.popleft()] = answer
+                _hand(worker, waiting, chunks)
+            while following in received:
+                ok, value = received.pop(following)
+                if not ok:
+                    raise value
+                results += value
+                if done is not None:
+                    done(chunks[following][1] - chunks[following][0])
+                following += 1
+    return results
+
+
+def _hand(worker: _Worker, waiting: deque[int], chunks: list[tuple[int, int]]) -> None:
+    while waiting and len(worker.given) < IN_FLIGHT:
+        chunk = waiting.popleft()
+        pipes.write_all(worker.tasks, _SPAN.pack(*chunks[chunk]))
+        worker.given.append(chunk)
+
+
+def _lost(worker: _Worker) -> NoReturn:
+    """A worker ended before its work was done. Killed by a signal sent to the whole process group
+    (a service manager's stop), this process has the same signal: its handler acts on it here,
+    within a moment. Otherwise the build cannot go on: said in one line."""
+    _, status = os.waitpid(worker.pid, 0)
+    worker.pid = 0
+    deadline = time.monotonic() + OWN_STOP_WAIT
+    while os.WIFSIGNALED(status) and time.monotonic() < deadline:
+        time.sleep(0.01)  # this process's own signal, if it has one, is acted on here
+    killed = signal.Signals(os.WTERMSIG(status)) if os.WIFSIGNALED(status) else None
+    how = f"was killed by {killed.name}" if killed else f"ended (exit status {os.WEXITSTATUS(status)})"
+    hint = "build again"
+    if killed == signal.SIGKILL:  # what the kernel sends when memory runs out
+        hint = "the system may have run out of memory: build with --jobs 1, or free some memory"
+    raise DossierError(f"a worker process of the build {how} before its work was done (hint: {hint})")
+
+
+def _end(workers: list[_Worker]) -> None:
+    """Kill the workers (done, or stopped midway), close their pipes and reap them; Ctrl-C and
+    SIGTERM wait until it is done (a moment: nothing here waits for a worker's work)."""
+    try:
+        with stops.held():
+            _reap(workers)
+    except BaseException:  # a stop that came as it began: they are reaped all the same (a moment), then it goes on
+        _reap(workers)
+        raise
+
+
+def _reap(workers: list[_Worker]) -> None:
     for worker in workers:
-        with contextlib.suppress(OSError):
-            worker.kill()
+        if worker.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)
     for worker in workers:
-        worker.join()
-    pool._terminate.cancel()  # nothing left for the finalizer, which would take that lock
-    pool._state = pools.TERMINATE
+        for fd in (worker.tasks, worker.results):
+            if fd >= 0:
+                os.close(fd)
+        worker.tasks = worker.results = -1
+        if worker.pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(worker.pid, 0)
+            worker.pid = 0

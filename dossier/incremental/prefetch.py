@@ -13,33 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import select
 import signal
-import struct
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-_LENGTH = struct.Struct("<Q")  # each result goes through the pipe as its length, then its pickle
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            return None  # the child is gone
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+from dossier import stops
+from dossier.incremental import pipes
 
 
 class Prefetch:
@@ -51,38 +32,34 @@ class Prefetch:
         if not hasattr(os, "fork") or threading.active_count() > 1 or len(jobs) == 0:
             return
         read, write = os.pipe()
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # no handler of the caller's runs in the child
-        try:
-            pid = os.fork()
-        except OSError:  # no process to be had: the results are computed here
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: results in order, then out (never back into the caller's code)
+        with stops.held():  # no handler of the caller's runs in the child
             try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                pid = os.fork()
+            except OSError:  # no process to be had: the results are computed here
                 os.close(read)
-                for name, job in jobs:
-                    data = pickle.dumps((name, job()), protocol=pickle.HIGHEST_PROTOCOL)
-                    _write_all(write, _LENGTH.pack(len(data)) + data)
-            finally:
-                os._exit(0)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                os.close(write)
+                return
+            if pid == 0:  # the child: results in order, then out (never back into the caller's code)
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+                    os.close(read)
+                    for name, job in jobs:
+                        pipes.send(write, (name, job()))
+                finally:
+                    os._exit(0)
+            self._pid, self._fd = pid, read
         os.close(write)
-        self._pid, self._fd = pid, read
 
     def _receive(self) -> None:
         """One more result from the child (or, if it is gone, none ever again)."""
-        header = _read_exactly(self._fd, _LENGTH.size)
-        data = _read_exactly(self._fd, _LENGTH.unpack(header)[0]) if header is not None else None
-        if data is None:
+        received, value = pipes.receive(self._fd)
+        if not received:
             self.close()
             return
-        name, value = pickle.loads(data)
-        self._results[name] = value
+        name, result = value
+        self._results[name] = result
 
     def ready(self, name: str) -> bool:
         """Whether :meth:`get` would give the result of ``name`` without waiting for the child."""

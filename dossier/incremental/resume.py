@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from dossier import stops
 from dossier.errors import Diagnostic
 from dossier.incremental import journal, store
 from dossier.incremental.prefetch import Prefetch
@@ -251,13 +252,13 @@ class Resume:
         """What the build starts from (after :meth:`unchanged` said it must be made); its spool
         folder is removed when the build is over."""
         memo, kept = self._memo()
-        with output.signals_held():  # a Ctrl-C now would leave the folder made and not known to remove
+        with stops.held():  # a Ctrl-C now would leave the folder made and not known to remove
             spool = self._spool()
         try:
             yield Start(memo, kept, dict(self.inputs), self.discovered, spool)
         finally:
             if spool is not None:
-                with output.signals_held():
+                with stops.held():
                     shutil.rmtree(spool, ignore_errors=True)
 
     def _memo(self) -> tuple[Memo | None, Outputs | None]:

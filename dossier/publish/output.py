@@ -12,13 +12,12 @@ import ctypes.util
 import functools
 import os
 import shutil
-import signal
 import stat
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier import stops
 from dossier.errors import DossierError
 from dossier.project import OUTPUT, SETTINGS_FILE, SOURCES
 from dossier.publish import staticfiles
@@ -370,11 +369,11 @@ def write(
         if before_swap is not None:
             added = _added(staging, before_swap(staging), files, copies, kept)
             unchanged += _unchanged_added(staging, out, added, before)
-        with signals_held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
+        with stops.held():  # Ctrl-C or SIGTERM is acted on once the output is one site or the other
             _swap(staging, out, spare)
     except BaseException:
         if not reuse:
-            with signals_held():
+            with stops.held():
                 shutil.rmtree(staging, ignore_errors=True)
         raise
     total = len(files) + len(copies) + len(added) + len(kept)
@@ -424,7 +423,7 @@ def _usable_spare(out: Path, spare: Path | None) -> Path | None:
 def _new_staging(out: Path) -> Path:
     """A new staging folder beside ``out``, marked."""
     staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-    with signals_held():  # made and marked, or not made: a leftover is known as dossier's
+    with stops.held():  # made and marked, or not made: a leftover is known as dossier's
         staging.mkdir()
         mark(staging)
     return staging
@@ -469,20 +468,6 @@ def _place_copies(staging: Path, out: Path, copies: Mapping[str, Path], before: 
         _place(staging / rel, functools.partial(shutil.copyfile, source))
         unchanged += rel in before and same_file(out / rel, source)
     return unchanged
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait (in the main thread) until the block is done."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _swap(staging: Path, out: Path, spare: Path | None) -> None:
