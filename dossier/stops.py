@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
 
@@ -32,3 +32,18 @@ def held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def finish(cleanup: Callable[[], object]) -> None:
+    """Run ``cleanup`` (what must be done however the work before it ended: a folder removed,
+    processes reaped) with the stops held. A stop caught just before is acted on once it is done,
+    not instead of it."""
+    entered = False
+    try:
+        with held():
+            entered = True
+            cleanup()
+    except BaseException:
+        if not entered:  # the stop came as the block began: the clean-up is done all the same
+            cleanup()
+        raise

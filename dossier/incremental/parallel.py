@@ -217,12 +217,7 @@ def _lost(worker: _Worker) -> NoReturn:
 def _end(workers: list[_Worker]) -> None:
     """Kill the workers (done, or stopped midway), close their pipes and reap them; Ctrl-C and
     SIGTERM wait until it is done (a moment: nothing here waits for a worker's work)."""
-    try:
-        with stops.held():
-            _reap(workers)
-    except BaseException:  # a stop that came as it began: they are reaped all the same (a moment), then it goes on
-        _reap(workers)
-        raise
+    stops.finish(lambda: _reap(workers))
 
 
 def _reap(workers: list[_Worker]) -> None:

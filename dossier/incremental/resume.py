@@ -258,8 +258,7 @@ class Resume:
             yield Start(memo, kept, dict(self.inputs), self.discovered, spool)
         finally:
             if spool is not None:
-                with stops.held():
-                    shutil.rmtree(spool, ignore_errors=True)
+                stops.finish(functools.partial(shutil.rmtree, spool, ignore_errors=True))
 
     def _memo(self) -> tuple[Memo | None, Outputs | None]:
         """The last build's memo, less the pages whose output file is not as written, and the

@@ -373,8 +373,7 @@ def write(
             _swap(staging, out, spare)
     except BaseException:
         if not reuse:
-            with stops.held():
-                shutil.rmtree(staging, ignore_errors=True)
+            stops.finish(functools.partial(shutil.rmtree, staging, ignore_errors=True))
         raise
     total = len(files) + len(copies) + len(added) + len(kept)
     removed = len(before - set(files) - set(copies) - added - set(kept))

@@ -1,0 +1,75 @@
+"""Ctrl-C and SIGTERM held off while a block that must not be cut runs, then acted on."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from dossier import stops
+
+
+class Stopped(BaseException):
+    pass
+
+
+@pytest.fixture
+def raising_on_sigterm() -> Iterator[None]:
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _mask() -> set[signal.Signals]:
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+@pytest.mark.usefixtures("raising_on_sigterm")
+def test_a_stop_sent_during_the_block_is_acted_on_once_it_is_done() -> None:
+    before, done = _mask(), []
+    with pytest.raises(Stopped), stops.held():
+        os.kill(os.getpid(), signal.SIGTERM)
+        done.append("the rest of the block")
+    assert done == ["the rest of the block"]
+    assert _mask() == before
+
+
+def test_the_block_s_own_exception_passes_and_the_mask_is_as_it_was() -> None:
+    before = _mask()
+    with pytest.raises(ValueError), stops.held():
+        assert set(stops.STOPS) <= _mask()
+        raise ValueError
+    assert _mask() == before
+
+
+def test_a_process_forked_in_the_block_starts_with_the_stops_held() -> None:
+    read, write = os.pipe()
+    with stops.held():
+        pid = os.fork()
+        if pid == 0:
+            os.write(write, b"held" if set(stops.STOPS) <= _mask() else b"open")
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 10) == b"held"
+    os.close(read)
+    os.waitpid(pid, 0)
+
+
+@pytest.mark.usefixtures("raising_on_sigterm")
+def test_a_clean_up_is_done_and_then_the_stop_is_acted_on() -> None:
+    done: list[str] = []
+
+    def cleanup() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        done.append("removed")
+
+    with pytest.raises(Stopped):
+        stops.finish(cleanup)
+    assert done == ["removed"]
