@@ -15,7 +15,7 @@ all of them once an error is among them, so that the user sees every problem at 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -73,11 +73,26 @@ class UsageError(DossierError):
 
 
 class FieldError(ValueError):
-    """A value that does not fit its field; the message says what was expected, the hint how to fix it."""
+    """A value that does not fit its field; the message says what was expected, the hint how to fix it.
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    ``at``: where in the value, when it is not at the field's own line (a key of a mapping): the
+    line of that part in its YAML document, counted from 0. :meth:`together` makes one error of
+    every problem found in one value, so that they are all said at once."""
+
+    def __init__(self, message: str, hint: str = "", at: int | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+        self.at = at
+        self.others: tuple[FieldError, ...] = ()
+
+    @classmethod
+    def together(cls, problems: Sequence[FieldError]) -> FieldError:
+        first = problems[0]
+        first.others = tuple(problems[1:])
+        return first
+
+    def every(self) -> tuple[FieldError, ...]:
+        return (self, *self.others)
 
 
 class ContentErrors(DossierError):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from dossier.model import EarlierSeed, ImageRef, PartialDate
 from dossier.source import fields as f
 from dossier.source.fields import Field, coerce
@@ -94,3 +96,39 @@ def test_an_image_is_a_mapping_with_src_and_alt_and_maybe_a_caption_and_a_credit
     for text, message in wrong.items():
         problems = coerce("a.md", entries(text), table).problems
         assert [p.message for p in problems] == [message], text
+
+
+def test_every_problem_of_an_image_is_said_at_once_each_at_its_line() -> None:
+    table = (Field("image", f.image),)
+    text = "image:\n  src: ../media/a.png\n  credti: AFP\n  captoin: x\n"  # no alt either (line 1 is ---)
+    problems = coerce("a.md", entries(text), table).problems
+    assert [(p.location.line, p.message) for p in problems] == [
+        (4, "'image': unknown key 'credti' in an image"),
+        (5, "'image': unknown key 'captoin' in an image"),
+        (2, "'image': an image without alt text"),
+    ]
+    typo = coerce("a.md", entries("image:\n  src: ../media/a.png\n  atl: Une carte\n"), table).problems
+    assert [(p.location.line, p.message, p.hint) for p in typo] == [  # not also "without alt text": the same slip
+        (4, "'image': unknown key 'atl' in an image", "did you mean 'alt'?")
+    ]
+
+
+def test_every_problem_of_a_mapping_of_texts_is_said_at_once() -> None:
+    def publisher(node: Any) -> dict[str, str]:
+        return f.texts_by_key(node, ("name", "url", "logo"), "publisher", "e.g. {name: X}", required=1)
+
+    text = "publisher:\n  nmae: Le Monde\n  lgoo: x.png\n  url: [a]\n"
+    problems = coerce("a.md", entries(text), (Field("publisher", publisher),)).problems
+    assert [(p.location.line, p.message) for p in problems] == [
+        (3, "'publisher': unknown key 'nmae' in a publisher"),
+        (4, "'publisher': unknown key 'lgoo' in a publisher"),
+        (5, "'publisher': url: " + str(_text_error("[a]"))),
+    ]
+
+
+def _text_error(value: str) -> Exception:
+    try:
+        f.text(entries(f"x: {value}\n")[0].node)
+    except f.FieldError as exc:
+        return exc
+    raise AssertionError("a text")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -22,7 +22,7 @@ from dossier.model import EarlierSeed, ImageRef, PartialDate
 from dossier.source.frontmatter import Entry
 from dossier.text import languages
 from dossier.text.characters import NONCHARACTER
-from dossier.text.didyoumean import did_you_mean
+from dossier.text.didyoumean import closest, did_you_mean
 from dossier.text.slugs import is_slug
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -148,16 +148,40 @@ def texts_by_key(
     if not isinstance(node, MappingNode):
         shape = f"{'each' if listed else 'the'} {noun} is a mapping with {' and '.join(keys[: max(required, 1)])}"
         raise FieldError(shape, example)
+    values, problems = _keyed_texts(node, keys, lambda key: f"unknown key '{key}' in {a} {noun}", example)
+    missing = [key for key in keys[:required] if not values.get(key) and key not in problems.meant]
+    if missing:
+        problems.found.append(FieldError(f"{a} {noun} without its {missing[0]}", example))
+    if problems.found:
+        raise FieldError.together(problems.found)
+    return values
+
+
+@dataclass
+class _Problems:
+    found: list[FieldError] = field(default_factory=list)
+    meant: set[str] = field(default_factory=set)  # the keys an unknown key was taken for: not said missing too
+
+
+def _keyed_texts(
+    node: MappingNode, keys: Sequence[str], unknown: Callable[[str], str], example: str
+) -> tuple[dict[str, str], _Problems]:
+    """The texts of a mapping by key, and every problem found in it, each at its own line."""
     values: dict[str, str] = {}
+    problems = _Problems()
     for key_node, value_node in node.value:
         key = text(key_node) if isinstance(key_node, ScalarNode) else ""
         if key not in keys:
-            raise FieldError(f"unknown key '{key}' in {a} {noun}", did_you_mean(key, keys) or example)
-        values[key] = text(value_node)
-    missing = [key for key in keys[:required] if not values.get(key)]
-    if missing:
-        raise FieldError(f"{a} {noun} without its {missing[0]}", example)
-    return values
+            near = closest(key, keys)
+            problems.meant.update(near[:1])
+            hint = did_you_mean(key, keys) or example
+            problems.found.append(FieldError(unknown(key), hint, at=key_node.start_mark.line))
+            continue
+        try:
+            values[key] = text(value_node)
+        except FieldError as exc:
+            problems.found.append(FieldError(f"{key}: {exc}", exc.hint, at=value_node.start_mark.line))
+    return values, problems
 
 
 def _earlier_seed(node: Node) -> EarlierSeed:
@@ -174,18 +198,15 @@ def image(node: Node) -> ImageRef:
     ``src`` and ``alt`` required (the text read to who cannot see the image)."""
     if not isinstance(node, MappingNode):
         raise FieldError("expected a mapping with src, alt and optionally caption and credit", _IMAGE_EXAMPLE)
-    values: dict[str, str] = {}
-    for key_node, value_node in node.value:
-        key = text(key_node) if isinstance(key_node, ScalarNode) else ""
-        if key not in _IMAGE_KEYS:
-            hint = did_you_mean(key, _IMAGE_KEYS) or "known keys: " + ", ".join(_IMAGE_KEYS)
-            raise FieldError(f"unknown key '{key}' in an image", hint)
-        values[key] = text(value_node)
-    if not values.get("src"):
-        raise FieldError("an image without its src", _IMAGE_EXAMPLE)
-    if not values.get("alt"):
+    known = "known keys: " + ", ".join(_IMAGE_KEYS)
+    values, problems = _keyed_texts(node, _IMAGE_KEYS, lambda key: f"unknown key '{key}' in an image", known)
+    if not values.get("src") and "src" not in problems.meant:
+        problems.found.append(FieldError("an image without its src", _IMAGE_EXAMPLE))
+    if not values.get("alt") and "alt" not in problems.meant:
         hint = "describe what the image shows for readers who cannot see it: alt: Carte des bases américaines"
-        raise FieldError("an image without alt text", hint)
+        problems.found.append(FieldError("an image without alt text", hint))
+    if problems.found:
+        raise FieldError.together(problems.found)
     return ImageRef(values["src"], values["alt"], values.get("caption", ""), values.get("credit", ""))
 
 
@@ -223,7 +244,7 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: st
         try:
             value = spec.convert(entry.node)
         except FieldError as exc:
-            problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}': {exc}", exc.hint))
+            problems += [_said(path, entry, problem) for problem in exc.every()]
             continue
         if value in ("", ()) and spec.required:
             problems.append(Diagnostic(Location(path, entry.line), f"'{entry.key}' must not be empty"))
@@ -231,6 +252,12 @@ def coerce(path: str, entries: Sequence[Entry], table: Sequence[Field], noun: st
         values[spec.target] = value
     problems += _missing(path, entries, table, noun)
     return Coerced(values, lines, problems)
+
+
+def _said(path: str, entry: Entry, problem: FieldError) -> Diagnostic:
+    """A problem of the field ``entry``, at the line of the part at fault when it is known."""
+    line = entry.line if problem.at is None or entry.origin is None else entry.origin + problem.at
+    return Diagnostic(Location(path, line), f"'{entry.key}': {problem}", problem.hint)
 
 
 def _unknown(path: str, entry: Entry, known: Mapping[str, Field], noun: str) -> Diagnostic:

@@ -29,6 +29,7 @@ class Entry:
     key: str
     node: Node
     line: int
+    origin: int | None = None  # the file's line of the YAML document's first line, when known
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def mapping_entries(
             problems.append(Diagnostic(Location(path, line), f"duplicated key '{key}' (first at line {seen[key]})"))
             continue
         seen[key] = line
-        entries.append(Entry(key, value_node, line))
+        entries.append(Entry(key, value_node, line, first_line))
     return tuple(entries), problems
 
 
