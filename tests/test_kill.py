@@ -10,6 +10,7 @@ complete build removes the staging folders the kills left behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -218,3 +219,47 @@ def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_
         cached = versions[target] / ".dossier-cache" / "build"
         assert not cached.is_dir() or [p.name for p in cached.iterdir() if ".spool-" in p.name] == []
     assert stopped >= 3, f"only {stopped} of {len(MOMENTS)} signals came while the build ran"
+
+
+# -- a worker killed on its own (the out-of-memory killer): one line, exit 1, the old site ---------
+
+
+def _workers(pid: int) -> list[int]:
+    """The build's forked processes (its workers), as the system lists them now."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "build.py" in Path(f"/proc/{child}/cmdline").read_text(errors="replace"):
+                found.append(int(child))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_worker_killed_alone_stops_the_build_in_one_line_and_leaves_the_old_site(tmp_path: Path) -> None:
+    root, old = (make_version(tmp_path / v, v, articles=200) for v in "AB")
+    out = tmp_path / "public" / "_site"
+    build(old, out)
+    before = snapshot(out)
+    for _ in range(20):  # until a kill lands while the workers work (they live a moment each phase)
+        process = subprocess.Popen(command(root, out, False, "--jobs", "2"), env=ENV, stderr=subprocess.PIPE, text=True)
+        while process.poll() is None and not (workers := _workers(process.pid)):
+            time.sleep(0.0005)
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(workers[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=120)
+        if process.returncode == 1:
+            break
+        assert (process.returncode, err) == (0, ""), err  # the kill came as the worker was done
+        build(old, out)  # back to the old site for the next try
+    assert err == (
+        "error: a worker process of the build was killed by SIGKILL before its work was done"
+        " (hint: the system may have run out of memory: build with --jobs 1, or free some memory)\n"
+    )
+    assert snapshot(out) == before
+    assert staging(out.parent) == []

@@ -192,9 +192,12 @@ def _gather(workers: list[_Worker], chunks: list[tuple[int, int]], done: Callabl
 
 def _hand(worker: _Worker, waiting: deque[int], chunks: list[tuple[int, int]]) -> None:
     while waiting and len(worker.given) < IN_FLIGHT:
-        chunk = waiting.popleft()
-        pipes.write_all(worker.tasks, _SPAN.pack(*chunks[chunk]))
-        worker.given.append(chunk)
+        chunk = waiting[0]
+        try:
+            pipes.write_all(worker.tasks, _SPAN.pack(*chunks[chunk]))
+        except BrokenPipeError:
+            _lost(worker)
+        worker.given.append(waiting.popleft())
 
 
 def _lost(worker: _Worker) -> NoReturn:
