@@ -457,7 +457,7 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
 
 def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, MediaFile] | None) -> images.Pictures:
     """Every body's images written as responsive pictures (:mod:`dossier.link.images`), in place."""
-    pictures = images.Pictures(media or {}, base)
+    pictures = images.Pictures(media if media is not None else {}, base)  # refused: see source.media.Library
     bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
         ("note", n) for group in done.by_article.values() for n in group
     ]
@@ -473,7 +473,7 @@ def _figures(
     """The images the records' front matter names, checked (:func:`dossier.link.images.figures`)."""
     records: list[tuple[str, Article | Event | Topic]] = [("article", a) for a in done.articles]
     records += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
-    found, problems = images.figures(records, media or {})
+    found, problems = images.figures(records, media if media is not None else {})
     linker.problems.extend(problems)
     return MappingProxyType(found)
 
