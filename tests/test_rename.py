@@ -135,6 +135,11 @@ def test_a_topic_renamed_is_followed_in_every_topics_list(tree: Callable[..., Pa
     ).read_text() == '---\nlabel: "Irak"\naliases: ["/topics/irak/"]\n---\nL\'Irak.\n'
     assert run("build", "--root", root, "-q", "--no-search").code == 0
     assert 'url=/topics/iraq/"' in (root / "_site/topics/irak/index.html").read_text()
+    late = run("new", "event", "--root", root, "--title", "Plus tard", "--date", "2025", "--topics", "irak")
+    assert late.errors == [  # a file written afterwards with the former slug: said, never followed
+        "content/timeline/plus-tard.md:4: error: topic 'irak' was renamed 'iraq'"
+        " (hint: write 'iraq': content/topics/iraq.md lists /topics/irak/ in its aliases)"
+    ]
 
 
 def test_a_record_with_a_slug_line_keeps_its_file(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
