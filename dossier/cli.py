@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         help="one of " + ", ".join(NOTE_KINDS) + " (default: contexte)",
     )
     note.add_argument("--topics", help="comma-separated topic slugs or labels")
+    note.add_argument("--date", help="when the note was written: YYYY-MM-DD (or YYYY-MM, YYYY)")
     event = kind("event", "a timeline event, or a span with --end")
     event.add_argument("--title", required=True)
     event.add_argument("--date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD")

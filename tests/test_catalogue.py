@@ -30,6 +30,7 @@ def test_catalogue_is_complete() -> None:
         "template-syntax", "unknown-theme", "broken-link", "broken-anchor", "unknown-lang",
         "alias-collision",
         "image-missing", "missing-alt", "image-refused", "one-error-not-its-echoes", "mapping-every-problem",
+        "image-refused-in-use", "article-moved-by-hand",
     }  # fmt: skip
     assert required <= set(CASES)
 

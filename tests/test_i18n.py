@@ -37,6 +37,29 @@ def test_dates_at_their_precision(language: str, date: str, label: str) -> None:
     assert i18n.load(THEME, language, REPO).date(PartialDate.parse(date)) == label
 
 
+@pytest.mark.parametrize(
+    ("tag", "locale"),
+    [
+        ("fr", "fr_FR"),  # the language's likeliest country (CLDR)
+        ("en", "en_US"),
+        ("ar", "ar_EG"),
+        ("en-GB", "en_GB"),  # the tag's own country
+        ("pt-BR", "pt_BR"),
+        ("zh-Hant", "zh_TW"),  # the likeliest country of the language in that script
+        ("sr-Latn", "sr_RS"),
+        ("eo", "eo"),  # CLDR's likeliest region is the world (001): no country made up
+        ("es-419", "es"),  # Latin America is a region, not a country
+    ],
+)
+def test_og_locale_is_language_underscore_country(tag: str, locale: str) -> None:
+    assert i18n.og_locale(tag) == locale
+
+
+def test_the_sites_og_locale_is_its_languages() -> None:
+    assert i18n.load(THEME, "fr", REPO).og_locale == "fr_FR"
+    assert i18n.load(THEME, "en", REPO).og_locale == "en_US"
+
+
 def test_the_first_day_of_a_month_is_written_as_the_language_strings_say(tmp_path: Path) -> None:
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n" / "de.yml").write_text('date_first_day: "1"\n')

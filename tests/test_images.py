@@ -22,6 +22,7 @@ from dossier.engine import Engine
 from dossier.errors import Location
 from dossier.incremental import imagecache
 from dossier.link import images, links
+from dossier.model import Article, ImageRef, Origin, PartialDate
 from dossier.options import Options
 from dossier.publish import images as encoding
 from dossier.source import media
@@ -70,6 +71,28 @@ def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line
     assert plain.rewrite("<p>Rien.</p>", links.Body.of("Rien.", Location("a.md", 1))) == "<p>Rien.</p>"
     assert not plain.found
     assert images.mentions("![a](b.png)") and images.mentions('<img src="x">') and not images.mentions("[a](b.md)")
+
+
+def test_a_refused_image_has_its_own_error_only_not_a_not_found_at_its_uses() -> None:
+    library = media.Library(LIBRARY, frozenset({"content/media/anime.gif"}))
+    text = "![Animation](../media/anime.gif)\n\n![Absente](../media/absente.gif)\n"
+    html = (
+        '<p><img alt="Animation" src="../media/anime.gif"></p>\n<p><img alt="Absente" src="../media/absente.gif"></p>'
+    )
+    pictures = images.Pictures(library, "/")
+    out = pictures.rewrite(html, links.Body.of(text, Location("content/articles/a.md", 6)))
+    assert '<img alt="Animation" src="../media/anime.gif">' in out  # left as written: the build fails anyway
+    assert [p.message for p in pictures.problems] == [
+        "image '../media/absente.gif' not found: no file content/media/absente.gif"
+    ]
+    origin = Origin("content/articles/a.md", (("image",), (4,)))
+    article = Article("a", "A", PartialDate(2024), "Texte.", origin, image=ImageRef("../media/anime.gif", "Animation"))
+    figures, problems = images.figures([("article", article)], library)
+    assert figures == {} and problems == []
+    _, plain = images.figures([("article", article)], dict(LIBRARY))  # no refusal known: not found
+    assert [p.format().split(" (hint")[0] for p in plain] == [
+        "content/articles/a.md:4: error: 'image': image '../media/anime.gif' not found: no file content/media/anime.gif"
+    ]
 
 
 def _read(data: bytes) -> Image.Image:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -627,6 +628,32 @@ def test_new_annotation_of_a_passage_found_twice_is_placed_by_its_context(projec
     assert placed.code == 0, placed
     assert (project / placed.out.strip()).is_file()
     assert typed("python build.py check", project).code == 0
+
+
+def test_new_annotation_date_is_when_the_note_was_written(project: Path) -> None:
+    """``--date`` becomes the note's ``date``: on its card and its open-data annotation's ``created``;
+    a date the calendar has not is refused like the field itself, nothing written."""
+    command = (
+        f'python build.py new annotation --article {ARTICLE_SLUG} --quote "une vacance du pouvoir"'
+        ' --text "Le départ des troupes laisserait la sécurité aux seules forces irakiennes." --date'
+    )
+    before = files_of(project)
+    bad = typed(f"{command} 2024-13-06", project)
+    assert bad.code == 1 and bad.out == "", bad
+    assert bad.errors == [
+        "content/annotations/une-vacance-du-pouvoir.md:5: error: 'date': month 13 does not exist"
+        " (hint: the day the note was written, e.g. date: 2024-03-06; or no date at all)"
+    ], bad
+    assert files_of(project) == before
+    done = typed(f"{command} 2024-03-06", project)
+    assert done.code == 0 and done.out.strip() == "content/annotations/une-vacance-du-pouvoir.md", done
+    assert 'date: "2024-03-06"' in (project / done.out.strip()).read_text(encoding="utf-8").split("---")[1]
+    assert typed("python build.py", project).code == 0
+    page = (project / f"_site/articles/{ARTICLE_SLUG}/index.html").read_text(encoding="utf-8")
+    assert '<span class="note-date"><time datetime="2024-03-06">6 mars 2024</time></span>' in page
+    notes = json.loads((project / f"_site/articles/{ARTICLE_SLUG}/annotations.jsonld").read_text(encoding="utf-8"))
+    created = [n["created"] for n in notes["first"]["items"] if "une vacance du pouvoir" in str(n["target"])]
+    assert created == ["2024-03-06T00:00:00Z"]
 
 
 # -- serve -----------------------------------------------------------------------------------

@@ -132,6 +132,9 @@ def test_scan_lists_the_library_and_refuses_what_it_cannot_publish(tmp_path: Pat
         "content/media/photo.png: error: an image named as content/media/photo.jpg (hint: rename one of them: their"
         " published files would have the same name)",
     ]
+    # the files refused, whose uses say nothing more; two images of one name are both published
+    assert media.refused(images) == {"content/media/lien.png", "content/media/notes.pdf"}
+    assert media.refused(dict(images)) == frozenset()  # a plain mapping: none known
 
 
 def test_scan_reads_again_only_the_images_whose_signature_changed(tmp_path: Path) -> None:

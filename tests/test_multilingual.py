@@ -81,14 +81,17 @@ def test_the_article_page_is_in_its_language_and_its_ui_in_the_sites(site: Path)
     assert '<time datetime="2024-03-20">20 mars 2024</time>' in page  # dates stay in the site's language
     jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert jsonld["inLanguage"] == "en"
+    assert '<meta property="og:locale" content="en_US">' in page  # Open Graph's form of its language
     french = _page(site, "articles/irak-fin-de-la-coalition")
     assert '<html lang="fr">' in french and 'lang="en"' not in french
+    assert '<meta property="og:locale" content="fr_FR">' in french
 
 
 def test_a_page_in_a_language_written_from_right_to_left_says_so(site: Path) -> None:
     page = _page(site, "bayan")
     assert '<html lang="ar" dir="rtl">' in page and re.search(r'<body class="[^"]*" lang="fr" dir="ltr">', page)
     assert '<article class="prose" data-pagefind-body lang="ar" dir="rtl">' in page
+    assert '<meta property="og:locale" content="ar_EG">' in page
 
 
 def test_lists_feeds_and_the_timeline_mark_the_language(site: Path) -> None:

@@ -135,6 +135,11 @@ def test_a_topic_renamed_is_followed_in_every_topics_list(tree: Callable[..., Pa
     ).read_text() == '---\nlabel: "Irak"\naliases: ["/topics/irak/"]\n---\nL\'Irak.\n'
     assert run("build", "--root", root, "-q", "--no-search").code == 0
     assert 'url=/topics/iraq/"' in (root / "_site/topics/irak/index.html").read_text()
+    late = run("new", "event", "--root", root, "--title", "Plus tard", "--date", "2025", "--topics", "irak")
+    assert late.errors == [  # a file written afterwards with the former slug: said, never followed
+        "content/timeline/plus-tard.md:4: error: topic 'irak' was renamed 'iraq'"
+        " (hint: write 'iraq': content/topics/iraq.md lists /topics/irak/ in its aliases)"
+    ]
 
 
 def test_a_record_with_a_slug_line_keeps_its_file(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
@@ -292,6 +297,45 @@ def test_the_link_retargeting_leaves_other_links_alone() -> None:
     assert moving.link("/articles/old/annotations.jsonld", folder) == "/articles/new/annotations.jsonld"
     assert moving.link("/timeline/2024/#article-old", folder) == "/timeline/2024/#article-new"
     assert rename.site_path("event", "x") == ""  # an event has no page: no alias
+
+
+def test_an_article_renamed_by_hand_is_said_with_how_to_rename_it_and_the_hint_works(tmp_path: Path) -> None:
+    """``mv`` on an article's file: each note naming it says how to rename it; done as said, the site builds."""
+    root = copy_repository(tmp_path / "dossier")
+    (root / f"content/articles/{ARTICLE}.md").rename(root / "content/articles/retrait-americain.md")
+    checked = typed("python build.py check", root)
+    notes = [line for line in checked.errors if line.startswith("content/annotations/")]
+    assert checked.code == 1 and notes, checked
+    hint = (
+        "content/articles/retrait-americain.md, which no note names, holds the passages quoted by the notes on"
+        f" '{ARTICLE}': if it was renamed by hand, move it back to content/articles/{ARTICLE}.md and run"
+        f" `python build.py rename article {ARTICLE} retrait-americain`: it renames the file and every reference"
+        " to it, and redirects the former URL"
+    )
+    assert all(line.endswith(f"error: unknown article '{ARTICLE}' (hint: {hint})") for line in checked.errors)
+    said = re.search(r"move it back to (\S+) and run `([^`]+)`", checked.errors[0])
+    assert said is not None
+    (root / "content/articles/retrait-americain.md").rename(root / said.group(1))
+    done = typed(said.group(2), root)
+    assert done.code == 0, done
+    built = typed("python build.py", root)
+    assert built.code == 0 and not built.errors, built
+    assert (root / "_site/articles/retrait-americain/index.html").is_file()
+    assert (root / f"_site/articles/{ARTICLE}/index.html").is_file()  # the former URL: its redirect
+
+
+def test_the_readme_example_of_an_article_renamed_by_hand_is_what_check_says(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("A file renamed by hand") :]
+    said = re.search(r"```\n(content/annotations/janvier\.md:2: error: [^\n]+)\n```", section)
+    assert said is not None
+    root = tree({"content/annotations/janvier.md": "---\narticle: a\nquote: en janvier\nkind: contexte\n---\nN.\n"})
+    (root / "content/articles/un-article.md").rename(root / "content/articles/b.md")
+    assert run("check", "--root", root).errors == [said.group(1)]
 
 
 def test_the_readme_example_is_what_the_command_prints(tmp_path: Path) -> None:

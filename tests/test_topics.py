@@ -27,6 +27,20 @@ def test_unknown_topics_get_a_hint() -> None:
     assert all(p.location == WHERE for p in problems)
 
 
+def test_a_former_slug_of_a_topic_is_said_renamed_never_followed() -> None:
+    """``rename topic irak iraq`` leaves /topics/irak/ in the topic's aliases: a reference still
+    naming 'irak' is an error saying what to write (as a note naming an article's former slug)."""
+    iraq = Topic("iraq", "Irak", "", Origin("content/topics/iraq.md"), aliases=("/topics/irak/",))
+    vocabulary = Vocabulary.of([iraq, Topic("iran", "Iran", "", Origin("content/topics/iran.md"))])
+    slugs, problems = vocabulary.check(["irak", "Irak", "irac"], WHERE)
+    assert slugs == ("iraq",)  # by its label, which did not change
+    assert [p.format() for p in problems] == [
+        "a.md:4: error: topic 'irak' was renamed 'iraq'"
+        " (hint: write 'iraq': content/topics/iraq.md lists /topics/irak/ in its aliases)",
+        "a.md:4: error: unknown topic 'irac' (hint: did you mean 'iran' or 'iraq'?)",
+    ]
+
+
 def test_every_equally_close_topic_is_offered() -> None:
     vocabulary = Vocabulary.of(
         [Topic(slug, label, "", Origin(f"t/{slug}.md")) for slug, label in [("iran", "Iran"), ("irak", "Irak")]]

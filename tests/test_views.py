@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from conftest import REPO
@@ -48,6 +49,18 @@ def test_the_common_view_shows_the_settings_and_the_lists_then_the_free_pages(vi
     assert site["sources"] == ["AFP", "Reuters"] and site["search"] is False and site["dev"] is False
     assert views.common(settings, [], [], dev=True)["site"]["dev"] is True  # the development server's script
     assert common["jsonld"] is None  # a page with structured data gives its own
+
+
+def test_og_locale_is_the_language_of_the_page_shown(views: Views) -> None:
+    """The site's everywhere (fr_FR), but an article or a page in another language has its own."""
+    assert views.common(Settings(title="Dossier"), [], [])["page_locale"] == "fr_FR"
+    anchored, notes = _notes((None, None, None))
+    english = article()._replace(lang="en")
+    assert views.article(english, anchored, notes, (), LABELS)["page_locale"] == "en_US"
+    assert views.article(article(), anchored, notes, (), LABELS)["page_locale"] == "fr_FR"
+    page = Page("p", "P", "", Origin("content/pages/p.md"), lang="pt-BR")
+    assert views.page(page, "<p>x</p>")["page_locale"] == "pt_BR"
+    assert views.page(replace(page, lang=""), "<p>x</p>")["page_locale"] == "fr_FR"
 
 
 def test_an_article_on_the_timeline_shows_its_summary_as_text_and_an_event_its_html(views: Views) -> None:

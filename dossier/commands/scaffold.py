@@ -188,6 +188,7 @@ def _annotation(a: Arguments, text: str) -> Fields:
         "suffix": a.get("suffix"),
         "kind": a["note_kind"],
         "topics": split_list(a.get("topics")),
+        "date": a.get("date"),
     }
     return fields, text, a["quote"]
 

@@ -7,7 +7,9 @@ An editor shows an image as in any Markdown editor, by its path from the file
 ``<picture>``: its widths in WebP, then in the original's format for the browsers without it,
 with ``srcset``/``sizes``, ``width``/``height`` (the page keeps the image's room before it
 loads: no layout shift) and lazy loading unless it is at the top of the page. An image that
-is not in the library, and one without ``alt`` text, is an error at its line.
+is not in the library, and one without ``alt`` text, is an error at its line; a file of the
+library that was refused (too large, animated, an SVG with a script...) has its own error, said
+once at its path: its uses say nothing more.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from urllib.parse import unquote
 from dossier.errors import Diagnostic, Location
 from dossier.link.links import Body
 from dossier.model import Article, Event, ImageRef, Topic
-from dossier.source.media import FOLDER, MediaFile, Variant, variants
+from dossier.source.media import FOLDER, MediaFile, Variant, refused, variants
 from dossier.text.didyoumean import did_you_mean
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -40,12 +42,15 @@ def mentions(text: str) -> bool:
     return bool(_MENTION.search(text))
 
 
-def resolve(src: str, folder: str, media: Mapping[str, MediaFile]) -> MediaFile | str:
-    """The image ``src`` (written in a file of ``folder``) names, or the message saying it is missing."""
+def resolve(src: str, folder: str, media: Mapping[str, MediaFile]) -> MediaFile | str | None:
+    """The image ``src`` (written in a file of ``folder``) names, or the message saying it is
+    missing; None for a file of the library that was refused (its own error says why)."""
     wanted = posixpath.normpath(posixpath.join(folder, unquote(src.partition("#")[0])))
     found = media.get(wanted)
     if found is not None:
         return found
+    if wanted in refused(media):
+        return None
     return f"image '{src}' not found: no file {wanted}"
 
 
@@ -117,8 +122,7 @@ class Pictures:
                 self.problems.append(Diagnostic(where, f"image '{src}' has no alt text", ALT_HINT))
             if isinstance(found, str):
                 self.problems.append(Diagnostic(where, found, missing_hint(src, body.folder, self.media)))
-                return tag.group(0)
-            return picture(found, self.base, alt)
+            return tag.group(0) if found is None or isinstance(found, str) else picture(found, self.base, alt)
 
         return [_IMG.sub(one, piece) if "<img" in piece else piece for piece in pieces]
 
@@ -136,7 +140,7 @@ def figures(
 ) -> tuple[dict[tuple[str, str], Figure], list[Diagnostic]]:
     """The image of each record that names one (``(kind, slug)`` → figure: an article's and a
     topic's ``image``, an event's ``media``), each path resolved from the record's file; an image
-    not in the library is an error at its field's line."""
+    not in the library is an error at its field's line, one refused has its own error only."""
     found: dict[tuple[str, str], Figure] = {}
     problems: list[Diagnostic] = []
     for kind, record in records:
@@ -149,6 +153,6 @@ def figures(
         if isinstance(image, str):
             where = record.origin.at(field)
             problems.append(Diagnostic(where, f"'{field}': {image}", missing_hint(ref.src, folder, media)))
-        else:
+        elif image is not None:
             found[(kind, record.slug)] = Figure(ref, image)
     return found, problems

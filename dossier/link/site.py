@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from dossier.config import SETTINGS_FILE, Settings
 from dossier.errors import Diagnostic, Location
-from dossier.link import htmltext, images, links, provenance, timeline
+from dossier.link import htmltext, images, links, moved, provenance, timeline
 from dossier.link.annotations import Anchored, AnchoredArticle, anchor, unannotated
 from dossier.link.topics import Vocabulary
 from dossier.link.versions import Versions, history
@@ -255,6 +255,7 @@ class _Linker:
         self.problems.extend(self.vocabulary.clashes())
         self.all_articles = {a.slug: a for a in content.articles}
         self.renamed = renamed_articles(content.articles)
+        self.moved: moved.MovedArticles | None = None  # made when an unknown article is first met
         folder = f"{CONTENT}/{ARTICLES}/"
         self.unreadable = {PurePosixPath(p).stem for p in content.unreadable if p.startswith(folder)}
         self.html: dict[tuple[str, str], str] = {}
@@ -277,7 +278,12 @@ class _Linker:
             hint = f"write '{now.slug}': {now.origin.path} lists /articles/{slug}/ in its aliases"
             self.problems.append(Diagnostic(where, f"article '{slug}' was renamed '{now.slug}'", hint))
             return
-        hint = unknown_hint("article", slug, self.all_articles)
+        hint = did_you_mean(slug, self.all_articles)
+        if not hint:  # no slug close to it: its file may have been renamed by hand
+            if self.moved is None:
+                self.moved = moved.MovedArticles(self.content.articles, self.content.annotations)
+            found = self.moved.find(slug)
+            hint = moved.moved_hint(slug, found) if found is not None else unknown_hint("article", slug, {})
         self.problems.append(Diagnostic(where, f"unknown article '{slug}'", hint))
 
     def notes_by_article(self, published: set[str]) -> dict[str, list[Annotation]]:
@@ -457,7 +463,7 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
 
 def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, MediaFile] | None) -> images.Pictures:
     """Every body's images written as responsive pictures (:mod:`dossier.link.images`), in place."""
-    pictures = images.Pictures(media or {}, base)
+    pictures = images.Pictures(media if media is not None else {}, base)  # refused: see source.media.Library
     bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
         ("note", n) for group in done.by_article.values() for n in group
     ]
@@ -473,7 +479,7 @@ def _figures(
     """The images the records' front matter names, checked (:func:`dossier.link.images.figures`)."""
     records: list[tuple[str, Article | Event | Topic]] = [("article", a) for a in done.articles]
     records += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
-    found, problems = images.figures(records, media or {})
+    found, problems = images.figures(records, media if media is not None else {})
     linker.problems.extend(problems)
     return MappingProxyType(found)
 

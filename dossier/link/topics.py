@@ -62,6 +62,22 @@ class Vocabulary:
             return "declare it in content/topics/"
         return "declared topics: " + ", ".join(self.topics) + "; or declare it in content/topics/"
 
+    def renamed(self, reference: str) -> Topic | None:
+        """The topic that had the slug ``reference`` (``/topics/<reference>/`` in its aliases), if none has it now."""
+        if reference in self.topics:
+            return None
+        former = f"/topics/{reference}/"
+        return next((t for t in self.topics.values() if former in t.aliases), None)
+
+    def unknown(self, reference: str, where: Location) -> Diagnostic:
+        """The error for ``reference``, which no topic has: a former slug is said renamed, never
+        followed silently (the reference is to be updated); anything else gets the closest topics."""
+        now = self.renamed(reference)
+        if now is not None:
+            hint = f"write '{now.slug}': {now.origin.path} lists /topics/{reference}/ in its aliases"
+            return Diagnostic(where, f"topic '{reference}' was renamed '{now.slug}'", hint)
+        return Diagnostic(where, f"unknown topic '{reference}'", self.suggest(reference))
+
     def check(self, references: Sequence[str], where: Location) -> tuple[tuple[str, ...], list[Diagnostic]]:
         """References → slugs (in order, without repeats), unknown ones as errors at ``where``."""
         slugs: list[str] = []
@@ -69,7 +85,7 @@ class Vocabulary:
         for reference in references:
             slug = self.resolve(reference)
             if slug is None:
-                problems.append(Diagnostic(where, f"unknown topic '{reference}'", self.suggest(reference)))
+                problems.append(self.unknown(reference, where))
             elif slug not in slugs:
                 slugs.append(slug)
         return tuple(slugs), problems

@@ -177,7 +177,7 @@ class SiteView(TypedDict):
     url: str
     feed_url: str
     notes_feed_url: str
-    locale: str  # Open Graph's form of the language (fr_FR)
+    locale: str  # Open Graph's form of the site's language (fr_FR)
     nav: list[NavLink]
     sources: list[str]
     search: bool  # the header's search field (off with --no-search: there is no index)
@@ -188,6 +188,7 @@ class CommonView(TypedDict):
     site: SiteView
     jsonld: None  # a page with structured data gives its own
     page_language: str  # <html lang>: the site's, or the language of the article or page shown
+    page_locale: str  # og:locale: page_language in Open Graph's form (fr_FR, en_US)
 
 
 # -- JSON-LD (schema.org) ---------------------------------------------------------------
@@ -387,6 +388,7 @@ class VersionsView(TypedDict):
 class ArticlePageView(TypedDict):
     jsonld: NewsArticle
     page_language: str
+    page_locale: str
     data_url: str
     article: ArticleItem
     blocks: list[BlockView]
@@ -446,6 +448,7 @@ class FreePage(TypedDict):
 class PageView(TypedDict):
     page: FreePage
     page_language: str
+    page_locale: str
 
 
 class FeedEntry(TypedDict):

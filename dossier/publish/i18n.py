@@ -68,9 +68,8 @@ class Strings:
 
     @property
     def og_locale(self) -> str:
-        """The language with its likeliest territory, as Open Graph wants it (``fr_FR``)."""
-        likely = Locale.parse(get_global("likely_subtags").get(str(self.locale), str(self.locale)))
-        return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
+        """The site's language as Open Graph wants it (``fr_FR``): see :func:`og_locale`."""
+        return og_locale(str(self.locale))
 
     def date(self, value: PartialDate) -> str:
         """``value`` at its precision, as the language writes it (the 1st of a month as ``date_first_day`` says)."""
@@ -84,6 +83,22 @@ class Strings:
         if same_year and first.precision is Precision.MONTH and last.precision is Precision.MONTH:
             return _month(first, self.locale), self.date(last)
         return self.date(first), self.date(last)
+
+
+def og_locale(tag: str) -> str:
+    """A language tag (``en``, ``en-GB``, ``sr-Latn``) as Open Graph's ``og:locale`` wants it,
+    ``language_TERRITORY`` with a two-letter country (Facebook's ``ll_CC``): the tag's own country,
+    else the likeliest for the language in CLDR (``en`` → ``en_US``, ``fr`` → ``fr_FR``). A language
+    no country is likeliest for (Esperanto: CLDR says the world, ``001``) or a tag with a region that
+    is no country (``es-419``) has no such form: the language alone (``eo``), never a made-up country."""
+    locale = Locale.parse(tag.replace("-", "_"))
+    territory = locale.territory
+    if territory is None:
+        likely = get_global("likely_subtags")
+        keys = (str(locale), f"{locale.language}_{locale.script}" if locale.script else "", locale.language)
+        found = next((likely[k] for k in keys if k in likely), locale.language)
+        territory = Locale.parse(found).territory
+    return f"{locale.language}_{territory}" if territory and territory.isalpha() else locale.language
 
 
 _NUMBERS = (int, float, Decimal)  # what a count may be

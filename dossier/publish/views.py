@@ -73,7 +73,7 @@ from dossier.publish.contexts import (
     WebSiteGraph,
     YearLink,
 )
-from dossier.publish.i18n import Strings
+from dossier.publish.i18n import Strings, og_locale
 from dossier.publish.pagetext import BLOCK_END, context, page_text
 from dossier.publish.urls import FEED, NOTES_FEED, Urls
 from dossier.text import collation, ids
@@ -182,6 +182,10 @@ class Views:
     site: Settings = field(default_factory=lambda: Settings(title=""))  # the structured data's name, publisher
 
     # -- small pieces ---------------------------------------------------------------
+
+    def locale(self, lang: str) -> str:
+        """``og:locale`` of a page in ``lang`` (the site's language when "")."""
+        return og_locale(lang) if lang else self.strings.og_locale
 
     def own(self, lang: str) -> str:
         """A record's language when it is not the site's (its parts are marked so), else ""."""
@@ -311,6 +315,7 @@ class Views:
             },
             "jsonld": None,
             "page_language": settings.language,
+            "page_locale": self.strings.og_locale,
         }
 
     def home(
@@ -374,6 +379,7 @@ class Views:
             modified(jsonld, versions)
         page: ArticlePageView = {
             "page_language": item.lang or self.strings.language,
+            "page_locale": self.locale(item.lang),
             "jsonld": jsonld,
             "data_url": self.urls.to(Urls.annotations(item.slug)),
             "article": self.article_item(item, labels),
@@ -597,7 +603,7 @@ class Views:
             "draft": page.draft,
             "lang": lang,
         }
-        return {"page_language": lang or self.strings.language, "page": page_view}
+        return {"page_language": lang or self.strings.language, "page_locale": self.locale(lang), "page": page_view}
 
     def feed(
         self, articles: tuple[tuple[Article, AnchoredArticle, PartialDate | None], ...], labels: Labels

@@ -207,15 +207,31 @@ def _svg(rel: str, data: bytes, digest: str) -> MediaFile | Diagnostic:
 Known = Mapping[str, tuple[Signature, MediaFile]]  # path → what it was measured as, at that signature
 
 
-def scan(root: Path, known: Known | None = None) -> tuple[dict[str, MediaFile], dict[str, Signature], list[Diagnostic]]:
-    """Every image of ``content/media/`` (path from the project root → image), each one's
-    signature, and the files refused; a file whose signature is in ``known`` is not read again."""
+class Library(dict[str, MediaFile]):
+    """The images of ``content/media/`` the site publishes (path from the project root → image),
+    and ``refused``: the paths of the files there that it does not (each one's error said by
+    :func:`scan`): a use of one is not said "not found" too. A dict, as the build keeps it."""
+
+    def __init__(self, images: Mapping[str, MediaFile] | None = None, refused: frozenset[str] = frozenset()) -> None:
+        super().__init__(images or {})
+        self.refused = refused
+
+
+def refused(media: Mapping[str, MediaFile]) -> frozenset[str]:
+    """The files of the library that were refused (none known unless ``media`` is a :class:`Library`)."""
+    return media.refused if isinstance(media, Library) else frozenset()
+
+
+def scan(root: Path, known: Known | None = None) -> tuple[Library, dict[str, Signature], list[Diagnostic]]:
+    """Every image of ``content/media/`` (path from the project root → image, and the paths
+    refused), each one's signature, and why each file is refused; a file whose signature is in
+    ``known`` is not read again."""
     images: dict[str, MediaFile] = {}
     signatures: dict[str, Signature] = {}
     problems: list[Diagnostic] = []
     folder = root / FOLDER
     if not folder.is_dir():
-        return images, signatures, problems
+        return Library(), signatures, problems
     for path in _files(root, folder, problems):
         rel = path.relative_to(root).as_posix()
         if posixpath.splitext(rel)[1].lower() not in SUFFIXES:
@@ -232,8 +248,9 @@ def scan(root: Path, known: Known | None = None) -> tuple[dict[str, MediaFile], 
             problems.append(found)
         else:
             images[rel], signatures[rel] = found, sig
+    refused_paths = frozenset(p.location.path for p in problems)  # each file refused, at its own path
     problems.extend(_clashes(images))
-    return images, signatures, problems
+    return Library(images, refused_paths), signatures, problems
 
 
 def _files(root: Path, folder: Path, problems: list[Diagnostic]) -> list[Path]:
