@@ -536,3 +536,40 @@ def test_a_refused_path_is_answered_not_logged(server: Server) -> None:
     connection.close()
     log = stop(process)
     assert "passwd" not in log and "GET" not in log, log
+
+
+class _Page:
+    """An open page's live-reload connection, as the server holds it."""
+
+    def __init__(self, fault: BaseException | None = None) -> None:
+        self.fault = fault
+        self.sent: list[str | dict[str, object]] = []
+
+    def write_message(self, message: str | dict[str, object]) -> None:
+        if self.fault is not None:
+            raise self.fault
+        self.sent.append(message)
+
+
+def test_a_ctrl_c_while_pages_are_told_to_reload_stops_the_server() -> None:
+    """livereload's own sending swallowed every exception (a bare ``except``): a Ctrl-C that came
+    as a page was written to was printed as a traceback, and the server ran on."""
+    from tornado.websocket import WebSocketClosedError
+
+    from dossier.commands.serve import LiveReloadHandler, _LiveReload
+
+    gone, open_page = _Page(WebSocketClosedError()), _Page()
+    LiveReloadHandler.waiters.update({gone, open_page})
+    try:
+        _LiveReload.reload_waiters("*")
+        assert [m["command"] for m in open_page.sent if isinstance(m, dict)] == ["reload"]
+        assert gone not in LiveReloadHandler.waiters  # a page gone is forgotten
+        stopping = _Page(KeyboardInterrupt())
+        LiveReloadHandler.waiters.add(stopping)
+        with pytest.raises(KeyboardInterrupt):
+            _LiveReload.reload_waiters("*")
+        with pytest.raises(KeyboardInterrupt):
+            _LiveReload.send_message(stopping, {"command": "hello"})  # type: ignore[arg-type]
+        _LiveReload.send_message(gone, {"command": "hello"})  # type: ignore[arg-type]  # nothing said
+    finally:
+        LiveReloadHandler.waiters.clear()

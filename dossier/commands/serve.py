@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from tornado import httpserver, httputil, ioloop, netutil, web
+from tornado import httpserver, httputil, ioloop, iostream, netutil, web, websocket
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
@@ -355,6 +355,25 @@ class _LiveReload(LiveReloadHandler):  # type: ignore[misc]
         app = self.application
         return isinstance(app, _Preview) and app.names.allows_origin(origin, _local_address(self.request))
 
+    def send_message(self, message: str | dict[str, Any]) -> None:
+        """A message to the page, as livereload sends it, less its bare ``except``: that one also
+        swallowed a Ctrl-C that came while a message was written (the server then ran on, a
+        traceback printed). Only a page gone is passed over."""
+        with contextlib.suppress(websocket.WebSocketClosedError, iostream.StreamClosedError):
+            self.write_message(message if isinstance(message, str) else json.dumps(message))
+
+    @classmethod
+    def reload_waiters(cls, path: str | None = None) -> None:
+        """Every open page told to reload ``path`` (a stylesheet's URL path, or "*" for the page),
+        as livereload does, less its bare ``except`` (see :meth:`send_message`)."""
+        message = {"command": "reload", "path": path or "*", "liveCSS": cls.live_css, "liveImg": True}
+        LiveReloadHandler._last_reload_time = time.time()
+        for waiter in list(cls.waiters):
+            try:
+                waiter.write_message(message)
+            except (websocket.WebSocketClosedError, iostream.StreamClosedError):
+                cls.waiters.discard(waiter)
+
     def on_message(self, message: str | bytes) -> None:
         """The livereload handshake; anything that is not a JSON object is ignored."""
         try:
@@ -642,7 +661,7 @@ class DevServer:
         if loop is not None and not self.stopping:
             # the browser is told site paths only: a stylesheet's URL path, or "*"
             with contextlib.suppress(RuntimeError):  # the loop closed as the server stopped
-                loop.add_callback(LiveReloadHandler.reload_waiters, self.reload_path)
+                loop.add_callback(_LiveReload.reload_waiters, self.reload_path)
         if not self.stopping:
             self.search.start()  # after the reload: the index never delays it
 
