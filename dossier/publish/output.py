@@ -324,7 +324,9 @@ def write(
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
     ``kept`` are files of the current ``out`` that stay as they are: they are hard-linked
-    into the staging folder (copied where links are refused), never rewritten.
+    into the staging folder (copied where links are refused), never rewritten. A static file
+    of ``copies`` named there too is kept so, not copied: the caller knows its file in ``out``
+    is still the copy of its source (unchanged since), as a clean build would copy it.
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was. It may return the files it
@@ -351,7 +353,9 @@ def write(
     before = _files_of(listed, 0)
     if before is None:
         before = existing(out)
-    kept = sorted(set(kept) - set(files) - set(copies))
+    linked = set(kept) - set(files)
+    copies = {rel: source for rel, source in copies.items() if rel not in linked}
+    kept = sorted(linked)
     reuse = spare is not None and out.is_dir() and spare.is_dir()
     spool = files if isinstance(files, PagesOnDisk) else None
     in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
