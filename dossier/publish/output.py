@@ -353,9 +353,7 @@ def write(
     before = _files_of(listed, 0)
     if before is None:
         before = existing(out)
-    linked = set(kept) - set(files)
-    copies = {rel: source for rel, source in copies.items() if rel not in linked}
-    kept = sorted(linked)
+    kept, copies = _kept_and_copied(kept, files, copies)
     reuse = spare is not None and out.is_dir() and spare.is_dir()
     spool = files if isinstance(files, PagesOnDisk) else None
     in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
@@ -384,6 +382,15 @@ def write(
     removed = len(before - set(files) - set(copies) - added - set(kept))
     fresh = frozenset(files) | frozenset(copies) | frozenset(added)
     return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+def _kept_and_copied(
+    kept: Iterable[str], files: Mapping[str, bytes], copies: Mapping[str, Path]
+) -> tuple[list[str], Mapping[str, Path]]:
+    """The files to keep from the output (a page rendered again is not), and the static files to
+    copy: those not kept."""
+    linked = set(kept) - set(files)
+    return sorted(linked), {rel: source for rel, source in copies.items() if rel not in linked}
 
 
 def _output_folder(out: Path) -> Path:
