@@ -1,6 +1,6 @@
 """The images benchmark: a dossier whose every article has a photo, built cold, warm and after one edit.
 
-    python bench/images.py [--articles 1000] [--runs 1] [--jobs N] [--work DIR]
+    python bench/images.py [--articles 1000] [--runs 1] [--jobs N] [--work DIR] [--keep] [--repo DIR]
 
 Generates the dossier of bench/generate.py (seed 0; one note per article, a tenth as many
 timeline entries) in WORK, and gives each article an ``image`` in its front matter: a
@@ -16,6 +16,11 @@ as a photo does, about 0.5 MB, with a camera's EXIF and a GPS position), each pu
 
 After each run but the cold one it checks that no image was encoded: the cache's entries are
 the same files, with the same modification times. Not run by the test suite (minutes).
+
+``--keep``: the dossier and its image cache an earlier run left in WORK are built again as they
+are (one build, not measured, for this engine's memory), instead of a new dossier and its cold
+build: the encoding is paid once for several runs (the cold build is then not measured).
+``--repo DIR``: the dossier whose ``build.py`` is measured (default: this one).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from PIL import Image, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate import generate
 from bench.measure import HEADER, Figure, Run, Trash
-from bench.run import _checked, _dossier, _edit, _figure, run
+from bench.run import MEASURED, _checked, _dossier, _edit, _figure, run
 
 WIDTH, HEIGHT = 1600, 1067
 GPS = {1: "N", 2: (33.0, 18.0, 5.0), 3: "E", 4: (44.0, 21.0, 40.0)}
@@ -83,13 +88,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench-images"))
+    parser.add_argument("--keep", action="store_true", help="build the dossier an earlier run left in WORK")
+    parser.add_argument("--repo", type=Path, default=MEASURED[0], help="the dossier whose build.py is measured")
     args = parser.parse_args(argv)
+    MEASURED[:] = [args.repo.resolve()]
     args.work.mkdir(parents=True, exist_ok=True)
     trash = Trash(args.work / ".trash")
     root = args.work / "dossier"
-    trash.set_aside(root)
-    generate(root, args.articles, 1, args.articles // 10, 20)
-    size = with_images(root)
+    args.keep = args.keep and bool(cache_state(root))
+    if args.keep:
+        size = sum(p.stat().st_size for p in (root / "content" / "media").glob("*.jpg"))
+        args.articles = len(list((root / "content" / "articles").glob("*.md")))
+    else:
+        trash.set_aside(root)
+        generate(root, args.articles, 1, args.articles // 10, 20)
+        size = with_images(root)
     print(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
           f"--jobs {args.jobs}; {args.runs} runs each")  # fmt: skip
     print(f"dossier: {args.articles} articles, each with a {WIDTH}x{HEIGHT} JPEG ({size / 1e6:.0f} MB of images)")
@@ -117,7 +130,11 @@ def measure(root: Path, args: argparse.Namespace, trash: Trash) -> list[Figure]:
         trash.set_aside(root / "_site")
         return run(_dossier(root, args.jobs), memory=memory)
 
-    figures = [_figure("images: cold build (every image encoded)", args.runs, cold)]
+    if args.keep:
+        _checked(build(), "first build of the kept dossier")
+        figures = []
+    else:
+        figures = [_figure("images: cold build (every image encoded)", args.runs, cold)]
     encoded = cache_state(root)
 
     def unchanged(what: str) -> None:

@@ -233,6 +233,47 @@ def test_a_warm_build_encodes_nothing_and_a_changed_image_is_encoded_again(
     assert not (project / "_site/media/photo-1600.jpg").exists()
 
 
+def _inodes(out: Path, folder: str) -> dict[str, tuple[int, int]]:
+    """Each file below ``folder`` of ``out``: its inode and modification time (a copy has others)."""
+    found = (p for p in sorted((out / folder).rglob("*")) if p.is_file())
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in found}
+
+
+def test_an_edit_links_the_unchanged_images_and_gives_the_clean_build(
+    tmp_path: Path, project: Path, run: Callable[..., Run]
+) -> None:
+    """The encoded images (and the theme's files) of an output still as written are kept, as its
+    unchanged pages are: the same files, not copied again; a file no longer the copy of its
+    source (the output's changed, or the source's signature) is copied again."""
+    build = ("build", "--root", project, "--no-search", "-q", "--jobs", "1")
+    out, article = project / "_site", project / "content/articles/un-article.md"
+    assert run(*build).code == 0
+    images, theme = _inodes(out, "media"), _inodes(out, "static")
+    assert len(images) == 11 and theme
+    for number in range(2):  # the first edit links the files into the folder kept aside, the next leaves them
+        article.write_text(ARTICLE + f"\nUne phrase de plus ({number}).\n", encoding="utf-8")
+        assert run(*build).code == 0
+        assert _inodes(out, "media") == images and _inodes(out, "static") == theme
+    tampered = out / "media/photo-480.jpg"
+    tampered.unlink()  # the output's file replaced: no longer the one written
+    tampered.write_bytes(b"not an image")
+    entry = next(p for p in (project / ".dossier-cache/media").glob("*/960x*.webp"))
+    os.utime(entry, ns=(1, 1))  # the source's signature changed: copied again
+    article.write_text(ARTICLE + "\nUne autre phrase.\n", encoding="utf-8")
+    assert run(*build).code == 0
+    again = _inodes(out, "media")
+    changed = {rel for rel in images if again[rel] != images[rel]}
+    assert changed == {"media/photo-480.jpg", "media/photo-960.webp"}
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_site", ".dossier-cache"))
+    assert run("build", "--root", clean, "--no-search", "-q", "--no-cache").code == 0
+    assert _site(out) == _site(clean / "_site")
+
+
+def _site(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
 def test_check_encodes_nothing(project: Path, run: Callable[..., Run]) -> None:
     assert run("check", "--root", project).code == 0
     assert not (project / ".dossier-cache" / "media").exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -312,3 +313,28 @@ def test_spooled_pages_are_moved_into_a_spare_folder_brought_up_to_date(tmp_path
     assert (out / "a" / "index.html").read_bytes() == b"new" and not (out / "gone.html").exists()
     assert not (tmp_path / "spool" / "a" / "index.html").exists()  # moved, not copied
     assert counts.written == 1 and counts.pages == 1
+
+
+@pytest.mark.parametrize("with_spare", [False, True])
+def test_a_static_file_named_kept_is_linked_from_the_output_not_copied(
+    tmp_path: Path, with_spare: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, spare = tmp_path / "_site", (tmp_path / "spare" if with_spare else None)
+    source, other = tmp_path / "photo.webp", tmp_path / "style.css"
+    source.write_bytes(b"RIFF image")
+    other.write_bytes(b"body {}")
+    copies = {"media/photo.webp": source, "static/style.css": other}
+    output.write(out, {"index.html": b"one"}, copies, spare=spare)
+    kept = (out / "media/photo.webp").stat()
+    copied: list[Path] = []
+    real = shutil.copyfile
+    monkeypatch.setattr(shutil, "copyfile", lambda src, dst: copied.append(Path(src)) or real(src, dst))
+    for page in (b"two", b"three"):  # with a spare: linked into it once, then left where it is
+        copied.clear()
+        counts = output.write(out, {"index.html": page}, copies, kept=["media/photo.webp"], spare=spare)
+        now = (out / "media/photo.webp").stat()
+        assert (now.st_ino, now.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)  # the very file
+        assert copied == [other]
+        assert counts.fresh == {"index.html", "static/style.css"}
+        assert (counts.written, counts.unchanged) == (1, 2)
+    assert (out / "media/photo.webp").read_bytes() == b"RIFF image" and (out / "index.html").read_bytes() == b"three"

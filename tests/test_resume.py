@@ -107,6 +107,7 @@ def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path, walk:
         ("a setting", lambda: _edit(project / "site.yml", "Dossier de banc", "Dossier d'essai")),
         ("a UI string", lambda: _edit(theme / "i18n" / "fr.yml", '"\n', ' (modifié)"\n')),
         ("a static file", lambda: (theme / "static" / "extra.css").write_text("p{}", encoding="utf-8")),
+        ("a static file's bytes, its size kept", lambda: _edit(theme / "static" / "extra.css", "p{}", "a{}")),
         ("a deleted note", lambda: notes[1].unlink()),
         ("a renamed note", lambda: notes[2].rename(notes[2].with_name("renommee.md"))),
         ("a deleted article", lambda: _delete_article(project, articles[3])),

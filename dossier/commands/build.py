@@ -193,9 +193,10 @@ class OutputFolder:
         found = self.resume.outputs() if self.resume is not None else {}
         out = Path(os.path.realpath(self.out))
         written = self.resume.written if self.resume is not None else None
-        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER, written)
+        copied = self.resume.copied if self.resume is not None else None
+        plan = OutputPlan.of(out, self.kept, found, result, self.options.search, search.FOLDER, written, copied)
         if plan.nothing:
-            return Written(output.Counts(0, len(plan.kept) + len(result.copies), 0, 0), plan)  # the output stays
+            return Written(output.Counts(0, len(plan.kept | set(result.copies)), 0, 0), plan)  # the output stays
         indexer = None
         if self.options.search and not plan.index_kept:  # the shards whose pages changed (all without a last build)
             pages = shards.html(set(result.paths) | set(result.copies))

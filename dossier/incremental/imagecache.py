@@ -6,8 +6,12 @@ encoders' settings: the same photo under another name, or used by a thousand art
 entry, encoded once. A folder is complete when its ``done.json`` lists each file with its size
 and the files have those sizes (written last, after the files): a build killed while encoding
 leaves an entry the next build makes again. Only image bytes and that JSON are kept, and read:
-nothing in this cache is ever run or unpickled. The build links its output to these files by
-path (a static file's copy), so an unchanged image is neither encoded nor read by a warm build.
+nothing in this cache is ever run or unpickled. The build hands these files to the writer by
+path (a static file's copy), so an unchanged image is neither encoded nor read by a warm build;
+nor copied by a build that changed something else: its file in the output, still the copy of
+an entry whose signature is the same, is kept (:mod:`dossier.incremental.resume`). An entry's
+files are never written in place (one made again is new files, with other signatures), and the
+output never links to them (a copy: what is done to the output never reaches the cache).
 """
 
 from __future__ import annotations

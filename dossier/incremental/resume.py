@@ -13,7 +13,9 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
   as it is made; :meth:`Resume.save` after the build): files whose bytes are the same are not
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
   whose inputs are the same, and whose file in the output folder is still the one written,
-  is neither rendered nor written again: it is linked into the new output as it is.
+  is neither rendered nor written again: it is linked into the new output as it is. So is a
+  static file (a theme's, or an image's encoded file in ``.dossier-cache/media/``) whose output
+  file is still the one written and whose source has the stat signature it had when it was copied.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from dossier.source.loader import Discover, Signatures
 
 Outputs = dict[str, Signature | None]  # every file of the output folder → its stat signature
+Copied = dict[str, tuple[str, Signature]]  # a static file of the output → its source (path, signature) when copied
 SPARE = ".previous"  # the previous output, kept to be updated (marked; a ".spare" of older versions is left alone)
 
 
@@ -74,6 +77,7 @@ class Saved:
     out: str
     outputs: Outputs
     token: str  # names this base for its journal
+    copied: Copied  # the sources of the static files in ``outputs``
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Journal:
     token: str  # the base it applies to
     segments: tuple[journal.Changes, ...]
     outputs: Outputs
+    copied: Copied
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class Resume:
         self.segments: tuple[journal.Changes, ...] = ()
         self.snapshot: journal.Snapshot | None = None
         self.written: Outputs | None = None  # the files the last build wrote (once :meth:`start` read them)
+        self.copied: Copied = {}  # the sources of its static files, as they were copied
 
     def discovered(self) -> tuple[list[tuple[Kind, str]], list[Diagnostic]]:
         """The content files as they were when the build started (``content.discover_files``)."""
@@ -267,11 +273,11 @@ class Resume:
         self._early = None
         if not isinstance(saved, Saved) or saved.out != str(self.out):
             return None, None
-        memory, outputs = saved.memo, saved.outputs
+        memory, outputs, self.copied = saved.memo, saved.outputs, saved.copied
         found = store.load(self.where.with_suffix(".journal"), self.key)
         if isinstance(found, Journal) and found.token == saved.token:
             memory = journal.apply(memory, found.segments)
-            self.segments, outputs = found.segments, found.outputs
+            self.segments, outputs, self.copied = found.segments, found.outputs, found.copied
         self.saved, self.snapshot = saved, journal.Snapshot.of(memory)
         self.written = dict(outputs)
         kept = still(self.outputs(), outputs)
@@ -284,9 +290,10 @@ class Resume:
         ``kept``: the output files still as written before this build; ``plan``: what it kept.
         """
         outputs = self._left(counts, kept, plan)
-        files = memo.files
-        if self.saved is None or result.files or counts.removed or files.reads or files.rehashed:
-            self._save_memo(memo, set(result.files), outputs)
+        copied = {rel: source for rel, source in plan.sources.items() if outputs.get(rel) is not None}
+        files, again = memo.files, copied != self.copied
+        if self.saved is None or result.files or counts.removed or files.reads or files.rehashed or again:
+            self._save_memo(memo, set(result.files), outputs, copied)
         quick = Unchanged(self.inputs, outputs, tuple(result.warnings))
         store.save(self.where.with_suffix(".quick"), self.key, quick)
 
@@ -301,14 +308,14 @@ class Resume:
         outputs.update((rel, signature(base + rel)) for rel in sorted(counts.fresh))
         return outputs
 
-    def _save_memo(self, memo: Memo, rendered: set[str], outputs: Outputs) -> None:
+    def _save_memo(self, memo: Memo, rendered: set[str], outputs: Outputs, copied: Copied) -> None:
         """One more journal segment when the change is small, else a new base."""
         segment = journal.changes(self.snapshot, memo, rendered) if self.snapshot else None
         if self.saved is not None and segment is not None and journal.small(segment, memo, len(self.segments)):
-            found = Journal(self.saved.token, (*self.segments, segment), outputs)
+            found = Journal(self.saved.token, (*self.segments, segment), outputs, copied)
             store.save(self.where.with_suffix(".journal"), self.key, found)
         else:
-            store.save(self.where, self.key, Saved(memo, str(self.out), outputs, uuid.uuid4().hex))
+            store.save(self.where, self.key, Saved(memo, str(self.out), outputs, uuid.uuid4().hex, copied))
             self.where.with_suffix(".journal").unlink(missing_ok=True)
 
 
@@ -316,10 +323,11 @@ class Resume:
 class OutputPlan:
     """What a build keeps of the output folder as it is."""
 
-    kept: frozenset[str]  # files linked into the new output unchanged
+    kept: frozenset[str]  # files linked into the new output unchanged (pages, static files, the index's)
     index_kept: bool  # the search index stays as it is (no shard to index again)
     nothing: bool  # nothing to write at all: the output stays as it is
     shards: frozenset[str] | None = None  # the search index's shards to index again (None: all of them)
+    sources: Copied = field(default_factory=dict)  # the static files' sources, signed before the write
 
     @classmethod
     def of(
@@ -331,18 +339,24 @@ class OutputPlan:
         search: bool,
         index_folder: str,
         written: Outputs | None = None,
+        copied: Copied | None = None,
     ) -> OutputPlan:
         """``still``: the files of ``out`` as the last build wrote them (None: no last build known);
         ``found``: the files of ``out`` as listed when this build started; ``written``: the files
-        the last build wrote (by default ``still``)."""
+        the last build wrote (by default ``still``); ``copied``: the sources its static files were
+        copied from. A static file whose output file is still as written, and whose source is the
+        same file with the same signature, is kept: its bytes are those a copy would give."""
+        sources = _sources(result.copies)  # signed before anything is copied: a later change is seen next time
         if still is None:
-            return cls(frozenset(), False, False)
+            return cls(frozenset(), False, False, None, sources)
         before = still if written is None else written
         none = _IndexPlan(set(), frozenset(), True)  # no index: nothing of it to keep or make
         index = _IndexPlan.of(out, still, before, result, index_folder) if search else none
-        kept = (set(result.paths) - set(result.files)) | index.kept
-        nothing = not result.files and index.whole and _same_files(out, still, found, result, index.kept)
-        return cls(frozenset(kept), search and index.whole, nothing, index.shards if search else None)
+        copied = copied or {}
+        static = {rel for rel, source in sources.items() if rel in still and copied.get(rel) == source}
+        kept = (set(result.paths) - set(result.files)) | index.kept | static
+        nothing = not result.files and index.whole and _same_files(out, still, found, result, index.kept | static)
+        return cls(frozenset(kept), search and index.whole, nothing, index.shards if search else None, sources)
 
 
 @dataclass(frozen=True)
@@ -371,10 +385,23 @@ class _IndexPlan:
         return cls(kept, frozenset(todo), whole)
 
 
-def _same_files(out: Path, still: Outputs, found: Outputs, result: Built, index: set[str]) -> bool:
-    """Whether the output folder holds the site's files (``index``: those of the search index), as written."""
-    static = all(rel in still and output.same_file(out / rel, source) for rel, source in result.copies.items())
-    return static and set(result.paths) | set(result.copies) | index == set(still) == set(found)
+def _same_files(out: Path, still: Outputs, found: Outputs, result: Built, kept: set[str]) -> bool:
+    """Whether the output folder holds the site's files as written (``kept``: those of the search
+    index, and the static files known to be the copies of their sources)."""
+    copies = result.copies.items()
+    static = all(rel in kept or (rel in still and output.same_file(out / rel, source)) for rel, source in copies)
+    return static and set(result.paths) | set(result.copies) | kept == set(still) == set(found)
+
+
+def _sources(copies: Mapping[str, Path]) -> Copied:
+    """Each static file's source (its path, and its stat signature now), those that can be read."""
+    sources: Copied = {}
+    for rel, source in copies.items():
+        path = os.fspath(source)
+        sig = signature(path)
+        if sig is not None:
+            sources[rel] = (path, sig)
+    return sources
 
 
 def _rewritten(out: Path, result: Built) -> set[str]:

@@ -324,7 +324,9 @@ def write(
     """Write ``files`` (relative path → bytes) and ``copies`` (relative path → source) as ``out``.
 
     ``kept`` are files of the current ``out`` that stay as they are: they are hard-linked
-    into the staging folder (copied where links are refused), never rewritten.
+    into the staging folder (copied where links are refused), never rewritten. A static file
+    of ``copies`` named there too is kept so, not copied: the caller knows its file in ``out``
+    is still the copy of its source (unchanged since), as a clean build would copy it.
     ``before_swap(staging)`` runs once every file is in the staging folder and before it
     becomes ``out``: what it adds there (a search index) is published in the same swap, and
     an exception from it leaves the previous output as it was. It may return the files it
@@ -351,7 +353,7 @@ def write(
     before = _files_of(listed, 0)
     if before is None:
         before = existing(out)
-    kept = sorted(set(kept) - set(files) - set(copies))
+    kept, copies = _kept_and_copied(kept, files, copies)
     reuse = spare is not None and out.is_dir() and spare.is_dir()
     spool = files if isinstance(files, PagesOnDisk) else None
     in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
@@ -379,6 +381,15 @@ def write(
     removed = len(before - set(files) - set(copies) - added - set(kept))
     fresh = frozenset(files) | frozenset(copies) | frozenset(added)
     return Counts(total - unchanged, unchanged, removed, len(files), fresh)
+
+
+def _kept_and_copied(
+    kept: Iterable[str], files: Mapping[str, bytes], copies: Mapping[str, Path]
+) -> tuple[list[str], Mapping[str, Path]]:
+    """The files to keep from the output (a page rendered again is not), and the static files to
+    copy: those not kept."""
+    linked = set(kept) - set(files)
+    return sorted(linked), {rel: source for rel, source in copies.items() if rel not in linked}
 
 
 def _output_folder(out: Path) -> Path:
