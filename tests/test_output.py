@@ -338,3 +338,33 @@ def test_a_static_file_named_kept_is_linked_from_the_output_not_copied(
         assert counts.fresh == {"index.html", "static/style.css"}
         assert (counts.written, counts.unchanged) == (1, 2)
     assert (out / "media/photo.webp").read_bytes() == b"RIFF image" and (out / "index.html").read_bytes() == b"three"
+
+
+def test_the_preview_s_sync_reads_no_copy_again_whose_source_and_file_are_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = tmp_path / "cache"
+    sources.mkdir()
+    copies = {f"media/{i}.webp": sources / f"{i}.webp" for i in range(3)}
+    for i, source in enumerate(copies.values()):
+        source.write_bytes(b"image %d" % i)
+    out, copied = tmp_path / "_site", {}
+    pages = {"index.html": b"<p>accueil</p>"}
+    first = output.sync(out, pages, copies, list(pages), None, (), copied)
+    assert first.written == 4 and set(copied) == set(copies)
+
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    again = output.sync(out, {}, copies, list(pages), list(pages) + list(copies), (), copied)
+    assert read == [] and again.written == 0  # nothing read: each source and file as it was
+
+    copies["media/1.webp"].write_bytes(b"image 1, new")  # the source changed
+    (out / "media" / "2.webp").write_bytes(b"tampered")  # the served file changed
+    third = output.sync(out, {}, copies, list(pages), list(pages) + list(copies), (), copied)
+    assert sorted(read) == ["1.webp", "2.webp"] and third.written == 2
+    assert [(out / rel).read_bytes() for rel in sorted(copies)] == [b"image 0", b"image 1, new", b"image 2"]
+
+    del copies["media/0.webp"]
+    output.sync(out, {}, copies, list(pages), [*pages, "media/0.webp", *copies], (), copied)
+    assert set(copied) == set(copies) and not (out / "media" / "0.webp").exists()

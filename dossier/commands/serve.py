@@ -538,6 +538,7 @@ class DevServer:
         self.diagnostics: list[Diagnostic] = []
         self.paths: set[str] | None = None  # the files of the last good build in the served folder
         self.reload_path = "*"  # what the last build asks open pages to reload: "*", or a stylesheet's URL path
+        self.copied: dict[str, tuple[bytes, bytes]] = {}  # the static files synced, by signatures (output.sync)
         self.watches: _Watches | None = None
         self.token = workbench_http.new_token()  # the workbench's writes carry it (never in a page's bytes)
         self.handing = threading.Lock()
@@ -603,7 +604,7 @@ class DevServer:
     def _sync(self, result: Result) -> output.Counts:
         """The writer of the served folder: only the files whose bytes changed are written."""
         keep = (DEV_FOLDER, search.FOLDER)  # the index is the preview's own (commands/previewindex)
-        return output.sync(self.out, result.files, result.copies, result.paths, self.paths, keep)
+        return output.sync(self.out, result.files, result.copies, result.paths, self.paths, keep, self.copied)
 
     def _write_status(self, ok: bool, problems: list[Diagnostic]) -> None:
         """What the pages' script reads after each build (status.json), and the script itself."""

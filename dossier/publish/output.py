@@ -566,6 +566,7 @@ def sync(
     paths: Iterable[str],
     previous: Iterable[str] | None = None,
     keep: tuple[str, ...] = (),
+    copied: dict[str, tuple[Signature, Signature]] | None = None,
 ) -> Counts:
     """Bring ``out`` in place to a site whose files are ``paths`` plus ``copies``.
 
@@ -574,6 +575,9 @@ def sync(
     those of ``previous`` (the paths of the last sync), or, without it, any file of ``out``
     except those below the folders ``keep``. Used by the development server, where a reader
     may be looking at the folder. The counts' ``fresh`` are the files written and removed.
+    ``copied``: what the last syncs copied (output path → the stat signatures of its source and
+    of the output file then), kept up to date here: a copy whose source and output file both
+    have the signatures they had is not read again (thousands of encoded images, each save).
     """
     out.mkdir(parents=True, exist_ok=True)
     mark(out)
@@ -582,12 +586,21 @@ def sync(
     for rel, data in sorted(files.items()):
         if _replace(out / rel, data):
             written.add(rel)
+    known = copied if copied is not None else {}
     for rel, source in sorted(copies.items()):
+        now = signatures.signature(source), signatures.signature(out / rel)
+        if now[0] is not None and now[1] is not None and known.get(rel) == now:
+            continue
         if _replace(out / rel, source.read_bytes()):
             written.add(rel)
+        after = signatures.signature(out / rel)
+        if now[0] is not None and after is not None:
+            known[rel] = (now[0], after)
     old = set(previous) if previous is not None else existing(out)
     stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
     _remove_files(out, stale)
+    for rel in set(known) - set(copies):
+        del known[rel]
     return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
 
 
