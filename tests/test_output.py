@@ -368,3 +368,28 @@ def test_the_preview_s_sync_reads_no_copy_again_whose_source_and_file_are_as_the
     del copies["media/0.webp"]
     output.sync(out, {}, copies, list(pages), [*pages, "media/0.webp", *copies], (), copied)
     assert set(copied) == set(copies) and not (out / "media" / "0.webp").exists()
+
+
+def test_a_leftover_removal_stopped_midway_leaves_a_folder_still_known_as_dossier_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served = tmp_path / "serve"
+    for name in ("_dossier", "articles", "topics", "zz"):  # the marker sorts among them
+        (served / name).mkdir(parents=True)
+        (served / name / "index.html").write_text("x")
+    (served / "feed.xml").write_text("x")
+    output.mark(served)
+    real, calls = shutil.rmtree, []
+
+    def stopped(path: object, *args: object, **kwargs: object) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C as the preview starts
+        real(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(shutil, "rmtree", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        output.remove_leftover(served)
+    assert output.is_ours(served)  # not "files dossier did not write" at the next start
+    monkeypatch.setattr(shutil, "rmtree", real)
+    assert output.remove_leftover(served) and not served.exists()

@@ -573,3 +573,28 @@ def test_a_ctrl_c_while_pages_are_told_to_reload_stops_the_server() -> None:
         _LiveReload.send_message(gone, {"command": "hello"})  # type: ignore[arg-type]  # nothing said
     finally:
         LiveReloadHandler.waiters.clear()
+
+
+def test_a_full_disk_in_the_preview_is_one_line_and_the_server_goes_on(
+    tree: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from dossier.commands.serve import DevServer
+    from dossier.publish import output
+
+    root = tree()
+    logs: list[str] = []
+    server = DevServer(root, "127.0.0.1", 8000, log=logs.append)
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(output, "sync", lambda *args, **kwargs: (_ for _ in ()).throw(full))
+    monkeypatch.setattr(Path, "write_text", lambda *args, **kwargs: (_ for _ in ()).throw(full))
+    assert not server.rebuild()  # no traceback: each fault said in one line
+    assert logs[-3:] == [
+        "error: cannot write the preview's status for open pages: No space left on device"
+        " (hint: free some disk space; the next save builds again)",
+        ".dossier-cache/serve: error: cannot build: No space left on device",
+        "build failed in " + logs[-1].split("build failed in ")[1],
+    ]
+    monkeypatch.undo()
+    assert server.rebuild()  # the next save, with room again

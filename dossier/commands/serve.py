@@ -567,7 +567,13 @@ class DevServer:
             ok = counts is not None
             elapsed = (time.perf_counter() - started) * 1000
             self.diagnostics = problems
-            self._write_status(ok, problems)
+            try:
+                self._write_status(ok, problems)
+            except OSError as exc:  # a full disk: said, and the next save writes it again
+                self.log(
+                    f"error: cannot write the preview's status for open pages: {exc.strerror or exc}"
+                    " (hint: free some disk space; the next save builds again)"
+                )
             for line in format_all(problems):
                 self.log(line)
             if counts is not None:
@@ -590,7 +596,9 @@ class DevServer:
         except DossierError as exc:
             return [Diagnostic(Location(SETTINGS_FILE, 0), str(exc))], None
         except OSError as exc:  # a full disk, a folder made unreadable: said, and the next save retries
-            where = exc.filename if isinstance(exc.filename, str) else SETTINGS_FILE
+            where = (
+                exc.filename if isinstance(exc.filename, str) else str(self.out)
+            )  # no file named: the folder written
             relative = os.path.relpath(where, self.root) if os.path.isabs(where) else where
             return [Diagnostic(Location(Path(relative).as_posix(), 0), f"cannot build: {exc.strerror or exc}")], None
         old = self.paths

@@ -202,12 +202,27 @@ def remove_leftover(folder: Path) -> bool:
         if folder.is_symlink() or not folder.is_dir():
             return False
         if is_ours(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_marked(folder)
         else:
             folder.rmdir()  # made, then the build died before it marked it: empty
     except OSError:
         return False
     return not os.path.lexists(folder)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Remove a folder dossier marked, its marker last: stopped midway (Ctrl-C, a full disk), what is
+    left is still known as dossier's, and removed by the next build or preview."""
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+    os.unlink(folder / MARKER)
+    folder.rmdir()
 
 
 def clean_leftovers(out: Path) -> None:
