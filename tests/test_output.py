@@ -393,3 +393,18 @@ def test_a_leftover_removal_stopped_midway_leaves_a_folder_still_known_as_dossie
     assert output.is_ours(served)  # not "files dossier did not write" at the next start
     monkeypatch.setattr(shutil, "rmtree", real)
     assert output.remove_leftover(served) and not served.exists()
+
+
+def test_an_output_folder_that_may_not_be_moved_keeps_the_old_site_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(FileNotFoundError):  # a failure that is no "unsupported" is said, never a fallback
+        output._exchange(tmp_path / "absent", tmp_path / "missing")
+    out = tmp_path / "_site"
+    output.write(out, {"index.html": b"old"}, {})
+    refused = PermissionError(13, "Permission denied", str(out))  # a read-only folder, another user's
+    monkeypatch.setattr(output, "_exchange", lambda a, b: (_ for _ in ()).throw(refused))
+    with pytest.raises(PermissionError):
+        output.write(out, {"index.html": b"new"}, {})
+    assert (out / "index.html").read_bytes() == b"old"  # not published behind an error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]  # no staging folder, no old one left

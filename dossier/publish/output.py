@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import functools
 import os
 import shutil
@@ -28,15 +29,24 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}  # no exchange on this system or file system
+
+
 def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories (Linux renameat2); False where unsupported."""
+    """Atomically swap two directories (Linux renameat2); False where unsupported. Any other
+    failure (a folder that may not be moved: read-only, another user's) is raised before anything
+    moved: the fallback would move the output away and could not put it back."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return bool(result == 0)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in _UNSUPPORTED:
+        return False
+    raise OSError(number, os.strerror(number), str(b))
 
 
 MARKER = ".dossier-output"  # in every folder a build writes: the next build may replace it
@@ -501,7 +511,7 @@ def _swap(staging: Path, out: Path, spare: Path | None) -> None:
         staging.rename(out)
     elif _exchange(staging, out):
         if spare is None:
-            shutil.rmtree(staging)
+            shutil.rmtree(staging, ignore_errors=True)  # the new site is out: what is left, a marked leftover
         elif staging != spare:
             with contextlib.suppress(OSError):  # kept for the next build if it can be; removed otherwise
                 if os.path.lexists(spare):
@@ -513,7 +523,7 @@ def _swap(staging: Path, out: Path, spare: Path | None) -> None:
         old = out.parent / f"{staging_prefix(out)}old-{os.getpid()}"
         out.rename(old)
         staging.rename(out)
-        shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)  # the new site is out: what is left of the old, a marked leftover
 
 
 def _prepare(staging: Path, wanted: set[str], found: set[str] | None = None) -> None:
