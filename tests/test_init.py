@@ -146,6 +146,7 @@ def test_a_folder_that_holds_anything_else_is_refused_with_nothing_written(tmp_p
             1,
             "error: nowhere: no such folder (hint: create it first, or give another place)",
         ),
+        ("dossier init taken/new", 1, "error: taken: not a folder (hint: give a place inside a folder)"),
         ("dossier init new --base-url 'a b'", 2, "error: --base-url: 'a b' is not a base URL: it holds a space"),
         ("dossier init new --title ''", 2, "error: --title: "),
     ],
@@ -199,3 +200,18 @@ def test_the_editors_readme_names_only_real_commands() -> None:
         readme = (REPO / "dossier" / "starter" / language / "README.md").read_text(encoding="utf-8")
         used = set(re.findall(r"`dossier ([a-z]+)", readme))
         assert used and used <= {"serve", "import", "new", "check", "build"}, used
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from dossier.errors import DossierError
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(init, "_write", full)
+    with pytest.raises(DossierError) as caught:
+        init.run(tmp_path / "mon-dossier")
+    assert str(caught.value).endswith("mon-dossier: cannot write the new dossier: No space left on device")
+    assert list(tmp_path.iterdir()) == []  # not even the folder it made

@@ -97,12 +97,12 @@ def run(given: Path, title: str | None = None, language: str = "fr", base_url: s
             given,
             lambda staging: _write(staging, example, example.title if title is None else title, language, base_url),
         )
-    except OSError as exc:
-        raise DossierError(f"{given}: cannot write the new dossier: {exc.strerror or exc}") from None
-    except BaseException:
+    except BaseException as exc:  # a full disk, Ctrl-C: nothing left behind, the folder made here included
         if made:
             with contextlib.suppress(OSError):
                 target.rmdir()  # made here, and left empty by the staging's removal
+        if isinstance(exc, OSError):
+            raise DossierError(f"{given}: cannot write the new dossier: {exc.strerror or exc}") from None
         raise
     return Started(target, files)
 
@@ -139,6 +139,8 @@ def _refuse_taken(target: Path, given: Path, staging: str = "") -> None:
         raise DossierError(f"{given}: not empty: holds {shown} (hint: {hint})")
     if os.path.lexists(target):
         raise DossierError(f"{given}: not a folder (hint: give the name of a new folder)")
+    if os.path.lexists(target.parent) and not target.parent.is_dir():
+        raise DossierError(f"{given.parent}: not a folder (hint: give a place inside a folder)")
     if not target.parent.is_dir():
         raise DossierError(f"{given.parent}: no such folder (hint: create it first, or give another place)")
 
