@@ -598,3 +598,18 @@ def test_a_full_disk_in_the_preview_is_one_line_and_the_server_goes_on(
     ]
     monkeypatch.undo()
     assert server.rebuild()  # the next save, with room again
+
+
+def test_a_preview_of_a_thousand_pages_or_more_prints_its_progress(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from dossier.commands.serve import DevServer
+
+    root = tmp_path / "project"
+    generate(root, articles=400, notes_per_article=1, events=10, topic_count=6)
+    logs: list[str] = []
+    server = DevServer(root, "127.0.0.1", 8000, log=logs.append)
+    assert server.rebuild()
+    progress = [line for line in logs if line.startswith("rendering ")]
+    assert progress and re.fullmatch(r"rendering (\d+)/\1 pages", progress[-1]), logs
+    assert int(progress[-1].split("/")[1].split()[0]) >= 1000
+    assert logs.index(progress[-1]) < len(logs) - 1 and logs[-1].startswith("built in ")

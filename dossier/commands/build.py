@@ -32,16 +32,20 @@ if TYPE_CHECKING:
 __all__ = ["Summary", "build", "check", "progress_printer"]
 
 
-def progress_printer(stream: TextIO | None = None) -> Callable[[int, int], None]:
-    """Prints rendering progress for builds of a thousand pages or more, twice a second at most."""
+def progress_printer(
+    stream: TextIO | None = None, say: Callable[[str], None] | None = None
+) -> Callable[[int, int], None]:
+    """Prints rendering progress for builds of a thousand pages or more, twice a second at most:
+    on ``stream`` (standard error by default), or through ``say`` (the preview's own log)."""
     out = stream or sys.stderr
+    line = say or (lambda text: print(text, file=out, flush=True))
     last = [0.0]
 
     def show(done: int, total: int) -> None:
         now = time.monotonic()
         if total >= 1000 and (now - last[0] >= 0.5 or done == total):
             last[0] = now
-            print(f"rendering {done}/{total} pages", file=out, flush=True)
+            line(f"rendering {done}/{total} pages")
 
     return show
 

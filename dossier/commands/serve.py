@@ -41,7 +41,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from dossier.commands import overlay, workbench_http
+from dossier.commands import build, overlay, workbench_http
 from dossier.commands.previewindex import PreviewIndex
 from dossier.commands.runner import Runner
 from dossier.config import SETTINGS_FILE, Overrides
@@ -531,7 +531,7 @@ class DevServer:
         self.printing = threading.Lock()
         self.stopping = False  # once set, no thread prints: "stopped" is the last line
         overrides = Overrides(base_url=self.url, drafts=True)
-        self.runner = Runner(Options(self.root, self.out, overrides, dev=True))
+        self.runner = Runner(Options(self.root, self.out, overrides, dev=True), build.progress_printer(say=self.log))
         self.search = PreviewIndex(self.out, self.log)  # indexed in the background, after the reload
         self.lock = threading.Lock()
         self.loop: ioloop.IOLoop | None = None
