@@ -161,7 +161,7 @@ class Engine:
         self._last: patch.Last | None = None
         self.patched = 0  # builds made by patching the last one (for tests and benchmarks)
         self._context: _Context | None = None
-        self._media: dict[str, media.MediaFile] = {}  # the images of content/media/, as the last build read them
+        self._media = media.Library()  # the images of content/media/, as the last build read them
         self._measured: dict[str, tuple[Signature, media.MediaFile]] = {}
         self._images: imagecache.ImageCache | None = None
 
@@ -243,7 +243,7 @@ class Engine:
         before = self._measured
         found, signatures, problems = media.scan(self.root, before)
         self._media = found
-        self._measured = {rel: (signatures[rel], image) for rel, image in found.items()}
+        self._measured = {rel: (signatures[rel], image) for rel, image in found.images.items()}
         if self.options.cache and self._measured != before:
             with contextlib.suppress(OSError):  # not kept: the next build reads the images again
                 imagecache.save_measured(imagecache.folder(self.root), self._measured)
@@ -252,13 +252,13 @@ class Engine:
     def _media_copies(self) -> dict[str, Path]:
         """The files the site publishes for its images (site path → encoded file), encoded when
         missing from the cache (``.dossier-cache/media/``; a folder of this process's with ``--no-cache``)."""
-        if not self.options.images or not self._media:  # check writes nothing
+        if not self.options.images or not self._media.images:  # check writes nothing
             return {}
         if self._images is None:
             keep = self.options.cache or self.options.dev
             self._images = imagecache.ImageCache(imagecache.folder(self.root) if keep else None)
         many = self._encode_many if self.options.jobs > 1 else None
-        return self._images.files(self.root, self._media, many)
+        return self._images.files(self.root, self._media.images, many)
 
     def _encode_many(self, jobs: Sequence[imagecache.Job]) -> list[list[bytes]]:
         return parallel.map_items(images.encode_file, jobs, self.options.jobs)

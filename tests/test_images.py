@@ -52,7 +52,7 @@ def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line
         '<p>Texte.</p>\n<p><img alt="Carte" src="../media/carte.png"></p>\n<p><img alt="" src="../media/c.svg"></p>'
         '\n<p><img alt="Autre" src="../media/cart.png"></p>'
     )
-    pictures = images.Pictures(LIBRARY, "/x/")
+    pictures = images.Pictures(media.Library(LIBRARY), "/x/")
     out = pictures.rewrite(html, links.Body.of(text, Location("content/articles/a.md", 6)))
     assert '<p><picture><source type="image/webp" srcset="/x/media/carte-480.webp 480w' in out
     assert '<img alt="Autre" src="../media/cart.png">' in out  # left as written: the build fails anyway
@@ -62,12 +62,13 @@ def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line
         " (hint: did you mean '../media/carte.png'?)",
     ]
     assert pictures.found
-    outside = images.Pictures(LIBRARY, "/")  # another site's image: its src taken out by the sanitizer, which warned
+    # another site's image: its src taken out by the sanitizer, which warned
+    outside = images.Pictures(media.Library(LIBRARY), "/")
     assert outside.rewrite('<p><img alt="x"></p>', links.Body.of("![x](https://e.org/a.png)", Location("a.md", 1))) == (
         '<p><img alt="x"></p>'
     )
     assert outside.problems == [] and not outside.found
-    plain = images.Pictures(LIBRARY, "/")
+    plain = images.Pictures(media.Library(LIBRARY), "/")
     assert plain.rewrite("<p>Rien.</p>", links.Body.of("Rien.", Location("a.md", 1))) == "<p>Rien.</p>"
     assert not plain.found
     assert images.mentions("![a](b.png)") and images.mentions('<img src="x">') and not images.mentions("[a](b.md)")
@@ -89,7 +90,7 @@ def test_a_refused_image_has_its_own_error_only_not_a_not_found_at_its_uses() ->
     article = Article("a", "A", PartialDate(2024), "Texte.", origin, image=ImageRef("../media/anime.gif", "Animation"))
     figures, problems = images.figures([("article", article)], library)
     assert figures == {} and problems == []
-    _, plain = images.figures([("article", article)], dict(LIBRARY))  # no refusal known: not found
+    _, plain = images.figures([("article", article)], media.Library(LIBRARY))  # no refusal known: not found
     assert [p.format().split(" (hint")[0] for p in plain] == [
         "content/articles/a.md:4: error: 'image': image '../media/anime.gif' not found: no file content/media/anime.gif"
     ]
@@ -298,7 +299,7 @@ def test_an_edit_adding_an_image_is_a_whole_build(project: Path) -> None:
 
 def test_the_cache_redoes_an_entry_left_half_written(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"content/media/a.png": png(40, 30)})
-    found, _, _ = media.scan(root)
+    found = media.scan(root)[0].images
     cache = imagecache.ImageCache(tmp_path / "cache")
     files = cache.files(root, found)
     assert sorted(files) == ["media/a-40.png", "media/a-40.webp"] and cache.encoded == 1
@@ -426,7 +427,7 @@ def test_what_was_measured_is_kept_as_plain_json_and_anything_else_is_ignored(tm
 def test_one_image_under_two_names_is_encoded_once(tmp_path: Path) -> None:
     data = png(40, 30)
     root = write_tree(tmp_path, {"content/media/a.png": data, "content/media/cartes/b.png": data})
-    found, _, _ = media.scan(root)
+    found = media.scan(root)[0].images
     cache = imagecache.ImageCache(tmp_path / "cache")
     files = cache.files(root, found)
     assert cache.encoded == 1 and files["media/a-40.png"] == files["media/cartes/b-40.png"]
@@ -449,7 +450,7 @@ def test_images_encoded_over_several_processes_are_the_same_bytes(
 
 def test_a_build_stopped_while_encoding_keeps_what_it_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_tree(tmp_path, {"content/media/a.png": png(40, 30), "content/media/b.png": png(30, 40)})
-    found, _, _ = media.scan(root)
+    found = media.scan(root)[0].images
     real = encoding.encode_file
 
     def stopped_at_b(job: imagecache.Job) -> list[bytes]:

@@ -121,7 +121,8 @@ def test_scan_lists_the_library_and_refuses_what_it_cannot_publish(tmp_path: Pat
         },
     )
     (root / "content/media/lien.png").symlink_to(root / "content/media/photo.png")
-    images, signatures, problems = media.scan(root)
+    library, signatures, problems = media.scan(root)
+    images = library.images
     assert sorted(images) == ["content/media/cartes/irak.png", "content/media/photo.jpg", "content/media/photo.png"]
     assert set(signatures) == set(images)
     assert [p.format() for p in problems] == [
@@ -133,20 +134,19 @@ def test_scan_lists_the_library_and_refuses_what_it_cannot_publish(tmp_path: Pat
         " published files would have the same name)",
     ]
     # the files refused, whose uses say nothing more; two images of one name are both published
-    assert media.refused(images) == {"content/media/lien.png", "content/media/notes.pdf"}
-    assert media.refused(dict(images)) == frozenset()  # a plain mapping: none known
+    assert library.refused == {"content/media/lien.png", "content/media/notes.pdf"}
 
 
 def test_scan_reads_again_only_the_images_whose_signature_changed(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"content/media/a.png": png(40, 30)})
-    images, signatures, _ = media.scan(root)
+    library, signatures, _ = media.scan(root)
     rel = "content/media/a.png"
     planted = media.MediaFile(rel, "png", 1, 1, "planted")
     again, _, _ = media.scan(root, {rel: (signatures[rel], planted)})
-    assert again[rel] is planted  # same signature: not read
+    assert again.images[rel] is planted  # same signature: not read
     stale, _, _ = media.scan(root, {rel: (b"other", planted)})
-    assert stale[rel] == images[rel]
-    assert media.scan(tmp_path / "nothing") == ({}, {}, [])
+    assert stale.images[rel] == library.images[rel]
+    assert media.scan(tmp_path / "nothing") == (media.Library(), {}, [])
 
 
 def test_a_file_pillow_cannot_read_is_said_in_the_editors_words() -> None:

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from dossier.errors import Diagnostic, Location
 from dossier.link.links import Body
 from dossier.model import Article, Event, ImageRef, Topic
-from dossier.source.media import FOLDER, MediaFile, Variant, refused, variants
+from dossier.source.media import FOLDER, Library, MediaFile, Variant, variants
 from dossier.text.didyoumean import did_you_mean
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -42,14 +42,14 @@ def mentions(text: str) -> bool:
     return bool(_MENTION.search(text))
 
 
-def resolve(src: str, folder: str, media: Mapping[str, MediaFile]) -> MediaFile | str | None:
+def resolve(src: str, folder: str, library: Library) -> MediaFile | str | None:
     """The image ``src`` (written in a file of ``folder``) names, or the message saying it is
     missing; None for a file of the library that was refused (its own error says why)."""
     wanted = posixpath.normpath(posixpath.join(folder, unquote(src.partition("#")[0])))
-    found = media.get(wanted)
+    found = library.images.get(wanted)
     if found is not None:
         return found
-    if wanted in refused(media):
+    if wanted in library.refused:
         return None
     return f"image '{src}' not found: no file {wanted}"
 
@@ -96,8 +96,8 @@ class Pictures:
     """Writes the images of bodies' HTML as ``<picture>`` under ``base``, collecting the errors
     and the images shown."""
 
-    def __init__(self, media: Mapping[str, MediaFile], base: str) -> None:
-        self.media, self.base = media, base
+    def __init__(self, library: Library, base: str) -> None:
+        self.library, self.base = library, base
         self.problems: list[Diagnostic] = []
         self.found = False  # whether any body showed an image
 
@@ -117,11 +117,11 @@ class Pictures:
             self.found = True
             line, cursor = _line(body.text, src, cursor)
             where = Location(body.body.path, max(body.body.line, 1) + line - 1)
-            found = resolve(src, body.folder, self.media)
+            found = resolve(src, body.folder, self.library)
             if not alt:
                 self.problems.append(Diagnostic(where, f"image '{src}' has no alt text", ALT_HINT))
             if isinstance(found, str):
-                self.problems.append(Diagnostic(where, found, missing_hint(src, body.folder, self.media)))
+                self.problems.append(Diagnostic(where, found, missing_hint(src, body.folder, self.library.images)))
             return tag.group(0) if found is None or isinstance(found, str) else picture(found, self.base, alt)
 
         return [_IMG.sub(one, piece) if "<img" in piece else piece for piece in pieces]
@@ -136,7 +136,7 @@ class Figure:
 
 
 def figures(
-    records: Iterable[tuple[str, Article | Event | Topic]], media: Mapping[str, MediaFile]
+    records: Iterable[tuple[str, Article | Event | Topic]], library: Library
 ) -> tuple[dict[tuple[str, str], Figure], list[Diagnostic]]:
     """The image of each record that names one (``(kind, slug)`` → figure: an article's and a
     topic's ``image``, an event's ``media``), each path resolved from the record's file; an image
@@ -149,10 +149,10 @@ def figures(
         if ref is None:
             continue
         folder = posixpath.dirname(record.origin.path)
-        image = resolve(ref.src, folder, media)
+        image = resolve(ref.src, folder, library)
         if isinstance(image, str):
             where = record.origin.at(field)
-            problems.append(Diagnostic(where, f"'{field}': {image}", missing_hint(ref.src, folder, media)))
+            problems.append(Diagnostic(where, f"'{field}': {image}", missing_hint(ref.src, folder, library.images)))
         elif image is not None:
             found[(kind, record.slug)] = Figure(ref, image)
     return found, problems

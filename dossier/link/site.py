@@ -24,7 +24,7 @@ from dossier.project import ARTICLES, CONTENT
 from dossier.source.aliases import target as alias_target
 from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
-from dossier.source.media import MediaFile
+from dossier.source.media import Library
 from dossier.source.seeds import Seed
 from dossier.text import collation, ids
 from dossier.text.didyoumean import did_you_mean
@@ -461,9 +461,9 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     return rewriter
 
 
-def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, MediaFile] | None) -> images.Pictures:
+def _pictures(linker: _Linker, done: _Published, base: str, media: Library) -> images.Pictures:
     """Every body's images written as responsive pictures (:mod:`dossier.link.images`), in place."""
-    pictures = images.Pictures(media if media is not None else {}, base)  # refused: see source.media.Library
+    pictures = images.Pictures(media, base)
     bodies: list[tuple[str, Annotation | Event | Topic | Page]] = [
         ("note", n) for group in done.by_article.values() for n in group
     ]
@@ -473,13 +473,11 @@ def _pictures(linker: _Linker, done: _Published, base: str, media: Mapping[str, 
     return pictures
 
 
-def _figures(
-    linker: _Linker, done: _Published, media: Mapping[str, MediaFile] | None
-) -> Mapping[tuple[str, str], images.Figure]:
+def _figures(linker: _Linker, done: _Published, media: Library) -> Mapping[tuple[str, str], images.Figure]:
     """The images the records' front matter names, checked (:func:`dossier.link.images.figures`)."""
     records: list[tuple[str, Article | Event | Topic]] = [("article", a) for a in done.articles]
     records += [("event", e) for e in done.events] + [("topic", t) for t in linker.content.topics]
-    found, problems = images.figures(records, media if media is not None else {})
+    found, problems = images.figures(records, media)
     linker.problems.extend(problems)
     return MappingProxyType(found)
 
@@ -491,7 +489,7 @@ def link(
     drafts: bool = False,
     intro_line: int = 1,
     steps: LinkSteps | None = None,
-    media: Mapping[str, MediaFile] | None = None,
+    media: Library = Library(),  # noqa: B008 (frozen: one empty library for every call)
 ) -> tuple[Site, list[Diagnostic]]:
     """The linked site and every problem found; ``steps`` does each piece of the work
     (by default :class:`DirectSteps`: computed here, footnotes titled in English); ``media``:

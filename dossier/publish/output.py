@@ -611,7 +611,16 @@ def sync(
     for rel, data in sorted(files.items()):
         if _replace(out / rel, data):
             written.add(rel)
-    known = copied if copied is not None else {}
+    written |= _sync_copies(out, copies, copied if copied is not None else {})
+    old = set(previous) if previous is not None else existing(out)
+    stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
+    _remove_files(out, stale)
+    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
+
+
+def _sync_copies(out: Path, copies: Mapping[str, Path], known: dict[str, tuple[Signature, Signature]]) -> set[str]:
+    """The copies of :func:`sync` whose bytes changed, written; ``known`` kept up to date."""
+    written: set[str] = set()
     for rel, source in sorted(copies.items()):
         now = signatures.signature(source), signatures.signature(out / rel)
         if now[0] is not None and now[1] is not None and known.get(rel) == now:
@@ -621,12 +630,9 @@ def sync(
         after = signatures.signature(out / rel)
         if now[0] is not None and after is not None:
             known[rel] = (now[0], after)
-    old = set(previous) if previous is not None else existing(out)
-    stale = sorted(r for r in old - wanted if not any(r.startswith(folder + "/") for folder in keep))
-    _remove_files(out, stale)
     for rel in set(known) - set(copies):
         del known[rel]
-    return Counts(len(written), len(wanted) - len(written), len(stale), len(files), frozenset(written | set(stale)))
+    return written
 
 
 def _remove_files(out: Path, stale: list[str]) -> None:

@@ -21,7 +21,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -207,19 +207,14 @@ def _svg(rel: str, data: bytes, digest: str) -> MediaFile | Diagnostic:
 Known = Mapping[str, tuple[Signature, MediaFile]]  # path → what it was measured as, at that signature
 
 
-class Library(dict[str, MediaFile]):
-    """The images of ``content/media/`` the site publishes (path from the project root → image),
-    and ``refused``: the paths of the files there that it does not (each one's error said by
-    :func:`scan`): a use of one is not said "not found" too. A dict, as the build keeps it."""
+@dataclass(frozen=True)
+class Library:
+    """The files of ``content/media/``: the images the site publishes (path from the project root
+    → image), and the paths of those it refused (each one's error said by :func:`scan`): a use
+    of one is not said "not found" too."""
 
-    def __init__(self, images: Mapping[str, MediaFile] | None = None, refused: frozenset[str] = frozenset()) -> None:
-        super().__init__(images or {})
-        self.refused = refused
-
-
-def refused(media: Mapping[str, MediaFile]) -> frozenset[str]:
-    """The files of the library that were refused (none known unless ``media`` is a :class:`Library`)."""
-    return media.refused if isinstance(media, Library) else frozenset()
+    images: Mapping[str, MediaFile] = field(default_factory=dict)
+    refused: frozenset[str] = frozenset()
 
 
 def scan(root: Path, known: Known | None = None) -> tuple[Library, dict[str, Signature], list[Diagnostic]]:
