@@ -62,3 +62,19 @@ def test_an_update_on_a_full_disk_keeps_the_article(
     assert new.code == 1
     assert new.errors == ["content/topics/syrie.md: error: cannot write it: No space left on device"]
     assert not (root / "content/topics/syrie.md").exists()
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-link", "no-hard-links"])
+def test_a_kept_file_is_put_back_or_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool) -> None:
+    if not links:
+        monkeypatch.setattr(os, "link", lambda *_: _disk_full())
+    path = tmp_path / "a.md"
+    path.write_bytes(b"before")
+    kept = writing.Kept.of(path)
+    writing.replace_file(path, b"after")
+    kept.put_back()
+    assert os.listdir(tmp_path) == ["a.md"] and path.read_bytes() == b"before"
+    kept = writing.Kept.of(path)
+    writing.replace_file(path, b"after")
+    kept.drop()
+    assert os.listdir(tmp_path) == ["a.md"] and path.read_bytes() == b"after"
