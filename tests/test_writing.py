@@ -56,7 +56,10 @@ def test_an_update_on_a_full_disk_keeps_the_article(
     monkeypatch.setattr(writing.os, "fsync", _disk_full)
     result = run("import", "--root", root, "--update", "seeds/s.txt")
     assert result.code == 1
-    assert result.errors == ["seeds/s.txt: error: cannot write its article: No space left on device"]
+    assert result.errors == [
+        "seeds/s.txt: error: cannot write its article: No space left on device"
+        " (hint: free some space on that disk, then import again: the seeds imported are not imported twice)"
+    ]
     assert article.read_text(encoding="utf-8") == edited
     new = run("new", "topic", "--root", root, "--label", "Syrie")
     assert new.code == 1
