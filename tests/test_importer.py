@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -11,7 +13,7 @@ from conftest import REPO, Run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dossier.commands import importer
+from dossier.commands import importer, writing
 from dossier.link import htmltext
 from dossier.source import seeds
 from dossier.source.markup import Markdown
@@ -649,3 +651,38 @@ def test_versions_pile_up_oldest_first_and_a_third_one_keeps_the_list(shipped: P
     assert run("check", "--root", shipped).code == 0  # provenance: the text is the third version's, the others kept
     plain = run("import", "--root", shipped, NEW_VERSION)
     assert plain.out == f"{SHIPPED}: unchanged ({NEW_VERSION} is an earlier version of its text)\n"
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS])
+def test_a_full_disk_stops_the_import_once_with_what_was_imported_before(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    root = fresh_tree(tmp_path)
+    for n in range(1, 6):
+        (root / "seeds" / f"00{n}_wire.txt").write_text(f"date 2024-03-0{n}\nDépêche numéro {n} sur l'Irak.\n")
+    created: list[Path] = []
+    real = writing.create_file
+
+    def create(path: Path, data: bytes) -> None:
+        if len(created) == 2:
+            raise OSError(code, os.strerror(code))
+        real(path, data)
+        created.append(path)
+
+    monkeypatch.setattr(writing, "create_file", create)
+    result = run("import", "--root", root)
+    assert result.code == 1
+    [error] = result.errors
+    assert error.startswith(
+        f"seeds/002_wire.txt: error: cannot write its article: {os.strerror(code)};"
+        " the import stopped there, 3 seeds not tried (hint: "
+    )
+    assert error.endswith(", then import again: the seeds imported are not imported twice)")
+    assert [line.split(": created from ")[1].split(" ")[0] for line in result.out.splitlines()] == [
+        "seeds/000_d2c93f48316b947f.txt",
+        "seeds/001_wire.txt",
+    ]
+    monkeypatch.undo()
+    again = run("import", "--root", root)
+    assert again.code == 0, again.err
+    assert len(again.out.splitlines()) == 4 and len(list((root / "content" / "articles").glob("*.md"))) == 6

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -257,29 +260,73 @@ def test_a_project_with_errors_is_not_renamed(tree: Callable[..., Path], run: Ca
     assert _snapshot(root) == before
 
 
-def test_a_write_that_fails_says_what_was_written(
-    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+_NOTE = '---\narticle: un-article\nquote: "en janvier"\nkind: contexte\n---\nUne note.\n'
+
+
+def _with_notes(tree: Callable[..., Path]) -> Path:
+    return tree({f"content/annotations/{name}.md": _NOTE for name in "abc"})
+
+
+def _everything(root: Path) -> dict[str, bytes]:
+    """Every file of the content, hidden ones too (what a write left beside the files)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("failing", [2, 3, 5], ids=["second-write", "third-write", "old-name-removed"])
+def test_a_write_that_fails_puts_back_every_file_written(
+    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, failing: int
 ) -> None:
-    note = '---\narticle: un-article\nquote: "en janvier"\nkind: contexte\n---\nUne note.\n'
-    root = tree({"content/annotations/a.md": note, "content/annotations/b.md": note})
-    replaced: list[Path] = []
-    real = writing.replace_file
+    root = _with_notes(tree)
+    before = _everything(root)
+    writes: list[Path] = []
 
-    def failing(path: Path, data: bytes) -> None:
-        if replaced:
-            raise OSError(28, "No space left on device")
-        replaced.append(path)
-        real(path, data)
+    def full(real: Callable[..., None]) -> Callable[..., None]:
+        def write(path: Path, *data: bytes) -> None:
+            if not path.name.startswith("."):  # not the temporary files of a write
+                writes.append(path)
+            if writes and writes[-1] == path and len(writes) == failing:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(path, *data)
 
-    monkeypatch.setattr(writing, "replace_file", failing)
+        return write
+
+    monkeypatch.setattr(writing, "create_file", full(writing.create_file))
+    monkeypatch.setattr(writing, "replace_file", full(writing.replace_file))
+    monkeypatch.setattr(Path, "unlink", full(Path.unlink))
     done = run("rename", "article", "un-article", "autre", "--root", root)
-    assert done.code == 1
-    assert done.err.splitlines() == [
-        "error: cannot write content/annotations/b.md: No space left on device; already written:"
-        " content/articles/autre.md, content/annotations/a.md (hint: the build says what is left to fix;"
-        " rename again once the cause is gone)"
+    monkeypatch.undo()
+    what = writes[failing - 1].relative_to(root).as_posix()
+    assert (done.code, done.err) == (
+        1,
+        f"error: cannot write {what}: No space left on device; nothing renamed, every file is as it was"
+        " (hint: rename again once the cause is gone)\n",
+    )
+    assert _everything(root) == before
+    assert run("rename", "article", "un-article", "autre", "--root", root).code == 0  # once the cause is gone
+
+
+def test_a_stop_during_the_writes_comes_once_the_rename_is_whole(
+    tree: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _with_notes(tree)
+    real = writing.create_file
+
+    def create(path: Path, data: bytes) -> None:
+        real(path, data)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C at the first write
+
+    monkeypatch.setattr(writing, "create_file", create)
+    with pytest.raises(KeyboardInterrupt):
+        rename.run(root, "article", "un-article", "autre")
+    monkeypatch.undo()
+    files = _everything(root)
+    assert "content/articles/un-article.md" not in files and "content/articles/autre.md" in files
+    assert [name for name in files if name.startswith("content/annotations/")] == [
+        f"content/annotations/{name}.md" for name in "abc"
     ]
-    assert (root / "content/articles/un-article.md").exists()  # the old name is removed last
+    assert all(b"article: autre\n" in files[f"content/annotations/{name}.md"] for name in "abc")
 
 
 def test_the_link_retargeting_leaves_other_links_alone() -> None:

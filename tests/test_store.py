@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import copyreg
+import dataclasses
+import errno
 import functools
 import importlib
 import os
 import pickle
 import pickletools
 import shutil
+import signal
 import subprocess
 import sys
 import types
@@ -18,7 +21,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, SITE_YML, TOPIC, with_theme, write_tree
 
 from bench.generate import generate
 from dossier.commands import build
@@ -322,3 +325,137 @@ def test_a_real_cache_names_only_allowed_classes(tmp_path: Path, monkeypatch: py
         assert found <= store.ALLOWED, sorted(found - store.ALLOWED)
         assert ("dossier.incremental.resume", "Saved") in found and ("dossier.incremental.resume", "Unchanged") in found
     assert ("dossier.errors", "Diagnostic") in found and ("dossier.incremental.resume", "Journal") in found
+
+
+# -- what a save leaves when it is stopped or fails ------------------------------------------
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit], ids=["ctrl-c", "another-stop"])
+def test_a_save_stopped_midway_leaves_the_previous_file_and_no_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
+) -> None:
+    path = tmp_path / "cache" / "x.pickle"
+    store.save(path, KEY, ["before"])
+    writes: list[int] = []
+    real = store._Counted.write
+
+    def write(self: store._Counted, data: bytes) -> int:
+        writes.append(len(data))
+        if len(writes) == 2:  # some bytes are in the temporary file already
+            raise stop
+        return real(self, data)
+
+    monkeypatch.setattr(store._Counted, "write", write)
+    with pytest.raises(stop):
+        store.save(path, KEY, [f"after {i}" for i in range(100_000)])
+    assert _temporaries(path.parent) == []
+    assert store.load(path, KEY) == ["before"]
+
+
+def test_a_save_that_cannot_write_raises_for_its_caller_to_say(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the folder should be")
+    with pytest.raises(OSError):
+        store.save(tmp_path / "cache" / "x.pickle", KEY, ["value"])
+
+
+def test_a_full_disk_during_a_save_raises_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x.pickle"
+
+    def write(self: store._Counted, data: bytes) -> int:
+        self.file.write(data[:10])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store._Counted, "write", write)
+    with pytest.raises(OSError, match="No space left"):
+        store.save(path, KEY, ["value"])
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_temporary_files_of_dead_processes_are_removed_by_the_next_save(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as running:
+        try:
+            files = {
+                f".abc.pickle.{dead}.tmp": "left by a killed build",
+                f".abc.quick.{dead}.tmp": "left by a killed build",
+                f".abc.pickle.{running.pid}.tmp": "being written by a running process",
+                "notes.tmp": "not ours",
+                f"abc.pickle.{dead}.tmp": "not named as a save names it",
+                f".abc.pickle.{dead}.tmp.keep": "not named as a save names it",
+            }
+            for name, text in files.items():
+                (tmp_path / name).write_text(text)
+            store.save(tmp_path / "abc.pickle", KEY, ["value"])
+            left = sorted(os.listdir(tmp_path))
+        finally:
+            running.kill()
+    assert left == sorted(
+        [
+            "abc.pickle",
+            f".abc.pickle.{running.pid}.tmp",
+            "notes.tmp",
+            f"abc.pickle.{dead}.tmp",
+            f".abc.pickle.{dead}.tmp.keep",
+        ]
+    )
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_of_the_build(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "project", {"site.yml": SITE_YML, "content/topics/irak.md": TOPIC})
+    with_theme(root)
+    (root / ".dossier-cache").mkdir()
+    (root / ".dossier-cache" / "build").write_text("a file where the cache's folder should be")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "-q"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (
+        0,
+        ".dossier-cache: warning: the build cache was not written: File exists"
+        " (hint: the next build starts from scratch; check that folder)\n",
+    )
+    assert (root / "_site" / "index.html").is_file()
+
+
+def test_a_stop_while_the_cache_is_saved_says_the_site_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    root = write_tree(tmp_path / "project", {"site.yml": SITE_YML, "content/topics/irak.md": TOPIC})
+    with_theme(root)
+    monkeypatch.chdir(root)
+    options = Options(root=Path("."), out=Path("_site"), search=False, cache=True)
+    build.build(options)
+    (root / "content" / "topics" / "irak.md").write_text(TOPIC + "\nUne phrase de plus.\n", encoding="utf-8")
+    real = store._Counted.write
+
+    def write(self: store._Counted, data: bytes) -> int:
+        real(self, data)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, acted on at once
+        return len(data)
+
+    monkeypatch.setattr(store._Counted, "write", write)
+    capsys.readouterr()
+    with pytest.raises(KeyboardInterrupt):
+        build.build(options)
+    assert capsys.readouterr().err == (
+        "the new site is in place in _site/; stopped while the build cache was saved (the next build does more work)\n"
+    )
+    assert "Une phrase de plus." in (root / "_site" / "topics" / "irak" / "index.html").read_text(encoding="utf-8")
+    assert _temporaries(root / store.FOLDER) == []
+    monkeypatch.setattr(store._Counted, "write", real)
+    again = tmp_path / "clean"
+    build.build(options)
+    build.build(dataclasses.replace(options, out=again, cache=False))
+    assert _site(root / "_site") == _site(again)
+
+
+def _site(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}

@@ -56,9 +56,28 @@ def test_an_update_on_a_full_disk_keeps_the_article(
     monkeypatch.setattr(writing.os, "fsync", _disk_full)
     result = run("import", "--root", root, "--update", "seeds/s.txt")
     assert result.code == 1
-    assert result.errors == ["seeds/s.txt: error: cannot write its article: No space left on device"]
+    assert result.errors == [
+        "seeds/s.txt: error: cannot write its article: No space left on device"
+        " (hint: free some space on that disk, then import again: the seeds imported are not imported twice)"
+    ]
     assert article.read_text(encoding="utf-8") == edited
     new = run("new", "topic", "--root", root, "--label", "Syrie")
     assert new.code == 1
     assert new.errors == ["content/topics/syrie.md: error: cannot write it: No space left on device"]
     assert not (root / "content/topics/syrie.md").exists()
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-link", "no-hard-links"])
+def test_a_kept_file_is_put_back_or_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool) -> None:
+    if not links:
+        monkeypatch.setattr(os, "link", lambda *_: _disk_full())
+    path = tmp_path / "a.md"
+    path.write_bytes(b"before")
+    kept = writing.Kept.of(path)
+    writing.replace_file(path, b"after")
+    kept.put_back()
+    assert os.listdir(tmp_path) == ["a.md"] and path.read_bytes() == b"before"
+    kept = writing.Kept.of(path)
+    writing.replace_file(path, b"after")
+    kept.drop()
+    assert os.listdir(tmp_path) == ["a.md"] and path.read_bytes() == b"after"

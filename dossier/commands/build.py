@@ -226,6 +226,7 @@ class OutputFolder:
 def _build(runner: Runner, writer: OutputFolder, started: float) -> Summary:
     result, written = runner.run(writer)
     warnings, resume = result.warnings, writer.resume
+    root = writer.options.root
     if resume is not None:
         try:
             resume.save(runner.memo(), result, written.counts, writer.kept, written.plan)
@@ -234,8 +235,13 @@ def _build(runner: Runner, writer: OutputFolder, started: float) -> Summary:
             reason = exc.strerror or str(exc)
             hint = "the next build starts from scratch; " + _HINTS.get(exc.errno or 0, "check that folder")
             warnings = [*warnings, Diagnostic(cache, f"the build cache was not written: {reason}", hint, WARNING)]
+        except BaseException:  # Ctrl-C or SIGTERM: the site is in place all the same, say so before the stop's line
+            out = writer.out.absolute()
+            shown = out.relative_to(root.absolute()) if out.is_relative_to(root.absolute()) else out
+            said = "stopped while the build cache was saved (the next build does more work)"
+            _say(f"the new site is in place in {shown}/; {said}")
+            raise
     _retained[:] = [runner]
-    root = writer.options.root
     return Summary(writer.out.absolute(), written.counts, warnings, time.perf_counter() - started, root)
 
 

@@ -7,6 +7,7 @@ summary are provisional and the article is a draft until an editor has checked t
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import posixpath
@@ -263,12 +264,33 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     if slug:
         _check_slug(slug, requested, paths, known.by_seed, known.taken)
     results: list[Imported] = []
-    for rel in paths:
-        done, more = _import_seed(root, rel, known, slug=slug, update=update, named=bool(requested))
+    for index, rel in enumerate(paths):
+        try:
+            done, more = _import_seed(root, rel, known, slug=slug, update=update, named=bool(requested))
+        except OSError as exc:  # the disk: every seed after this one would fail the same way
+            problems.append(_stopped(rel, exc, len(paths) - index - 1))
+            break
         problems.extend(more)
         if done is not None:
             results.append(done)
     return Outcome(tuple(results), tuple(problems))
+
+
+# what a write says about the disk rather than about one file: the import stops at the first
+_DISK = {
+    errno.ENOSPC: "free some space on that disk",
+    errno.EDQUOT: "free some space within your disk quota",
+    errno.EFBIG: "a file size limit is set ('ulimit -f'): raise it",
+    errno.EROFS: "the disk is read-only: import into a project on a writable one",
+}
+
+
+def _stopped(rel: str, exc: OSError, left: int) -> Diagnostic:
+    """The import stopped at ``rel`` by the disk, ``left`` seeds not tried (those before it are imported)."""
+    reason = exc.strerror or str(exc)
+    untried = f"; the import stopped there, {left} seed{'s' if left != 1 else ''} not tried" if left else ""
+    hint = f"{_DISK.get(exc.errno or 0, 'fix the cause')}, then import again: the seeds imported are not imported twice"
+    return Diagnostic(Location(rel, 0), f"cannot write its article: {reason}{untried}", hint)
 
 
 def _import_seed(
@@ -285,6 +307,8 @@ def _import_seed(
     except FileExistsError:
         return None, [*problems, Diagnostic(Location(rel, 0), "its article's file appeared meanwhile: not replaced")]
     except OSError as exc:
+        if exc.errno in _DISK:
+            raise  # said once, by the caller, which stops
         return None, [*problems, Diagnostic(Location(rel, 0), f"cannot write its article: {exc.strerror or exc}")]
     if isinstance(done, Diagnostic):
         return None, [*problems, done]

@@ -12,7 +12,8 @@ those references changes: every other byte of each file stays as it was.
 Everything is checked and made in memory first; a refusal (an unknown OLD, a NEW that is not a
 slug, is taken or is OLD) writes nothing. Then the renamed file is created under its new name
 (never over a file), the other files are replaced one by one, each whole, and the old name is
-removed; a write that fails is said, with the files already written.
+removed, with Ctrl-C and SIGTERM held until all is done; a write that fails (a full disk) puts
+back every file already written as it was, and is said.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from dossier import stops
 from dossier.commands import writing
 from dossier.commands.fieldedit import edited
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
@@ -315,32 +317,84 @@ def changes(root: Path, content: Content, renaming: Renaming) -> list[Change]:
 
 
 def write(root: Path, found: Sequence[Change]) -> None:
-    """The renamed file created under its new name, every other file replaced, the old name removed;
-    a write that fails raises :class:`DossierError` naming the files already written."""
-    written: list[str] = []
+    """The renamed file created under its new name, every other file replaced, the old name removed:
+    all of it, or (a write that fails: :class:`DossierError`) none of it, each file put back as it
+    was. Ctrl-C and SIGTERM wait until the writes are done (they are quick), then stop the program."""
     moved = [c for c in found if c.moved_to]
-    steps = [(c.moved_to, _creator(root / c.moved_to, c.text.encode("utf-8"))) for c in moved]
-    steps += [(c.path, _replacer(root / c.path, c.text.encode("utf-8"))) for c in found if not c.moved_to]
-    steps += [(c.path, (root / c.path).unlink) for c in moved]
-    for path, step in steps:
+    steps = [_Step(c.moved_to, "create", c.text.encode("utf-8")) for c in moved]
+    steps += [_Step(c.path, "replace", c.text.encode("utf-8")) for c in found if not c.moved_to]
+    steps += [_Step(c.path, "remove") for c in moved]
+    done: list[_Done] = []
+    with stops.held():
+        for step in steps:
+            try:
+                done.append(step.make(root))
+            except OSError as exc:
+                raise _failed(step.path, exc, done) from None
+        for one in done:
+            one.forget()
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A file :func:`write` wrote or removed, and how it was before (None: it did not exist)."""
+
+    path: str
+    created: Path | None = None
+    before: writing.Kept | None = None
+
+    def undo(self) -> None:
+        if self.before is not None:
+            self.before.put_back()
+        elif self.created is not None:
+            self.created.unlink()
+
+    def forget(self) -> None:
+        if self.before is not None:
+            self.before.drop()
+
+
+@dataclass(frozen=True)
+class _Step:
+    path: str  # from the project root
+    action: str  # create, replace or remove
+    data: bytes = b""
+
+    def make(self, root: Path) -> _Done:
+        target = root / self.path
+        if self.action == "create":
+            writing.create_file(target, self.data)
+            return _Done(self.path, created=target)
+        before = writing.Kept.of(target)
         try:
-            step()
-        except OSError as exc:
-            done = ", ".join(written) or "nothing"
-            reason = exc.strerror or exc.__class__.__name__
-            raise DossierError(
-                f"cannot write {path}: {reason}; already written: {done}"
-                " (hint: the build says what is left to fix; rename again once the cause is gone)"
-            ) from None
-        written.append(path)
+            if self.action == "replace":
+                writing.replace_file(target, self.data)
+            else:
+                target.unlink()
+        except BaseException:
+            before.drop()  # the file is as it was
+            raise
+        return _Done(self.path, before=before)
 
 
-def _creator(path: Path, data: bytes) -> Callable[[], None]:
-    return lambda: writing.create_file(path, data)
-
-
-def _replacer(path: Path, data: bytes) -> Callable[[], None]:
-    return lambda: writing.replace_file(path, data)
+def _failed(path: str, exc: OSError, done: list[_Done]) -> DossierError:
+    """What is said when writing ``path`` failed, once the files written before it are put back."""
+    reason = exc.strerror or exc.__class__.__name__
+    left: list[str] = []
+    for one in reversed(done):
+        try:
+            one.undo()
+        except OSError:
+            left.append(one.path)
+    if not left:
+        return DossierError(
+            f"cannot write {path}: {reason}; nothing renamed, every file is as it was"
+            " (hint: rename again once the cause is gone)"
+        )
+    return DossierError(
+        f"cannot write {path}: {reason}; and cannot put back as they were: {', '.join(sorted(left))}"
+        " (hint: the build says what is left to fix)"
+    )
 
 
 def run(root: Path, kind: str, old: str, new: str) -> Outcome:

@@ -3,12 +3,15 @@
 A content file is written to a temporary file beside it, then put in place by one rename
 (an update) or one hard link (a new file, which never replaces one that appeared
 meanwhile). A full disk or an interrupted write leaves the editor's file as it was.
+A command that writes several files keeps each one as it was (:class:`Kept`) until all are
+written, to put them back if one cannot be.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -46,3 +49,37 @@ def create_file(path: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file as it was before it was replaced: a hard link beside it (no byte copied; a hidden
+    name, which no command reads), or its bytes where the file system has no hard links."""
+
+    path: Path
+    link: Path | None
+    data: bytes = b""
+
+    @classmethod
+    def of(cls, path: Path) -> Kept:
+        link = path.with_name(f".{path.name}.{os.getpid()}.old")
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        try:
+            os.link(path, link)
+        except OSError:
+            return cls(path, None, path.read_bytes())
+        return cls(path, link)
+
+    def put_back(self) -> None:
+        """The file as it was (the second name gone)."""
+        if self.link is None:
+            replace_file(self.path, self.data)
+        else:
+            os.replace(self.link, self.path)
+
+    def drop(self) -> None:
+        """The file stays as it is now: the second name goes."""
+        if self.link is not None:
+            with contextlib.suppress(OSError):
+                self.link.unlink()

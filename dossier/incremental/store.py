@@ -23,6 +23,7 @@ planted file can do is what any file of the project can: change what is built.
 from __future__ import annotations
 
 import copyreg
+import functools
 import gc
 import hashlib
 import importlib
@@ -33,11 +34,11 @@ import struct
 import sys
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from dossier import __version__
+from dossier import __version__, stops
 
 if TYPE_CHECKING:
     from dossier.source.content import Kind
@@ -378,13 +379,49 @@ def load(path: Path, key: bytes, stop: Callable[[], bool] | None = None) -> Any 
         return None
 
 
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")  # what :func:`save` writes before its rename
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this process's own files are removed by the save that writes them
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, and another user's
+    return True
+
+
+def clean(folder: Path) -> None:
+    """Remove the temporary files of saves whose process is gone (a SIGKILL, a power cut):
+    only those named as :func:`save` names them, never another file."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        found = _TEMPORARY.match(name)
+        if found is not None and not _alive(int(found.group(1))):
+            with suppress(OSError):
+                (folder / name).unlink()
+
+
 def save(path: Path, key: bytes, value: object) -> None:
-    """Write ``value`` at ``path`` atomically; a cache that cannot be written is skipped."""
+    """Write ``value`` at ``path`` atomically: the file as it was, or the new one whole.
+
+    The temporary file is removed however the save ends (an error, Ctrl-C, SIGTERM), and the
+    ones that stopped processes left are removed first. :class:`OSError` (a full disk, a folder
+    that cannot be written) is raised for the caller to say; a value that cannot be pickled is
+    skipped (the next build is cold).
+    """
     from dossier.source.content import Kind
 
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as file:
             file.write(HEADER.pack(MAGIC, key, 0, 0))
             counted = _Counted(file)
@@ -395,5 +432,13 @@ def save(path: Path, key: bytes, value: object) -> None:
             file.seek(0)
             file.write(HEADER.pack(MAGIC, key, counted.length, counted.crc))
         os.replace(temporary, path)
-    except (OSError, pickle.PicklingError, RecursionError):
-        temporary.unlink(missing_ok=True)
+    except (pickle.PicklingError, RecursionError):
+        stops.finish(functools.partial(_drop, temporary))
+    except BaseException:
+        stops.finish(functools.partial(_drop, temporary))
+        raise
+
+
+def _drop(temporary: Path) -> None:
+    with suppress(OSError):
+        temporary.unlink()
