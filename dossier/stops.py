@@ -1,37 +1,74 @@
 """Ctrl-C and SIGTERM held off while a block that must not be cut runs (the output's swap,
-forking worker processes, reaping them), then acted on.
+forking worker processes, reaping them, a rename's writes), then acted on.
 
-The interpreter catches a signal at once but runs its Python handler later, at its next check:
-a stop caught a moment before the block is acted on as the block is entered (the check that
-blocking the signals makes), before anything of the block is done. Within the block, the
-signals wait; a process forked inside starts with them blocked, so one sent meanwhile waits for
-it and never runs the parent's handler.
+The interpreter catches a signal at once but runs its Python handler later, at its next check,
+in the main thread, whichever thread the system gave the signal to. So two things are done for
+the block's length: the signals are blocked in this thread (a process forked inside starts with
+them blocked: one sent meanwhile waits for it and never runs the parent's handler), and, in the
+main thread, each stop's handler is replaced by one that records it (a signal another thread
+received would otherwise still raise inside the block). A recorded stop is sent again once the
+block is done. A stop caught a moment before the block is acted on as it is entered (replacing
+a handler runs the pending ones first), before anything of the block is done.
 """
 
 from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from types import FrameType
+from typing import Any
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
+
+_Handler = Callable[[int, FrameType | None], Any]
 
 
 @contextlib.contextmanager
 def held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait (in this thread) until the block is done; a stop that came
-    meanwhile is acted on then. A stop caught before the block is raised on entering it,
-    the signals as they were."""
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # a stop caught already is raised here
+    """SIGINT and SIGTERM wait until the block is done; a stop that came meanwhile is acted on then.
+    A stop caught before the block is raised on entering it, the signals as they were."""
+    caught: list[int] = []
+    swapped: dict[int, _Handler] = {}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # a stop caught already is raised here
     try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)  # or here, the signals just blocked
+        if threading.current_thread() is threading.main_thread():
+            for number in STOPS:
+                handler = signal.getsignal(number)
+                if callable(handler):
+                    swapped[number] = handler
+                    signal.signal(number, lambda signum, _: caught.append(signum))
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        _restore(swapped, mask)
         raise
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        _restore(swapped, mask)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+def _restore(swapped: Mapping[int, _Handler], mask: set[int | signal.Signals]) -> None:
+    """The handlers and the mask as they were. Putting a handler back first runs the pending ones:
+    should one raise (a stop another thread received meanwhile), the rest is put back all the
+    same, then that stop goes on."""
+    stop: BaseException | None = None
+    for number, handler in swapped.items():
+        while True:
+            try:
+                signal.signal(number, handler)
+                break
+            except BaseException as exc:  # the handler was not replaced: again, the stop kept
+                stop = stop or exc
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    except BaseException as exc:  # a stop let in as the signals are: acted on below
+        stop = stop or exc
+    if stop is not None:
+        raise stop
 
 
 def finish(cleanup: Callable[[], object]) -> None:

@@ -73,3 +73,31 @@ def test_a_clean_up_is_done_and_then_the_stop_is_acted_on() -> None:
     with pytest.raises(Stopped):
         stops.finish(cleanup)
     assert done == ["removed"]
+
+
+@pytest.mark.usefixtures("raising_on_sigterm")
+def test_a_stop_another_thread_received_waits_for_the_block_too() -> None:
+    """The system gives a signal to any thread that does not block it; Python runs the handler in
+    the main thread all the same, at its next step: blocking the signal here is not enough."""
+    import threading
+    import time
+
+    other_running, stop_other = threading.Event(), threading.Event()
+
+    def other() -> None:
+        other_running.set()
+        stop_other.wait()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    other_running.wait()
+    done: list[str] = []
+    try:
+        with pytest.raises(Stopped), stops.held():
+            os.kill(os.getpid(), signal.SIGTERM)  # to the process: the other thread, this one blocking it
+            time.sleep(0.05)
+            done.append("the rest of the block")
+    finally:
+        stop_other.set()
+        thread.join()
+    assert done == ["the rest of the block"]
