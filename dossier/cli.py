@@ -234,7 +234,16 @@ def project_root(given: Path) -> Path:
         ) from None
     if not root.is_dir():
         raise UsageError(f"--root {given}: not a folder", "give the project's folder, the one with site.yml")
-    if not (root / SETTINGS_FILE).exists() and not (root / CONTENT).exists():
+    try:
+        os.scandir(root).close()  # every command lists it: a folder it may not read is said here, once
+        found = (root / SETTINGS_FILE).exists() or (root / CONTENT).exists()
+    except OSError as exc:
+        given_as = "" if given == Path(".") else f"--root {given}: "
+        raise UsageError(
+            f"{given_as}cannot read the project folder {root}: {exc.strerror or exc}",
+            "check its owner and permissions (chmod u+rx): every command reads the project's files",
+        ) from None
+    if not found:
         where = "" if given == Path(".") else f" (--root {given})"
         raise UsageError(
             f"no dossier here{where}: no site.yml, no content/ in {root}",

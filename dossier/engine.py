@@ -31,7 +31,7 @@ from dossier.project import ANNOTATIONS, ARTICLES, CONTENT, PACKAGED_THEMES, TEM
 from dossier.publish import i18n, images, output, pages, render, staticfiles, templatefiles
 from dossier.publish.urls import Urls
 from dossier.publish.views import Labels, View, Views
-from dossier.source import content, loader, media
+from dossier.source import content, discovery, loader, media
 from dossier.source.markup import BACKLINK, Converted, Markdown
 from dossier.source.signatures import Signature, signature
 from dossier.text import collation
@@ -99,6 +99,7 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     where = Location(config.SETTINGS_FILE, loaded.lines.get("theme", 1))
     if name and "/" not in name and not name.startswith("."):
         own = root / THEMES / name
+        _readable(root, (root / THEMES, own, own / TEMPLATES))
         if os.path.lexists(own) and not (own / TEMPLATES).is_dir():
             message = f"theme '{name}': {THEMES}/{name}/ has no {TEMPLATES}/ folder"
             hint = (
@@ -111,6 +112,16 @@ def theme_dir(root: Path, loaded: config.LoadedSettings) -> Path:
     themes = sorted({p.name for place in places for p in place.glob("*") if (p / TEMPLATES).is_dir()})
     hint = "available themes: " + ", ".join(themes) if themes else "create themes/<name>/templates/"
     raise ContentErrors([Diagnostic(where, f"theme '{name}' does not exist", hint)])
+
+
+def _readable(root: Path, folders: Iterable[Path]) -> None:
+    """Raises the error of the first of ``folders`` that is there but cannot be listed: a
+    project's theme is never taken for absent (and the package's used instead) for that."""
+    for folder in folders:
+        problems: list[Diagnostic] = []
+        discovery.listing(root, folder, problems)
+        if problems:
+            raise ContentErrors(problems)
 
 
 def _orphans_warned(problems: list[Diagnostic]) -> list[Diagnostic]:

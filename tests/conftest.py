@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import signal
 import textwrap
@@ -67,6 +69,21 @@ def with_theme(root: Path) -> Path:
     if not (root / "themes").exists():
         shutil.copytree(REPO / "dossier" / "themes", root / "themes")
     return root
+
+
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """``os.scandir`` fails on ``folders`` as the system fails on a folder its user may not read
+    (a mode of 000, another user's 0700 folder): the suite runs as root too, whom permissions do
+    not stop in this process (``tests/test_journeys.py`` runs the commands without that power)."""
+    real = os.scandir
+    refused = {os.path.abspath(folder) for folder in folders}
+
+    def scandir(path: str | os.PathLike[str] = ".") -> object:
+        if not isinstance(path, int) and os.path.abspath(path) in refused:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
-from conftest import write_tree
+import pytest
+from conftest import refuse_listing, write_tree
 
 from dossier import project
 from dossier.source import content, discovery
@@ -45,3 +48,44 @@ def test_signed_walk_gives_each_file_its_signature(tmp_path: Path) -> None:
     found, _ = discovery.walk(root, signed=True)
     assert [sig for _, _, sig in found] == [signature(path) for _, path, _ in found]
     assert all(sig is not None for _, _, sig in found)
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_at_its_path_never_an_empty_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(
+        tmp_path,
+        {"content/articles/a.md": "a", "content/annotations/n.md": "n", "content/timeline/2024/e.md": "e"},
+    )
+    refuse_listing(monkeypatch, root / "content/annotations", root / "content/timeline/2024")
+    found, problems = discovery.walk(root, signed=True)
+    assert [Path(path).relative_to(root).as_posix() for _, path, _ in found] == ["content/articles/a.md"]
+    hint = "check its owner and permissions (chmod u+rx {0}): every file in it is read"
+    assert [p.format() for p in problems] == [
+        f"{rel}: error: cannot read this folder: Permission denied (hint: {hint.format(rel)})"
+        for rel in ("content/annotations", "content/timeline/2024")
+    ]
+
+
+def test_a_content_folder_that_cannot_be_read_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {"content/articles/a.md": "a"})
+    refuse_listing(monkeypatch, root / "content")
+    found, problems = discovery.walk(root)
+    assert found == []
+    said = [(p.location.path, p.message) for p in problems]
+    assert said == [("content", "cannot read this folder: Permission denied")]
+
+
+def test_a_folder_gone_while_the_walk_runs_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Removed between its parent's listing and its own (an editor moving files): as if walked a moment later."""
+    root = write_tree(tmp_path, {"content/articles/a.md": "a", "content/articles/old/b.md": "b"})
+    real = os.scandir
+
+    def scandir(path: str | Path) -> object:
+        if os.fspath(path).endswith("old"):
+            raise FileNotFoundError(errno.ENOENT, "gone", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, problems = discovery.walk(root)
+    assert [Path(path).name for _, path, _ in found] == ["a.md"] and problems == []

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Run
+from conftest import REPO, Run, refuse_listing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -686,3 +686,44 @@ def test_a_full_disk_stops_the_import_once_with_what_was_imported_before(
     again = run("import", "--root", root)
     assert again.code == 0, again.err
     assert len(again.out.splitlines()) == 4 and len(list((root / "content" / "articles").glob("*.md"))) == 6
+
+
+def test_a_seeds_folder_that_cannot_be_read_is_an_error_not_nothing_to_import(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = fresh_tree(tmp_path)
+    refuse_listing(monkeypatch, root / "seeds")
+    result = run("import", "--root", root)
+    assert result.code == 1 and result.out == ""
+    assert result.errors == [
+        "seeds: error: cannot read this folder: Permission denied"
+        " (hint: check its owner and permissions (chmod u+rx seeds): every file in it is read)"
+    ]
+    assert not (root / "content" / "articles").exists()
+
+
+def test_a_folder_of_seeds_that_cannot_be_read_is_said_and_the_other_seeds_are_imported(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = fresh_tree(tmp_path)
+    (root / "seeds" / "archives").mkdir()
+    (root / "seeds" / "archives" / "ancienne.txt").write_text("date 2023\nUne dépêche.\n", encoding="utf-8")
+    refuse_listing(monkeypatch, root / "seeds" / "archives")
+    result = run("import", "--root", root)
+    assert result.code == 1
+    assert [line.split(": error: ")[0] for line in result.errors] == ["seeds/archives"]
+    assert f"created from {SEED_REL} " in result.out  # as a batch does with a bad seed
+
+
+@pytest.mark.parametrize("folder", ["content/articles", "content"])
+def test_articles_that_cannot_be_read_stop_the_import_that_would_write_them_again(
+    folder: str, tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = fresh_tree(tmp_path)
+    assert run("import", "--root", root).code == 0
+    articles = sorted(p.name for p in (root / "content" / "articles").iterdir())
+    refuse_listing(monkeypatch, root / folder)
+    result = run("import", "--root", root)
+    assert result.code == 1 and result.out == ""
+    assert [line.split(": error: ")[0] for line in result.errors] == [folder]
+    assert sorted(p.name for p in (root / "content" / "articles").iterdir()) == articles  # none written twice

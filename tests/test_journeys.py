@@ -127,10 +127,11 @@ def assert_like_a_tool(command: str, code: int, output: str) -> None:
             assert fine, f"$ {command}: not a diagnostic line: {line!r}"
 
 
-def typed(command: str, cwd: Path, timeout: float = TIMEOUT) -> Done:
-    """Runs ``command`` as the user types it, from ``cwd``."""
+def typed(command: str, cwd: Path, timeout: float = TIMEOUT, bound: bool = False) -> Done:
+    """Runs ``command`` as the user types it, from ``cwd``; ``bound``: held by the permissions
+    of files and folders, as a user is (see :func:`bound_by_permissions`)."""
     result = subprocess.run(
-        argv(command),
+        [*bound_by_permissions(), *argv(command)] if bound else argv(command),
         cwd=cwd,
         env=environment(),
         stdin=subprocess.DEVNULL,
@@ -142,6 +143,32 @@ def typed(command: str, cwd: Path, timeout: float = TIMEOUT) -> Done:
     done = Done(command, result.returncode, result.stdout, result.stderr)
     assert_like_a_tool(command, done.code, done.out + done.err)
     return done
+
+
+def bound_by_permissions() -> list[str]:
+    """What a command is run through so that a folder's permissions stop it (``chmod 000``): as
+    root (CI runs the suite in a container, as root), which they do not stop, without the
+    capabilities that override them (``setpriv``, of util-linux); as any other user, nothing."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("run as root without setpriv (util-linux): permissions cannot be made to stop a command")
+    powers = "-dac_override,-dac_read_search,-fowner"
+    return [setpriv, f"--bounding-set={powers}", f"--inh-caps={powers}", "--"]
+
+
+@contextlib.contextmanager
+def unreadable(*folders: Path) -> Iterator[None]:
+    """``folders`` with mode 000 (no one but root may list or enter them), then as they were."""
+    modes = [folder.stat().st_mode for folder in folders]
+    try:
+        for folder in folders:
+            folder.chmod(0)
+        yield
+    finally:
+        for folder, mode in zip(folders, modes, strict=True):
+            folder.chmod(mode)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -305,6 +332,63 @@ def test_mistakes_are_lines_at_their_place_and_the_site_stays(project: Path) -> 
         assert "définition" in done.err  # the kind meant, as a hint
         assert done.err.splitlines()[-1].startswith("2 errors"), done
         assert files_of(project / "_site") == site
+
+
+def cannot_read(folder: str) -> str:
+    hint = f"check its owner and permissions (chmod u+rx {folder}): every file in it is read"
+    return f"{folder}: error: cannot read this folder: Permission denied (hint: {hint})"
+
+
+def test_a_folder_that_cannot_be_read_stops_the_build_and_the_site_stays(project: Path) -> None:
+    assert typed("python build.py", project).code == 0  # readable: the site, and the cache the next build resumes
+    site = files_of(project / "_site")
+    for folder in ("content/annotations", "content/media", "content"):
+        (project / folder).mkdir(exist_ok=True)
+        with unreadable(project / folder):
+            for command in ("python build.py", "python build.py build --no-cache", "python build.py check"):
+                done = typed(command, project, bound=True)  # resumed, cold, and in memory
+                assert done.code == 1, done
+                assert done.errors == [cannot_read(folder)], done
+                assert done.err.splitlines()[-1].startswith("1 error"), done
+                assert files_of(project / "_site") == site
+    again = typed("python build.py", project, bound=True)
+    assert again.code == 0 and files_of(project / "_site") == site, again
+
+
+def test_import_of_seeds_that_cannot_be_read_says_so(project: Path) -> None:
+    (project / NEW_SEED).write_text(NEW_SEED_TEXT, encoding="utf-8")
+    before = files_of(project / "content")
+    with unreadable(project / "seeds"):
+        done = typed("python build.py import", project, bound=True)
+    assert done.code == 1 and done.out == "", done  # not "nothing to import: every seed has an article"
+    assert done.errors == [cannot_read("seeds")], done
+    with unreadable(project / "content/articles"):  # every seed would seem new: imported twice
+        done = typed("python build.py import", project, bound=True)
+    assert done.code == 1 and done.errors == [cannot_read("content/articles")], done
+    assert files_of(project / "content") == before
+
+
+def test_a_project_folder_that_cannot_be_read_is_one_line_for_every_command(project: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "verrouillé"
+    shutil.copytree(project / "content", locked / "content")
+    shutil.copy(project / "site.yml", locked / "site.yml")
+    commands = [
+        "build",
+        "check",
+        "serve --port 0",
+        "import",
+        "new article --title Titre --date 2024-04",
+        "rename article irak-fin-de-la-coalition irak",
+        "reanchor",
+    ]
+    with unreadable(locked):
+        for command in commands:
+            done = typed(f"python build.py {command} --root ../verrouillé", project, bound=True)
+            assert done.code == 2 and done.out == "", done  # as a --root that is no project
+            assert done.err == (
+                f"error: --root ../verrouillé: cannot read the project folder {locked}: Permission denied"
+                " (hint: check its owner and permissions (chmod u+rx): every command reads the project's files)\n"
+            ), done
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import refuse_listing
 
 from bench.generate import generate
 from dossier.errors import Diagnostic
@@ -140,3 +141,28 @@ def test_reload_reads_the_files_given_and_says_what_came_and_went(tmp_path: Path
     ]
     assert cache.content() == FileCache(root).refresh()  # the records then worked out as a fresh read gives them
     assert not cache.reload([root / "site.yml"]) and not cache.reload([notes])  # not content files: refused
+
+
+def test_a_file_whose_folder_cannot_be_read_now_is_not_taken_for_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's rebuild after a save: the folder's error, as a whole build says it."""
+    root = _project(tmp_path)
+    cache = FileCache(root)
+    cache.refresh()
+    notes = root / "content" / "annotations"
+    note = notes / "article-00001-0.md"
+    refuse_listing(monkeypatch, notes)
+    real = os.stat
+
+    def stat(path: str | Path, *args: object, **kwargs: bool) -> os.stat_result:
+        if Path(path).parent == notes:  # what the system says of a file in a folder that may not be searched
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", stat)
+    assert not cache.reload([note])  # a full refresh instead
+    _, problems = cache.refresh([note])
+    assert [(p.location.path, p.message) for p in problems] == [
+        ("content/annotations", "cannot read this folder: Permission denied")
+    ]

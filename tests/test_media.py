@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from conftest import write_tree
+import pytest
+from conftest import refuse_listing, write_tree
 from PIL import Image
 
 from dossier.source import media
@@ -155,3 +156,20 @@ def test_a_file_pillow_cannot_read_is_said_in_the_editors_words() -> None:
     assert found.format().startswith(
         "content/media/p.png: error: cannot read image: not an image file, or one not yet fully written"
     )
+
+
+def test_a_folder_of_the_library_that_cannot_be_read_is_an_error_at_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(tmp_path, {"content/media/a.png": png(40, 30), "content/media/cartes/irak.png": png(40, 30)})
+    refuse_listing(monkeypatch, root / "content/media/cartes")
+    library, _, problems = media.scan(root)
+    images = library.images
+    assert sorted(images) == ["content/media/a.png"]
+    assert [(p.location.path, p.message) for p in problems] == [
+        ("content/media/cartes", "cannot read this folder: Permission denied")
+    ]
+    refuse_listing(monkeypatch, root / "content/media")
+    library, _, problems = media.scan(root)
+    images = library.images
+    assert images == {} and [p.location.path for p in problems] == ["content/media"]

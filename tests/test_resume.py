@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from conftest import refuse_listing
 
 from bench.generate import generate
 from dossier.commands import build as build_command
@@ -405,3 +406,33 @@ def test_a_leftover_named_after_an_impossible_process_is_left_alone(project: Pat
     assert all(folder.is_dir() for folder in planted)
     build(project, tmp_path / "clean", cache=False)
     assert files(out) == files(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("folder", ["content/annotations", "content/pages/vide", "content/media/vide", "seeds/vide"])
+def test_a_folder_made_unreadable_is_the_same_error_resumed_as_cold_and_the_site_stays(
+    folder: str, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walk: str
+) -> None:
+    """An empty folder too: the input tree then lists the same files, and only the walk's error
+    says that the build is not the last one again (a build does not read seeds/: it is no error)."""
+    (project / folder).mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "site"
+    build(project, out)
+    before = files(out)
+    refuse_listing(monkeypatch, project / folder)
+    if folder.startswith("seeds/"):
+        assert build(project, out).counts.written == 0 and files(out) == before
+        return
+    said = []
+    for cache in (True, False):
+        with pytest.raises(ContentErrors) as raised:
+            build(project, out, cache=cache)
+        said.append([d.format() for d in raised.value.diagnostics])
+        assert files(out) == before
+    assert (
+        said[0]
+        == said[1]
+        == [
+            f"{folder}: error: cannot read this folder: Permission denied"
+            f" (hint: check its owner and permissions (chmod u+rx {folder}): every file in it is read)"
+        ]
+    )

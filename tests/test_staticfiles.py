@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, refuse_listing
 
 from dossier.errors import ContentErrors
 from dossier.publish import staticfiles
@@ -76,3 +76,18 @@ def test_a_link_to_the_projects_secret_is_not_published(
     assert not (root / "_site").exists()
     (root / "themes" / "default" / "static" / "env.txt").unlink()
     assert run(command, "--root", root, *options).code == 0
+
+
+def test_a_static_folder_that_cannot_be_read_is_an_error_at_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    static = tmp_path / "themes" / "t" / "static"
+    (static / "fonts").mkdir(parents=True)
+    (static / "style.css").write_text("body {}")
+    refuse_listing(monkeypatch, static / "fonts")
+    with pytest.raises(ContentErrors) as raised:
+        staticfiles.collect(tmp_path, static)
+    hint = "check its owner and permissions (chmod u+rx themes/t/static/fonts): every file in it is read"
+    assert [d.format() for d in raised.value.diagnostics] == [
+        f"themes/t/static/fonts: error: cannot read this folder: Permission denied (hint: {hint})"
+    ]

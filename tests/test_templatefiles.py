@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import Run
+from conftest import Run, refuse_listing
 
 from dossier.engine import Engine
 from dossier.errors import ContentErrors
@@ -139,3 +139,17 @@ def test_a_rebuild_after_a_template_is_linked_out_says_so(
     with pytest.raises(ContentErrors) as caught:
         builder.produce({article})
     assert [p.format() for p in caught.value.diagnostics] == [f"themes/default/templates/robots.txt: error: {OUTSIDE}"]
+
+
+@pytest.mark.parametrize(
+    "folder", ["templates", "templates/partials", "themes", "themes/default", "themes/default/templates"]
+)
+def test_a_template_or_theme_folder_that_cannot_be_read_is_an_error_not_the_packages_theme(
+    folder: str, tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken as empty, the project's templates would be left out, or its theme replaced by the
+    package's of the same name, without a word."""
+    root = tree({"templates/partials/note.html": "{# the project's own #}"})
+    refuse_listing(monkeypatch, root / folder)
+    hint = f"check its owner and permissions (chmod u+rx {folder}): every file in it is read"
+    assert refused(root, run) == [f"{folder}: error: cannot read this folder: Permission denied (hint: {hint})"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import itertools
 import json
+import os
 import posixpath
 import re
 from collections import Counter
@@ -21,7 +22,7 @@ from dossier.commands import fieldedit, topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from dossier.model import Annotation, Article, EarlierSeed, Topic
 from dossier.project import SEEDS
-from dossier.source import loader, seeds
+from dossier.source import discovery, loader, seeds
 from dossier.source.frontmatter import FENCES
 from dossier.source.seeds import Seed
 from dossier.text.didyoumean import did_you_mean, plain
@@ -254,7 +255,7 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     if update_of:
         _check_update_of(requested, update, slug)
     records, problems = loader.load(root)
-    blocking = [p for p in problems if p.severity is Severity.ERROR and p.location.path.startswith(_BLOCKING)]
+    blocking = [p for p in problems if p.severity is Severity.ERROR and _blocking(root, p.location.path)]
     if blocking:
         raise ContentErrors(blocking)
     known = _Known.of(records.articles, records.annotations, records.topics)
@@ -393,6 +394,14 @@ def _update(root: Path, rel: str, seed: Seed, existing: Article, notes: int) -> 
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
+
+
+def _blocking(root: Path, path: str) -> bool:
+    """Whether a problem at ``path`` leaves the articles or the topics unknown: in their folders,
+    or at a folder on their way that is there (one that cannot be read: its articles would be
+    imported again). A project without ``content/`` yet has no article to import twice."""
+    on_the_way = any(folder.startswith(f"{path}/") for folder in _BLOCKING) and os.path.isdir(root / path)
+    return path.startswith(_BLOCKING) or on_the_way
 
 
 def _check_update_of(requested: Sequence[str], update: bool, slug: str) -> None:
@@ -555,7 +564,7 @@ def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]
     checked for a change). A seed named by a relative path is looked for from the project,
     then from the working directory (inside the project), then in ``seeds/``."""
     if not requested:
-        return _every_seed(root), []
+        return _every_seed(root)
     paths: list[str] = []
     problems: list[Diagnostic] = []
     for given in requested:
@@ -567,13 +576,25 @@ def _requested(root: Path, requested: Sequence[str], by_seed: dict[str, Article]
     return paths, problems
 
 
-def _every_seed(root: Path) -> list[str]:
-    """Every file of ``seeds/`` but hidden ones, relative to ``root``, sorted."""
+def _every_seed(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Every file of ``seeds/`` but hidden ones, relative to ``root``, sorted; a folder of it
+    that cannot be listed is an error (its seeds are not taken for none)."""
     folder = root / SEEDS
     if not folder.is_dir():
         raise DossierError("no seeds/ folder")
-    all_seeds = [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
-    return [s for s in all_seeds if not s.split("/")[-1].startswith(".")]
+    found: list[str] = []
+    problems: list[Diagnostic] = []
+    _seeds_below(root, os.fspath(folder), found, problems)
+    return found, problems
+
+
+def _seeds_below(root: Path, folder: str, found: list[str], problems: list[Diagnostic]) -> None:
+    """The files below ``folder`` (links to files followed, linked folders not entered), in sorted order."""
+    for entry in discovery.listing(root, folder, problems):
+        if entry.is_dir(follow_symlinks=False):
+            _seeds_below(root, entry.path, found, problems)
+        elif entry.is_file() and not entry.name.startswith("."):
+            found.append(Path(entry.path).relative_to(root).as_posix())
 
 
 def _typed_path(root: Path, given: str) -> Path:

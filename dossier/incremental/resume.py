@@ -233,7 +233,7 @@ class Resume:
         if not self.prefetch.ready("inputs"):  # meanwhile, load the memory a change would need
             with contextlib.suppress(store.Interrupted):  # stopped: nothing changed, no memory needed
                 self._early = store.load(self.where, self.key, self._same_inputs(quick))
-        if quick.inputs != self.inputs:
+        if quick.inputs != self.inputs or self._walk()[1][1]:  # a stray file, a folder unreadable: said by a build
             return None
         outputs = self.outputs()
         if len(still(outputs, quick.outputs)) != len(quick.outputs) or set(outputs) != set(quick.outputs):

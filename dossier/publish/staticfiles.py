@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from dossier.errors import ContentErrors, Diagnostic, Location
-from dossier.source.discovery import unsafe_path
+from dossier.source.discovery import listing, unsafe_path
 
 FOLDER = "static"  # in the theme, and in the site
 
@@ -47,13 +47,7 @@ def _refused(root: Path, path: Path) -> Diagnostic:
 
 
 def _walk(root: Path, static: Path, folder: Path, copies: dict[str, Path], problems: list[Diagnostic]) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as exc:
-        rel = _shown(root, folder)
-        problems.append(Diagnostic(Location(rel), f"cannot read folder: {exc.strerror or exc}"))
-        return
-    for entry in entries:
+    for entry in listing(root, folder, problems):  # one that cannot be listed: an error at its path
         if entry.name.startswith("."):  # hidden: never published, so never a leak
             continue
         path = Path(entry.path)

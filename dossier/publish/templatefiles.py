@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.errors import ContentErrors, Diagnostic
-from dossier.source.discovery import unsafe_path
+from dossier.source.discovery import listing, unsafe_path
 
 
 class RefusedTemplate(jinja2.TemplateNotFound):
@@ -96,11 +96,7 @@ def _walk(root: Path, folder: Path, files: list[Path], problems: list[Diagnostic
     if real in seen:
         return
     seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return  # not a folder: Jinja finds nothing there either
-    for entry in entries:
+    for entry in listing(root, folder, problems):  # none: not a folder, Jinja finds nothing there either
         path = Path(entry.path)
         refused = _refused(root, entry, path)
         if refused is not None:

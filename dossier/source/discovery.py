@@ -74,10 +74,10 @@ def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
     if not content.is_dir():
         return found, [Diagnostic(Location(CONTENT, 0), "no content folder", "create content/articles/")]
     linked = unsafe_path(root, content) is not None or os.path.islink(content)
-    for entry in sorted(content.iterdir()):
+    for entry in listing(root, content, problems):
         if ignored(entry.name):
             continue
-        rel = entry.relative_to(root).as_posix()
+        rel = Path(entry.path).relative_to(root).as_posix()
         if entry.name == MEDIA and entry.is_dir():
             continue  # the images: read by source/media, not content files
         if entry.name not in CONTENT_FOLDERS or not entry.is_dir():
@@ -86,19 +86,37 @@ def walk(root: Path, signed: bool = False) -> tuple[Found, list[Diagnostic]]:
                 Diagnostic(Location(rel, 0), "unexpected entry in content/", f"expected folders: {expected}")
             )
             continue
-        _walk(root, os.fspath(entry), entry.name, linked or os.path.islink(entry), signed, found, problems)
+        _walk(root, entry.path, entry.name, linked or entry.is_symlink(), signed, found, problems)
     return found, problems
+
+
+def listing(root: Path, folder: str | Path, problems: list[Diagnostic]) -> list[os.DirEntry[str]]:
+    """The entries of ``folder``, sorted by name. A folder that cannot be listed (its permissions,
+    its owner) is an error at its path, never a folder taken as empty: what it holds would be
+    missing from the site without a word. One gone meanwhile (or no longer a folder) has none."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        problems.append(unreadable(root, folder, exc))
+        return []
+
+
+def unreadable(root: Path, folder: str | Path, exc: OSError) -> Diagnostic:
+    """The error of a folder that cannot be listed, at its path from ``root`` (whole if outside it)."""
+    path, root = Path(os.path.abspath(folder)), Path(os.path.abspath(root))
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else os.fspath(path)
+    hint = f"check its owner and permissions (chmod u+rx {rel}): every file in it is read"
+    return Diagnostic(Location(rel, 0), f"cannot read this folder: {exc.strerror or exc}", hint)
 
 
 def _walk(
     root: Path, folder: str, kind: str, linked: bool, signed: bool, found: Found, problems: list[Diagnostic]
 ) -> None:
     """The files below ``folder`` (``linked`` when a folder on the way is a symbolic link)."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
+    for entry in listing(root, folder, problems):
         if ignored(entry.name):
             continue
         is_link = linked or entry.is_symlink()

@@ -106,6 +106,16 @@ def parse(root: Path, kind: Kind, key: str, known: bytes = b"", discovered: bool
     return Parsed(Loaded(sig, record, tuple(problems), hashed))
 
 
+def _not_a_file(path: Path) -> bool:
+    """Whether ``path`` is a folder, or cannot be looked at for another reason than being gone."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+
+
 def _signature_now(key: str, seen: Signatures | None) -> Signature | None:
     """The signature of the file at ``key``: as this build saw it earlier (``seen``), else as it is now."""
     return (seen.get(key) if seen else None) or signature(key)
@@ -244,10 +254,12 @@ class FileCache:
     def reload(self, changed: Iterable[Path]) -> bool:
         """Bring the content files at ``changed`` up to date, and only them (what they change in
         the records is worked out by the next :meth:`content`); False, and nothing done, when
-        one of the paths is not a content file (a folder, a file of another kind)."""
+        one of the paths is not a content file (a folder, a file of another kind), or cannot be
+        looked at (a folder on its way that may not be read: taken for gone, the file would leave
+        the site without a word; the walk of a full refresh says it)."""
         paths = [Path(os.path.abspath(p)) for p in changed]
         kinds = [self._kind_of(p) for p in paths]
-        if any(kind is None for kind in kinds) or any(p.is_dir() for p in paths):
+        if any(kind is None for kind in kinds) or any(_not_a_file(p) for p in paths):
             return False
         self.changes, self.structural = [], False
         for path, kind in zip(paths, kinds, strict=True):

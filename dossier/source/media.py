@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 
 from dossier.errors import Diagnostic, Location
 from dossier.project import CONTENT, MEDIA
-from dossier.source.discovery import ignored, unsafe_path
+from dossier.source.discovery import ignored, listing, unsafe_path
 from dossier.source.signatures import Signature, of
 
 FOLDER = f"{CONTENT}/{MEDIA}"  # in the project; the site publishes its images under media/
@@ -225,7 +225,7 @@ def scan(root: Path, known: Known | None = None) -> tuple[Library, dict[str, Sig
     signatures: dict[str, Signature] = {}
     problems: list[Diagnostic] = []
     folder = root / FOLDER
-    if not folder.is_dir():
+    if not os.path.isdir(folder):  # content/ itself unreadable: said by the walk of content/
         return Library(), signatures, problems
     for path in _files(root, folder, problems):
         rel = path.relative_to(root).as_posix()
@@ -251,11 +251,7 @@ def scan(root: Path, known: Known | None = None) -> tuple[Library, dict[str, Sig
 def _files(root: Path, folder: Path, problems: list[Diagnostic]) -> list[Path]:
     """The files below ``folder``, sorted; symbolic links and special files refused."""
     out: list[Path] = []
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return out
-    for entry in entries:
+    for entry in listing(root, folder, problems):  # one that cannot be listed: an error at its path
         if ignored(entry.name):
             continue
         path = Path(entry.path)

@@ -22,13 +22,21 @@ def signature(path: Path | str) -> Signature | None:
     return of(st)
 
 
+UNREADABLE: Signature = b""  # a folder that cannot be listed: no file has this signature
+
+
 def tree(folder: str) -> list[tuple[str, Signature]]:
-    """Every file below ``folder`` with its signature, in a stable order (links to files are followed)."""
+    """Every file below ``folder`` with its signature, in a stable order (links to files are followed);
+    a folder below it that cannot be listed is there too, signed :data:`UNREADABLE`: made unreadable,
+    or readable again, the tree is not the one it was."""
     found: list[tuple[str, Signature]] = []
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+        with os.scandir(folder) as listed:
+            entries = sorted(listed, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
         return found
+    except OSError:
+        return [(folder, UNREADABLE)]
     for entry in entries:
         try:
             if entry.is_dir():
