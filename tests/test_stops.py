@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -31,11 +33,17 @@ def _mask() -> set[signal.Signals]:
     return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
 
 
+def _sigterm_to_this_thread() -> None:
+    """SIGTERM to this thread only (other threads of the test process, which the system could give
+    a signal sent to the process, would run its handler whenever they next run)."""
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
 @pytest.mark.usefixtures("raising_on_sigterm")
 def test_a_stop_sent_during_the_block_is_acted_on_once_it_is_done() -> None:
     before, done = _mask(), []
     with pytest.raises(Stopped), stops.held():
-        os.kill(os.getpid(), signal.SIGTERM)
+        _sigterm_to_this_thread()
         done.append("the rest of the block")
     assert done == ["the rest of the block"]
     assert _mask() == before
@@ -67,7 +75,7 @@ def test_a_clean_up_is_done_and_then_the_stop_is_acted_on() -> None:
     done: list[str] = []
 
     def cleanup() -> None:
-        os.kill(os.getpid(), signal.SIGTERM)
+        _sigterm_to_this_thread()
         done.append("removed")
 
     with pytest.raises(Stopped):
@@ -78,10 +86,9 @@ def test_a_clean_up_is_done_and_then_the_stop_is_acted_on() -> None:
 @pytest.mark.usefixtures("raising_on_sigterm")
 def test_a_stop_another_thread_received_waits_for_the_block_too() -> None:
     """The system gives a signal to any thread that does not block it; Python runs the handler in
-    the main thread all the same, at its next step: blocking the signal here is not enough."""
-    import threading
-    import time
-
+    the main thread all the same, at its next step: blocking the signal here is not enough. The
+    block goes on until the interpreter has caught the signal (its wakeup file says so), whichever
+    thread the system gave it to, and whenever that thread ran."""
     other_running, stop_other = threading.Event(), threading.Event()
 
     def other() -> None:
@@ -91,13 +98,19 @@ def test_a_stop_another_thread_received_waits_for_the_block_too() -> None:
     thread = threading.Thread(target=other)
     thread.start()
     other_running.wait()
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    previous = signal.set_wakeup_fd(write)
     done: list[str] = []
     try:
         with pytest.raises(Stopped), stops.held():
-            os.kill(os.getpid(), signal.SIGTERM)  # to the process: the other thread, this one blocking it
-            time.sleep(0.05)
+            os.kill(os.getpid(), signal.SIGTERM)  # to the process: a thread that does not block it
+            assert select.select([read], [], [], 30)[0], "the signal was never caught"
             done.append("the rest of the block")
     finally:
+        signal.set_wakeup_fd(previous)
+        os.close(read)
+        os.close(write)
         stop_other.set()
         thread.join()
     assert done == ["the rest of the block"]
