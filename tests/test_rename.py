@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 import errno
-import os
 import re
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -315,7 +315,7 @@ def test_a_stop_during_the_writes_comes_once_the_rename_is_whole(
 
     def create(path: Path, data: bytes) -> None:
         real(path, data)
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C at the first write
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # Ctrl-C at the first write, to this thread
 
     monkeypatch.setattr(writing, "create_file", create)
     with pytest.raises(KeyboardInterrupt):

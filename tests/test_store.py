@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import types
 import zlib
 from collections.abc import Callable
@@ -438,7 +439,7 @@ def test_a_stop_while_the_cache_is_saved_says_the_site_is_in_place(
 
     def write(self: store._Counted, data: bytes) -> int:
         real(self, data)
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, acted on at once
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # Ctrl-C, to this thread: acted on at once
         return len(data)
 
     monkeypatch.setattr(store._Counted, "write", write)
