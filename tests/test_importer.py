@@ -653,7 +653,7 @@ def test_versions_pile_up_oldest_first_and_a_third_one_keeps_the_list(shipped: P
     assert plain.out == f"{SHIPPED}: unchanged ({NEW_VERSION} is an earlier version of its text)\n"
 
 
-@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS])
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES])
 def test_a_full_disk_stops_the_import_once_with_what_was_imported_before(
     tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:

@@ -215,3 +215,18 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, monkeypatch:
         init.run(tmp_path / "mon-dossier")
     assert str(caught.value).endswith("mon-dossier: cannot write the new dossier: No space left on device")
     assert list(tmp_path.iterdir()) == []  # not even the folder it made
+
+
+def test_a_place_that_cannot_be_read_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from dossier.errors import DossierError
+
+    def refused(*args: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(init, "_refuse_taken", refused)  # a folder on the way that may not be looked into
+    with pytest.raises(DossierError) as caught:
+        init.run(tmp_path / "q" / "new")
+    assert str(caught.value).endswith("new: cannot read this folder: Permission denied (hint: check its owner and"
+                                      " permissions, or give another place)")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import Run
 
 
@@ -171,3 +172,34 @@ def test_a_page_on_a_url_the_build_uses_is_refused(tree: Callable[..., Path], ru
         "the URL /pagefind/ is taken by the search index, which the build writes there (hint: choose another --slug)"
     ]
     assert not (root / "content/pages/pagefind.md").exists()
+
+
+def test_a_folder_that_cannot_be_read_is_its_error_not_a_traceback_nor_an_unknown_article(
+    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from conftest import refuse_listing
+
+    root = tree()
+    refuse_listing(monkeypatch, root / "content" / "articles")  # the note's article cannot be read
+    done = note(run, root, "la coalition")
+    assert (done.code, done.errors) == (1, [
+        "content/articles: error: cannot read this folder: Permission denied (hint: check its owner and permissions"
+        " (chmod u+rx content/articles): every file in it is read)"
+    ])  # fmt: skip
+    monkeypatch.undo()
+    real = Path.exists
+    annotations = root / "content" / "annotations"
+
+    def exists(self: Path, **kwargs: bool) -> bool:
+        if self.parent == annotations:  # a folder without the right to look into it
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    done = note(run, root, "la coalition")
+    assert done.code == 1 and done.errors[0].startswith("content/annotations: error: cannot read this folder")
+    monkeypatch.undo()
+    assert not (annotations / "la-coalition.md").exists()  # nothing written

@@ -360,3 +360,27 @@ def test_the_search_field_shows_only_when_the_site_has_an_index(indexed: bool) -
 
 def test_the_search_field_shows_unless_the_caller_says_there_is_no_index() -> None:
     assert _rendered() == _rendered(search=True)
+
+
+def test_pagefind_killed_on_its_own_is_said_with_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from dossier.errors import DossierError
+
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "index.html").write_text('<html lang="fr"><body data-pagefind-body><p>Bagdad</p></body></html>')
+
+    def killed(where: Path) -> subprocess.Popen[bytes]:  # the out-of-memory killer at work
+        line = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
+        pipe = subprocess.PIPE
+        return subprocess.Popen(line, cwd=where, stdin=pipe, stdout=pipe, stderr=pipe)
+
+    monkeypatch.setattr(search, "_start", killed)
+    with pytest.raises(DossierError) as caught:
+        search.index(site)
+    assert str(caught.value) == (
+        "search indexing failed: Pagefind was killed by SIGKILL"
+        " (hint: the system may have run out of memory: build again, or with --no-search)"
+    )

@@ -613,3 +613,18 @@ def test_a_preview_of_a_thousand_pages_or_more_prints_its_progress(tmp_path: Pat
     assert progress and re.fullmatch(r"rendering (\d+)/\1 pages", progress[-1]), logs
     assert int(progress[-1].split("/")[1].split()[0]) >= 1000
     assert logs.index(progress[-1]) < len(logs) - 1 and logs[-1].startswith("built in ")
+
+
+def test_a_preview_whose_first_build_failed_is_replaced_by_the_next_serve(tree: Callable[..., Path]) -> None:
+    from dossier.commands.serve import DevServer
+    from dossier.publish import output
+
+    root = tree()
+    with (root / "site.yml").open("a", encoding="utf-8") as settings:
+        settings.write("bogus: 1\n")
+    logs: list[str] = []
+    server = DevServer(root, "127.0.0.1", 8000, log=logs.append)
+    assert not server.rebuild()
+    assert logs[-1].endswith("; serving the errors")  # no good pages yet
+    assert output.is_ours(server.out)  # the errors page is dossier's: the next serve may replace it
+    assert output.remove_leftover(server.out)

@@ -277,12 +277,14 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     return Outcome(tuple(results), tuple(problems))
 
 
-# what a write says about the disk rather than about one file: the import stops at the first
+# what a write says about the disk or the folder rather than about one file: the import stops at the first
 _DISK = {
     errno.ENOSPC: "free some space on that disk",
     errno.EDQUOT: "free some space within your disk quota",
     errno.EFBIG: "a file size limit is set ('ulimit -f'): raise it",
     errno.EROFS: "the disk is read-only: import into a project on a writable one",
+    errno.EACCES: "check the owner and permissions of content/articles (chmod u+w content/articles)",
+    errno.EPERM: "check the owner and permissions of content/articles (chmod u+w content/articles)",
 }
 
 

@@ -87,9 +87,13 @@ def run(given: Path, title: str | None = None, language: str = "fr", base_url: s
         raise UsageError(f"--language {language}: no example in this language", "one of " + ", ".join(LANGUAGES))
     config.Overrides(base_url=base_url)  # checked as the build checks --base-url (a usage error)
     target = Path(os.path.abspath(given))
-    _refuse_taken(target, given)
+    try:
+        _refuse_taken(target, given)
+        made = not target.exists()
+    except OSError as exc:  # a folder on the way that cannot be read
+        hint = "check its owner and permissions, or give another place"
+        raise DossierError(f"{given}: cannot read this folder: {exc.strerror or exc} (hint: {hint})") from None
     example = Example.of(language)
-    made = not target.exists()
     try:
         target.mkdir(exist_ok=True)
         files = _staged(

@@ -21,7 +21,7 @@ from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Event, Page, Record, Topic
 from dossier.project import ANNOTATIONS, ARTICLES, PAGES, TIMELINE, TOPICS
 from dossier.publish import pages
-from dossier.source import content, loader
+from dossier.source import content, discovery, loader
 from dossier.source.content import KIND_BY_FOLDER
 from dossier.source.markup import Markdown
 from dossier.text.slugs import SLUG_LENGTH, is_slug, slugify
@@ -62,7 +62,10 @@ def _check_references(root: Path, record: Record, records: content.Content | Non
 
     ``records``: the project's content as already loaded (the preview's engine has it), else read now."""
     if records is None:
-        records, _ = loader.load(root)
+        records, found = loader.load(root)
+        unread = [d for d in found if d.message.startswith(discovery.UNREADABLE)]
+        if unread:  # what it holds is unknown: not said "unknown article" instead
+            return unread
     vocabulary = Vocabulary.of(records.topics)
     articles = {a.slug: a for a in records.articles}
     problems = _topic_problems(record, vocabulary) + _cited_problems(record, articles)
@@ -127,12 +130,16 @@ def create(root: Path, request: Request, records: content.Content | None = None,
     ``records``: the project's content as already loaded (see :func:`_check_references`);
     ``taken``: the hint when the file exists already, in the words of where the name was chosen."""
     folder = FOLDERS[request.kind]
-    rel = _free(root, folder, request)
+    try:
+        rel = _free(root, folder, request)
+        there = (root / rel).exists()
+    except OSError as exc:  # its folder cannot be searched
+        raise ContentErrors([discovery.unreadable(root, root / "content" / folder, exc)]) from None
     target = root / rel
     exists = Diagnostic(Location(rel, 0), "exists already: not replaced", taken)
     text = render(request)
     record, problems = content.load_file(root, KIND_BY_FOLDER[folder], target, text.encode("utf-8"))
-    if target.exists():
+    if there:
         problems.append(exists)
     if record is not None:
         problems += _check_references(root, record, records)

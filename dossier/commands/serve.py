@@ -583,7 +583,8 @@ class DevServer:
                     f" ({counts.pages} page{'s' if counts.pages != 1 else ''} rendered)"
                 )
             else:
-                self.log(f"build failed in {elapsed:.0f} ms: {summary(problems)}; still serving the last good pages")
+                serving = "still serving the last good pages" if self.paths is not None else "serving the errors"
+                self.log(f"build failed in {elapsed:.0f} ms: {summary(problems)}; {serving}")
             return ok
 
     def _build(self, changed: set[Path] | None) -> tuple[list[Diagnostic], output.Counts | None]:
@@ -618,6 +619,7 @@ class DevServer:
         """What the pages' script reads after each build (status.json), and the script itself."""
         folder = self.out / DEV_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
+        output.mark(self.out)  # a folder of dossier's, even before a first good build: the next serve replaces it
         lines = format_all(d for d in problems if not ok or d.severity.value == "error")
         self.builds += 1  # a page that connects after a build it missed reloads (dev.js)
         texts = overlay.texts(self.runner.engine.strings, problems)  # the overlay's texts, in the site's language

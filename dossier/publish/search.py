@@ -253,7 +253,16 @@ def _index_shards(site: Path, folder: Path, todo: dict[str, list[str]]) -> list[
         raise DossierError(f"cannot index the site for search: Pagefind took more than {TIMEOUT:.0f} s")
     if error is not None or not done:
         details = " ".join(" ".join([error or "", *map(str, failed), *errors]).split())[-500:]
-        raise DossierError(f"search indexing failed (Pagefind exited with {service.returncode}): {details}")
+        code = service.returncode
+        if code is not None and code < 0:  # killed: its own output says nothing useful
+            killed = signal.Signals(-code).name
+            hint = (
+                "the system may have run out of memory: build again, or with --no-search"
+                if killed == "SIGKILL"
+                else "build again"
+            )
+            raise DossierError(f"search indexing failed: Pagefind was killed by {killed} (hint: {hint})")
+        raise DossierError(f"search indexing failed (Pagefind exited with {code}): {details}")
     return feed.empty
 
 

@@ -104,12 +104,15 @@ def listing(root: Path, folder: str | Path, problems: list[Diagnostic]) -> list[
         return []
 
 
+UNREADABLE = "cannot read this folder"
+
+
 def unreadable(root: Path, folder: str | Path, exc: OSError) -> Diagnostic:
     """The error of a folder that cannot be listed, at its path from ``root`` (whole if outside it)."""
     path, root = Path(os.path.abspath(folder)), Path(os.path.abspath(root))
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else os.fspath(path)
     hint = f"check its owner and permissions (chmod u+rx {rel}): every file in it is read"
-    return Diagnostic(Location(rel, 0), f"cannot read this folder: {exc.strerror or exc}", hint)
+    return Diagnostic(Location(rel, 0), f"{UNREADABLE}: {exc.strerror or exc}", hint)
 
 
 def _walk(
