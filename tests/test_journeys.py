@@ -729,7 +729,12 @@ def test_new_annotation_date_is_when_the_note_was_written(project: Path) -> None
         " (hint: the day the note was written, e.g. date: 2024-03-06; or no date at all)"
     ], bad
     assert files_of(project) == before
-    done = typed(f"{command} 2024-03-06", project)
+    empty = typed(f'{command} ""', project)
+    assert empty.code == 2 and empty.err.strip() == (
+        "error: --date: no date given (hint: the day the note was written, e.g. --date 2024-03-06; or no --date)"
+    ), empty
+    assert files_of(project) == before
+    done = typed(f'{command} " 2024-03-06 "', project)  # as pasted: the spaces are not the date's
     assert done.code == 0 and done.out.strip() == "content/annotations/une-vacance-du-pouvoir.md", done
     assert 'date: "2024-03-06"' in (project / done.out.strip()).read_text(encoding="utf-8").split("---")[1]
     assert typed("python build.py", project).code == 0

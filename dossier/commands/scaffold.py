@@ -195,9 +195,18 @@ def _annotation(a: Arguments, text: str) -> Fields:
         "suffix": a.get("suffix"),
         "kind": a["note_kind"],
         "topics": split_list(a.get("topics")),
-        "date": a.get("date"),
+        "date": _note_date(a.get("date")),
     }
     return fields, text, a["quote"]
+
+
+def _note_date(given: str | None) -> str | None:
+    """``--date`` as typed, its spaces aside; given empty, refused (a note without a date has no ``--date``)."""
+    if given is None:
+        return None
+    if not given.strip():
+        raise UsageError("--date: no date given", "the day the note was written, e.g. --date 2024-03-06; or no --date")
+    return given.strip()
 
 
 def _event(a: Arguments, text: str) -> Fields:
