@@ -371,6 +371,15 @@ def test_an_article_renamed_by_hand_is_said_with_how_to_rename_it_and_the_hint_w
     assert (root / f"_site/articles/{ARTICLE}/index.html").is_file()  # the former URL: its redirect
 
 
+def test_a_name_close_to_the_former_one_gets_the_same_hint_not_a_did_you_mean(tmp_path: Path) -> None:
+    """``did you mean 'la-coalition'?`` would have the editor change every note and lose the redirect."""
+    root = copy_repository(tmp_path / "dossier")
+    (root / f"content/articles/{ARTICLE}.md").rename(root / "content/articles/la-coalition.md")
+    checked = typed("python build.py check", root)
+    assert checked.code == 1 and checked.errors, checked
+    assert all(f"`python build.py rename article {ARTICLE} la-coalition`" in line for line in checked.errors)
+
+
 def test_the_readme_example_of_an_article_renamed_by_hand_is_what_check_says(
     tree: Callable[..., Path], run: Callable[..., Run]
 ) -> None:

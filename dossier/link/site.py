@@ -278,12 +278,10 @@ class _Linker:
             hint = f"write '{now.slug}': {now.origin.path} lists /articles/{slug}/ in its aliases"
             self.problems.append(Diagnostic(where, f"article '{slug}' was renamed '{now.slug}'", hint))
             return
-        hint = did_you_mean(slug, self.all_articles)
-        if not hint:  # no slug close to it: its file may have been renamed by hand
-            if self.moved is None:
-                self.moved = moved.MovedArticles(self.content.articles, self.content.annotations)
-            found = self.moved.find(slug)
-            hint = moved.moved_hint(slug, found) if found is not None else unknown_hint("article", slug, {})
+        if self.moved is None:  # its file may have been renamed by hand, to a name close to the old one or not
+            self.moved = moved.MovedArticles(self.content.articles, self.content.annotations)
+        found = self.moved.find(slug)
+        hint = moved.moved_hint(slug, found) if found is not None else unknown_hint("article", slug, self.all_articles)
         self.problems.append(Diagnostic(where, f"unknown article '{slug}'", hint))
 
     def notes_by_article(self, published: set[str]) -> dict[str, list[Annotation]]:

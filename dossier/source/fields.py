@@ -181,6 +181,7 @@ def _keyed_texts(
             values[key] = text(value_node)
         except FieldError as exc:
             problems.found.append(FieldError(f"{key}: {exc}", exc.hint, at=value_node.start_mark.line))
+            problems.meant.add(key)  # said once: not "missing" too
     return values, problems
 
 
