@@ -132,3 +132,9 @@ def _text_error(value: str) -> Exception:
     except f.FieldError as exc:
         return exc
     raise AssertionError("a text")
+
+
+def test_an_alt_that_is_no_text_is_said_once() -> None:
+    table = (Field("image", f.image),)
+    problems = coerce("a.md", entries("image:\n  src: ../media/a.png\n  alt: [x]\n"), table).problems
+    assert [(p.location.line, p.message.split(":")[1].strip()) for p in problems] == [(4, "alt")]
