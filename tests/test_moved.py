@@ -23,7 +23,7 @@ OTHER = article("content/articles/c.md", "Rien de tout cela.")
 
 def test_the_one_article_named_by_no_note_that_holds_the_quotes_is_found() -> None:
     notes = [note("a", "en janvier"), note("a", "l'hiver passa", "m")]  # typed as an editor types it
-    assert moved.moved_article("a", [OTHER, MOVED], notes) is MOVED
+    assert moved.MovedArticles([OTHER, MOVED], notes).find("a") is MOVED
     hint = moved.moved_hint("a", MOVED)
     assert hint.startswith("content/articles/b.md, which no note names, holds the passages quoted by the notes on 'a'")
     assert "move it back to content/articles/a.md and run `python build.py rename article a b`" in hint
@@ -31,20 +31,20 @@ def test_the_one_article_named_by_no_note_that_holds_the_quotes_is_found() -> No
 
 def test_no_guess_when_nothing_or_more_than_one_article_could_be_it() -> None:
     notes = [note("a", "en janvier")]
-    assert moved.moved_article("a", [OTHER], notes) is None  # the quote is nowhere
+    assert moved.MovedArticles([OTHER], notes).find("a") is None  # the quote is nowhere
     twin = article("content/articles/d.md", MOVED.body)
-    assert moved.moved_article("a", [MOVED, twin], notes) is None  # two could be: neither is said
-    assert moved.moved_article("x", [MOVED], notes) is None  # no note names 'x': nothing to go by
+    assert moved.MovedArticles([MOVED, twin], notes).find("a") is None  # two could be: neither is said
+    assert moved.MovedArticles([MOVED], notes).find("x") is None  # no note names 'x': nothing to go by
 
 
 def test_the_article_holding_the_most_quotes_is_the_one() -> None:
     notes = [note("a", "en janvier"), note("a", "l'hiver passa", "m")]
     partly = article("content/articles/d.md", "Elle commence en janvier.")
-    assert moved.moved_article("a", [partly, MOVED], notes) is MOVED
+    assert moved.MovedArticles([partly, MOVED], notes).find("a") is MOVED
 
 
 def test_an_article_that_a_note_names_or_named_by_its_slug_line_is_not_it() -> None:
     notes = [note("a", "en janvier"), note("b", "Puis", "m")]
-    assert moved.moved_article("a", [MOVED], notes) is None  # its own notes name it: it was not moved
+    assert moved.MovedArticles([MOVED], notes).find("a") is None  # its own notes name it: it was not moved
     kept = article("content/articles/b.md", MOVED.body, slug="autre")  # slug: line: moving the file changes nothing
-    assert moved.moved_article("a", [kept], [note("a", "en janvier")]) is None
+    assert moved.MovedArticles([kept], [note("a", "en janvier")]).find("a") is None

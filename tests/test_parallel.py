@@ -101,14 +101,22 @@ def test_an_exception_in_a_worker_is_raised_here_the_first_in_order(monkeypatch:
     assert _children() <= before
 
 
-def _children() -> set[int]:
-    """This process's child processes, as the system lists them (a reaped one is gone)."""
+_PPID, _SESSION = 1, 3  # fields of /proc/PID/stat after the command's name: the parent, the session
+
+
+def _processes(field: int, value: int) -> set[int]:
+    """The processes whose ``/proc/PID/stat`` has ``value`` in ``field`` (zombies included)."""
     found = set()
     for entry in os.listdir("/proc"):
         with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
-            if entry.isdigit() and stat.read().rsplit(") ", 1)[1].split()[1] == str(os.getpid()):
+            if entry.isdigit() and stat.read().rsplit(") ", 1)[1].split()[field] == str(value):
                 found.add(int(entry))
     return found
+
+
+def _children() -> set[int]:
+    """This process's child processes, as the system lists them (a reaped one is gone)."""
+    return _processes(_PPID, os.getpid())
 
 
 def test_a_worker_killed_midway_is_said_in_one_line_and_the_others_are_reaped() -> None:
@@ -165,16 +173,6 @@ print(stopped)
 """
 
 
-def _session(sid: int) -> list[str]:
-    """The processes of the session ``sid`` still there (zombies included)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
-            if entry.isdigit() and stat.read().rsplit(") ", 1)[1].split()[3] == str(sid):
-                found.append(entry)
-    return found
-
-
 def test_sigterm_to_the_whole_group_at_any_moment_stops_the_work_and_never_hangs() -> None:
     seed, rounds = random.randrange(1 << 30), 150
     process = subprocess.Popen(
@@ -193,6 +191,6 @@ def test_sigterm_to_the_whole_group_at_any_moment_stops_the_work_and_never_hangs
         pytest.fail(f"a round hung (seed {seed})")
     assert (process.returncode, out, err) == (0, f"{rounds}\n", ""), f"seed {seed}"
     deadline = time.monotonic() + 10  # a guard: the system reaps the workers the program left
-    while _session(process.pid) and time.monotonic() < deadline:
+    while _processes(_SESSION, process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _session(process.pid) == []
+    assert _processes(_SESSION, process.pid) == set()

@@ -30,6 +30,7 @@ from dossier import DISTRIBUTION, __version__, config
 from dossier.commands import fieldedit, importer, scaffold, writing
 from dossier.errors import ContentErrors, DossierError, UsageError
 from dossier.project import ARTICLES, CONTENT, CONTENT_FOLDERS, SEEDS, SETTINGS_FILE
+from dossier.source import discovery
 
 LANGUAGES = ("fr", "en")  # the languages the starter's example texts are written in
 WORKFLOW = ".github/workflows/pages.yml"
@@ -92,7 +93,7 @@ def run(given: Path, title: str | None = None, language: str = "fr", base_url: s
         made = not target.exists()
     except OSError as exc:  # a folder on the way that cannot be read
         hint = "check its owner and permissions, or give another place"
-        raise DossierError(f"{given}: cannot read this folder: {exc.strerror or exc} (hint: {hint})") from None
+        raise DossierError(f"{given}: {discovery.UNREADABLE}: {exc.strerror or exc} (hint: {hint})") from None
     example = Example.of(language)
     try:
         target.mkdir(exist_ok=True)

@@ -63,7 +63,7 @@ def _check_references(root: Path, record: Record, records: content.Content | Non
     ``records``: the project's content as already loaded (the preview's engine has it), else read now."""
     if records is None:
         records, found = loader.load(root)
-        unread = [d for d in found if d.message.startswith(discovery.UNREADABLE)]
+        unread = [d for d in found if discovery.is_unreadable(d)]
         if unread:  # what it holds is unknown: not said "unknown article" instead
             return unread
     vocabulary = Vocabulary.of(records.topics)

@@ -57,14 +57,8 @@ class MovedArticles:
         return best[0] if most > 0 and len(best) == 1 else None
 
 
-def moved_article(slug: str, articles: Sequence[Article], notes: Sequence[Annotation]) -> Article | None:
-    """The article that the notes naming the unknown ``slug`` were written on, if its file was
-    renamed by hand (see :meth:`MovedArticles.find`)."""
-    return MovedArticles(articles, notes).find(slug)
-
-
 def moved_hint(slug: str, article: Article) -> str:
-    """What to do when ``article`` is the article once named ``slug`` (see :func:`moved_article`)."""
+    """What to do when ``article`` is the article once named ``slug`` (see :meth:`MovedArticles.find`)."""
     path = article.origin.path
     former = posixpath.join(posixpath.dirname(path), f"{slug}.md")
     return (

@@ -107,6 +107,11 @@ def listing(root: Path, folder: str | Path, problems: list[Diagnostic]) -> list[
 UNREADABLE = "cannot read this folder"
 
 
+def is_unreadable(problem: Diagnostic) -> bool:
+    """Whether ``problem`` is a folder's that could not be listed (:func:`unreadable`)."""
+    return problem.message.startswith(UNREADABLE + ":")
+
+
 def unreadable(root: Path, folder: str | Path, exc: OSError) -> Diagnostic:
     """The error of a folder that cannot be listed, at its path from ``root`` (whole if outside it)."""
     path, root = Path(os.path.abspath(folder)), Path(os.path.abspath(root))
