@@ -14,15 +14,17 @@ a handler runs the pending ones first), before anything of the block is done.
 from __future__ import annotations
 
 import contextlib
+import functools
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
 
 _Handler = Callable[[int, FrameType | None], Any]
+_T = TypeVar("_T")
 
 
 @contextlib.contextmanager
@@ -84,3 +86,18 @@ def finish(cleanup: Callable[[], object]) -> None:
         if not entered:  # the stop came as the block began: the clean-up is done all the same
             cleanup()
         raise
+
+
+def made(make: Callable[[], _T], undo: Callable[[_T], object]) -> _T:
+    """``make()`` with the stops held (a folder made and marked, a process forked and known), and
+    what it made. A stop that came meanwhile is acted on as the block ends, before the caller holds
+    what was made: ``undo`` is run on it first (the folder removed, the process reaped)."""
+    result: list[_T] = []
+    try:
+        with held():
+            result.append(make())
+    except BaseException:
+        if result:
+            finish(functools.partial(undo, result[0]))
+        raise
+    return result[0]

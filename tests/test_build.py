@@ -7,8 +7,10 @@ import errno
 import gc
 import os
 import resource
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +215,26 @@ def test_the_packaged_theme_is_never_an_output_folder(tree: Callable[..., Path],
     assert f"overlaps the project's '{PACKAGED_THEMES}'" in result.err
     assert "--replace-output does not change this" in result.err
     assert sorted(p.name for p in static.iterdir()) == before
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["spool", "staging"])
+def test_a_ctrl_c_as_the_build_s_own_folder_is_made_leaves_no_folder(
+    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, cache: bool
+) -> None:
+    """The stop is held while the folder is made and marked, and acted on as that is done: the
+    folder is removed before the build stops."""
+    root = tree()
+    assert run("build", "--root", root, "-q").code == 0
+    before = site_of(root / "_site")
+    edit(root)
+    real = output.mark
+
+    def mark_then_stop(folder: Path) -> None:
+        real(folder)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread: acted on here
+
+    monkeypatch.setattr(output, "mark", mark_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        run("build", "--root", root, "--jobs", "1", *([] if cache else ["--no-cache"]))
+    assert leftovers(root) == []
+    assert site_of(root / "_site") == before

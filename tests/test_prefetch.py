@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -84,3 +85,23 @@ def test_ready_says_whether_a_result_is_there_without_waiting(tmp_path: Path) ->
         assert ahead.get("slow") == "walked"
     finally:
         ahead.close()
+
+
+def test_a_ctrl_c_as_the_child_is_forked_stops_and_reaps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stop is held while the child is forked, and acted on as that is done: the child, which
+    nobody would close, is stopped and reaped first."""
+    real, forked = os.fork, []
+
+    def fork_then_stop() -> int:
+        pid = real()
+        if pid:
+            forked.append(pid)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread: acted on here
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        Prefetch([("wait", lambda: time.sleep(60))])
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):  # reaped already
+        os.waitpid(forked[0], os.WNOHANG)

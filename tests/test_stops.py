@@ -114,3 +114,34 @@ def test_a_stop_another_thread_received_waits_for_the_block_too() -> None:
         stop_other.set()
         thread.join()
     assert done == ["the rest of the block"]
+
+
+@pytest.mark.usefixtures("raising_on_sigterm")
+def test_what_was_made_when_a_stop_came_is_undone_before_the_stop_goes_on() -> None:
+    undone: list[str] = []
+
+    def make() -> str:
+        _sigterm_to_this_thread()
+        return "a folder"
+
+    with pytest.raises(Stopped):
+        stops.made(make, undone.append)
+    assert undone == ["a folder"]
+
+
+@pytest.mark.usefixtures("raising_on_sigterm")
+def test_what_was_made_without_a_stop_is_the_caller_s() -> None:
+    undone: list[str] = []
+    assert stops.made(lambda: "a folder", undone.append) == "a folder"
+    assert undone == []
+
+
+def test_nothing_is_undone_when_the_making_failed() -> None:
+    undone: list[str] = []
+
+    def make() -> str:
+        raise OSError("no space left on device")
+
+    with pytest.raises(OSError):
+        stops.made(make, undone.append)
+    assert undone == []

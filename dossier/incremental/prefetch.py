@@ -31,26 +31,30 @@ class Prefetch:
         self._fd = -1
         if not hasattr(os, "fork") or threading.active_count() > 1 or len(jobs) == 0:
             return
-        read, write = os.pipe()
-        with stops.held():  # no handler of the caller's runs in the child
-            try:
-                pid = os.fork()
-            except OSError:  # no process to be had: the results are computed here
-                os.close(read)
-                os.close(write)
-                return
-            if pid == 0:  # the child: results in order, then out (never back into the caller's code)
+        try:
+            with stops.held():  # no handler of the caller's runs in the child; nothing made is unknown to close
+                read, write = os.pipe()
                 try:
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+                    pid = os.fork()
+                except OSError:  # no process to be had: the results are computed here
                     os.close(read)
-                    for name, job in jobs:
-                        pipes.send(write, (name, job()))
-                finally:
-                    os._exit(0)
-            self._pid, self._fd = pid, read
-        os.close(write)
+                    os.close(write)
+                    return
+                if pid == 0:  # the child: results in order, then out (never back into the caller's code)
+                    try:
+                        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+                        os.close(read)
+                        for name, job in jobs:
+                            pipes.send(write, (name, job()))
+                    finally:
+                        os._exit(0)
+                os.close(write)
+                self._pid, self._fd = pid, read
+        except BaseException:  # a stop acted on as the fork was done: the child is stopped and reaped
+            stops.finish(self.close)
+            raise
 
     def _receive(self) -> None:
         """One more result from the child (or, if it is gone, none ever again)."""

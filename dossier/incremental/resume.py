@@ -142,6 +142,12 @@ def still(found: Outputs, outputs: Outputs) -> Outputs:
     return {rel: sig for rel, sig in outputs.items() if sig is not None and found.get(rel) == sig}
 
 
+def _remove(spool: Path | None) -> None:
+    """A build's spool folder, once the build is over."""
+    if spool is not None:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
 class Resume:
     def __init__(self, options: Options, out: Path) -> None:
         self.options = options
@@ -258,13 +264,11 @@ class Resume:
         """What the build starts from (after :meth:`unchanged` said it must be made); its spool
         folder is removed when the build is over."""
         memo, kept = self._memo()
-        with stops.held():  # a Ctrl-C now would leave the folder made and not known to remove
-            spool = self._spool()
+        spool = stops.made(self._spool, _remove)  # made and known to remove, or not made
         try:
             yield Start(memo, kept, dict(self.inputs), self.discovered, spool)
         finally:
-            if spool is not None:
-                stops.finish(functools.partial(shutil.rmtree, spool, ignore_errors=True))
+            stops.finish(functools.partial(_remove, spool))
 
     def _memo(self) -> tuple[Memo | None, Outputs | None]:
         """The last build's memo, less the pages whose output file is not as written, and the

@@ -382,13 +382,13 @@ def write(
     reuse = spare is not None and out.is_dir() and spare.is_dir()
     spool = files if isinstance(files, PagesOnDisk) else None
     in_place = spool is not None and not reuse  # the pages are where they belong: that folder becomes the output
+    added: set[str] = set()
     if reuse:
         assert spare is not None
         staging = spare
         _prepare(staging, set(kept) | set(files) | set(copies), _files_of(listed, 1))
     else:
         staging = spool.folder if spool is not None else _new_staging(out)
-    added: set[str] = set()
     try:
         _link_kept(staging, out, kept, reuse, listed)
         unchanged = len(kept) + _place_pages(staging, out, files, before, in_place)
@@ -457,11 +457,20 @@ def _usable_spare(out: Path, spare: Path | None) -> Path | None:
 
 def _new_staging(out: Path) -> Path:
     """A new staging folder beside ``out``, marked."""
-    staging = out.parent / f"{staging_prefix(out)}{os.getpid()}"
-    with stops.held():  # made and marked, or not made: a leftover is known as dossier's
-        staging.mkdir()
-        mark(staging)
-    return staging
+    return stops.made(  # made and marked, or not made: a leftover is known as dossier's
+        functools.partial(_made_marked, out.parent / f"{staging_prefix(out)}{os.getpid()}"),
+        _removed,
+    )
+
+
+def _made_marked(folder: Path) -> Path:
+    folder.mkdir()
+    mark(folder)
+    return folder
+
+
+def _removed(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _link_kept(
