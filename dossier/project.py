@@ -1,6 +1,6 @@
 """A dossier project on disk: the names of its files and folders, each said once here.
 
-This module imports nothing of the package (only ``os``, loaded by every Python process), so
+This module imports nothing of the package (only ``os`` and ``sys``, loaded by every Python process), so
 that the lightest modules (the lock, the resume of a build) may name a project's files without
 loading the rest of the package.
 """
@@ -8,6 +8,7 @@ loading the rest of the package.
 from __future__ import annotations
 
 import os
+import sys
 
 SETTINGS_FILE = "site.yml"  # the project's settings; a folder that has one is a dossier project
 CONTENT = "content"  # the content, one folder per kind (CONTENT_FOLDERS)
@@ -30,3 +31,15 @@ MEDIA = "media"  # content/media/: the images every article may show (not a kind
 
 SOURCES = (CONTENT, THEMES, SEEDS, TEMPLATES, CACHE)
 """The folders a build reads or keeps (besides the settings file): no build may write into them."""
+
+
+def command() -> str:
+    """The program as the editor runs it, for the hints that give a command to type: ``python
+    build.py`` from a project that has that script (the demonstration dossier), ``python -m dossier``,
+    or the installed ``dossier`` (a project made by ``dossier init``)."""
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) == "build.py":
+        return "python build.py"
+    if os.path.basename(program) == "__main__.py" and os.path.dirname(program) == os.path.dirname(__file__):
+        return "python -m dossier"
+    return "dossier"

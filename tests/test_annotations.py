@@ -88,7 +88,7 @@ def test_absent_quote_gives_its_best_candidate() -> None:
     assert [p.format() for p in problems] == [
         "content/annotations/n.md:3: error: quote not found in article 'a'"
         ' (hint: best candidate (score 0.95): "ont entamé en janvier";'
-        " `python build.py reanchor --write` moves the note there)"
+        " `dossier reanchor --write` moves the note there)"
     ]
 
 
@@ -245,7 +245,7 @@ def test_a_quote_ruled_out_by_its_prefix_says_where_it_is() -> None:
     _, problems = anchor(html(), [note("la coalition", suffix="hier")])
     assert problems[0].hint == (
         'without them it is found once: prefix "sur la fin de" or suffix ". Washington et Bagdad ont";'
-        " `python build.py reanchor --write` moves the note there"
+        " `dossier reanchor --write` moves the note there"
     )
 
 
@@ -414,7 +414,7 @@ def test_hints_past_the_budget_say_the_search_stopped(monkeypatch: pytest.Monkey
     monkeypatch.setattr(anchoring, "HINT_WORDS", 10)
     _, problems = anchor(html(), [note("ont entame en janvier", slug="n1"), note("des discusions", slug="n2")])
     assert [p.hint for p in problems] == [
-        'best candidate (score 0.95): "ont entamé en janvier"; `python build.py reanchor --write` moves the note there',
+        'best candidate (score 0.95): "ont entamé en janvier"; `dossier reanchor --write` moves the note there',
         anchoring.HINT_STOPPED,
     ]
 

@@ -26,7 +26,7 @@ def test_the_one_article_named_by_no_note_that_holds_the_quotes_is_found() -> No
     assert moved.MovedArticles([OTHER, MOVED], notes).find("a") is MOVED
     hint = moved.moved_hint("a", MOVED)
     assert hint.startswith("content/articles/b.md, which no note names, holds the passages quoted by the notes on 'a'")
-    assert "move it back to content/articles/a.md and run `python build.py rename article a b`" in hint
+    assert "move it back to content/articles/a.md and run `dossier rename article a b`" in hint
 
 
 def test_no_guess_when_nothing_or_more_than_one_article_could_be_it() -> None:

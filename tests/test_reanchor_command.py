@@ -188,7 +188,7 @@ def test_in_serve_an_orphaned_note_is_a_warning_and_the_page_is_built(
     assert warning.severity is Severity.WARNING
     assert warning.format() == (
         "content/annotations/absente.md:3: warning: quote not found in article 'un-article'"
-        ' (hint: best candidate (score 0.95): "ont entamé en janvier"; `python build.py reanchor --write` moves'
+        ' (hint: best candidate (score 0.95): "ont entamé en janvier"; `dossier reanchor --write` moves'
         " the note there)"
     )
     page = result.files["articles/un-article/index.html"].decode()

@@ -381,9 +381,11 @@ def test_a_name_close_to_the_former_one_gets_the_same_hint_not_a_did_you_mean(tm
 
 
 def test_the_readme_example_of_an_article_renamed_by_hand_is_what_check_says(
-    tree: Callable[..., Path], run: Callable[..., Run]
+    tree: Callable[..., Path], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from conftest import REPO
+
+    monkeypatch.setattr("sys.argv", ["build.py"])  # the README's commands are typed `python build.py ...`
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("A file renamed by hand") :]

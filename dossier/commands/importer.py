@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier import project
 from dossier.commands import fieldedit, topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from dossier.model import Annotation, Article, EarlierSeed, Topic
@@ -413,7 +414,7 @@ def _check_update_of(requested: Sequence[str], update: bool, slug: str) -> None:
         hint = "--update-of SLUG imports a new seed file as the new version of an existing article"
         raise UsageError(f"--update-of and {other} cannot be given together", hint)
     if len(requested) != 1:
-        hint = "python build.py import seeds/NEW.txt --update-of SLUG, one new version at a time"
+        hint = f"{project.command()} import seeds/NEW.txt --update-of SLUG, one new version at a time"
         raise UsageError("--update-of names one article: give exactly one SEED, its new version", hint)
 
 
@@ -548,7 +549,7 @@ def _check_slug(
     if existing is not None and existing.slug != slug:
         raise UsageError(
             f"{paths[0]} already has an article, {existing.origin.path}",
-            "--slug names a new article; to change its slug: python build.py rename article OLD NEW",
+            f"--slug names a new article; to change its slug: {project.command()} rename article OLD NEW",
         )
     if existing is None and slug in taken:
         raise UsageError(f"--slug {slug}: {taken[slug]} already exists", "choose another slug")

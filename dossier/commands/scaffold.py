@@ -15,7 +15,7 @@ from dossier.commands import writing
 from dossier.commands.fieldedit import yaml_value
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError
 from dossier.link import timeline
-from dossier.link.annotations import MOVES
+from dossier.link.annotations import moves
 from dossier.link.site import anchor_article, unknown_hint
 from dossier.link.topics import Vocabulary
 from dossier.model import Annotation, Article, Event, Page, Record, Topic
@@ -117,8 +117,8 @@ def anchor_new(article: Article, others: Sequence[Annotation], note: Annotation)
     done = Markdown().render(article.body)
     _, before = anchor_article(done, article, None, others)
     _, after = anchor_article(done, article, None, (*others, note))
-    known = set(before)
-    return [replace(d, hint=d.hint.replace(MOVES, "")) for d in after if d not in known]  # nothing to move: not written
+    known, unwritten = set(before), moves()  # the note is not written: reanchor has nothing to move
+    return [replace(d, hint=d.hint.replace(unwritten, "")) for d in after if d not in known]
 
 
 TAKEN_HINT = "choose another --slug"  # on the command line (``new``)

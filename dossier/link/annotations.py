@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dossier import project
 from dossier.errors import Diagnostic
 from dossier.link import htmltext
 from dossier.link.htmltext import TextMap, Wrap, normalize_space
@@ -77,11 +78,11 @@ HINT_STOPPED = "search for a hint stopped: the article is too long"
 NOT_FOUND = "quote not found"
 """How the error for a note whose quote is not found starts (with its prefix/suffix, or at all)."""
 
-REANCHOR = "python build.py reanchor --write"
-"""The command that moves such notes to their candidates (see :mod:`.reanchor`)."""
 
-MOVES = f"; `{REANCHOR}` moves the note there"
-"""How a hint ends when that command would move the note (``new``, whose note is not written, leaves it out)."""
+def moves() -> str:
+    """How a hint ends when ``reanchor --write`` would move the note to its candidate (see
+    :mod:`.reanchor`; ``new``, whose note is not written, leaves it out)."""
+    return f"; `{project.command()} reanchor --write` moves the note there"
 
 
 def is_orphan(diagnostic: Diagnostic) -> bool:
@@ -405,7 +406,7 @@ def _not_found(
         hint = f"without them it is found {times}: {_choices(text, alone)}"
         if hint_budget > 0 and _movable(locator, note, kept):
             hint_budget -= text.count(" ") + 1
-            hint += MOVES
+            hint += moves()
         return Diagnostic(where, message, hint), hint_budget
     hint = HINT_STOPPED
     if hint_budget > 0:  # each hint scans the whole text: bounded for huge articles

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 
+from dossier import project
 from dossier.model import Annotation, Article
 from dossier.text.folding import fold_text
 
@@ -63,6 +64,6 @@ def moved_hint(slug: str, article: Article) -> str:
     former = posixpath.join(posixpath.dirname(path), f"{slug}.md")
     return (
         f"{path}, which no note names, holds the passages quoted by the notes on '{slug}': if it was renamed"
-        f" by hand, move it back to {former} and run `python build.py rename article {slug} {article.slug}`:"
+        f" by hand, move it back to {former} and run `{project.command()} rename article {slug} {article.slug}`:"
         " it renames the file and every reference to it, and redirects the former URL"
     )

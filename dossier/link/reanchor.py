@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import edlib
 
-from dossier.link.annotations import MOVES, occurrences
+from dossier.link.annotations import moves, occurrences
 from dossier.link.context import unique_context
 from dossier.link.htmltext import normalize_space
 from dossier.model import Annotation
@@ -171,7 +171,7 @@ def hint(found: Reanchoring, shorten: Callable[[str], str] = str, refused: str =
     if refused:
         return f"{text}; not moved: {refused}"
     if found.applicable:
-        return text + MOVES
+        return text + moves()
     if not found.unique:
         return f"{text}; other passages come as close: move the note by hand"
     return f"{text}; too far from the quote to move the note without you"

@@ -51,7 +51,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 MARKER = ".dossier-output"  # in every folder a build writes: the next build may replace it
 MARKER_TEXT = (
-    b"dossier output: this folder is written by dossier (python build.py build), which replaces it whole"
+    b"dossier output: this folder is written by dossier's build command, which replaces it whole"
     b" at every build. Keep no files of your own here.\n"
 )
 _MARKER_PREFIX = b"dossier output:"
