@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from dossier import __version__, project, stops
+from dossier import __version__, stops
 
 if TYPE_CHECKING:
     from dossier.source.content import Kind
@@ -157,10 +157,11 @@ def versions(names: tuple[str, ...]) -> dict[str, str]:
 
 
 def engine_key() -> bytes:
-    """Changes with the engine's version or source, Python, any library that shapes the output, or
-    the program's name (hints name it)."""
+    """Changes with the engine's version or source, Python, or any library that shapes the output.
+    Not with the program's name, which hints name: a hint kept from a build run another way names
+    a command that works in the project all the same (``python build.py`` only runs where it is)."""
     h = hashlib.blake2b(digest_size=32)
-    h.update(f"{__version__}\0{sys.version}\0{project.command()}\0".encode())
+    h.update(f"{__version__}\0{sys.version}\0".encode())
     for name, version in versions(LIBRARIES).items():
         h.update(f"{name}={version}\0".encode())
     package = Path(__file__).resolve().parents[1]  # the whole dossier package
