@@ -182,6 +182,14 @@ def test_the_venv_imports_the_wheel_and_runs_as_a_program(venv: Path, tmp_path: 
     assert outside.returncode == 2 and "no dossier here" in outside.stderr
 
 
+@pytest.mark.parametrize("program", ["dossier", "python -m dossier"])
+def test_a_hint_names_the_program_as_the_editor_typed_it(started: Path, venv: Path, program: str) -> None:
+    """A dossier made by init has no build.py: a hint that gives a command to type gives the one typed."""
+    done = _run(f"{program} import seeds/a.txt seeds/b.txt --update-of un-article", started, venv)
+    assert done.returncode == 2
+    assert done.stderr.endswith(f"(hint: {program} import seeds/NEW.txt --update-of SLUG, one new version at a time)\n")
+
+
 def test_a_new_dossier_imports_a_seed_takes_a_note_and_builds_under_its_base_url(started: Path, venv: Path) -> None:
     (started / "seeds" / "travaux.txt").write_text(SEED, encoding="utf-8")
     imported = _run("dossier import seeds/travaux.txt", started, venv)
