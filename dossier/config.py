@@ -102,6 +102,16 @@ PUBLISHER_EXAMPLE = (
 )
 
 
+def _publisher_url(url: str) -> None:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FieldError(f"the publisher's url '{url}' is not an absolute URL", PUBLISHER_EXAMPLE)
+
+
+def _publisher_logo(logo: str) -> None:
+    if not (logo.startswith("/") or urlsplit(logo).scheme in ("http", "https")):
+        raise FieldError(f"the publisher's logo '{logo}' is no URL and no path on the site", PUBLISHER_EXAMPLE)
+
+
 @dataclass(frozen=True)
 class Editors:
     """The dossier's editorial team: the ``creator`` of its notes' annotations."""
@@ -115,30 +125,31 @@ _EDITORS_EXAMPLE = "e.g. editors: {name: La rédaction, url: https://example.org
 
 def editors(node: Node) -> Editors:
     """``{name: ..., url: ...}``: a name, and optionally a page (absolute, or a path from the site's root)."""
-    from yaml.nodes import MappingNode, ScalarNode
+    from yaml.nodes import MappingNode
 
     from dossier.source import fields as f
-    from dossier.text.didyoumean import did_you_mean
 
     if not isinstance(node, MappingNode):
         raise FieldError("expected a mapping with a name and an optional url", _EDITORS_EXAMPLE)
-    values: dict[str, str] = {}
-    for key_node, value_node in node.value:
-        key = f.text(key_node) if isinstance(key_node, ScalarNode) else ""
-        if key not in ("name", "url"):
-            raise FieldError(f"unknown key '{key}' in editors", did_you_mean(key, ("name", "url")) or _EDITORS_EXAMPLE)
-        values[key] = f.text(value_node)
-    if not values.get("name"):
-        raise FieldError("editors without a name", _EDITORS_EXAMPLE)
+    values, problems = f.keyed_texts(
+        node, ("name", "url"), lambda key: f"unknown key '{key}' in editors", _EDITORS_EXAMPLE, {"url": _editors_url}
+    )
+    if not values.get("name") and "name" not in problems.meant:
+        problems.found.append(FieldError("editors without a name", _EDITORS_EXAMPLE))
+    if problems.found:
+        raise FieldError.together(problems.found)
     url = values.get("url", "")
-    if url:
-        try:
-            url = base_url(url).removesuffix("/") + ("/" if url.endswith("/") else "")
-        except FieldError:
-            raise FieldError(
-                f"editors' url '{url}' is not an address", "an https:// address or a path of the site, e.g. /a-propos/"
-            ) from None
-    return Editors(values["name"], url)
+    return Editors(values["name"], _editors_url(url) if url else "")
+
+
+def _editors_url(url: str) -> str:
+    """The editors' page as the site links it (an absolute address, or a path from the site's root)."""
+    try:
+        return base_url(url).removesuffix("/") + ("/" if url.endswith("/") else "")
+    except FieldError:
+        raise FieldError(
+            f"editors' url '{url}' is not an address", "an https:// address or a path of the site, e.g. /a-propos/"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -200,13 +211,9 @@ def table() -> tuple[Field, ...]:
         return tag
 
     def publisher(node: Node) -> Publisher:
-        values = f.texts_by_key(node, ("name", "url", "logo"), "publisher", PUBLISHER_EXAMPLE, required=1)
-        url, logo = values.get("url", ""), values.get("logo", "")
-        if url and urlsplit(url).scheme not in ("http", "https"):
-            raise FieldError(f"the publisher's url '{url}' is not an absolute URL", PUBLISHER_EXAMPLE)
-        if logo and not (logo.startswith("/") or urlsplit(logo).scheme in ("http", "https")):
-            raise FieldError(f"the publisher's logo '{logo}' is no URL and no path on the site", PUBLISHER_EXAMPLE)
-        return Publisher(values["name"], url, logo)
+        checks = {"url": _publisher_url, "logo": _publisher_logo}
+        values = f.texts_by_key(node, ("name", "url", "logo"), "publisher", PUBLISHER_EXAMPLE, 1, checks=checks)
+        return Publisher(values["name"], values.get("url", ""), values.get("logo", ""))
 
     return (
         Field("title", f.text, required=True),

@@ -248,3 +248,26 @@ def test_a_language_dossier_does_not_know_is_said_at_its_line_with_the_one_meant
     loaded, problems = load(tmp_path, f"title: D\nlanguage: {value}\n")
     assert loaded is None
     assert problems == [f"site.yml:2: error: 'language': '{value}' is not a language tag dossier knows (hint: {hint})"]
+
+
+def test_every_problem_of_the_publisher_and_the_editors_is_said_at_once_each_at_its_line(tmp_path: Path) -> None:
+    text = (
+        "title: D\n"
+        "publisher:\n"
+        "  name: Le Quotidien\n"
+        "  url: lequotidien.example\n"
+        "  logo: logo.png\n"
+        "  site: https://x.example/\n"
+        "editors:\n"
+        "  nme: La rédaction\n"
+        "  url: 'ftp://x/'\n"
+    )
+    loaded, problems = load(tmp_path, text)
+    assert loaded is None
+    assert [p.partition(" (hint: ")[0] for p in problems] == [
+        "site.yml:4: error: 'publisher': the publisher's url 'lequotidien.example' is not an absolute URL",
+        "site.yml:5: error: 'publisher': the publisher's logo 'logo.png' is no URL and no path on the site",
+        "site.yml:6: error: 'publisher': unknown key 'site' in a publisher",
+        "site.yml:8: error: 'editors': unknown key 'nme' in editors",
+        "site.yml:9: error: 'editors': editors' url 'ftp://x/' is not an address",
+    ]

@@ -139,16 +139,27 @@ def earlier_seeds(node: Node) -> tuple[EarlierSeed, ...]:
     return tuple(_earlier_seed(item) for item in node.value)
 
 
+Checks = Mapping[str, Callable[[str], object]]
+"""A key's own check of its text (raising :class:`FieldError`, whose message names the key)."""
+
+
 def texts_by_key(
-    node: Node, keys: Sequence[str], noun: str, example: str, required: int = 0, listed: bool = False
+    node: Node,
+    keys: Sequence[str],
+    noun: str,
+    example: str,
+    required: int = 0,
+    listed: bool = False,
+    checks: Checks | None = None,
 ) -> dict[str, str]:
-    """A mapping of texts whose keys are among ``keys``, the first ``required`` of them given;
-    ``noun`` names it in the messages ("earlier seed"), ``listed`` when it is one of a list."""
+    """A mapping of texts whose keys are among ``keys``, the first ``required`` of them given,
+    each passing its ``checks``; ``noun`` names it in the messages ("earlier seed"), ``listed``
+    when it is one of a list. Every problem is said, each at its own line."""
     a = "an" if noun[0] in "aeiou" else "a"
     if not isinstance(node, MappingNode):
         shape = f"{'each' if listed else 'the'} {noun} is a mapping with {' and '.join(keys[: max(required, 1)])}"
         raise FieldError(shape, example)
-    values, problems = _keyed_texts(node, keys, lambda key: f"unknown key '{key}' in {a} {noun}", example)
+    values, problems = keyed_texts(node, keys, lambda key: f"unknown key '{key}' in {a} {noun}", example, checks)
     missing = [key for key in keys[:required] if not values.get(key) and key not in problems.meant]
     if missing:
         problems.found.append(FieldError(f"{a} {noun} without its {missing[0]}", example))
@@ -158,17 +169,18 @@ def texts_by_key(
 
 
 @dataclass
-class _Problems:
+class KeyProblems:
     found: list[FieldError] = field(default_factory=list)
     meant: set[str] = field(default_factory=set)  # the keys an unknown key was taken for: not said missing too
 
 
-def _keyed_texts(
-    node: MappingNode, keys: Sequence[str], unknown: Callable[[str], str], example: str
-) -> tuple[dict[str, str], _Problems]:
-    """The texts of a mapping by key, and every problem found in it, each at its own line."""
+def keyed_texts(
+    node: MappingNode, keys: Sequence[str], unknown: Callable[[str], str], example: str, checks: Checks | None = None
+) -> tuple[dict[str, str], KeyProblems]:
+    """The texts of a mapping by key, and every problem found in it, each at its own line: an
+    unknown key (``unknown`` says it), a value that is no text, a text its key's check refuses."""
     values: dict[str, str] = {}
-    problems = _Problems()
+    problems = KeyProblems()
     for key_node, value_node in node.value:
         key = text(key_node) if isinstance(key_node, ScalarNode) else ""
         if key not in keys:
@@ -182,6 +194,12 @@ def _keyed_texts(
         except FieldError as exc:
             problems.found.append(FieldError(f"{key}: {exc}", exc.hint, at=value_node.start_mark.line))
             problems.meant.add(key)  # said once: not "missing" too
+            continue
+        try:
+            if values[key] and checks is not None and key in checks:
+                checks[key](values[key])
+        except FieldError as exc:
+            problems.found.append(FieldError(str(exc), exc.hint, at=value_node.start_mark.line))
     return values, problems
 
 
@@ -200,7 +218,7 @@ def image(node: Node) -> ImageRef:
     if not isinstance(node, MappingNode):
         raise FieldError("expected a mapping with src, alt and optionally caption and credit", _IMAGE_EXAMPLE)
     known = "known keys: " + ", ".join(_IMAGE_KEYS)
-    values, problems = _keyed_texts(node, _IMAGE_KEYS, lambda key: f"unknown key '{key}' in an image", known)
+    values, problems = keyed_texts(node, _IMAGE_KEYS, lambda key: f"unknown key '{key}' in an image", known)
     if not values.get("src") and "src" not in problems.meant:
         problems.found.append(FieldError("an image without its src", _IMAGE_EXAMPLE))
     if not values.get("alt") and "alt" not in problems.meant:
