@@ -186,8 +186,24 @@ def test_a_slug_line_on_a_taken_url_is_an_error_naming_both(tree: Callable[..., 
     )
     done = run("check", "--root", root)
     assert done.errors == [
-        "content/pages/b.md:1: error: two things on one URL /a/: this file and content/pages/a.md"
-        " (hint: rename one of them)"
+        "content/pages/b.md:3: error: two things on one URL /a/: this file and content/pages/a.md"
+        " (hint: give this file another slug)"
+    ]
+
+
+def test_a_taken_url_is_said_at_the_slug_line_that_chose_it_whichever_file_comes_first(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree(
+        {
+            "content/pages/a.md": PAGE.format(title="A", more="slug: b\n"),
+            "content/pages/b.md": PAGE.format(title="B", more=""),
+        }
+    )
+    done = run("check", "--root", root)
+    assert done.errors == [
+        "content/pages/a.md:3: error: two things on one URL /b/: this file and content/pages/b.md"
+        " (hint: give this file another slug)"
     ]
 
 

@@ -16,7 +16,7 @@ from dossier.errors import Diagnostic, Location
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import Site
 from dossier.link.timeline import TIMELINE_SPLIT
-from dossier.model import Article, Page
+from dossier.model import Article, Origin, Page
 from dossier.publish import chart, eras, redirects, search
 from dossier.publish.urls import Urls, output_path
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
@@ -37,6 +37,7 @@ class PlannedPage(NamedTuple):
     inputs: tuple[object, ...]
     make: Callable[..., View]  # called with *inputs
     origin: str  # the file (or built-in listing) this page comes from, for collision messages
+    slug_line: int = 0  # the line of that file's ``slug:``, when the page's URL was chosen there
 
     @property
     def path(self) -> str:
@@ -275,7 +276,10 @@ class Planner:
             self.site.versions.get(slug),
             self.site.figures.get(("article", slug)),
         )
-        return PlannedPage(Urls.article(slug), "article.html", inputs, self.views.article, article.origin.path)
+        origin = article.origin
+        return PlannedPage(
+            Urls.article(slug), "article.html", inputs, self.views.article, origin.path, slug_line(origin)
+        )
 
     def pages_of(self, article: Article) -> tuple[PlannedPage, PlannedPage]:
         """The pages made of one article's text and notes: its page and its notes' data."""
@@ -308,7 +312,8 @@ class Planner:
             return tuple((page.target, page.inputs) for page in self._topic(item, made_of))
 
         made = self.steps.topic_pages(slug, made_of, make)
-        return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin) for target, inputs in made]
+        line = slug_line(item.topic.origin)
+        return [PlannedPage(target, "topic.html", inputs, self.views.topic, origin, line) for target, inputs in made]
 
     def _topic(self, item: TopicIn, made_of: TopicMadeOf) -> list[PlannedPage]:
         slug, origin = item.topic.slug, item.topic.origin.path
@@ -443,7 +448,19 @@ def sitemap(views: Views, pages: Sequence[PlannedPage]) -> PlannedPage:
 
 def free_page(site: Site, views: Views, free: Page) -> PlannedPage:
     inputs = (free, site.html[("page", free.slug)])
-    return PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path)
+    return PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path, slug_line(free.origin))
+
+
+def slug_line(origin: Origin) -> int:
+    """The line of a file's ``slug:`` (0: it has none, its URL comes from its name)."""
+    return origin.at("slug").line if "slug" in origin.lines[0] else 0
+
+
+def _said_at(planned: PlannedPage, first: PlannedPage) -> PlannedPage:
+    """Which of two pages on one path the error is said at: a file that chose the URL with ``slug:``,
+    else the later file (a built-in listing is never said at)."""
+    files = [page for page in (planned, first) if "/" in page.origin]
+    return ([page for page in files if page.slug_line] or files or [first])[0]
 
 
 def one_per_path(pages: Sequence[PlannedPage]) -> tuple[list[PlannedPage], list[Diagnostic]]:
@@ -455,8 +472,10 @@ def one_per_path(pages: Sequence[PlannedPage]) -> tuple[list[PlannedPage], list[
         first = seen.setdefault(planned.path, planned)
         if first is not planned and (first.origin, planned.origin) not in clashes:
             clashes.add((first.origin, planned.origin))
-            where = Location(planned.origin, 1) if "/" in planned.origin else Location(first.origin, 1)
-            other = first.origin if where.path == planned.origin else planned.origin
+            said = _said_at(planned, first)
+            where = Location(said.origin, said.slug_line or 1)
+            other = first.origin if said is planned else planned.origin
             message = f"two things on one URL /{planned.target}: this file and {other}"
-            problems.append(Diagnostic(where, message, "rename one of them"))
+            hint = "give this file another slug" if said.slug_line else "rename one of them"
+            problems.append(Diagnostic(where, message, hint))
     return [p for p in pages if seen[p.path] is p], problems
