@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 
 import markdown
-from markdown.extensions import Extension, extra
+from markdown.extensions import Extension, extra, toc
 
 from dossier.errors import Diagnostic, Location, Severity
 from dossier.source import sanitize
-from dossier.text import characters
+from dossier.text import characters, headings
 
 EXTENSIONS = (*extra.extensions, "sane_lists")  # Markdown Extra's parts, and lists as written
 BACKLINK = "Jump back to footnote {number} in the text"  # Python-Markdown's own back-link title
@@ -97,12 +97,15 @@ class Markdown:
     """
 
     def __init__(self, backlink: str = BACKLINK) -> None:
-        self._extensions = extensions(backlink)
+        self._slugs = headings.Slugs()
+        # every heading gets an id (dossier.text.headings); no [TOC] marker, no permalink: the text stays as written
+        self._extensions = [*extensions(backlink), toc.TocExtension(marker="", slugify=self._slugs)]
         self._md = markdown.Markdown(extensions=self._extensions, output_format="html")
 
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
+        self._slugs.reset()
         try:
             raw = self._md.convert(text)
         except RecursionError:  # a structure the limits let through but the converter recurses on
