@@ -79,6 +79,12 @@ Washington et Bagdad ont entamé en janvier des discussions. <span id="passage-1
 
 ## La suite {#main}
 
+## Content
+
+## Notes
+
+## Notes
+
 [^1]: Une note de l'article, <b id="content">avec un id de la page</b>.
 """
 
@@ -86,7 +92,8 @@ Washington et Bagdad ont entamé en janvier des discussions. <span id="passage-1
 def note(quote: str, extra: str = "") -> str:
     return (
         f'---\narticle: un-article\nquote: "{quote}"\nkind: contexte\ntopics: [irak]\n---\n'
-        f'Une note[^1] <span id="endnote-1">avec</span> des ids{extra}.\n\n[^1]: Sa note de bas de page.\n'
+        f'Une note[^1] <span id="endnote-1">avec</span> des ids{extra}.\n\n## Contexte\n\nSuite.\n\n'
+        "[^1]: Sa note de bas de page.\n"
     )
 
 
@@ -96,9 +103,9 @@ def test_no_page_of_a_site_holds_an_id_twice(tree: Callable[..., Path], run: Cal
             "content/articles/un-article.md": ARTICLE,
             "content/annotations/n1.md": note("Les discussions", ' <a id="fn:1" href="#fn:1">x</a>'),
             "content/annotations/n2.md": note("Washington et Bagdad"),
-            "content/timeline/e.md": '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\nLe jour[^1].\n\n[^1]: Oui.\n',
+            "content/timeline/e.md": '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\n## Endnotes\n\nLe jour[^1].\n\n[^1]: Oui.\n',
             "content/pages/a-propos.md": '---\ntitle: "À propos"\n---\n## Page {#main}\n\nUne page[^1].\n\n[^1]: X.\n',
-            "content/topics/irak.md": '---\nlabel: "Irak"\n---\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n',
+            "content/topics/irak.md": '---\nlabel: "Irak"\n---\n## Topic notes\n\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n',
             "site.yml": 'title: "Dossier"\nlanguage: fr\nbase_url: /\nintro: "Intro[^1]\\n\\n[^1]: Note."\n',
         }
     )
@@ -115,6 +122,9 @@ def test_no_page_of_a_site_holds_an_id_twice(tree: Callable[..., Path], run: Cal
         assert dangling == [], page  # every link within the page still leads somewhere
     article = (root / "_site" / "articles" / "un-article" / "index.html").read_text("utf-8")
     assert article.count('class="footnote"') == 5  # the article's, and each note's twice (card, end note)
+    assert '<h2 id="content-2">Content</h2>' in article and '<h2 id="notes-2">Notes</h2>' in article
+    topic = (root / "_site" / "topics" / "irak" / "index.html").read_text("utf-8")
+    assert '<h2 id="topic-notes-2">Topic notes</h2>' in topic and 'id="topic-notes"' in topic
     assert VNU.is_file(), "run .ci/setup (npm install in tests/tools) to get the Nu Html Checker"
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", "--skip-non-html", str(root / "_site")],
