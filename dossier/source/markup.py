@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 import markdown
 from markdown.extensions import Extension, extra, toc
@@ -38,6 +39,22 @@ def extensions(backlink: str = BACKLINK) -> list[Extension]:
         importlib.import_module(f"markdown.extensions.{name}").makeExtension(**settings.get(name, {}))
         for name in EXTENSIONS
     ]
+
+
+class _HeadingIds(toc.TocTreeprocessor):
+    """Python-Markdown's ``toc``, run on a text with headings only: most texts (notes) have none,
+    and it would make their (unused) table of contents all the same."""
+
+    def run(self, doc: Element) -> None:
+        if any(isinstance(el.tag, str) and self.header_rgx.match(el.tag) for el in doc.iter()):
+            super().run(doc)
+
+
+class _Headings(toc.TocExtension):
+    """Every heading gets an id (:mod:`dossier.text.headings`); no ``[TOC]`` marker, no permalink:
+    the text stays as written."""
+
+    TreeProcessorClass = _HeadingIds
 
 
 TOO_DEEP = "the Markdown converter cannot follow this text: it nests or chains too many structures"
@@ -98,8 +115,7 @@ class Markdown:
 
     def __init__(self, backlink: str = BACKLINK) -> None:
         self._slugs = headings.Slugs()
-        # every heading gets an id (dossier.text.headings); no [TOC] marker, no permalink: the text stays as written
-        self._extensions = [*extensions(backlink), toc.TocExtension(marker="", slugify=self._slugs)]
+        self._extensions = [*extensions(backlink), _Headings(marker="", slugify=self._slugs)]
         self._md = markdown.Markdown(extensions=self._extensions, output_format="html")
 
     def render(self, text: str) -> Converted:
