@@ -103,9 +103,13 @@ def test_no_page_of_a_site_holds_an_id_twice(tree: Callable[..., Path], run: Cal
             "content/articles/un-article.md": ARTICLE,
             "content/annotations/n1.md": note("Les discussions", ' <a id="fn:1" href="#fn:1">x</a>'),
             "content/annotations/n2.md": note("Washington et Bagdad"),
-            "content/timeline/e.md": '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\n## Endnotes\n\nLe jour[^1].\n\n[^1]: Oui.\n',
+            "content/timeline/e.md": (
+                '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\n## Endnotes\n\nLe jour[^1].\n\n[^1]: Oui.\n'
+            ),
             "content/pages/a-propos.md": '---\ntitle: "À propos"\n---\n## Page {#main}\n\nUne page[^1].\n\n[^1]: X.\n',
-            "content/topics/irak.md": '---\nlabel: "Irak"\n---\n## Topic notes\n\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n',
+            "content/topics/irak.md": (
+                '---\nlabel: "Irak"\n---\n## Topic notes\n\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n'
+            ),
             "site.yml": 'title: "Dossier"\nlanguage: fr\nbase_url: /\nintro: "Intro[^1]\\n\\n[^1]: Note."\n',
         }
     )

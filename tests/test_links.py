@@ -265,8 +265,11 @@ def test_anchors_on_pages_and_topics_are_checked_as_an_editor_types_them(tmp_pat
     _append(root / "content/pages/a-propos.md", '\n## Méthode de travail\n\nUne <span id="carte">carte</span>.\n')
     further = "Voir [plus loin](../articles/des-ancres.md#plus-loin)."
     _append(root / "content/topics/irak.md", f"\n## Contexte\n\n{further}\n")
+    _append(root / "content/timeline/accord-sofa.md", "\n## Le texte\n\nSigné à Bagdad.\n")
     article = root / "content/articles/des-ancres.md"
-    article.write_text(ANCHORS, encoding="utf-8")
+    article.write_text(
+        ANCHORS + "\nSur la frise, [le texte](/timeline/#event_accord-sofa_le-texte).\n", encoding="utf-8"
+    )
     check = [sys.executable, "build.py", "check"]
     done = subprocess.run(check, cwd=root, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
@@ -278,7 +281,11 @@ def test_anchors_on_pages_and_topics_are_checked_as_an_editor_types_them(tmp_pat
         "2 errors",
     ]
     assert "Traceback" not in done.stdout + done.stderr
-    fixed = ANCHORS.replace("#metode-de-travail", "#methode-de-travail").replace("#contexe", "#contexte")
+    fixed = (
+        article.read_text(encoding="utf-8")
+        .replace("#metode-de-travail", "#methode-de-travail")
+        .replace("#contexe", "#contexte")
+    )
     article.write_text(fixed, encoding="utf-8")
     command = [sys.executable, "build.py", "build", "--base-url", "https://example.org/x/", "-q", "--no-search"]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
@@ -288,7 +295,12 @@ def test_anchors_on_pages_and_topics_are_checked_as_an_editor_types_them(tmp_pat
     page = (out / "a-propos/index.html").read_text(encoding="utf-8")
     assert '<h2 id="methode-de-travail">Méthode de travail</h2>' in page
     written = (out / "articles/des-ancres/index.html").read_text(encoding="utf-8")
-    for url in ("/x/a-propos/#methode-de-travail", "/x/topics/irak/#contexte", "/x/a-propos/#page_a-propos_carte"):
+    for url in (
+        "/x/a-propos/#methode-de-travail",
+        "/x/topics/irak/#contexte",
+        "/x/a-propos/#page_a-propos_carte",
+        "/x/timeline/#event_accord-sofa_le-texte",  # an event's heading, under its name
+    ):
         assert f'href="{url}"' in written
     assert '<h2 id="plus-loin">Plus loin</h2>' in written and 'href="#plus-loin"' in written
     topic = (out / "topics/irak/index.html").read_text(encoding="utf-8")

@@ -372,22 +372,25 @@ def known_targets(
     html: Mapping[tuple[str, str], str] = MappingProxyType({}),
 ) -> links.Known:
     """What internal links may point to: the published articles (and their notes), events, topics and
-    pages, and the ids on their pages (``html``: the topics' and pages' texts, as the link phase made them)."""
+    pages, and the ids on their pages (``html``: the texts of the notes, events, topics and pages, as
+    the link phase made them)."""
     files: dict[str, str] = {}
     anchors: dict[str, frozenset[str]] = {}
     prefixes: dict[str, str] = {}
     for slug, done in anchored.items():
         page = f"articles/{slug}/"
         _own_anchors(page, ids.prefix("article", slug), done.html, "article", anchors, prefixes)
-        anchors[page] |= {f"note-{a.number}" for a in done.notes}
-        for placed in done.notes:
+        for placed in done.notes:  # its number, and the ids of its text (under its name: note_<slug>_...)
+            anchors[page] |= links.page_ids(html.get(("note", placed.note.slug), "")) | {f"note-{placed.number}"}
             files[placed.note.origin.path] = f"{page}#note-{placed.number}"
     on_timeline: dict[str, set[str]] = {}
     for event in events:
         page = f"timeline/{event.date.year}/" if split else "timeline/"
-        on_timeline.setdefault(page, set()).add(f"event-{event.slug}")
+        on_timeline.setdefault(page, set()).update(
+            {f"event-{event.slug}"}, links.page_ids(html.get(("event", event.slug), ""))
+        )
         files[event.origin.path] = f"{page}#event-{event.slug}"
-    anchors.update((page, frozenset(ids)) for page, ids in on_timeline.items())
+    anchors.update((page, frozenset(found)) for page, found in on_timeline.items())
     anchors.setdefault("timeline/", frozenset())
     for kind, shown, folder in (("topic", topics, "topics/"), ("page", pages, "")):
         for record in shown:
