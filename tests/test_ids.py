@@ -38,6 +38,21 @@ def test_invalid_and_repeated_ids_are_dropped_and_text_is_left_alone() -> None:
     assert ids.namespace("<p>no id</p>", "p_s_") == "<p>no id</p>"
 
 
+def test_the_headings_of_a_page_s_own_text_keep_their_ids() -> None:
+    html = Markdown().convert(
+        '## Méthode\n\nVoir [la méthode](#methode) et [la carte](#carte), <span id="carte">ici</span>.\n\n'
+        '## Contenu {#content}\n\n## Mal nommé {#un_id}\n\n<span id="methode">encore</span>'
+    )
+    own = ids.namespace(html, ids.prefix("page", "a-propos"), own=True)
+    assert '<h2 id="methode">Méthode</h2>' in own and 'href="#methode"' in own
+    assert 'id="page_a-propos_carte"' in own and 'href="#page_a-propos_carte"' in own
+    assert 'id="page_a-propos_content"' in own  # the page's own id: never a heading's
+    assert 'id="page_a-propos_un_id"' in own  # no slug: namespaced as any other id
+    assert '<span id="page_a-propos_methode">encore</span>' in own  # the heading's, and its own
+    note = ids.namespace(html, ids.prefix("note", "n"))  # a note's, an event's: shown beside others
+    assert '<h2 id="note_n_methode">Méthode</h2>' in note and 'href="#note_n_methode"' in note
+
+
 class _Ids(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -64,6 +79,12 @@ Washington et Bagdad ont entamé en janvier des discussions. <span id="passage-1
 
 ## La suite {#main}
 
+## Content
+
+## Notes
+
+## Notes
+
 [^1]: Une note de l'article, <b id="content">avec un id de la page</b>.
 """
 
@@ -71,7 +92,8 @@ Washington et Bagdad ont entamé en janvier des discussions. <span id="passage-1
 def note(quote: str, extra: str = "") -> str:
     return (
         f'---\narticle: un-article\nquote: "{quote}"\nkind: contexte\ntopics: [irak]\n---\n'
-        f'Une note[^1] <span id="endnote-1">avec</span> des ids{extra}.\n\n[^1]: Sa note de bas de page.\n'
+        f'Une note[^1] <span id="endnote-1">avec</span> des ids{extra}.\n\n## Contexte\n\nSuite.\n\n'
+        "[^1]: Sa note de bas de page.\n"
     )
 
 
@@ -81,9 +103,13 @@ def test_no_page_of_a_site_holds_an_id_twice(tree: Callable[..., Path], run: Cal
             "content/articles/un-article.md": ARTICLE,
             "content/annotations/n1.md": note("Les discussions", ' <a id="fn:1" href="#fn:1">x</a>'),
             "content/annotations/n2.md": note("Washington et Bagdad"),
-            "content/timeline/e.md": '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\nLe jour[^1].\n\n[^1]: Oui.\n',
+            "content/timeline/e.md": (
+                '---\ntitle: "Un jour"\ndate: 2024-01-02\n---\n## Endnotes\n\nLe jour[^1].\n\n[^1]: Oui.\n'
+            ),
             "content/pages/a-propos.md": '---\ntitle: "À propos"\n---\n## Page {#main}\n\nUne page[^1].\n\n[^1]: X.\n',
-            "content/topics/irak.md": '---\nlabel: "Irak"\n---\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n',
+            "content/topics/irak.md": (
+                '---\nlabel: "Irak"\n---\n## Topic notes\n\nL\'Irak[^1] <i id="topics">x</i>.\n\n[^1]: Oui.\n'
+            ),
             "site.yml": 'title: "Dossier"\nlanguage: fr\nbase_url: /\nintro: "Intro[^1]\\n\\n[^1]: Note."\n',
         }
     )
@@ -100,6 +126,9 @@ def test_no_page_of_a_site_holds_an_id_twice(tree: Callable[..., Path], run: Cal
         assert dangling == [], page  # every link within the page still leads somewhere
     article = (root / "_site" / "articles" / "un-article" / "index.html").read_text("utf-8")
     assert article.count('class="footnote"') == 5  # the article's, and each note's twice (card, end note)
+    assert '<h2 id="content-2">Content</h2>' in article and '<h2 id="notes-2">Notes</h2>' in article
+    topic = (root / "_site" / "topics" / "irak" / "index.html").read_text("utf-8")
+    assert '<h2 id="topic-notes-2">Topic notes</h2>' in topic and 'id="topic-notes"' in topic
     assert VNU.is_file(), "run .ci/setup (npm install in tests/tools) to get the Nu Html Checker"
     checked = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", "--skip-non-html", str(root / "_site")],

@@ -201,3 +201,107 @@ def test_a_built_site_with_links_of_every_kind_has_every_link_under_the_subpath(
     assert (
         'href="#note-' not in feed and 'href="https://example.org/x/articles/irak-fin-de-la-coalition/#note-1"' in feed
     )
+
+
+def test_a_heading_or_an_id_of_a_topic_or_a_page_is_an_anchor_its_editor_wrote_is_found() -> None:
+    known = links.Known(
+        files={"content/pages/a-propos.md": "a-propos/", "content/topics/irak.md": "topics/irak/"},
+        anchors={
+            "a-propos/": frozenset({"methode-de-travail", "page_a-propos_carte", "content"}),
+            "topics/irak/": frozenset({"contexte", "topic-events"}),
+        },
+        records={"topics": frozenset({"irak"}), "pages": frozenset({"a-propos"})},
+        prefixes={"a-propos/": "page_a-propos_", "topics/irak/": "topic_irak_"},
+    )
+
+    def to(href: str) -> str | None:
+        done = links.resolve(href, ARTICLES, known)
+        return None if done is None else done.target or f"{done.message} ({done.hint})"
+
+    assert to("../pages/a-propos.md#methode-de-travail") == "a-propos/#methode-de-travail"
+    assert to("/a-propos/#carte") == "a-propos/#page_a-propos_carte"  # a raw id, as the editor wrote it
+    assert to("../topics/irak.md#contexte") == "topics/irak/#contexte"
+    assert to("/topics/irak/#topic-events") == "topics/irak/#topic-events"
+    assert to("../pages/a-propos.md#metode-de-travail") == (
+        "broken link '../pages/a-propos.md#metode-de-travail': /a-propos/ has no anchor '#metode-de-travail'"
+        " (did you mean 'methode-de-travail'?)"
+    )
+    assert to("/a-propos/#crte") == (
+        "broken link '/a-propos/#crte': /a-propos/ has no anchor '#crte' (did you mean 'carte'?)"
+    )  # the editor's name of the id, not its namespaced one
+
+
+def _copy_project(root: Path) -> Path:
+    for name in ("content", "themes", "seeds", "dossier"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("site.yml", "build.py"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def _append(path: Path, more: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + more, encoding="utf-8")
+
+
+ANCHORS = """\
+---
+title: "Des ancres"
+date: 2024-05-02
+---
+Voir [la méthode](../pages/a-propos.md#methode-de-travail) et [le contexte](/topics/irak/#contexte).
+
+Puis [une faute](../pages/a-propos.md#metode-de-travail), [la carte](/a-propos/#carte).
+
+Et [une autre](../topics/irak.md#contexe), [les événements](/topics/irak/#topic-events).
+
+## Plus loin
+
+Encore [plus loin](#plus-loin).
+"""
+
+
+def test_anchors_on_pages_and_topics_are_checked_as_an_editor_types_them(tmp_path: Path) -> None:
+    root = _copy_project(tmp_path)
+    _append(root / "content/pages/a-propos.md", '\n## Méthode de travail\n\nUne <span id="carte">carte</span>.\n')
+    further = "Voir [plus loin](../articles/des-ancres.md#plus-loin)."
+    _append(root / "content/topics/irak.md", f"\n## Contexte\n\n{further}\n")
+    _append(root / "content/timeline/accord-sofa.md", "\n## Le texte\n\nSigné à Bagdad.\n")
+    article = root / "content/articles/des-ancres.md"
+    article.write_text(
+        ANCHORS + "\nSur la frise, [le texte](/timeline/#event_accord-sofa_le-texte).\n", encoding="utf-8"
+    )
+    check = [sys.executable, "build.py", "check"]
+    done = subprocess.run(check, cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "content/articles/des-ancres.md:7: error: broken link '../pages/a-propos.md#metode-de-travail': "
+        "/a-propos/ has no anchor '#metode-de-travail' (hint: did you mean 'methode-de-travail'?)",
+        "content/articles/des-ancres.md:9: error: broken link '../topics/irak.md#contexe': "
+        "/topics/irak/ has no anchor '#contexe' (hint: did you mean 'contexte'?)",
+        "2 errors",
+    ]
+    assert "Traceback" not in done.stdout + done.stderr
+    fixed = (
+        article.read_text(encoding="utf-8")
+        .replace("#metode-de-travail", "#methode-de-travail")
+        .replace("#contexe", "#contexte")
+    )
+    article.write_text(fixed, encoding="utf-8")
+    command = [sys.executable, "build.py", "build", "--base-url", "https://example.org/x/", "-q", "--no-search"]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    out = root / "_site"
+    assert sitecheck.broken_links(out, "/x/") == []  # every anchor is an id of its page
+    page = (out / "a-propos/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="methode-de-travail">Méthode de travail</h2>' in page
+    written = (out / "articles/des-ancres/index.html").read_text(encoding="utf-8")
+    for url in (
+        "/x/a-propos/#methode-de-travail",
+        "/x/topics/irak/#contexte",
+        "/x/a-propos/#page_a-propos_carte",
+        "/x/timeline/#event_accord-sofa_le-texte",  # an event's heading, under its name
+    ):
+        assert f'href="{url}"' in written
+    assert '<h2 id="plus-loin">Plus loin</h2>' in written and 'href="#plus-loin"' in written
+    topic = (out / "topics/irak/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="contexte">Contexte</h2>' in topic and 'href="/x/articles/des-ancres/#plus-loin"' in topic

@@ -8,8 +8,12 @@ import markdown
 import pytest
 from conftest import Run
 
-from dossier.source import markup
+from dossier.link import htmltext
+from dossier.link.annotations import anchor
+from dossier.model import Annotation, Origin, frozen_map
+from dossier.source import markup, sanitize
 from dossier.source.markup import Markdown, extensions
+from dossier.text import ids
 
 SAMPLE = """\
 Un *mot*, du **gras** et un [lien](https://example.org/).
@@ -125,3 +129,47 @@ def test_a_text_the_converter_cannot_follow_is_an_error_and_the_converter_goes_o
     assert done.html == ""
     assert [(r.message, r.error, r.hint) for r in done.removed] == [(markup.TOO_DEEP, True, markup.TOO_DEEP_HINT)]
     assert md.render("*Bagdad*").html == "<p><em>Bagdad</em></p>"
+
+
+HEADINGS = """\
+# L'Irak & *les* [États](x.md)[^1]
+
+## Méthode de travail
+
+Un paragraphe.
+
+## Méthode de travail
+
+[TOC]
+
+Titre souligné
+--------------
+
+[^1]: Une note.
+"""
+
+
+def test_every_heading_gets_an_id_and_the_text_stays_as_written() -> None:
+    made = Markdown().convert(HEADINGS)
+    found = re.findall(r'<h([1-6]) id="([^"]*)"', made)
+    assert found == [
+        ("1", "l-irak-les-etats"),
+        ("2", "methode-de-travail"),
+        ("2", "methode-de-travail-2"),
+        ("2", "titre-souligne"),
+    ]
+    assert "<p>[TOC]</p>" in made and "headerlink" not in made  # no table of contents, no permalink
+    plain = sanitize.clean(markdown.Markdown(extensions=extensions(), output_format="html").convert(HEADINGS))
+    assert re.sub(r'(<h[1-6]) id="[^"]*"', r"\1", made) == plain  # the ids are all that changes
+    assert re.findall(r'<h2 id="([^"]*)"', Markdown().convert("## Méthode de travail")) == ["methode-de-travail"]
+
+
+def test_a_note_quoting_a_heading_of_an_article_anchors_in_the_same_text() -> None:
+    made = ids.namespace(Markdown().convert(HEADINGS), ids.prefix("article", "a"), own=True)
+    plain = sanitize.clean(markdown.Markdown(extensions=extensions(), output_format="html").convert(HEADINGS))
+    assert htmltext.build(made).text == htmltext.build(plain).text  # what the selectors count
+    origin = Origin("content/annotations/n.md", frozen_map({"quote": 3}))
+    quoted = Annotation("n", "a", "Méthode de travail Un paragraphe", "contexte", "Note.", origin)
+    result, problems = anchor(htmltext.build(made), [quoted])
+    assert problems == []
+    assert '<h2 id="methode-de-travail"><mark class="passage" id="passage-1" data-note="1">' in result.html

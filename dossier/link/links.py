@@ -70,6 +70,9 @@ class Known:
     aliases: Mapping[str, str] = field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()
     """content files that gave no record (their own errors are said): a link to one is not said broken too"""
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    """a page's target → the namespace of its text's ids (``page_a-propos_``, :mod:`dossier.text.ids`): a
+    link may name an id as the editor wrote it in the text (``#carte`` for ``page_a-propos_carte``)"""
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,14 @@ class Resolved:
 
 def _fragment_checked(href: str, page: str, fragment: str, known: Known) -> Resolved:
     ids = known.anchors.get(page)
-    if fragment and ids is not None and fragment not in ids:
-        hint = did_you_mean(fragment, sorted(ids)) or ANCHOR_HINT
-        return Resolved(message=f"broken link '{href}': /{page} has no anchor '#{fragment}'", hint=hint)
-    return Resolved(page + (f"#{fragment}" if fragment else ""))
+    if not fragment or ids is None or fragment in ids:
+        return Resolved(page + (f"#{fragment}" if fragment else ""))
+    prefix = known.prefixes.get(page, "")
+    if prefix and prefix + fragment in ids:  # an id of the page's text, as its editor wrote it
+        return Resolved(f"{page}#{prefix}{fragment}")
+    named = sorted({i.removeprefix(prefix) for i in ids} if prefix else ids)
+    hint = did_you_mean(fragment, named) or ANCHOR_HINT
+    return Resolved(message=f"broken link '{href}': /{page} has no anchor '#{fragment}'", hint=hint)
 
 
 def _root_checked(href: str, page: str, known: Known) -> Resolved | None:

@@ -26,7 +26,7 @@ from dossier.source.content import Content
 from dossier.source.markup import BACKLINK, Converted, Markdown
 from dossier.source.media import Library
 from dossier.source.seeds import Seed
-from dossier.text import collation, ids
+from dossier.text import collation, headings, ids
 from dossier.text.didyoumean import did_you_mean
 
 R = TypeVar("R", Article, Annotation, Event)
@@ -62,9 +62,13 @@ class RecordBody:
     problems: tuple[Diagnostic, ...]
 
 
+OWN_PAGE = frozenset({"article", "topic", "page"})
+"""The kinds of records whose text is their own page's: its headings' ids stay as they are (:mod:`dossier.text.ids`)."""
+
+
 def record_body(kind: str, record: Annotation | Event | Topic | Page, done: Converted) -> RecordBody:
     """The text of ``record`` (of ``kind``: "note", "event"...), converted to ``done``, as its pages show it."""
-    html = ids.namespace(done.html, ids.prefix(kind, record.slug))
+    html = ids.namespace(done.html, ids.prefix(kind, record.slug), own=kind in OWN_PAGE)
     return RecordBody(html, tuple(done.warnings(record.origin.body())))
 
 
@@ -77,7 +81,7 @@ def anchor_article(
 ) -> tuple[AnchoredArticle, list[Diagnostic]]:
     """An article's converted text, checked against its seed, with its notes anchored."""
     found = done.warnings(article.origin.body())
-    done = replace(done, html=ids.namespace(done.html, ids.prefix("article", article.slug)))
+    done = replace(done, html=ids.namespace(done.html, ids.prefix("article", article.slug), own=True))
     if seed is None and not notes:  # nothing to check or anchor: no text map
         return unannotated(done.html), found
     textmap = htmltext.build(done.html)
@@ -350,36 +354,56 @@ class _Linker:
         return found
 
 
+def _own_anchors(
+    page: str, prefix: str, html: str, kind: str, anchors: dict[str, frozenset[str]], prefixes: dict[str, str]
+) -> None:
+    """The ids on ``page``: its text's (``html``, namespaced under ``prefix`` but its headings') and
+    those its template may write (for a page of ``kind``), whether this page has what they head or not."""
+    anchors[page] = links.page_ids(html) | headings.ON_EVERY_PAGE | headings.ON_PAGE[kind]
+    prefixes[page] = prefix
+
+
 def known_targets(
     anchored: Mapping[str, AnchoredArticle],
     events: Sequence[Event],
     split: bool,
     topics: Sequence[Topic],
     pages: Sequence[Page],
+    html: Mapping[tuple[str, str], str] = MappingProxyType({}),
 ) -> links.Known:
-    """What internal links may point to: the published articles (and their notes), events, topics and pages."""
+    """What internal links may point to: the published articles (and their notes), events, topics and
+    pages, and the ids on their pages (``html``: the texts of the notes, events, topics and pages, as
+    the link phase made them)."""
     files: dict[str, str] = {}
     anchors: dict[str, frozenset[str]] = {}
+    prefixes: dict[str, str] = {}
     for slug, done in anchored.items():
         page = f"articles/{slug}/"
-        anchors[page] = links.page_ids(done.html) | {f"note-{a.number}" for a in done.notes}
-        for placed in done.notes:
+        _own_anchors(page, ids.prefix("article", slug), done.html, "article", anchors, prefixes)
+        for placed in done.notes:  # its number, and the ids of its text (under its name: note_<slug>_...)
+            anchors[page] |= links.page_ids(html.get(("note", placed.note.slug), "")) | {f"note-{placed.number}"}
             files[placed.note.origin.path] = f"{page}#note-{placed.number}"
     on_timeline: dict[str, set[str]] = {}
     for event in events:
         page = f"timeline/{event.date.year}/" if split else "timeline/"
-        on_timeline.setdefault(page, set()).add(f"event-{event.slug}")
+        on_timeline.setdefault(page, set()).update(
+            {f"event-{event.slug}"}, links.page_ids(html.get(("event", event.slug), ""))
+        )
         files[event.origin.path] = f"{page}#event-{event.slug}"
-    anchors.update((page, frozenset(ids)) for page, ids in on_timeline.items())
+    anchors.update((page, frozenset(found)) for page, found in on_timeline.items())
     anchors.setdefault("timeline/", frozenset())
-    files.update((t.origin.path, f"topics/{t.slug}/") for t in topics)
-    files.update((p.origin.path, f"{p.slug}/") for p in pages)
+    for kind, shown, folder in (("topic", topics, "topics/"), ("page", pages, "")):
+        for record in shown:
+            page = f"{folder}{record.slug}/"
+            files[record.origin.path] = page
+            text = html.get((kind, record.slug), "")
+            _own_anchors(page, ids.prefix(kind, record.slug), text, kind, anchors, prefixes)
     records = {
         "articles": frozenset(anchored),
         "topics": frozenset(t.slug for t in topics),
         "pages": frozenset(p.slug for p in pages),
     }
-    return links.Known(files, anchors, records)
+    return links.Known(files, anchors, records, prefixes=prefixes)
 
 
 def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Known:
@@ -452,7 +476,8 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     if not any(links.mentions(text) for text in texts):  # no link to resolve: what links may point to is not made
         return links.Rewriter(links.Known({}, {}, {}), links.base_path(settings.base_url))
     split = len(done.entries) > timeline.TIMELINE_SPLIT
-    known = _with_articles(known_targets(done.anchored, done.events, split, topics, done.pages), done.articles)
+    targets = known_targets(done.anchored, done.events, split, topics, done.pages, linker.html)
+    known = _with_articles(targets, done.articles)
     known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable)
     rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)

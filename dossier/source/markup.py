@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
+from xml.etree.ElementTree import Element
 
 import markdown
-from markdown.extensions import Extension, extra
+from markdown.extensions import Extension, extra, toc
 
 from dossier.errors import Diagnostic, Location, Severity
 from dossier.source import sanitize
-from dossier.text import characters
+from dossier.text import characters, headings
 
 EXTENSIONS = (*extra.extensions, "sane_lists")  # Markdown Extra's parts, and lists as written
 BACKLINK = "Jump back to footnote {number} in the text"  # Python-Markdown's own back-link title
@@ -38,6 +39,22 @@ def extensions(backlink: str = BACKLINK) -> list[Extension]:
         importlib.import_module(f"markdown.extensions.{name}").makeExtension(**settings.get(name, {}))
         for name in EXTENSIONS
     ]
+
+
+class _HeadingIds(toc.TocTreeprocessor):
+    """Python-Markdown's ``toc``, run on a text with headings only: most texts (notes) have none,
+    and it would make their (unused) table of contents all the same."""
+
+    def run(self, doc: Element) -> None:
+        if any(isinstance(el.tag, str) and self.header_rgx.match(el.tag) for el in doc.iter()):
+            super().run(doc)
+
+
+class _Headings(toc.TocExtension):
+    """Every heading gets an id (:mod:`dossier.text.headings`); no ``[TOC]`` marker, no permalink:
+    the text stays as written."""
+
+    TreeProcessorClass = _HeadingIds
 
 
 TOO_DEEP = "the Markdown converter cannot follow this text: it nests or chains too many structures"
@@ -97,12 +114,14 @@ class Markdown:
     """
 
     def __init__(self, backlink: str = BACKLINK) -> None:
-        self._extensions = extensions(backlink)
+        self._slugs = headings.Slugs()
+        self._extensions = [*extensions(backlink), _Headings(marker="", slugify=self._slugs)]
         self._md = markdown.Markdown(extensions=self._extensions, output_format="html")
 
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
+        self._slugs.reset()
         try:
             raw = self._md.convert(text)
         except RecursionError:  # a structure the limits let through but the converter recurses on
