@@ -16,10 +16,11 @@ from dossier.errors import Diagnostic, Location
 from dossier.link.annotations import AnchoredArticle
 from dossier.link.site import Site
 from dossier.link.timeline import TIMELINE_SPLIT
-from dossier.model import Article, Origin, Page
+from dossier.model import Article, Page
 from dossier.publish import chart, eras, redirects, search
 from dossier.publish.urls import Urls, output_path
 from dossier.publish.views import ArticleIn, EventIn, Labels, NoteIn, TopicIn, View, Views
+from dossier.source.duplicates import slug_line
 
 
 def other_languages(site: Site) -> tuple[str, ...]:
@@ -449,11 +450,6 @@ def sitemap(views: Views, pages: Sequence[PlannedPage]) -> PlannedPage:
 def free_page(site: Site, views: Views, free: Page) -> PlannedPage:
     inputs = (free, site.html[("page", free.slug)])
     return PlannedPage(Urls.page(free.slug), "page.html", inputs, views.page, free.origin.path, slug_line(free.origin))
-
-
-def slug_line(origin: Origin) -> int:
-    """The line of a file's ``slug:`` (0: it has none, its URL comes from its name)."""
-    return origin.at("slug").line if "slug" in origin.lines[0] else 0
 
 
 def _said_at(planned: PlannedPage, first: PlannedPage) -> PlannedPage:

@@ -19,7 +19,7 @@ from pathlib import Path
 from dossier.errors import Diagnostic
 from dossier.model import Article, Record
 from dossier.project import CONTENT
-from dossier.source import content, discovery, seeds
+from dossier.source import content, discovery, duplicates, seeds
 from dossier.source.content import KIND_BY_FOLDER, Content, Kind
 from dossier.source.seeds import Seed
 from dossier.source.signatures import Signature, signature
@@ -317,7 +317,8 @@ class FileCache:
             for key, known in self.files.items()
             if known.loaded.record is None
         )
-        return Content(*records, unreadable=unreadable), problems  # type: ignore[arg-type, misc]
+        found, more = duplicates.unique(Content(*records, unreadable=unreadable))  # type: ignore[arg-type, misc]
+        return found, problems + more
 
     def seeds_for(self, articles: Iterable[Article]) -> tuple[dict[str, Seed], list[Diagnostic]]:
         """The seeds the articles name (current and earlier ones), read again only when their file changed."""
