@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="build, serve on loopback and rebuild on every change, with live reload",
         description="Build (drafts included) into .dossier-cache/serve/, serve it, watch content/, themes/, "
-        "templates/, seeds/ and site.yml, rebuild what changed and reload the open pages. "
+        "templates/, static/, seeds/ and site.yml, rebuild what changed and reload the open pages. "
         "A failed rebuild keeps the last good pages and shows the errors over them.",
     )
     serve.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")

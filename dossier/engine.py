@@ -352,7 +352,7 @@ class Engine:
         previous = self.rendered.inputs if key == self.rendered.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = self._render(env, plan, common, previous)
-        copies = {**staticfiles.collect(root, theme / staticfiles.FOLDER), **self._media_copies()}
+        copies = {**staticfiles.published(root, theme), **self._media_copies()}
         extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}

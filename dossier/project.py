@@ -17,6 +17,7 @@ PACKAGED_THEMES = os.path.join(os.path.dirname(os.path.realpath(__file__)), THEM
 """The themes that ship in the package (``default``): a theme's name is looked up in the
 project's ``themes/`` first, then here."""
 TEMPLATES = "templates"  # the project's own templates, which override the theme's; and a theme's
+STATIC = "static"  # the project's own static files, published under /static/ over the theme's; and a theme's
 SEEDS = "seeds"  # the agency dispatches that articles are imported from
 CACHE = ".dossier-cache"  # what the commands keep between runs: the build's memory, the locks, the preview
 OUTPUT = "_site"  # where the site is written unless the command line says otherwise
@@ -29,7 +30,7 @@ PAGES = "pages"
 CONTENT_FOLDERS = (ARTICLES, ANNOTATIONS, TIMELINE, TOPICS, PAGES)  # in content/: one per kind, in order
 MEDIA = "media"  # content/media/: the images every article may show (not a kind: no Markdown in it)
 
-SOURCES = (CONTENT, THEMES, SEEDS, TEMPLATES, CACHE)
+SOURCES = (CONTENT, THEMES, SEEDS, TEMPLATES, STATIC, CACHE)
 """The folders a build reads or keeps (besides the settings file): no build may write into them."""
 
 

@@ -150,6 +150,7 @@ def test_check_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         tmp_path / "project2" / "content" / "articles": "is inside the dossier project",
         tmp_path / "project2" / "themes" / "default": "is inside the dossier project",
         tmp_path / "project2" / ".dossier-cache": "is inside the dossier project",
+        tmp_path / "project2" / "static": "is inside the dossier project",
     }
     for bad, reason in refused.items():
         with pytest.raises(DossierError, match="refusing to write there") as caught:

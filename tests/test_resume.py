@@ -109,6 +109,9 @@ def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path, walk:
         ("a UI string", lambda: _edit(theme / "i18n" / "fr.yml", '"\n', ' (modifié)"\n')),
         ("a static file", lambda: (theme / "static" / "extra.css").write_text("p{}", encoding="utf-8")),
         ("a static file's bytes, its size kept", lambda: _edit(theme / "static" / "extra.css", "p{}", "a{}")),
+        ("the project's static file over the theme's", lambda: _write(project / "static" / "style.css", "b{}")),
+        ("the project's static file's bytes, its size kept", lambda: _edit(project / "static" / "style.css", "b", "i")),
+        ("the project's static file removed", lambda: (project / "static" / "style.css").unlink()),
         ("a deleted note", lambda: notes[1].unlink()),
         ("a renamed note", lambda: notes[2].rename(notes[2].with_name("renommee.md"))),
         ("a deleted article", lambda: _delete_article(project, articles[3])),
@@ -122,6 +125,11 @@ def test_every_change_gives_the_clean_build(project: Path, tmp_path: Path, walk:
             assert summary.counts.written == 0
         else:
             assert summary.counts.written > 0, f"{step}: nothing written"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _delete_article(root: Path, article: Path) -> None:

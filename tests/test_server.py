@@ -340,6 +340,29 @@ def test_reload_messages_carry_site_paths_never_file_paths(server: Server) -> No
     stop(process)
 
 
+def test_the_projects_own_static_folder_is_watched_and_published_over_the_themes(server: Server) -> None:
+    root, url, process = server
+    theirs = page_text(url, "/static/style.css")
+    static = root / "static"
+    static.mkdir()  # created while serving: watched from then on
+    (static / "style.css").write_text("body { color: #654321; }\n", encoding="utf-8")
+    eventually(lambda: "#654321" in page_text(url, "/static/style.css"), "static/ created: not published")
+
+    async def talk() -> dict[str, object]:
+        connection = await live_reload(url, url.rstrip("/"))
+        (static / "style.css").write_text("body { color: #abcdef; }\n", encoding="utf-8")
+        message = await next_message(connection)
+        connection.close()
+        return message
+
+    message = asyncio.run(talk())
+    assert message["command"] == "reload" and message["path"] == "/static/style.css"  # reloaded in place
+    assert "#abcdef" in page_text(url, "/static/style.css")
+    (static / "style.css").unlink()
+    eventually(lambda: page_text(url, "/static/style.css") == theirs, "static/style.css removed: the theme's not back")
+    stop(process)
+
+
 def test_stylesheet_url_only_for_a_stylesheet_alone(tmp_path: Path) -> None:
     style, script = tmp_path / "t" / "static" / "style.css", tmp_path / "t" / "static" / "notes.js"
     copies = {"static/style.css": style, "static/notes.js": script}

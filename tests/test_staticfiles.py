@@ -1,15 +1,19 @@
-"""Only regular files of the theme's ``static/`` are published: every symbolic link is refused."""
+"""The theme's ``static/`` and the project's own over it are published; only regular files:
+every symbolic link is refused."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run, refuse_listing
+from conftest import Run, refuse_listing, write_tree
+from test_journeys import copy_repository, files_of, typed
 
 from dossier.errors import ContentErrors
+from dossier.project import PACKAGED_THEMES
 from dossier.publish import staticfiles
 
 REFUSED = "error: symbolic link in static files: not published (hint: copy the file instead)"
@@ -91,3 +95,110 @@ def test_a_static_folder_that_cannot_be_read_is_an_error_at_its_path(
     assert [d.format() for d in raised.value.diagnostics] == [
         f"themes/t/static/fonts: error: cannot read this folder: Permission denied (hint: {hint})"
     ]
+
+
+# -- the project's own static/, over the theme's ---------------------------------------------
+
+
+def test_the_projects_files_replace_the_themes_and_are_added(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "t"
+    write_tree(theme / "static", {"style.css": "theme", "notes.js": "theme", "fonts/a.woff2": "theme"})
+    write_tree(tmp_path / "static", {"style.css": "mine", "img/logo.png": "mine", "fonts/b.woff2": "mine", ".x": ""})
+    copies = staticfiles.published(tmp_path, theme)
+    assert list(copies) == [
+        "static/fonts/a.woff2",
+        "static/fonts/b.woff2",
+        "static/img/logo.png",
+        "static/notes.js",
+        "static/style.css",
+    ]
+    assert {rel: path.read_text() for rel, path in copies.items()} == {
+        "static/fonts/a.woff2": "theme",
+        "static/fonts/b.woff2": "mine",
+        "static/img/logo.png": "mine",
+        "static/notes.js": "theme",
+        "static/style.css": "mine",
+    }
+    assert copies["static/style.css"] == tmp_path / "static" / "style.css"
+
+
+def test_a_file_where_the_theme_has_a_folder_and_the_reverse_are_errors_at_the_projects_path(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "t"
+    write_tree(theme / "static", {"style.css": "", "fonts/a.woff2": "", "fonts/b.woff2": ""})
+    write_tree(tmp_path / "static", {"fonts": "", "style.css/a/one.css": "", "style.css/a/two.css": ""})
+    (tmp_path / "static" / "ok.css").symlink_to("fonts")
+    with pytest.raises(ContentErrors) as raised:
+        staticfiles.published(tmp_path, theme)
+    assert [d.format() for d in raised.value.diagnostics] == [
+        "static/fonts: error: a file where the theme's static files have a folder"
+        " (hint: the site cannot hold both at /static/fonts: give yours another name)",
+        f"static/ok.css: {REFUSED}",
+        "static/style.css: error: a folder where the theme's static files have a file"
+        " (hint: the site cannot hold both at /static/style.css: give yours another name)",
+    ]
+
+
+def test_a_static_that_is_a_file_is_an_error(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"static": "logo"})
+    with pytest.raises(ContentErrors) as raised:
+        staticfiles.published(tmp_path, tmp_path / "themes" / "t")
+    assert [d.format() for d in raised.value.diagnostics] == [
+        "static: error: not a folder (hint: static files go in a folder static/)"
+    ]
+
+
+def test_the_projects_static_folder_that_cannot_be_read_is_an_error_at_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path / "static", {"style.css": "body {}"})
+    refuse_listing(monkeypatch, tmp_path / "static")
+    with pytest.raises(ContentErrors) as raised:
+        staticfiles.published(tmp_path, tmp_path / "themes" / "t")
+    hint = "check its owner and permissions (chmod u+rx static): every file in it is read"
+    assert [d.format() for d in raised.value.diagnostics] == [
+        f"static: error: cannot read this folder: Permission denied (hint: {hint})"
+    ]
+
+
+def test_a_newsroom_changes_the_stylesheet_and_adds_its_logo(tmp_path: Path) -> None:
+    """As the README says it: ``static/`` at the project's root, each file over the theme's."""
+    project = copy_repository(tmp_path / "dossier")
+    assert not (project / "static").exists()  # the shipped dossier has none: its site is the theme's
+    assert not (project / "themes" / "default").exists()  # the packaged theme's
+    shipped = Path(PACKAGED_THEMES) / "default" / "static" / "style.css"
+    assert typed("python build.py", project).code == 0
+    site = project / "_site" / "static"
+    assert (site / "style.css").read_bytes() == shipped.read_bytes()
+
+    write_tree(project / "static", {"style.css": "body { color: #123456; }\n", "img/logo.png": b"\x89PNG one"})
+    done = typed("python build.py", project)
+    assert done.code == 0 and not done.errors, done
+    assert (site / "style.css").read_text() == "body { color: #123456; }\n"
+    assert (site / "img" / "logo.png").read_bytes() == b"\x89PNG one"
+    assert (site / "favicon.svg").is_file()  # the theme's others are still there
+
+    (project / "static" / "img" / "logo.png").write_bytes(b"\x89PNG two")  # same size: a new signature
+    done = typed("python build.py", project)
+    assert done.code == 0 and " 1 written," in done.out, done
+    assert (site / "img" / "logo.png").read_bytes() == b"\x89PNG two"
+
+    (project / "static" / "style.css").unlink()
+    shutil.rmtree(project / "static" / "img")
+    done = typed("python build.py", project)
+    assert done.code == 0 and " 1 removed" in done.out, done
+    assert (site / "style.css").read_bytes() == shipped.read_bytes()
+    assert not (site / "img").exists()
+
+    (project / "static" / "env.txt").symlink_to(project / "site.yml")
+    before = files_of(project / "_site")
+    for command in ("python build.py", "python build.py check"):
+        done = typed(command, project)
+        assert done.code == 1 and done.err.splitlines() == [f"static/env.txt: {REFUSED}", "1 error"], done
+    assert files_of(project / "_site") == before
+
+    (project / "static" / "env.txt").unlink()
+    (project / "static").rmdir()
+    assert typed("python build.py", project).code == 0
+    (project / "static").write_text("logo")  # after a good build: the quick check sees it too
+    done = typed("python build.py", project)
+    assert done.code == 1 and done.errors == ["static: error: not a folder (hint: static files go in a folder static/)"]

@@ -48,7 +48,7 @@ from dossier.config import SETTINGS_FILE, Overrides
 from dossier.engine import Result
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, UsageError, format_all, summary
 from dossier.options import Options
-from dossier.project import CACHE, CONTENT, PACKAGED_THEMES, SEEDS, TEMPLATES, THEMES
+from dossier.project import CACHE, CONTENT, PACKAGED_THEMES, SEEDS, STATIC, TEMPLATES, THEMES
 from dossier.publish import output, search
 
 QUIET_SECONDS = 0.05  # a burst of saves ends after this much silence
@@ -436,11 +436,11 @@ def hold_project(root: Path, url: str) -> int:
 
 # -- what is watched ----------------------------------------------------------------
 
-WATCHED = (CONTENT, THEMES, TEMPLATES, SEEDS)
+WATCHED = (CONTENT, THEMES, TEMPLATES, STATIC, SEEDS)
 
 
 class _Watches:
-    """A recursive watch on each of content/, themes/, templates/, seeds/ that exists, on the
+    """A recursive watch on each of content/, themes/, templates/, static/, seeds/ that exists, on the
     folder now at that name: one created, removed, renamed or replaced (a new folder at the same
     name) while serving is watched anew. The project's root is watched alone (not its subfolders)
     for these names and site.yml, so such a change reaches the server as an event. The package's
@@ -727,7 +727,7 @@ class DevServer:
                 httpserver.HTTPServer(self.application(), max_body_size=workbench_http.SERVER_MAX).add_sockets(sockets)
                 others = sorted(a for a in self.names.hosts if self.names.every_interface and _reachable(a))
                 also = "".join(f", {site_url(a, self.port)}" for a in others)
-                watched = "content/, themes/, templates/, seeds/, site.yml"
+                watched = "content/, themes/, templates/, static/, seeds/, site.yml"
                 self.log(f"serving {self.url}{also} (watching {watched}; Ctrl-C to stop)")
                 self.search.start()
                 if open_browser:

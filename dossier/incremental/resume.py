@@ -14,7 +14,7 @@ Two files per set of build options (:func:`dossier.incremental.store.path_for`):
   parsed again, Markdown is not converted again, notes are not anchored again, and a page
   whose inputs are the same, and whose file in the output folder is still the one written,
   is neither rendered nor written again: it is linked into the new output as it is. So is a
-  static file (a theme's, or an image's encoded file in ``.dossier-cache/media/``) whose output
+  static file (a theme's or the project's, or an image's encoded file in ``.dossier-cache/media/``) whose output
   file is still the one written and whose source has the stat signature it had when it was copied.
 """
 
@@ -41,6 +41,7 @@ from dossier.project import (  # resume does not load config's parser
     PACKAGED_THEMES,
     SEEDS,
     SETTINGS_FILE,
+    STATIC,
     TEMPLATES,
     THEMES,
 )
@@ -122,8 +123,8 @@ MEDIA_FOLDER = f"{CONTENT}/{MEDIA}"  # the images: not content files, read by so
 
 
 def inputs(root: Path) -> tuple[Inputs, Discovered]:
-    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/, the
-    package's themes) with its signature, and the content files as
+    """Every file a build reads (site.yml, the content files, seeds/, themes/, templates/,
+    static/, the package's themes) with its signature, and the content files as
     :func:`dossier.source.discovery.walk` finds them: one walk."""
     found: list[tuple[str, Signature]] = []
     settings = signature(root / SETTINGS_FILE)
@@ -131,7 +132,7 @@ def inputs(root: Path) -> tuple[Inputs, Discovered]:
         found.append((SETTINGS_FILE, settings))
     files, problems = discovery.walk(root, signed=True)
     found += [(path, sig) for _, path, sig in files if sig is not None]
-    for folder in (SEEDS, THEMES, TEMPLATES, MEDIA_FOLDER):
+    for folder in (SEEDS, THEMES, TEMPLATES, STATIC, MEDIA_FOLDER):
         found += tree(os.fspath(root / folder))
     found += tree(PACKAGED_THEMES)  # the package's own themes: edited in a checkout of the engine
     return tuple(found), ([(kind, path) for kind, path, _ in files], problems)

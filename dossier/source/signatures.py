@@ -26,15 +26,19 @@ UNREADABLE: Signature = b""  # a folder that cannot be listed: no file has this 
 
 
 def tree(folder: str) -> list[tuple[str, Signature]]:
-    """Every file below ``folder`` with its signature, in a stable order (links to files are followed);
+    """Every file below ``folder`` with its signature, in a stable order (links to files are followed;
+    ``folder`` itself when it is a file);
     a folder below it that cannot be listed is there too, signed :data:`UNREADABLE`: made unreadable,
     or readable again, the tree is not the one it was."""
     found: list[tuple[str, Signature]] = []
     try:
         with os.scandir(folder) as listed:
             entries = sorted(listed, key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return found
+    except NotADirectoryError:  # a file where a folder is looked for: the build says so, so it is an input
+        sig = signature(folder)
+        return [(folder, sig)] if sig is not None else found
     except OSError:
         return [(folder, UNREADABLE)]
     for entry in entries:
