@@ -20,9 +20,12 @@ from dossier.project import SETTINGS_FILE as SETTINGS_FILE  # said here too: the
 from dossier.source.discovery import unsafe_path
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from yaml.nodes import Node
 
     from dossier.source.fields import Field
+    from dossier.source.frontmatter import Entry
 
 _NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\^`{|}]')  # spaces, controls, and what a URL must escape
 
@@ -275,8 +278,22 @@ def load(root: Path, overrides: Overrides = Overrides()) -> tuple[LoadedSettings
                 Location(SETTINGS_FILE, coerced.lines["latest_articles"]), "'latest_articles' must be at least 1"
             )
         )
+    lines = _text_lines(entries, coerced.lines)
     if coerced.values.get("intro"):  # Markdown, measured as a content file's text is
-        problems += limits.check_body(SETTINGS_FILE, coerced.values["intro"], coerced.lines["intro"])
+        problems += limits.check_body(SETTINGS_FILE, coerced.values["intro"], lines["intro"])
     if problems:
         return None, problems
-    return LoadedSettings(overrides.apply(Settings(**coerced.values)), coerced.lines, overrides), []
+    return LoadedSettings(overrides.apply(Settings(**coerced.values)), lines, overrides), []
+
+
+def _text_lines(entries: Sequence[Entry], lines: Mapping[str, int]) -> dict[str, int]:
+    """The line of each setting, that of ``intro`` its text's first: the line after its key when
+    it is a block (``intro: |``), so that a problem of its Markdown is said at its own line."""
+    from yaml.nodes import ScalarNode
+
+    found = dict(lines)
+    for entry in entries:
+        if entry.key == "intro" and isinstance(entry.node, ScalarNode) and entry.node.style in ("|", ">"):
+            raw = str(entry.node.value)
+            found["intro"] = entry.line + 1 + raw[: len(raw) - len(raw.lstrip())].count("\n")  # blank lines dropped
+    return found

@@ -271,3 +271,18 @@ def test_every_problem_of_the_publisher_and_the_editors_is_said_at_once_each_at_
         "site.yml:8: error: 'editors': unknown key 'nme' in editors",
         "site.yml:9: error: 'editors': editors' url 'ftp://x/' is not an address",
     ]
+
+
+@pytest.mark.parametrize(
+    ("intro", "line"),
+    [
+        ('intro: "Voir [x](content/articles/nulle-part.md)."\n', 2),  # on the key's line
+        ("intro: |\n  Bonjour.\n\n  Voir [x](content/articles/nulle-part.md).\n", 5),  # a block: from the next line
+        ("intro: |\n\n  Voir [x](content/articles/nulle-part.md).\n", 4),  # its blank first line counted
+    ],
+)
+def test_a_problem_of_the_intro_s_markdown_is_said_at_its_own_line(
+    tree: Callable[..., Path], run: Callable[..., Run], intro: str, line: int
+) -> None:
+    root = tree({"site.yml": "title: D\n" + intro})
+    assert [e.partition(": error: ")[0] for e in run("check", "--root", root).errors] == [f"site.yml:{line}"]
