@@ -65,3 +65,19 @@ def test_every_id_a_template_writes_literally_is_known() -> None:
     numbered = set(re.findall(r'"(?:passage_)?id": f"([a-z]+)-\{', views))
     assert numbered - {"event", "article"} == {"note", "passage"}
     assert all(headings.taken(f"{family}-12") for family in ("note", "passage", "endnote", "year"))
+
+
+def test_an_id_the_editor_wrote_is_never_a_heading_s() -> None:
+    """An id written in HTML or with ``{#x}`` is taken: the heading gets the next number (the page
+    never holds one id twice, no heading is left without one, no ``_1`` of Python-Markdown's)."""
+    from dossier.source.markup import Markdown
+
+    md = Markdown()
+    cases = {
+        '<h2 id="raw">Brut</h2>\n\n## Raw\n': ['id="raw"', 'id="raw-2"'],
+        "### Méthode\n\n## Méthode {#methode}\n": ['id="methode-2"', 'id="methode"'],
+        "Texte.\n{: #bilan }\n\n## Bilan\n\n## Bilan\n": ['id="bilan"', 'id="bilan-2"', 'id="bilan-3"'],
+        "<span id='carte'>Carte</span>\n\n## Carte\n": ['id="carte"', 'id="carte-2"'],
+    }
+    for text, expected in cases.items():
+        assert re.findall(r'id="[^"]*"', md.render(text).html) == expected, text

@@ -121,7 +121,7 @@ class Markdown:
     def render(self, text: str) -> Converted:
         """Markdown → sanitized HTML, with every removal placed at its line of ``text``."""
         self._md.reset()
-        self._slugs.reset()
+        self._slugs.reset(text)
         try:
             raw = self._md.convert(text)
         except RecursionError:  # a structure the limits let through but the converter recurses on

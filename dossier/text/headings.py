@@ -37,6 +37,8 @@ TEMPLATE_IDS = ON_EVERY_PAGE.union(
 
 _NUMBERED = re.compile(r"^(?:note|endnote|passage|year)-[0-9]+$")  # the build's ids: note-3, year-2024...
 FALLBACK = "section"
+_WRITTEN = re.compile(r"""\bid\s*=\s*["']([^"'\s]+)["']|\{:?[^}\n]*?#([^\s}#.]+)[^}\n]*\}""")
+"""An id written in a text: an HTML attribute, or Markdown's ``{#x}`` / ``{: #x .class}`` (attr_list)."""
 
 
 def taken(value: str) -> bool:
@@ -56,8 +58,13 @@ class Slugs:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
-    def reset(self) -> None:
+    def reset(self, text: str = "") -> None:
+        """Before the next ``text``: the ids its editor wrote (``<h2 id="x">``, ``{#x}``) are taken,
+        so that a heading never gets one of them (Python-Markdown would add ``_1``, or the page's
+        second ``id="x"`` would be dropped)."""
         self.used.clear()
+        if "id" in text or "#" in text:
+            self.used.update(found.group(1) or found.group(2) for found in _WRITTEN.finditer(text))
 
     def __call__(self, text: str, separator: str = "-") -> str:
         base = slugify(text) or FALLBACK
