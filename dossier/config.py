@@ -137,8 +137,8 @@ def editors(node: Node) -> Editors:
     values, problems = f.keyed_texts(
         node, ("name", "url"), lambda key: f"unknown key '{key}' in editors", _EDITORS_EXAMPLE, {"url": _editors_url}
     )
-    if not values.get("name") and "name" not in problems.meant:
-        problems.found.append(FieldError("editors without a name", _EDITORS_EXAMPLE))
+    if not values.get("name"):
+        problems.empty("name", "editors without a name", _EDITORS_EXAMPLE)
     if problems.found:
         raise FieldError.together(problems.found)
     url = values.get("url", "")

@@ -286,3 +286,23 @@ def test_a_problem_of_the_intro_s_markdown_is_said_at_its_own_line(
 ) -> None:
     root = tree({"site.yml": "title: D\n" + intro})
     assert [e.partition(": error: ")[0] for e in run("check", "--root", root).errors] == [f"site.yml:{line}"]
+
+
+def test_a_key_given_twice_or_a_name_given_empty_in_a_mapping_is_said_at_its_line(tmp_path: Path) -> None:
+    text = (
+        "title: D\n"
+        "publisher:\n"
+        '  url: "https://x.example/"\n'
+        '  name: ""\n'
+        '  url: "https://y.example/"\n'
+        "editors:\n"
+        "  name: La rédaction\n"
+        "  name: L'équipe\n"
+    )
+    loaded, problems = load(tmp_path, text)
+    assert loaded is None
+    assert sorted(p.partition(" (hint: ")[0] for p in problems) == [  # sorted by line, as a command says them
+        "site.yml:4: error: 'publisher': a publisher without its name",
+        "site.yml:5: error: 'publisher': duplicated key 'url'",
+        "site.yml:8: error: 'editors': duplicated key 'name'",
+    ]

@@ -162,7 +162,7 @@ def texts_by_key(
     values, problems = keyed_texts(node, keys, lambda key: f"unknown key '{key}' in {a} {noun}", example, checks)
     missing = [key for key in keys[:required] if not values.get(key) and key not in problems.meant]
     if missing:
-        problems.found.append(FieldError(f"{a} {noun} without its {missing[0]}", example))
+        problems.empty(missing[0], f"{a} {noun} without its {missing[0]}", example)
     if problems.found:
         raise FieldError.together(problems.found)
     return values
@@ -172,6 +172,12 @@ def texts_by_key(
 class KeyProblems:
     found: list[FieldError] = field(default_factory=list)
     meant: set[str] = field(default_factory=set)  # the keys an unknown key was taken for: not said missing too
+    lines: dict[str, int] = field(default_factory=dict)  # the line of each key given (in its YAML document)
+
+    def empty(self, key: str, message: str, hint: str) -> None:
+        """``key`` given empty, or not given (nor meant by an unknown key): said at its line, or the mapping's."""
+        if key not in self.meant:
+            self.found.append(FieldError(message, hint, at=self.lines.get(key)))
 
 
 def keyed_texts(
@@ -183,12 +189,17 @@ def keyed_texts(
     problems = KeyProblems()
     for key_node, value_node in node.value:
         key = text(key_node) if isinstance(key_node, ScalarNode) else ""
+        if key in problems.lines:
+            hint = "give each key once: only one of the values can be taken"
+            problems.found.append(FieldError(f"duplicated key '{key}'", hint, at=key_node.start_mark.line))
+            continue
         if key not in keys:
             near = closest(key, keys)
             problems.meant.update(near[:1])
             hint = did_you_mean(key, keys) or example
             problems.found.append(FieldError(unknown(key), hint, at=key_node.start_mark.line))
             continue
+        problems.lines[key] = key_node.start_mark.line
         try:
             values[key] = text(value_node)
         except FieldError as exc:
@@ -219,11 +230,11 @@ def image(node: Node) -> ImageRef:
         raise FieldError("expected a mapping with src, alt and optionally caption and credit", _IMAGE_EXAMPLE)
     known = "known keys: " + ", ".join(_IMAGE_KEYS)
     values, problems = keyed_texts(node, _IMAGE_KEYS, lambda key: f"unknown key '{key}' in an image", known)
-    if not values.get("src") and "src" not in problems.meant:
-        problems.found.append(FieldError("an image without its src", _IMAGE_EXAMPLE))
-    if not values.get("alt") and "alt" not in problems.meant:
+    if not values.get("src"):
+        problems.empty("src", "an image without its src", _IMAGE_EXAMPLE)
+    if not values.get("alt"):
         hint = "describe what the image shows for readers who cannot see it: alt: Carte des bases américaines"
-        problems.found.append(FieldError("an image without alt text", hint))
+        problems.empty("alt", "an image without alt text", hint)
     if problems.found:
         raise FieldError.together(problems.found)
     return ImageRef(values["src"], values["alt"], values.get("caption", ""), values.get("credit", ""))
