@@ -243,7 +243,7 @@ def test_update_replaces_the_text_and_the_hash_and_keeps_every_editorial_line(
     assert refused.code == 1 and refused.out == ""
     assert refused.errors == [
         f"content/articles/{article.name}:8: error: the seed {SEED_REL} has changed since it was imported"
-        f" (its SHA-256 differs) (hint: import --update {SEED_REL} replaces the text and seed_sha256, and keeps"
+        f" (its SHA-256 differs) (hint: dossier import --update {SEED_REL} replaces the text and seed_sha256, and keeps"
         " every other field)"
     ]
     assert article.read_text(encoding="utf-8").startswith(front)
@@ -251,7 +251,8 @@ def test_update_replaces_the_text_and_the_hash_and_keeps_every_editorial_line(
     done = run("import", "--root", root, SEED_REL, "--update")
     assert done.code == 0, done.err
     assert done.out == (
-        f"content/articles/{article.name}: updated: text and seed_sha256 from {SEED_REL}; 1 note to check: run check\n"
+        f"content/articles/{article.name}: updated: text and seed_sha256 from {SEED_REL};"
+        " 1 note to check: run dossier check\n"
     )
     old_hash = re.search(r"seed_sha256: (\w+)", front).group(1)  # type: ignore[union-attr]
     text = article.read_text(encoding="utf-8")
@@ -276,7 +277,7 @@ def test_update_keeps_line_endings_and_brings_back_a_removed_hash(tmp_path: Path
     assert run("import", "--root", root, SEED_REL).code == 1  # no hash: it cannot tell, and says to update
     done = run("import", "--root", root, SEED_REL, "--update")
     assert done.code == 0, done.err
-    assert done.out.endswith("; run check --drafts (the seed is dated 2024-04: the article's date is kept)\n")
+    assert done.out.endswith("; run dossier check --drafts (the seed is dated 2024-04: the article's date is kept)\n")
     assert b"\r\ndate: 2024-03\r\n" in article.read_bytes()
     data = article.read_bytes().decode()
     assert "\n" not in data.replace("\r\n", "")
@@ -408,7 +409,7 @@ def test_a_plain_import_says_which_seeds_changed(tree: Callable[..., Path], run:
     assert changed.code == 1
     assert [line.split(": error: ")[1] for line in changed.errors] == [
         "the seed seeds/b.txt has changed since it was imported (its SHA-256 differs)"
-        " (hint: import --update seeds/b.txt replaces the text and seed_sha256, and keeps every other field)"
+        " (hint: dossier import --update seeds/b.txt replaces the text and seed_sha256, and keeps every other field)"
     ]
 
 
@@ -472,8 +473,8 @@ def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
     assert done.code == 0, done
     assert done.out == (
         f"{SHIPPED}: new version from {NEW_VERSION} (dated 2024-03-06): text, seed and seed_sha256 replaced,"
-        f" {SEED_REL} added to earlier_seeds; 17 notes point into the article: run check, which reports those"
-        " whose passage changed ('reanchor --write' re-anchors them)\n"
+        f" {SEED_REL} added to earlier_seeds; 17 notes point into the article: run python build.py check,"
+        " which reports those whose passage changed ('python build.py reanchor --write' re-anchors them)\n"
     )
     head = before.split("\n---\n", 1)[0]
     old_hash = re.search(r"(?m)^seed_sha256: (\w+)$", head).group(1)  # type: ignore[union-attr]
@@ -531,7 +532,7 @@ def test_a_new_version_of_a_dispatch_as_typed(tmp_path: Path) -> None:
             f"python build.py import {NEW_VERSION} --update-of {SHIPPED_SLUG}",
             f"{SHIPPED}:6: error: {NEW_VERSION} is already the article's seed (hint: a new version of a dispatch is"
             f" a new seed file, e.g. seeds/reuters-2024-03-06-v2.txt; a seed changed in place:"
-            f" import --update {NEW_VERSION})",
+            f" python build.py import --update {NEW_VERSION})",
         ),
     ]:
         refused = typed(command, project)
@@ -629,7 +630,8 @@ def test_a_seed_changed_since_it_was_imported_is_updated_before_it_gets_a_new_ve
     assert refused.code == 1
     assert refused.errors == [
         f"{SHIPPED}:7: error: the seed {SEED_REL} has changed since it was imported (its SHA-256 differs)"
-        f" (hint: import --update {SEED_REL} first, or restore it: an earlier version is kept as it was imported)"
+        f" (hint: dossier import --update {SEED_REL} first, or restore it:"
+        " an earlier version is kept as it was imported)"
     ]
 
 

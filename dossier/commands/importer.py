@@ -187,7 +187,7 @@ def updated(text: str, article: Article, seed: Seed) -> str:
         match = _HASH.match(head[number - 1])
         if match is None or match.group(4).lower() != article.seed_sha256.lower():
             where = Location(article.origin.path, number)
-            hint = "write it as 'seed_sha256: <hash>' on one line, then run import --update again"
+            hint = f"write it as 'seed_sha256: <hash>' on one line, then run {project.command()} import --update again"
             raise ContentErrors([Diagnostic(where, "cannot update seed_sha256 in place", hint)])
         head[number - 1] = match.group(1) + seed.sha256 + head[number - 1][match.end() :]
     else:  # the editor removed it: it comes back after the seed's path
@@ -217,14 +217,14 @@ class Imported:
         if self.action == "new version":
             return self._new_version()
         notes = f"{self.notes} note{'s' if self.notes != 1 else ''} to check: " if self.notes else ""
-        check = "check --drafts" if self.draft else "check"
+        check = f"{project.command()} check{' --drafts' if self.draft else ''}"
         line = f"{self.path}: updated: text and seed_sha256 from {self.seed}; {notes}run {check}"
         if self.date:
             line += f" (the seed is dated {self.date}: the article's date is kept)"
         return line
 
     def _new_version(self) -> str:
-        check = "check --drafts" if self.draft else "check"
+        check = f"{project.command()} check{' --drafts' if self.draft else ''}"
         done = (
             f"{self.path}: new version from {self.seed} (dated {self.date}): text, seed and seed_sha256 replaced,"
             f" {self.replaced} added to earlier_seeds"
@@ -234,7 +234,7 @@ class Imported:
         notes = f"{self.notes} note{'s point' if self.notes != 1 else ' points'} into the article"
         return (
             f"{done}; {notes}: run {check}, which reports those whose passage changed"
-            f" ('reanchor --write' re-anchors them)"
+            f" ('{project.command()} reanchor --write' re-anchors them)"
         )
 
 
@@ -457,7 +457,10 @@ def _current_seed(root: Path, article: Article) -> tuple[Seed | None, list[Diagn
         return None, problems
     if found.sha256 != article.seed_sha256.lower():
         name = "seed_sha256" if article.seed_sha256 else "seed"
-        hint = f"import --update {article.seed} first, or restore it: an earlier version is kept as it was imported"
+        hint = (
+            f"{project.command()} import --update {article.seed} first, or restore it:"
+            " an earlier version is kept as it was imported"
+        )
         message = f"the seed {article.seed} has changed since it was imported (its SHA-256 differs)"
         if not article.seed_sha256:
             message = f"the article has no seed_sha256: it cannot tell whether {article.seed} changed"
@@ -469,7 +472,7 @@ def _not_a_new_version(rel: str, seed: Seed, article: Article, current: Seed | N
     """Why ``seed`` (at ``rel``) cannot be a new version of ``article`` (whose seed is ``current``)."""
     hint = f"a new version of a dispatch is a new seed file, e.g. {_next_name(article.seed)}"
     if rel == posixpath.normpath(article.seed):
-        hint += f"; a seed changed in place: import --update {rel}"
+        hint += f"; a seed changed in place: {project.command()} import --update {rel}"
         return [Diagnostic(article.origin.at("seed"), f"{rel} is already the article's seed", hint)]
     if any(posixpath.normpath(e.seed) == rel for e in article.earlier_seeds):
         return [Diagnostic(article.origin.at("earlier_seeds"), f"{rel} is an earlier version of the article", hint)]
@@ -529,7 +532,7 @@ def _changed(article: Article, rel: str) -> Diagnostic:
         message = f"the seed {rel} has changed since it was imported (its SHA-256 differs)"
     else:
         message = f"the article of {rel} has no seed_sha256: it cannot tell whether the seed changed"
-    hint = f"import --update {rel} replaces the text and seed_sha256, and keeps every other field"
+    hint = f"{project.command()} import --update {rel} replaces the text and seed_sha256, and keeps every other field"
     return Diagnostic(article.origin.at("seed_sha256" if article.seed_sha256 else "seed"), message, hint)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import zip_longest
 
+from dossier import project
 from dossier.errors import Diagnostic, Location
 from dossier.link.htmltext import TextMap, block_texts, normalize_space
 from dossier.model import Article
@@ -47,8 +48,8 @@ def _changed_seed(article: Article, seed: Seed) -> list[Diagnostic]:
         Diagnostic(
             article.origin.at("seed_sha256"),
             f"the seed {seed.path} has changed since it was imported (its SHA-256 differs)",
-            f"check the change; then 'import --update {seed.path}' replaces the text and seed_sha256"
-            " and keeps the article's other fields",
+            f"check the change; then '{project.command()} import --update {seed.path}' replaces the text and"
+            " seed_sha256 and keeps the article's other fields",
         )
     ]
 
@@ -88,7 +89,8 @@ def check_earlier(article: Article, seeds: Mapping[str, Seed]) -> list[Diagnosti
                     f"the earlier seed {earlier.seed} has changed since the article was updated from it"
                     " (its SHA-256 differs)",
                     "an earlier version is kept as it was received: restore the file from version control;"
-                    " a new version of a dispatch is a new seed file, imported with 'import NEW --update-of SLUG'",
+                    " a new version of a dispatch is a new seed file, imported with"
+                    f" '{project.command()} import NEW --update-of SLUG'",
                 )
             )
     return problems
