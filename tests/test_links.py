@@ -8,10 +8,11 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import sitecheck
-from conftest import REPO
+from conftest import REPO, Run
 
 from dossier.errors import Location
 from dossier.link import links
@@ -305,3 +306,42 @@ def test_anchors_on_pages_and_topics_are_checked_as_an_editor_types_them(tmp_pat
     assert '<h2 id="plus-loin">Plus loin</h2>' in written and 'href="#plus-loin"' in written
     topic = (out / "topics/irak/index.html").read_text(encoding="utf-8")
     assert '<h2 id="contexte">Contexte</h2>' in topic and 'href="/x/articles/des-ancres/#plus-loin"' in topic
+
+
+def test_a_fragment_of_a_link_to_a_note_or_an_event_names_an_id_of_its_own_text(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    from conftest import ARTICLE
+
+    root = tree(
+        {
+            "content/articles/un-article.md": ARTICLE + "\n## Le texte\n\nDu texte.\n",
+            "content/annotations/n.md": (
+                "---\narticle: un-article\nquote: entamé en janvier\nkind: contexte\n---\n## Le texte\n\nLa note.\n"
+            ),
+            "content/timeline/accord.md": '---\ntitle: "Accord"\ndate: 2008-11-17\n---\n## Le texte\n\nSigné.\n',
+            "content/pages/liens.md": (
+                '---\ntitle: "Liens"\n---\n'
+                "[a](../annotations/n.md#le-texte) [b](../timeline/accord.md#le-texte)"
+                " [c](../annotations/n.md#note-1) [d](../articles/un-article.md#le-texte)\n"
+            ),
+        }
+    )
+    assert run("build", "--root", root, "--no-search").code == 0
+    page = (root / "_site" / "liens" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'href="([^"]*)"', page.split('<article class="prose"', 1)[1].split("</article>", 1)[0]) == [
+        "/articles/un-article/#note_n_le-texte",  # the note's heading, not the article's of the same words
+        "/timeline/#event_accord_le-texte",
+        "/articles/un-article/#note-1",  # an id of the page that shows it
+        "/articles/un-article/#le-texte",
+    ]
+    article = (root / "_site" / "articles" / "un-article" / "index.html").read_text(encoding="utf-8")
+    assert 'id="note_n_le-texte"' in article and 'id="le-texte"' in article
+
+    (root / "content" / "pages" / "liens.md").write_text(
+        '---\ntitle: "Liens"\n---\n[a](../annotations/n.md#le-txte)\n', encoding="utf-8"
+    )
+    assert run("check", "--root", root).errors == [
+        "content/pages/liens.md:4: error: broken link '../annotations/n.md#le-txte': /articles/un-article/ has no"
+        " anchor '#le-txte' in that text (hint: did you mean 'le-texte'?)"
+    ]

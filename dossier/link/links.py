@@ -70,6 +70,9 @@ class Known:
     aliases: Mapping[str, str] = field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()
     """content files that gave no record (their own errors are said): a link to one is not said broken too"""
+    own_ids: Mapping[str, str] = field(default_factory=dict)
+    """a note's or an event's file → the namespace of its text's ids on the page that shows it
+    (``note_n_``): ``../annotations/n.md#le-texte`` names the note's heading, not the page's"""
     prefixes: Mapping[str, str] = field(default_factory=dict)
     """a page's target → the namespace of its text's ids (``page_a-propos_``, :mod:`dossier.text.ids`): a
     link may name an id as the editor wrote it in the text (``#carte`` for ``page_a-propos_carte``)"""
@@ -138,7 +141,23 @@ def _file(href: str, path: str, fragment: str, folder: str, known: Known) -> Res
         near = did_you_mean(path, sorted(posixpath.relpath(f, folder or ".") for f in known.files))
         return Resolved(message=f"broken link '{href}': no published content file {wanted}", hint=near or FILE_HINT)
     page, _, own = target.partition("#")
+    prefix = known.own_ids.get(wanted)
+    if fragment and prefix is not None:
+        return _own_fragment(href, page, fragment, prefix, known)
     return _fragment_checked(href, page, fragment or own, known)
+
+
+def _own_fragment(href: str, page: str, fragment: str, prefix: str, known: Known) -> Resolved:
+    """A fragment of a link to a note's or an event's file: an id of its own text (a heading, one
+    its editor wrote), else an id of the page that shows it (``#note-3``)."""
+    ids = known.anchors.get(page)
+    if ids is None or prefix + fragment in ids:
+        return Resolved(f"{page}#{prefix}{fragment}")
+    if fragment in ids:
+        return Resolved(f"{page}#{fragment}")
+    named = sorted(i.removeprefix(prefix) for i in ids if i.startswith(prefix))
+    hint = did_you_mean(fragment, named) or (f"its ids: {', '.join(named)}" if named else "its text has no id")
+    return Resolved(message=f"broken link '{href}': /{page} has no anchor '#{fragment}' in that text", hint=hint)
 
 
 def resolve(href: str, folder: str, known: Known) -> Resolved | None:

@@ -377,12 +377,14 @@ def known_targets(
     files: dict[str, str] = {}
     anchors: dict[str, frozenset[str]] = {}
     prefixes: dict[str, str] = {}
+    own_ids: dict[str, str] = {}
     for slug, done in anchored.items():
         page = f"articles/{slug}/"
         _own_anchors(page, ids.prefix("article", slug), done.html, "article", anchors, prefixes)
         for placed in done.notes:  # its number, and the ids of its text (under its name: note_<slug>_...)
             anchors[page] |= links.page_ids(html.get(("note", placed.note.slug), "")) | {f"note-{placed.number}"}
             files[placed.note.origin.path] = f"{page}#note-{placed.number}"
+            own_ids[placed.note.origin.path] = ids.prefix("note", placed.note.slug)
     on_timeline: dict[str, set[str]] = {}
     for event in events:
         page = f"timeline/{event.date.year}/" if split else "timeline/"
@@ -390,6 +392,7 @@ def known_targets(
             {f"event-{event.slug}"}, links.page_ids(html.get(("event", event.slug), ""))
         )
         files[event.origin.path] = f"{page}#event-{event.slug}"
+        own_ids[event.origin.path] = ids.prefix("event", event.slug)
     anchors.update((page, frozenset(found)) for page, found in on_timeline.items())
     anchors.setdefault("timeline/", frozenset())
     for kind, shown, folder in (("topic", topics, "topics/"), ("page", pages, "")):
@@ -403,7 +406,7 @@ def known_targets(
         "topics": frozenset(t.slug for t in topics),
         "pages": frozenset(p.slug for p in pages),
     }
-    return links.Known(files, anchors, records, prefixes=prefixes)
+    return links.Known(files, anchors, records, own_ids=own_ids, prefixes=prefixes)
 
 
 def _with_articles(known: links.Known, articles: Sequence[Article]) -> links.Known:
