@@ -345,3 +345,17 @@ def test_a_fragment_of_a_link_to_a_note_or_an_event_names_an_id_of_its_own_text(
         "content/pages/liens.md:4: error: broken link '../annotations/n.md#le-txte': /articles/un-article/ has no"
         " anchor '#le-txte' in that text (hint: did you mean 'le-texte'?)"
     ]
+
+
+def test_a_link_to_a_note_that_could_not_be_anchored_is_not_said_broken_too(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    note = "---\narticle: un-article\nquote: {quote}\nkind: contexte\n---\n{text}\n"
+    root = tree(
+        {
+            "content/annotations/perdue.md": note.format(quote="une phrase absente", text="Perdue."),
+            "content/annotations/n.md": note.format(quote="entamé en janvier", text="Voir [l'autre](perdue.md)."),
+        }
+    )
+    errors = run("check", "--root", root).errors
+    assert len(errors) == 1 and errors[0].startswith("content/annotations/perdue.md:3: error: quote not found")

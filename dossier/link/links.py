@@ -156,7 +156,9 @@ def _own_fragment(href: str, page: str, fragment: str, prefix: str, known: Known
     if fragment in ids:
         return Resolved(f"{page}#{fragment}")
     named = sorted(i.removeprefix(prefix) for i in ids if i.startswith(prefix))
-    hint = did_you_mean(fragment, named) or (f"its ids: {', '.join(named)}" if named else "its text has no id")
+    if not named:  # a text without ids: the fragment was meant for the page
+        return _fragment_checked(href, page, fragment, known)
+    hint = did_you_mean(fragment, named) or f"its ids: {', '.join(named)}"
     return Resolved(message=f"broken link '{href}': /{page} has no anchor '#{fragment}' in that text", hint=hint)
 
 

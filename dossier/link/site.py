@@ -481,7 +481,9 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     split = len(done.entries) > timeline.TIMELINE_SPLIT
     targets = known_targets(done.anchored, done.events, split, topics, done.pages, linker.html)
     known = _with_articles(targets, done.articles)
-    known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable)
+    placed = {p.note.origin.path for article in done.anchored.values() for p in article.notes}
+    unplaced = {n.origin.path for group in done.by_article.values() for n in group} - placed  # their errors are said
+    known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable | unplaced)
     rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
     return rewriter
