@@ -465,9 +465,12 @@ class Engine:
         )
 
     def accept(self, result: Result) -> None:
-        """Remember ``result`` as written: the next build renders only what differs from it."""
+        """Remember ``result`` as written: the next build renders only what differs from it; the
+        image cache loses the entries no build used for a month (:meth:`imagecache.ImageCache.prune`)."""
         self.rendered = Rendered(result.key, result.inputs)
         self._last = result.last
+        if self._images is not None and (self.options.cache or self.options.dev):  # not --no-cache's own folder
+            self._images.prune()
 
     def _render(
         self, env: jinja2.Environment, plan: Sequence[pages.PlannedPage], common: View, previous: PageInputs
