@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import Run, write_tree
 from PIL import Image
@@ -377,6 +378,47 @@ def test_front_matter_images_are_figures_with_their_credit_and_the_page_s_social
     feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
     assert 'srcset="https://example.org/d/media/cartes/bases-480.webp 480w, https://example.org/d/media/' in feed
     assert 'src="/d/' not in feed and 'srcset="/d/' not in feed
+
+
+def test_the_feed_entry_of_an_article_has_its_image_for_feed_readers(project: Path, run: Callable[..., Run]) -> None:
+    hero = HERO.replace("topics: [irak]\n", "topics: [irak]\nsummary: Le résumé.\n")
+    other = ARTICLE.replace('title: "Un article"', 'title: "Un autre"').replace("date: 2024-03", "date: 2024-02")
+    write_tree(project, {"content/articles/un-article.md": hero, "content/articles/un-autre.md": other})
+    done = run("build", "--root", project, "--no-search", "-q", "--base-url", "https://example.org/d/")
+    assert done.code == 0, done.err
+    feed = feedparser.parse((project / "_site/feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    with_image, without = feed.entries
+    assert with_image.title == "Un article" and with_image.summary == "Le résumé."
+    assert with_image.media_content == [
+        {
+            "url": "https://example.org/d/media/photo-960.jpg",  # the JPEG nearest 960 pixels wide
+            "medium": "image",
+            "type": "image/jpeg",
+            "width": "960",
+            "height": "640",
+        }
+    ]
+    assert with_image.media_thumbnail == [
+        {"url": "https://example.org/d/media/photo-480.jpg", "width": "480", "height": "320"}
+    ]
+    assert with_image.media_credit == [{"content": "Reuters"}]
+    text = (project / "_site/feed.xml").read_text(encoding="utf-8")
+    assert '<media:description type="plain">Le Premier ministre à Bagdad</media:description>' in text
+    assert without.title == "Un autre" and "media_content" not in without and "media_thumbnail" not in without
+    assert text.count("<media:content ") == 1
+
+
+def test_a_feed_without_images_names_no_media_namespace_and_an_svg_is_not_given(
+    project: Path, run: Callable[..., Run]
+) -> None:
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    assert "mrss" not in (project / "_site/feed.xml").read_text(encoding="utf-8")
+    svg = HERO.replace("../media/photo.jpg", "../media/effectifs.svg")  # readers do not all show an SVG
+    write_tree(project, {"content/articles/un-article.md": svg})
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    feed = feedparser.parse((project / "_site/feed.xml").read_bytes())
+    assert not feed.bozo and "media_content" not in feed.entries[0]
 
 
 def test_an_edit_to_an_article_s_image_is_a_whole_build(project: Path) -> None:
