@@ -47,6 +47,22 @@ def test_a_picture_has_its_widths_in_webp_then_the_fallback_with_its_size() -> N
     assert svg == '<img src="/media/c.svg" alt="Graphique" width="300" height="200" loading="lazy" decoding="async">'
 
 
+def test_a_markdown_image_s_title_is_its_img_s_title(project: Path, run: Callable[..., Run]) -> None:
+    titled = images.picture(CARTE, "/", "Carte", title='Les "bases" en 2024')
+    assert ' alt="Carte" title="Les &quot;bases&quot; en 2024" width="1000"' in titled
+    assert " title=" not in images.picture(CARTE, "/", "Carte")
+    svg = images.picture(LIBRARY["content/media/c.svg"], "/", "Graphique", title="Effectifs")
+    assert svg.startswith('<img src="/media/c.svg" alt="Graphique" title="Effectifs" width="300"')
+    text = ARTICLE.replace("(../media/cartes/bases.png)", '(../media/cartes/bases.png "Les bases en 2024 & après")')
+    write_tree(project, {"content/articles/un-article.md": text})
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    page = (project / "_site/articles/un-article/index.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<img\b[^>]*>", page)
+    assert len(tags) == 3
+    assert 'alt="Carte des bases américaines" title="Les bases en 2024 &amp; après" width="700"' in tags[0]
+    assert all(" title=" not in t for t in tags[1:])  # the others have none
+
+
 def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line() -> None:
     text = "Texte.\n\n![Carte](../media/carte.png)\n\n![](../media/c.svg)\n\n![Autre](../media/cart.png)\n"
     html = (
