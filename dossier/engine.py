@@ -263,10 +263,10 @@ class Engine:
     def _media_copies(self) -> dict[str, Path]:
         """The files the site publishes for its images (site path → encoded file), encoded when
         missing from the cache (``.dossier-cache/media/``; a folder of this process's with ``--no-cache``)."""
-        if not self.options.images or not self._media.images:  # check writes nothing
+        keep = self.options.cache or self.options.dev
+        if not self.options.images or not (self._media.images or keep):  # check writes nothing
             return {}
-        if self._images is None:
-            keep = self.options.cache or self.options.dev
+        if self._images is None:  # with no image left, the cache is still pruned (its entries all unused)
             self._images = imagecache.ImageCache(imagecache.folder(self.root) if keep else None)
         many = self._encode_many if self.options.jobs > 1 else None
         return self._images.files(self.root, self._media.images, many)

@@ -123,3 +123,17 @@ def test_the_preview_and_the_published_builds_keep_each_other_s_entries(project:
     again = Engine(Options(project, tmp_path / "other", search=False, cache=True, overrides=published))
     again.accept(again.produce())
     assert again.encoded == 0 and imagecache.ImageCache(place).entries() == entries
+
+
+def test_a_project_whose_images_are_all_gone_still_prunes_its_cache(project: Path, run: Callable[..., Run]) -> None:
+    build = ("build", "--root", project, "--no-search", "-q")
+    assert run(*build).code == 0
+    place = imagecache.folder(project)
+    entries = imagecache.ImageCache(place).entries()
+    assert len(entries) == 2
+    for image in (project / "content/media").iterdir():
+        image.unlink()
+    for name in entries:
+        _age(place / name / imagecache.DONE, OLD)
+    assert run(*build).code == 0
+    assert imagecache.ImageCache(place).entries() == [] and (place / imagecache.MEASURED).is_file()
