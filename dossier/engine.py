@@ -263,10 +263,10 @@ class Engine:
     def _media_copies(self) -> dict[str, Path]:
         """The files the site publishes for its images (site path → encoded file), encoded when
         missing from the cache (``.dossier-cache/media/``; a folder of this process's with ``--no-cache``)."""
-        if not self.options.images or not self._media.images:  # check writes nothing
+        keep = self.options.cache or self.options.dev
+        if not self.options.images or not (self._media.images or keep):  # check writes nothing
             return {}
-        if self._images is None:
-            keep = self.options.cache or self.options.dev
+        if self._images is None:  # with no image left, the cache is still pruned (its entries all unused)
             self._images = imagecache.ImageCache(imagecache.folder(self.root) if keep else None)
         many = self._encode_many if self.options.jobs > 1 else None
         return self._images.files(self.root, self._media.images, many)
@@ -465,9 +465,12 @@ class Engine:
         )
 
     def accept(self, result: Result) -> None:
-        """Remember ``result`` as written: the next build renders only what differs from it."""
+        """Remember ``result`` as written: the next build renders only what differs from it; the
+        image cache loses the entries no build used for a month (:meth:`imagecache.ImageCache.prune`)."""
         self.rendered = Rendered(result.key, result.inputs)
         self._last = result.last
+        if self._images is not None and (self.options.cache or self.options.dev):  # not --no-cache's own folder
+            self._images.prune()
 
     def _render(
         self, env: jinja2.Environment, plan: Sequence[pages.PlannedPage], common: View, previous: PageInputs

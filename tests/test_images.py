@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import Run, write_tree
 from PIL import Image
@@ -44,6 +45,22 @@ def test_a_picture_has_its_widths_in_webp_then_the_fallback_with_its_size() -> N
     assert 'fetchpriority="high"' in hero and "loading=" not in hero
     svg = images.picture(LIBRARY["content/media/c.svg"], "/", "Graphique")
     assert svg == '<img src="/media/c.svg" alt="Graphique" width="300" height="200" loading="lazy" decoding="async">'
+
+
+def test_a_markdown_image_s_title_is_its_img_s_title(project: Path, run: Callable[..., Run]) -> None:
+    titled = images.picture(CARTE, "/", "Carte", title='Les "bases" en 2024')
+    assert ' alt="Carte" title="Les &quot;bases&quot; en 2024" width="1000"' in titled
+    assert " title=" not in images.picture(CARTE, "/", "Carte")
+    svg = images.picture(LIBRARY["content/media/c.svg"], "/", "Graphique", title="Effectifs")
+    assert svg.startswith('<img src="/media/c.svg" alt="Graphique" title="Effectifs" width="300"')
+    text = ARTICLE.replace("(../media/cartes/bases.png)", '(../media/cartes/bases.png "Les bases en 2024 & après")')
+    write_tree(project, {"content/articles/un-article.md": text})
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    page = (project / "_site/articles/un-article/index.html").read_text(encoding="utf-8")
+    tags = re.findall(r"<img\b[^>]*>", page)
+    assert len(tags) == 3
+    assert 'alt="Carte des bases américaines" title="Les bases en 2024 &amp; après" width="700"' in tags[0]
+    assert all(" title=" not in t for t in tags[1:])  # the others have none
 
 
 def test_images_of_a_body_are_resolved_from_its_folder_and_checked_at_their_line() -> None:
@@ -377,6 +394,48 @@ def test_front_matter_images_are_figures_with_their_credit_and_the_page_s_social
     feed = html.unescape((out / "feed.xml").read_text(encoding="utf-8"))
     assert 'srcset="https://example.org/d/media/cartes/bases-480.webp 480w, https://example.org/d/media/' in feed
     assert 'src="/d/' not in feed and 'srcset="/d/' not in feed
+
+
+def test_the_feed_entry_of_an_article_has_its_image_for_feed_readers(project: Path, run: Callable[..., Run]) -> None:
+    other = ARTICLE.replace('title: "Un article"', 'title: "Un autre"').replace("date: 2024-03", "date: 2024-02")
+    write_tree(project, {"content/articles/un-article.md": HERO, "content/articles/un-autre.md": other})
+    done = run("build", "--root", project, "--no-search", "-q", "--base-url", "https://example.org/d/")
+    assert done.code == 0, done.err
+    feed = feedparser.parse((project / "_site/feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    with_image, without = feed.entries
+    assert with_image.title == "Un article"
+    # the image's text does not stand for the entry's (feedparser takes a media:description as the summary)
+    assert with_image.summary.startswith("<p>Les discussions entre les Etats-Unis")
+    assert with_image.media_content == [
+        {
+            "url": "https://example.org/d/media/photo-960.jpg",  # the JPEG nearest 960 pixels wide
+            "medium": "image",
+            "type": "image/jpeg",
+            "width": "960",
+            "height": "640",
+        }
+    ]
+    assert with_image.media_thumbnail == [
+        {"url": "https://example.org/d/media/photo-480.jpg", "width": "480", "height": "320"}
+    ]
+    assert with_image.media_credit == [{"content": "Reuters"}]
+    text = (project / "_site/feed.xml").read_text(encoding="utf-8")
+    assert '<media:title type="plain">Le Premier ministre à Bagdad</media:title>' in text
+    assert without.title == "Un autre" and "media_content" not in without and "media_thumbnail" not in without
+    assert text.count("<media:content ") == 1
+
+
+def test_a_feed_without_images_names_no_media_namespace_and_an_svg_is_not_given(
+    project: Path, run: Callable[..., Run]
+) -> None:
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    assert "mrss" not in (project / "_site/feed.xml").read_text(encoding="utf-8")
+    svg = HERO.replace("../media/photo.jpg", "../media/effectifs.svg")  # readers do not all show an SVG
+    write_tree(project, {"content/articles/un-article.md": svg})
+    assert run("build", "--root", project, "--no-search", "-q").code == 0
+    feed = feedparser.parse((project / "_site/feed.xml").read_bytes())
+    assert not feed.bozo and "media_content" not in feed.entries[0]
 
 
 def test_an_edit_to_an_article_s_image_is_a_whole_build(project: Path) -> None:

@@ -12,17 +12,28 @@ nor copied by a build that changed something else: its file in the output, still
 an entry whose signature is the same, is kept (:mod:`dossier.incremental.resume`). An entry's
 files are never written in place (one made again is new files, with other signatures), and the
 output never links to them (a copy: what is done to the output never reaches the cache).
+
+The cache does not grow for ever: an entry a build uses is marked used (its ``done.json``'s
+modification time, renewed at most once a day, so that a warm build writes nothing), and after
+a build was written, the entries no build used for :data:`UNUSED_DAYS` days are removed
+(:meth:`ImageCache.prune`). Every build of a project, whatever its output folder, base URL or
+drafts, and the preview's, publishes every image of ``content/media/`` (the same entries): a
+preview never makes a published build encode again, nor the reverse; what goes is the encodes
+of images replaced or deleted a month ago. Only folders named as a key are removed, never
+through a symbolic link.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -36,6 +47,8 @@ from dossier.source.media import MediaFile, Variant, variants
 DONE = "done.json"
 BATCH = 64  # images encoded (over the processes) before they are stored
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+UNUSED_DAYS = 30  # an entry no build used for this long is removed
+_DAY = 86400.0
 Job = tuple[Path, Sequence[Variant]]
 EncodeMany = Callable[[Sequence[Job]], list[list[bytes]]]
 
@@ -56,12 +69,29 @@ def _name(variant: Variant) -> str:
     return f"{variant.width}x{variant.height}.{variant.suffix}"
 
 
-def _complete(entry: Path, made: Sequence[Variant]) -> bool:
+def _complete(entry: Path, made: Sequence[Variant], now: float) -> bool:
+    """Whether ``entry`` holds ``made`` whole; if so, it is marked used ``now`` (when its mark is a day old)."""
     try:
-        listed = json.loads((entry / DONE).read_text(encoding="utf-8"))
-        return isinstance(listed, dict) and all(listed.get(_name(v)) == (entry / _name(v)).stat().st_size for v in made)
+        with open(entry / DONE, "rb") as done:
+            marked = os.fstat(done.fileno()).st_mtime
+            listed = json.loads(done.read())
+        whole = isinstance(listed, dict) and all(
+            listed.get(_name(v)) == (entry / _name(v)).stat().st_size for v in made
+        )
     except (OSError, ValueError):
         return False
+    if whole and marked < now - _DAY:
+        with contextlib.suppress(OSError):  # not marked: it may go a day early, and be encoded again
+            os.utime(entry / DONE, (now, now), follow_symlinks=False)
+    return whole
+
+
+def _last_used(entry: os.DirEntry[str]) -> float:
+    """When an entry was last used: its ``done.json``'s mark, else (left half written) when it was made."""
+    try:
+        return os.stat(Path(entry.path) / DONE, follow_symlinks=False).st_mtime
+    except OSError:
+        return entry.stat(follow_symlinks=False).st_mtime
 
 
 def _store(entry: Path, made: Sequence[Variant], data: Sequence[bytes]) -> None:
@@ -88,6 +118,7 @@ class ImageCache:
             atexit.register(shutil.rmtree, place, True)
         self.place = place
         self.encoded = 0  # images encoded by this cache (for tests and benchmarks)
+        self.used: set[str] | None = None  # the entries the last build used, until pruned
 
     def files(
         self, root: Path, media: Mapping[str, MediaFile], encode_many: EncodeMany | None = None
@@ -97,10 +128,13 @@ class ImageCache:
         out: dict[str, Path] = {}
         todo: list[tuple[Path, Sequence[Variant], Path]] = []
         planned: set[Path] = set()  # one entry for the same image under two names
+        used: set[str] = set()
+        now = time.time()
         for rel in sorted(media):
             made = variants(media[rel])
             entry = self.place / key(media[rel], made)
-            if entry not in planned and not _complete(entry, made):
+            used.add(entry.name)
+            if entry not in planned and not _complete(entry, made, now):
                 todo.append((root / rel, made, entry))
                 planned.add(entry)
             out.update((v.path, entry / _name(v)) for v in made)
@@ -111,7 +145,29 @@ class ImageCache:
             for (_, files, entry), data in zip(batch, results, strict=True):
                 _store(entry, files, data)
             self.encoded += len(batch)
+        self.used = used
         return out
+
+    def prune(self, now: float | None = None) -> list[str]:
+        """After a build was written: the entries it did not use and no build used for
+        :data:`UNUSED_DAYS` days removed; their keys. Nothing but folders named as a key, nothing
+        when the cache is reached through a symbolic link, nothing when no build used it since
+        the last prune (a build that only patched pages: no image was looked at)."""
+        used, self.used = self.used, None
+        if used is None or self.place.is_symlink() or self.place.parent.is_symlink():
+            return []
+        before = (time.time() if now is None else now) - UNUSED_DAYS * _DAY
+        removed = []
+        try:
+            with os.scandir(self.place) as found:
+                stale = [e for e in found if e.name not in used and _KEY.match(e.name) and _unused(e, before)]
+        except OSError:
+            return []
+        for entry in stale:
+            with contextlib.suppress(OSError):  # another process's, or a file it could not remove: left for later
+                shutil.rmtree(entry.path)
+                removed.append(entry.name)
+        return sorted(removed)
 
     def entries(self) -> list[str]:
         """The images this cache holds, by key."""
@@ -119,6 +175,14 @@ class ImageCache:
             return sorted(e.name for e in os.scandir(self.place) if _KEY.match(e.name))
         except OSError:
             return []
+
+
+def _unused(entry: os.DirEntry[str], before: float) -> bool:
+    """Whether ``entry`` is a folder (not a link) no build used since ``before``."""
+    try:
+        return entry.is_dir(follow_symlinks=False) and _last_used(entry) < before
+    except OSError:
+        return False
 
 
 MEASURED = "measured.json"

@@ -63,23 +63,26 @@ def _srcset(base: str, found: Iterable[Variant]) -> str:
     return ", ".join(f"{base}{v.path} {v.width}w" for v in found)
 
 
-def picture(image: MediaFile, base: str, alt: str, eager: bool = False) -> str:
+def picture(image: MediaFile, base: str, alt: str, eager: bool = False, title: str = "") -> str:
     """The markup of ``image`` under the base path ``base``, described by ``alt`` (plain text);
-    ``eager``: at the top of the page, loaded at once."""
+    ``eager``: at the top of the page, loaded at once; ``title``: a Markdown image's title
+    (``![Carte](../media/carte.png "Les bases en 2024")``), the ``<img>``'s, as CommonMark gives it."""
     made = variants(image)
     largest = made[-1]
     loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
-    alt_attr = htmlmod.escape(alt, quote=True)
+    text = f'alt="{htmlmod.escape(alt, quote=True)}"'
+    if title:
+        text += f' title="{htmlmod.escape(title, quote=True)}"'
     size = f'width="{largest.width}" height="{largest.height}"'
     if image.kind == "svg":
-        return f'<img src="{base}{largest.path}" alt="{alt_attr}" {size} {loading} decoding="async">'
+        return f'<img src="{base}{largest.path}" {text} {size} {loading} decoding="async">'
     modern = [v for v in made if v.suffix == "webp"]
     fallback = [v for v in made if v.suffix != "webp"]
     middle = fallback[min(1, len(fallback) - 1)]
     return (
         f'<picture><source type="image/webp" srcset="{_srcset(base, modern)}" sizes="{SIZES}">'
         f'<img src="{base}{middle.path}" srcset="{_srcset(base, fallback)}" sizes="{SIZES}" '
-        f'alt="{alt_attr}" {size} {loading} decoding="async"></picture>'
+        f'{text} {size} {loading} decoding="async"></picture>'
     )
 
 
@@ -112,6 +115,7 @@ class Pictures:
             nonlocal cursor
             attributes = {name: htmlmod.unescape(value) for name, value in _ATTRIBUTE.findall(tag.group(0))}
             src, alt = attributes.get("src", ""), attributes.get("alt", "").strip()
+            title = attributes.get("title", "").strip()
             if not src:  # another site's image, taken out by the sanitizer (which said so)
                 return tag.group(0)
             self.found = True
@@ -122,7 +126,9 @@ class Pictures:
                 self.problems.append(Diagnostic(where, f"image '{src}' has no alt text", ALT_HINT))
             if isinstance(found, str):
                 self.problems.append(Diagnostic(where, found, missing_hint(src, body.folder, self.library.images)))
-            return tag.group(0) if found is None or isinstance(found, str) else picture(found, self.base, alt)
+            return (
+                tag.group(0) if found is None or isinstance(found, str) else picture(found, self.base, alt, title=title)
+            )
 
         return [_IMG.sub(one, piece) if "<img" in piece else piece for piece in pieces]
 

@@ -124,6 +124,25 @@ class OpenGraphImage(TypedDict):
     type: str
 
 
+class FeedImageFile(TypedDict):
+    """One file of an image, as Media RSS names it: its absolute URL and size."""
+
+    url: str
+    width: int
+    height: int
+    type: str
+
+
+class FeedImage(TypedDict):
+    """An article's image in its feed entry (Media RSS): the file readers show, a small one for
+    their lists, its text and its credit."""
+
+    content: FeedImageFile
+    thumbnail: FeedImageFile
+    alt: str
+    credit: str
+
+
 ImageObject = TypedDict(
     "ImageObject",
     {
@@ -461,6 +480,7 @@ class FeedEntry(TypedDict):
     content: Markup
     topics: list[TopicLink]
     lang: str  # its language when not the site's ("" otherwise): its parts are marked with it
+    image: NotRequired[FeedImage]  # the article's image
 
 
 class FeedView(TypedDict):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from dossier.link.images import Figure, picture
-from dossier.publish.contexts import FigureView, ImageObject, OpenGraphImage, TimelineJSMedia
+from dossier.publish.contexts import FeedImage, FeedImageFile, FigureView, ImageObject, OpenGraphImage, TimelineJSMedia
 from dossier.publish.urls import Urls
-from dossier.source.media import variants
+from dossier.source.media import Variant, variants
 
 
 def figure_view(figure: Figure, urls: Urls, eager: bool = False) -> FigureView:
@@ -25,6 +25,25 @@ def og_image(figure: Figure, urls: Urls) -> OpenGraphImage | None:
     largest = found[-1]
     url = urls.absolute(largest.path)
     return {"url": url, "width": largest.width, "height": largest.height, "alt": figure.ref.alt, "type": largest.mime}
+
+
+FEED_WIDTH = 960
+"""The width of the file a feed reader shows for an entry (the published width nearest to it)."""
+
+
+def feed_image(figure: Figure, urls: Urls) -> FeedImage | None:
+    """An article's image in its feed entry, in a format every reader reads (not WebP, not SVG):
+    the file nearest :data:`FEED_WIDTH` pixels wide, and the smallest as its thumbnail."""
+    found = [v for v in variants(figure.file) if v.suffix in ("jpg", "png")]
+    if not found:
+        return None
+    shown = min(found, key=lambda v: (abs(v.width - FEED_WIDTH), v.width))
+
+    def file(variant: Variant) -> FeedImageFile:
+        url = urls.absolute(variant.path)
+        return {"url": url, "width": variant.width, "height": variant.height, "type": variant.mime}
+
+    return {"content": file(shown), "thumbnail": file(found[0]), "alt": figure.ref.alt, "credit": figure.ref.credit}
 
 
 def timelinejs_media(figure: Figure, urls: Urls) -> TimelineJSMedia:

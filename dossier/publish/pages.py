@@ -247,7 +247,8 @@ class Planner:
         site = self.site
         latest = site.articles[:FEED_ENTRIES]
         updated = {a.slug: v.updated for a in latest if (v := site.versions.get(a.slug)) is not None}
-        inputs = (tuple((a, site.anchored[a.slug], updated.get(a.slug)) for a in latest), self.idx.labels)
+        shown = [(a, site.anchored[a.slug], updated.get(a.slug), site.figures.get(("article", a.slug))) for a in latest]
+        inputs = (tuple(shown), self.idx.labels)
         return PlannedPage("feed.xml", "feed.xml", inputs, self.views.feed, "the feed")
 
     def notes_feed(self) -> PlannedPage:

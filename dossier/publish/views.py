@@ -606,26 +606,29 @@ class Views:
         return {"page_language": lang or self.strings.language, "page_locale": self.locale(lang), "page": page_view}
 
     def feed(
-        self, articles: tuple[tuple[Article, AnchoredArticle, PartialDate | None], ...], labels: Labels
+        self, articles: tuple[tuple[Article, AnchoredArticle, PartialDate | None, Figure | None], ...], labels: Labels
     ) -> FeedView:
-        """The latest articles; an entry is updated when its dispatch's latest version is dated."""
+        """The latest articles; an entry is updated when its dispatch's latest version is dated, and
+        has the article's image (:func:`figures.feed_image`)."""
         entries: list[FeedEntry] = []
-        for article, anchored, version in articles:
+        for article, anchored, version, figure in articles:
             target = Urls.article(article.slug)
             published = f"{article.date.first_day().isoformat()}T00:00:00Z"
-            entries.append(
-                {
-                    "title": article.title,
-                    "url": self.urls.absolute(target),
-                    "id": self._id(target),
-                    "published": published,
-                    "updated": f"{version.first_day().isoformat()}T00:00:00Z" if version else published,
-                    "summary": article.summary,
-                    "content": Markup(self.urls.absolute_links(numbered(anchored.html), target)),
-                    "topics": self.topic_links(article.topics, labels),
-                    "lang": self.own(article.lang),
-                }
-            )
+            entry: FeedEntry = {
+                "title": article.title,
+                "url": self.urls.absolute(target),
+                "id": self._id(target),
+                "published": published,
+                "updated": f"{version.first_day().isoformat()}T00:00:00Z" if version else published,
+                "summary": article.summary,
+                "content": Markup(self.urls.absolute_links(numbered(anchored.html), target)),
+                "topics": self.topic_links(article.topics, labels),
+                "lang": self.own(article.lang),
+            }
+            image = figures.feed_image(figure, self.urls) if figure is not None else None
+            if image is not None:
+                entry["image"] = image
+            entries.append(entry)
         updated = max((e["updated"] for e in entries), default="1970-01-01T00:00:00Z")
         feed_id = self.urls.absolute(FEED) if self.urls.has_host else "urn:dossier:feed"
         return {"entries": entries, "updated": updated, "feed_id": feed_id, "self_url": self.urls.absolute(FEED)}
