@@ -468,6 +468,13 @@ class _Published:
     entries: tuple[timeline.Entry, ...]
 
 
+def _unplaced(done: _Published) -> frozenset[str]:
+    """The notes of published articles that could not be anchored: their errors say why they are
+    not published, and a link to one is not said broken too."""
+    placed = {p.note.origin.path for article in done.anchored.values() for p in article.notes}
+    return frozenset(n.origin.path for group in done.by_article.values() for n in group) - placed
+
+
 def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links.Rewriter:
     """Every body's internal links rewritten in place (``done.anchored``, ``linker.html``), the rewriter returned."""
     topics = linker.content.topics
@@ -481,9 +488,7 @@ def _rewrite_all(linker: _Linker, settings: Settings, done: _Published) -> links
     split = len(done.entries) > timeline.TIMELINE_SPLIT
     targets = known_targets(done.anchored, done.events, split, topics, done.pages, linker.html)
     known = _with_articles(targets, done.articles)
-    placed = {p.note.origin.path for article in done.anchored.values() for p in article.notes}
-    unplaced = {n.origin.path for group in done.by_article.values() for n in group} - placed  # their errors are said
-    known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable | unplaced)
+    known = replace(_with_aliases(known, done, topics), unreadable=linker.content.unreadable | _unplaced(done))
     rewriter = links.Rewriter(known, links.base_path(settings.base_url))
     rewrite_links(rewriter, done.anchored, done.articles, linker.html, bodies)
     return rewriter
