@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Run
+
 from dossier.errors import Location
 from dossier.link.topics import Vocabulary
 from dossier.model import Origin, Topic, frozen_map
@@ -83,3 +88,19 @@ def test_labels_that_look_alike_or_name_another_topic_clash() -> None:
         "content/topics/c.md:2: error: the label 'a' is the slug of the topic content/topics/a.md"
         " (hint: give this topic another label)",
     ]
+
+
+def test_a_reference_to_a_topic_whose_file_gave_no_topic_is_not_said_unknown_too() -> None:
+    """The file's own error (invalid YAML, say) is said; each article listing the topic is not."""
+    vocabulary = Vocabulary.of([], ["content/topics/iran.md", "content/articles/iran.md"])
+    slugs, problems = vocabulary.check(["iran", "irak"], Location("content/articles/a.md", 4))
+    assert slugs == ()
+    assert [p.message for p in problems] == ["unknown topic 'irak'"]
+
+
+def test_a_topic_file_with_an_error_is_said_once_not_at_every_use(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"content/topics/irak.md": "---\nlabel: \"Irak\n---\nL'Irak.\n"})  # un-closed quote
+    errors = run("check", "--root", root).errors
+    assert len(errors) == 1 and errors[0].startswith("content/topics/irak.md:"), errors

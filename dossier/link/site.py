@@ -255,7 +255,7 @@ class _Linker:
     def __init__(self, content: Content, steps: LinkSteps) -> None:
         self.content, self.steps = content, steps
         self.problems: list[Diagnostic] = []
-        self.vocabulary = Vocabulary.of(content.topics)
+        self.vocabulary = Vocabulary.of(content.topics, content.unreadable)
         self.problems.extend(self.vocabulary.clashes())
         self.all_articles = {a.slug: a for a in content.articles}
         self.renamed = renamed_articles(content.articles)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dossier.errors import Diagnostic, Location
 from dossier.model import Topic
+from dossier.project import CONTENT, TOPICS
 from dossier.text.didyoumean import closest, did_you_mean_one_of
 from dossier.text.slugs import slugify
+
+_FOLDER = f"{CONTENT}/{TOPICS}/"
 
 
 @dataclass(frozen=True)
@@ -17,10 +21,17 @@ class Vocabulary:
     """Declared topics by slug; a reference may be the slug or the exact label."""
 
     topics: Mapping[str, Topic]
+    failed: frozenset[str] = frozenset()
+    """the slugs of topic files that gave no topic (their own errors say why): a reference to one
+    is not said unknown too"""
 
     @classmethod
-    def of(cls, topics: Sequence[Topic]) -> Vocabulary:
-        return cls({t.slug: t for t in sorted(topics, key=lambda t: t.slug)})
+    def of(cls, topics: Sequence[Topic], unreadable: Iterable[str] = ()) -> Vocabulary:
+        """The vocabulary of ``topics``; ``unreadable``: the content files that gave no record."""
+        failed = frozenset(
+            posixpath.splitext(posixpath.basename(path))[0] for path in unreadable if path.startswith(_FOLDER)
+        )
+        return cls({t.slug: t for t in sorted(topics, key=lambda t: t.slug)}, failed - {t.slug for t in topics})
 
     def clashes(self) -> list[Diagnostic]:
         """Two topics with one label: an error at the label of each but the first (by file path),
@@ -85,7 +96,8 @@ class Vocabulary:
         for reference in references:
             slug = self.resolve(reference)
             if slug is None:
-                problems.append(self.unknown(reference, where))
+                if reference not in self.failed:  # a topic whose file has errors of its own: not said twice
+                    problems.append(self.unknown(reference, where))
             elif slug not in slugs:
                 slugs.append(slug)
         return tuple(slugs), problems
