@@ -3,7 +3,8 @@
 What makes the URL changes: the file is renamed in its folder (``content/articles/OLD.md`` →
 ``NEW.md``), or, when the file has a ``slug:`` line, that line. The former URL goes into the
 record's ``aliases:`` (an article's, topic's or page's: the build writes a redirect page there;
-an event has no page of its own, only its anchor on the timeline). Every reference follows:
+an event has no page of its own, only its anchor on the timeline), after the aliases already
+listed, which stay as written (a flow or a block list, their quotes), in their list's style. Every reference follows:
 notes' ``article:``, events' ``articles:``, the ``topics:`` of articles, notes and events (a
 topic renamed), and the internal links of every Markdown body and of ``site.yml``'s intro (a
 relative path to the renamed file, a site path to its page or to its anchor). Only the text of
@@ -28,7 +29,7 @@ from urllib.parse import unquote
 
 from dossier import stops
 from dossier.commands import writing
-from dossier.commands.fieldedit import edited
+from dossier.commands.fieldedit import list_edited
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from dossier.link.links import FILES, SECTIONS
 from dossier.model import Annotation, Article, Event, Page, Record, Topic
@@ -259,7 +260,7 @@ def _own(text: str, renaming: Renaming) -> tuple[str, list[str]]:
         said.append(f"{former} added to its aliases")
     if now in record.aliases:
         said.append(f"{now} taken out of its aliases")
-    return edited(renaming.path, text, {"aliases": aliases or None}), said
+    return list_edited(renaming.path, text, "aliases", aliases), said
 
 
 def _file_change(root: Path, record: Record, renaming: Renaming) -> Change | None:
