@@ -22,7 +22,7 @@ from dossier import project
 from dossier.commands import fieldedit, topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from dossier.model import Annotation, Article, EarlierSeed, Topic
-from dossier.project import SEEDS
+from dossier.project import ANNOTATIONS, CONTENT, SEEDS
 from dossier.source import discovery, loader, seeds
 from dossier.source.frontmatter import FENCES
 from dossier.source.seeds import Seed
@@ -256,7 +256,8 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     if update_of:
         _check_update_of(requested, update, slug)
     records, problems = loader.load(root)
-    blocking = [p for p in problems if p.severity is Severity.ERROR and _blocking(root, p.location.path)]
+    updates = update or bool(update_of)
+    blocking = [p for p in problems if p.severity is Severity.ERROR and _blocking(root, p, updates)]
     if blocking:
         raise ContentErrors(blocking)
     known = _Known.of(records.articles, records.annotations, records.topics)
@@ -397,12 +398,21 @@ def _update(root: Path, rel: str, seed: Seed, existing: Article, notes: int) -> 
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
+_NOTES = f"{CONTENT}/{ANNOTATIONS}"
 
 
-def _blocking(root: Path, path: str) -> bool:
-    """Whether a problem at ``path`` leaves the articles or the topics unknown: in their folders,
-    or at a folder on their way that is there (one that cannot be read: its articles would be
-    imported again). A project without ``content/`` yet has no article to import twice."""
+def _blocking(root: Path, problem: Diagnostic, updates: bool) -> bool:
+    """Whether ``problem`` leaves the articles or the topics unknown: in their folders, or at a
+    folder on their way that is there (one that cannot be read: its articles would be imported
+    again). A project without ``content/`` yet has no article to import twice.
+
+    The notes matter only to an update (``updates``), which says how many point into the text it
+    replaces: a notes' folder that cannot be read would have it say none, and the notes whose
+    passage it takes away would be broken unsaid. A new article has no note yet: a plain import
+    writes the same files whatever the notes hold, readable or not (the build says what is wrong)."""
+    path = problem.location.path
+    if updates and discovery.is_unreadable(problem) and (path == _NOTES or path.startswith(f"{_NOTES}/")):
+        return True
     on_the_way = any(folder.startswith(f"{path}/") for folder in _BLOCKING) and os.path.isdir(root / path)
     return path.startswith(_BLOCKING) or on_the_way
 
