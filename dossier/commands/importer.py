@@ -251,7 +251,8 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
 
     ``slug`` names the article of the one seed requested; ``update_of`` names the article the
     one seed requested is a new version of (see :func:`new_version`). A problem with the topics
-    or the articles stops everything: a seed's article that cannot be read might be written twice.
+    or the articles stops everything: a seed's article that cannot be read might be written twice;
+    so does, for an update, a notes' folder that cannot be read (see :func:`_blocking`).
     """
     if update_of:
         _check_update_of(requested, update, slug)
@@ -266,10 +267,19 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     paths, problems = _requested(root, requested, known.by_seed)
     if slug:
         _check_slug(slug, requested, paths, known.by_seed, known.taken)
+    return _import_all(root, paths, known, problems, slug=slug, update=update, named=bool(requested))
+
+
+def _import_all(
+    root: Path, paths: Sequence[str], known: _Known, problems: list[Diagnostic], *, slug: str, update: bool, named: bool
+) -> Outcome:
+    """The seeds at ``paths`` imported in turn, until the disk stops them; ``problems``: those met so far."""
     results: list[Imported] = []
+    if paths:
+        writing.sweep(root)
     for index, rel in enumerate(paths):
         try:
-            done, more = _import_seed(root, rel, known, slug=slug, update=update, named=bool(requested))
+            done, more = _import_seed(root, rel, known, slug=slug, update=update, named=named)
         except OSError as exc:  # the disk: every seed after this one would fail the same way
             problems.append(_stopped(rel, exc, len(paths) - index - 1))
             break
@@ -447,6 +457,7 @@ def new_version(root: Path, given: str, slug: str, known: _Known) -> Outcome:
     problems += _not_a_new_version(rel, seed, article, current, known)
     if problems or current is None:
         return Outcome((), tuple(problems))
+    writing.sweep(root)
     try:
         done = _replace_version(root, rel, seed, article, known.notes[article.slug])
     except ContentErrors as exc:

@@ -326,6 +326,7 @@ def write(root: Path, found: Sequence[Change]) -> None:
     steps += [_Step(c.path, "replace", c.text.encode("utf-8")) for c in found if not c.moved_to]
     steps += [_Step(c.path, "remove") for c in moved]
     done: list[_Done] = []
+    writing.sweep(root)  # what a rename killed before it was done left beside the files
     with stops.held():
         for step in steps:
             try:
