@@ -117,6 +117,7 @@ def test_the_sweep_removes_the_files_of_processes_gone_and_nothing_else(
     kept = [
         f"content/articles/.un-article.md.{alive}.old",  # a rename still running
         f"content/articles/.un-article.md.{alive}.tmp",
+        f"content/articles/.un-article.md.{os.getpid()}.tmp",  # this process's: being written, by another thread
         f"content/articles/.un-article.md.{gone}.bak",  # other names: the editor's
         f"content/articles/.un-article.txt.{gone}.old",
         f"content/articles/.un-article.md.{gone}x.old",

@@ -30,7 +30,8 @@ _LEFT_AT_ROOT = re.compile(r"\." + re.escape(SETTINGS_FILE) + r"\.(\d+)\.(?:tmp|
 def sweep(root: Path) -> None:
     """The temporary files and kept files (:class:`Kept`) of processes that are gone, removed from
     ``root/content`` (its folders, not those reached through a symbolic link) and beside ``root/site.yml``:
-    regular files with exactly those names, nothing else; a live process's are its own."""
+    regular files with exactly those names, nothing else. A live process's are its own, and so are this
+    one's (a thread of the preview may be writing one)."""
     _sweep_folder(os.fspath(root), _LEFT_AT_ROOT)
     for folder, _, _ in os.walk(root / CONTENT):
         _sweep_folder(folder, _LEFT_IN_CONTENT)
@@ -40,7 +41,8 @@ def _sweep_folder(folder: str, left: re.Pattern[str]) -> None:
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             found = left.fullmatch(entry.name)
-            if found and entry.is_file(follow_symlinks=False) and owner_gone(int(found.group(1))):
+            pid = int(found.group(1)) if found else os.getpid()
+            if pid != os.getpid() and entry.is_file(follow_symlinks=False) and owner_gone(pid):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
