@@ -13,7 +13,7 @@ those references changes: every other byte of each file stays as it was.
 Everything is checked and made in memory first; a refusal (an unknown OLD, a NEW that is not a
 slug, is taken or is OLD) writes nothing. Then the renamed file is created under its new name
 (never over a file), the other files are replaced one by one, each whole, and the old name is
-removed, with Ctrl-C and SIGTERM held until all is done; a write that fails (a full disk) puts
+removed, with Ctrl-C, SIGTERM and SIGHUP held until all is done; a write that fails (a full disk) puts
 back every file already written as it was, and is said.
 """
 
@@ -320,7 +320,7 @@ def changes(root: Path, content: Content, renaming: Renaming) -> list[Change]:
 def write(root: Path, found: Sequence[Change]) -> None:
     """The renamed file created under its new name, every other file replaced, the old name removed:
     all of it, or (a write that fails: :class:`DossierError`) none of it, each file put back as it
-    was. Ctrl-C and SIGTERM wait until the writes are done (they are quick), then stop the program."""
+    was. Ctrl-C, SIGTERM and SIGHUP wait until the writes are done (they are quick), then stop the program."""
     moved = [c for c in found if c.moved_to]
     steps = [_Step(c.moved_to, "create", c.text.encode("utf-8")) for c in moved]
     steps += [_Step(c.path, "replace", c.text.encode("utf-8")) for c in found if not c.moved_to]

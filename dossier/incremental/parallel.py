@@ -103,7 +103,7 @@ class _Worker:
 
 def _fork(count: int, workers: list[_Worker]) -> None:
     """``count`` workers, into ``workers`` (fewer if the system has no more processes to give).
-    Ctrl-C and SIGTERM wait while they are forked: a worker never runs this process's handlers,
+    Ctrl-C, SIGTERM and SIGHUP wait while they are forked: a worker never runs this process's handlers,
     and each one forked is in ``workers`` when a stop is acted on, to be reaped."""
     with stops.held():
         for _ in range(count):
