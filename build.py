@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Entry point: ``python build.py [build|check|...]`` from the project folder."""
 
+import contextlib
 import os
 import signal
 import sys
 
 
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM while the program is still loading (nothing written yet): one line, as later."""
-    print("terminated", file=sys.stderr, flush=True)
-    os._exit(128 + signal.SIGTERM)
+    """SIGTERM or SIGHUP while the program is still loading (nothing written yet): one line, as later."""
+    with contextlib.suppress(OSError):  # the terminal may be gone
+        print("hung up" if signum == signal.SIGHUP else "terminated", file=sys.stderr, flush=True)
+    os._exit(128 + signum)
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _terminated)  # dossier.cli.run puts its own in place
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # started by nohup: a hang-up stops nothing
+        signal.signal(signal.SIGHUP, _terminated)
     try:
         from dossier.cli import run
     except KeyboardInterrupt:  # Ctrl-C while the program is still loading: one line, as later

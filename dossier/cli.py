@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -363,31 +364,43 @@ def _rename(args: argparse.Namespace) -> None:
 
 
 def _ignore_signals() -> None:
-    """Once stopping, a second Ctrl-C or SIGTERM changes nothing (one line, no traceback)."""
+    """Once stopping, a second Ctrl-C, SIGTERM or SIGHUP changes nothing (one line, no traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_IGN)  # nor does a stop that was waiting to be raised again
+
+
+def _said(line: str) -> None:
+    """The stop's one line on standard error, which may be gone (a terminal closed: EIO; a pipe
+    whose reader left: EPIPE): then nothing is said, and nothing raised."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
 
 
 def interrupted(argv: Sequence[str]) -> int:
     """Ctrl-C outside a command's own handling: one line; ``serve`` stops (0), anything else 130."""
     serving = "serve" in argv[:1]
-    print("stopped" if serving else "interrupted", file=sys.stderr, flush=True)
+    _said("stopped" if serving else "interrupted")
     return EXIT_OK if serving else 130
 
 
 class Terminated(BaseException):
-    """SIGTERM, raised where the program is: it unwinds as Ctrl-C does (staging and spool folders
-    removed, worker processes stopped), then the program says so and exits 143."""
+    """SIGTERM, or SIGHUP (the terminal closed), raised where the program is: it unwinds as Ctrl-C
+    does (staging and spool folders removed, worker processes stopped), then the program says so
+    and exits 128 + the signal's number: 143, 129."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signal.Signals(signum)
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+    raise Terminated(signum)
 
 
-EXIT_TERMINATED = 128 + signal.SIGTERM
+STOP_LINES = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}  # the line each says, then 128 + its number
 
-_STOPPED_BY: dict[type[BaseException], signal.Signals] = {KeyboardInterrupt: signal.SIGINT, Terminated: signal.SIGTERM}
 _pending: list[signal.Signals] = []
 
 
@@ -395,11 +408,13 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     """A stop raised where Python cannot raise it (a weakref callback, a ``__del__`` run by the
     garbage collector) is not lost, nor printed as a traceback: its signal is sent again a
     moment later, and acted on at the program's next step. Anything else is reported as Python does."""
-    signum = _STOPPED_BY.get(unraisable.exc_type)
-    if signum is None:
+    if unraisable.exc_type is KeyboardInterrupt:
+        _pending.append(signal.SIGINT)
+    elif isinstance(unraisable.exc_value, Terminated):
+        _pending.append(unraisable.exc_value.signum)
+    else:
         sys.__unraisablehook__(unraisable)
         return
-    _pending.append(signum)
     signal.setitimer(signal.ITIMER_REAL, 0.001)  # not from here: raised here, it would be lost again
 
 
@@ -413,6 +428,8 @@ def run() -> None:
     """The program: exits without tearing down the interpreter (freeing a large build's memory
     object by object takes longer than the process's end frees it at once)."""
     signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # started by nohup: a hang-up stops nothing
+        signal.signal(signal.SIGHUP, _terminate)
     sys.unraisablehook = _unraisable
     signal.signal(signal.SIGALRM, _send_pending)
     try:
@@ -420,10 +437,11 @@ def run() -> None:
     except KeyboardInterrupt:
         _ignore_signals()
         code = interrupted(sys.argv[1:])
-    except Terminated:
+    except Terminated as stop:
         _ignore_signals()
-        print("terminated", file=sys.stderr, flush=True)
-        code = EXIT_TERMINATED
-    sys.stdout.flush()
-    sys.stderr.flush()
+        _said(STOP_LINES[stop.signum])
+        code = 128 + stop.signum
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # the terminal may be gone
+            stream.flush()
     os._exit(code)

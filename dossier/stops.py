@@ -1,5 +1,5 @@
-"""Ctrl-C and SIGTERM held off while a block that must not be cut runs (the output's swap,
-forking worker processes, reaping them, a rename's writes), then acted on.
+"""Ctrl-C, SIGTERM and SIGHUP (the terminal closed) held off while a block that must not be cut
+runs (the output's swap, forking worker processes, reaping them, a rename's writes), then acted on.
 
 The interpreter catches a signal at once but runs its Python handler later, at its next check,
 in the main thread, whichever thread the system gave the signal to. So two things are done for
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
 from typing import Any, TypeVar
 
-STOPS = (signal.SIGINT, signal.SIGTERM)
+STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _Handler = Callable[[int, FrameType | None], Any]
 _T = TypeVar("_T")
@@ -29,7 +29,7 @@ _T = TypeVar("_T")
 
 @contextlib.contextmanager
 def held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done; a stop that came meanwhile is acted on then.
+    """SIGINT, SIGTERM and SIGHUP wait until the block is done; a stop that came meanwhile is acted on then.
     A stop caught before the block is raised on entering it, the signals as they were."""
     caught: list[int] = []
     swapped: dict[int, _Handler] = {}
@@ -101,3 +101,14 @@ def made(make: Callable[[], _T], undo: Callable[[_T], object]) -> _T:
             finish(functools.partial(undo, result[0]))
         raise
     return result[0]
+
+
+def forked() -> None:
+    """In a process forked to work for this one (a worker, a prefetch): Ctrl-C ignored (the main
+    process stops it), SIGTERM and SIGHUP end it at once and silently (SIGHUP stays ignored when
+    the program was started so, as by ``nohup``); the stops, blocked while it was forked, let in."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)

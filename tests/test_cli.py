@@ -175,7 +175,7 @@ def test_a_folder_that_is_no_dossier_is_said_once(tmp_path: Path, run: Callable[
 
 
 STOP_IN_A_CALLBACK = """
-import sys, weakref
+import signal, sys, weakref
 from dossier import cli
 
 class Thing:
@@ -199,7 +199,12 @@ cli.run()
 
 
 @pytest.mark.parametrize(
-    ("stop", "line", "code"), [("KeyboardInterrupt", "interrupted", 130), ("cli.Terminated", "terminated", 143)]
+    ("stop", "line", "code"),
+    [
+        ("KeyboardInterrupt", "interrupted", 130),
+        ("cli.Terminated", "terminated", 143),
+        ("cli.Terminated(signal.SIGHUP)", "hung up", 129),
+    ],
 )
 def test_a_stop_raised_in_a_callback_stops_the_program_in_one_line(stop: str, line: str, code: int) -> None:
     """Ctrl-C (or SIGTERM) landing in a weakref callback or a ``__del__`` is neither lost nor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossier.commands.fieldedit import edited, yaml_value
+from dossier.commands.fieldedit import edited, list_edited, yaml_value
 from dossier.errors import ContentErrors
 from dossier.source.frontmatter import split
 
@@ -113,3 +113,26 @@ def test_a_plain_value_stays_plain_when_it_reads_back_the_same_and_is_quoted_oth
     assert edited("n.md", text, {"kind": "yes: no"}).splitlines()[2] == 'kind: "yes: no"'
     assert edited("n.md", text, {"kind": " lead"}).splitlines()[2] == 'kind: " lead"'
     assert edited("n.md", text, {"quote": "y"}).splitlines()[3] == 'quote: "y"'
+
+
+@pytest.mark.parametrize(
+    ("field", "values", "expected"),
+    [
+        ("k: [a, 'b', c]  # n\n", ["a", "c", "d"], "k: [a, c, d]  # n\n"),
+        ("k: [a, 'b', c]\n", ["b", "c"], "k: ['b', c]\n"),
+        ("k: [a,\n   b]\n", ["a", "b", "x,y"], 'k: [a,\n   b,\n   "x,y"]\n'),
+        ("k: 'a'\n", ["a", "b"], "k: ['a', 'b']\n"),
+        ('k:\n  - a\n  # n\n  - "b"\n', ["b", "c"], 'k:\n  # n\n  - "b"\n  - "c"\n'),
+        ("k:\n  -\n    a\n", ["a", "b"], 'k: ["a", "b"]\n'),  # an item under its dash: written anew
+        ("k:  # n\n", ["a"], 'k: ["a"]  # n\n'),
+        ("k: [a]\n", [], ""),
+    ],
+    ids=["flow", "flow-first-gone", "flow-lines", "one-value", "block", "block-dash-alone", "empty", "emptied"],
+)
+def test_a_list_keeps_its_items_as_written_and_adds_after_the_last(
+    field: str, values: list[str], expected: str
+) -> None:
+    text = f"---\nt: x\n{field}z: y\n---\nB\n"
+    edited_text = list_edited("n.md", text, "k", values)
+    assert edited_text == f"---\nt: x\n{expected}z: y\n---\nB\n"
+    assert _values(edited_text).get("k", []) == values

@@ -729,3 +729,33 @@ def test_articles_that_cannot_be_read_stop_the_import_that_would_write_them_agai
     assert result.code == 1 and result.out == ""
     assert [line.split(": error: ")[0] for line in result.errors] == [folder]
     assert sorted(p.name for p in (root / "content" / "articles").iterdir()) == articles  # none written twice
+
+
+def test_notes_that_cannot_be_read_stop_an_update_not_the_import_of_a_new_article(
+    tmp_path: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update says how many notes point into the text it replaces: unread, it would say none. A new
+    article has no note yet: its import writes the same file whatever the notes hold."""
+    root = fresh_tree(tmp_path)
+    article = imported(root, run)
+    (root / "content" / "annotations").mkdir()
+    note = f'---\narticle: {article.stem}\nquote: "un peu de répit"\nkind: contexte\n---\nUne note.\n'
+    (root / "content" / "annotations" / "repit.md").write_text(note, encoding="utf-8")
+    write_new_version(root)
+    change_seed(root)
+    before = sorted((p.name, p.read_bytes()) for p in (root / "content" / "articles").iterdir())
+    refuse_listing(monkeypatch, root / "content" / "annotations")
+    hint = "check its owner and permissions (chmod u+rx content/annotations): every file in it is read"
+    for args in ([SEED_REL, "--update"], ["--update"], [NEW_VERSION, "--update-of", article.stem]):
+        refused = run("import", "--root", root, *args)
+        assert (refused.code, refused.out) == (1, ""), args
+        assert refused.errors == [
+            f"content/annotations: error: cannot read this folder: Permission denied (hint: {hint})"
+        ], args
+        assert sorted((p.name, p.read_bytes()) for p in (root / "content" / "articles").iterdir()) == before
+    created = run("import", "--root", root, NEW_VERSION)
+    assert (created.code, created.err) == (0, ""), created
+    assert created.out.startswith("content/articles/") and f": created from {NEW_VERSION} " in created.out
+    monkeypatch.undo()
+    done = run("import", "--root", root, SEED_REL, "--update")
+    assert done.code == 0 and "; 1 note to check: run check" in done.out, done

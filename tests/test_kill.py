@@ -1,5 +1,6 @@
 """A killed build loses nothing: SIGKILL ``python build.py`` at random points while it writes;
-Ctrl-C and SIGTERM stop it with one line, no traceback from any of its processes.
+Ctrl-C, SIGTERM and SIGHUP (its terminal closed) stop it with one line, no traceback from any of
+its processes.
 
 Two versions of one sizeable project (every output file differs between them) are built
 alternately into one output folder, and each build is killed at a random moment after its
@@ -11,12 +12,15 @@ complete build removes the staging folders the kills left behind.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -133,9 +137,13 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(tmp_path: Path, cache
     print(f"{kills} kills, {landed} while writing ({writing:.2f} s): {outcomes} (seed {seed})")
 
 
-# -- Ctrl-C and SIGTERM: one line, exit 130 or 143, the old site or the new one -----------------
+# -- Ctrl-C, SIGTERM and SIGHUP: one line, exit 130, 143 or 129, the old site or the new one ---------
 
-STOPS = {signal.SIGINT: (130, "interrupted\n"), signal.SIGTERM: (143, "terminated\n")}
+STOPS = {
+    signal.SIGINT: (130, "interrupted\n"),
+    signal.SIGTERM: (143, "terminated\n"),
+    signal.SIGHUP: (129, "hung up\n"),
+}
 MOMENTS = (0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0)  # fractions of a build's run, from when it holds the lock
 
 
@@ -186,7 +194,7 @@ def stop_at(
 
 
 @pytest.mark.parametrize("cache", [False, True], ids=["cold", "resumed"])
-@pytest.mark.parametrize("stop", list(STOPS), ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("stop", list(STOPS), ids=["ctrl-c", "sigterm", "sighup"])
 def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_one(
     tmp_path: Path, cache: bool, stop: signal.Signals
 ) -> None:
@@ -224,6 +232,85 @@ def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_
         left = [p.name for p in cached.iterdir()] if cached.is_dir() else []
         assert [name for name in left if ".spool-" in name or name.endswith(".tmp")] == []
     assert stopped >= 3, f"only {stopped} of {len(MOMENTS)} signals came while the build ran"
+
+
+def on_a_terminal(line: list[str]) -> tuple[subprocess.Popen[bytes], int]:
+    """``line`` started as a terminal starts a command: its own session, whose controlling terminal
+    (a pseudo-terminal) is its standard input, output and error; and the terminal's other end,
+    whose closing hangs the terminal up (a window closed, an ssh connection lost)."""
+    master, slave = os.openpty()
+
+    def controlling() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    try:
+        process = subprocess.Popen(
+            line, env=ENV, stdin=slave, stdout=slave, stderr=slave, start_new_session=True, preexec_fn=controlling
+        )
+    finally:
+        os.close(slave)
+    return process, master
+
+
+def test_a_build_whose_terminal_closes_stops_cleanly_with_nowhere_to_say_so(tmp_path: Path) -> None:
+    """Closing the terminal sends SIGHUP to the build's session, and every write to the terminal
+    fails from then on (EIO): the build stops as for SIGHUP sent by hand, its line lost, no
+    traceback (which would exit 1), exit 129; the old site or the new one, no staging folder."""
+    versions = {v: make_version(tmp_path / v, v, articles=60) for v in "AB"}
+    out = tmp_path / "public" / "_site"
+    reference = {}
+    for version, root in versions.items():
+        build(root, tmp_path / f"ref-{version}" / "_site")
+        reference[version] = snapshot(tmp_path / f"ref-{version}" / "_site")
+    build(versions["A"], out)
+    started = time.monotonic()
+    build(versions["B"], out, False, "--jobs", "2")
+    whole = time.monotonic() - started  # a guard for the moments below, not a measure
+    current, codes = "B", []
+    for moment in (0.1, 0.3, 0.5):
+        target = "A" if current == "B" else "B"
+        line = [c for c in command(versions[target], out, False, "--jobs", "2") if c != "-q"]  # it speaks
+        process, master = on_a_terminal(line)
+        try:
+            seen: float | None = None
+            while process.poll() is None and (seen is None or time.monotonic() - seen < moment * whole):
+                if seen is None and running(versions[target], process.pid):
+                    seen = time.monotonic()
+                with contextlib.suppress(OSError):  # what it says until then: read, as a terminal does
+                    while select.select([master], [], [], 0)[0] and os.read(master, 4096):
+                        pass
+                time.sleep(0.0005)
+        finally:
+            os.close(master)
+        codes.append(process.wait(timeout=120))
+        assert codes[-1] in (0, 129), codes
+        assert group_gone(process.pid), "a process of the build outlived it"
+        match = [v for v in "AB" if snapshot(out) == reference[v]]
+        assert match, f"hung up at {moment:.2f} of a build, the output is neither site"
+        current = match[0]
+        assert staging(out.parent) == []
+    assert codes.count(129) >= 2, codes
+
+
+def test_a_build_started_by_nohup_goes_on_when_its_terminal_hangs_up(tmp_path: Path) -> None:
+    """``nohup python build.py &``: SIGHUP ignored from the start stays ignored, by its workers too."""
+    root = make_version(tmp_path / "A", "A", articles=60)
+    out = tmp_path / "public" / "_site"
+
+    def nohup() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    line = command(root, out, False, "--jobs", "2")
+    process = subprocess.Popen(
+        line, env=ENV, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=nohup
+    )
+    while process.poll() is None and not running(root, process.pid):
+        time.sleep(0.0005)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGHUP)
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, "")
+    assert (out / "index.html").is_file() and staging(out.parent) == []
 
 
 # -- a worker killed on its own (the out-of-memory killer): one line, exit 1, the old site ---------

@@ -192,6 +192,62 @@ def test_a_quoted_reference_and_crlf_line_endings_are_kept(tree: Callable[..., P
     assert run("check", "--root", root).code == 0
 
 
+@pytest.mark.parametrize(
+    ("aliases", "expected"),
+    [
+        ("", 'aliases: ["/articles/un-article/"]\n'),
+        ("aliases: [/articles/vieux/]  # 2023\n", "aliases: [/articles/vieux/, /articles/un-article/]  # 2023\n"),
+        (
+            "aliases: ['/articles/a/', \"/b.html\"]\n",
+            'aliases: [\'/articles/a/\', "/b.html", "/articles/un-article/"]\n',
+        ),
+        ("aliases: /articles/vieux/\n", "aliases: [/articles/vieux/, /articles/un-article/]\n"),
+        (
+            "aliases:\n  - '/articles/a/'\n  - /articles/b/  # la première\n# fin\n",
+            "aliases:\n  - '/articles/a/'\n  - /articles/b/  # la première\n  - /articles/un-article/\n# fin\n",
+        ),
+        (
+            'aliases:\r\n- "/articles/a/"\r\n',
+            'aliases:\r\n- "/articles/a/"\r\n- "/articles/un-article/"\r\n',
+        ),
+    ],
+    ids=["none-yet", "flow-plain", "flow-quoted", "one-value", "block", "block-crlf"],
+)
+def test_the_aliases_listed_stay_as_written_and_the_former_url_is_added_alike(
+    tree: Callable[..., Path], run: Callable[..., Run], aliases: str, expected: str
+) -> None:
+    root = tree({"content/articles/un-article.md": _article(aliases)})
+    done = run("rename", "article", "un-article", "une-depeche", "--root", root)
+    assert done.code == 0, done.err
+    assert (root / "content/articles/une-depeche.md").read_bytes() == _article(expected).encode()
+    assert run("check", "--root", root).code == 0
+
+
+@pytest.mark.parametrize(
+    ("aliases", "expected"),
+    [
+        (
+            "aliases: [/articles/a/, /articles/une-depeche/, /articles/b/]\n",
+            "aliases: [/articles/a/, /articles/b/, /articles/un-article/]\n",
+        ),
+        ("aliases: ['/articles/une-depeche/', /articles/a/]\n", "aliases: [/articles/a/, /articles/un-article/]\n"),
+        ('aliases: ["/articles/une-depeche/"]\n', 'aliases: ["/articles/un-article/"]\n'),
+        (
+            "aliases:\n  - /articles/a/\n  - /articles/une-depeche/  # avant\n",
+            "aliases:\n  - /articles/a/\n  - /articles/un-article/\n",
+        ),
+    ],
+    ids=["flow-middle", "flow-first", "flow-only", "block"],
+)
+def test_renamed_to_a_former_slug_only_that_url_leaves_the_aliases_written_as_they_were(
+    tree: Callable[..., Path], run: Callable[..., Run], aliases: str, expected: str
+) -> None:
+    root = tree({"content/articles/un-article.md": _article(aliases)})
+    done = run("rename", "article", "un-article", "une-depeche", "--root", root)
+    assert done.code == 0, done.err
+    assert (root / "content/articles/une-depeche.md").read_bytes() == _article(expected).encode()
+
+
 # -- refusals: one line, exit 1, nothing written -----------------------------------------------------
 
 

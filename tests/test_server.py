@@ -497,6 +497,35 @@ def test_ctrl_c_while_serving_stops_with_one_line(tree: Callable[..., Path], mom
             process.kill()
 
 
+@pytest.mark.parametrize("group", [True, False], ids=["its-group", "its-process"])
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [(signal.SIGHUP, 129, "hung up"), (signal.SIGTERM, 143, "terminated")],
+    ids=["sighup", "sigterm"],
+)
+def test_a_hang_up_or_sigterm_stops_the_server_in_one_line(
+    tree: Callable[..., Path], group: bool, signum: signal.Signals, code: int, line: str
+) -> None:
+    """SIGHUP (the terminal closed; it may come twice, from the system and from the shell) stops
+    the server as SIGTERM does, with a page's connection open: one line, exit 128 + the signal's
+    number, the project free for the next one."""
+    root = tree()
+    url, process = start(root, group=True)
+    try:
+        with urllib.request.urlopen(url, timeout=5):  # a page being loaded as the signal comes
+            for _ in range(2):
+                (os.killpg if group else os.kill)(process.pid, signum)
+        assert process.wait(timeout=30) == code
+        log = process.stderr.read() if process.stderr else ""
+        assert "Traceback" not in log and "Exception" not in log, log
+        assert log.rstrip().splitlines()[-1] == line, log
+    finally:
+        if process.poll() is None:
+            process.kill()
+    _, again = start(root)  # the next serve of the project starts
+    stop(again)
+
+
 def test_a_busy_port_suggests_one_that_is_free() -> None:
     """The hint names a port that can be taken now, not merely the next number."""
     held: list[sockets.socket] = []

@@ -145,3 +145,31 @@ def test_nothing_is_undone_when_the_making_failed() -> None:
     with pytest.raises(OSError):
         stops.made(make, undone.append)
     assert undone == []
+
+
+@pytest.mark.parametrize("nohup", [False, True], ids=["from-a-terminal", "nohup"])
+def test_a_forked_process_ends_at_sigterm_and_sighup_and_leaves_ctrl_c_to_its_parent(nohup: bool) -> None:
+    """What a worker does with each stop, once :func:`stops.forked` ran in it (forked with the stops
+    held, the parent's handlers in place): a SIGHUP ignored from the start (``nohup``) stays ignored."""
+    previous = {n: signal.signal(n, lambda *_: None) for n in (signal.SIGTERM, signal.SIGHUP)}
+    if nohup:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    read, write = os.pipe()
+    try:
+        with stops.held():
+            pid = os.fork()
+            if pid == 0:
+                stops.forked()
+                seen = [signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+                names = [getattr(s, "name", "a handler") for s in seen]
+                os.write(write, repr([*names, "held" if set(stops.STOPS) & _mask() else "let in"]).encode())
+                os._exit(0)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    os.close(write)
+    told = os.read(read, 200).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    hup = "SIG_IGN" if nohup else "SIG_DFL"
+    assert told == repr(["SIG_IGN", "SIG_DFL", hup, "let in"])

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,86 @@ def test_a_kept_file_is_put_back_or_dropped(tmp_path: Path, monkeypatch: pytest.
     writing.replace_file(path, b"after")
     kept.drop()
     assert os.listdir(tmp_path) == ["a.md"] and path.read_bytes() == b"after"
+
+
+# -- what a killed command left: removed by the next command that writes content ----------------------
+
+
+@pytest.fixture
+def pids() -> Iterator[tuple[int, int]]:
+    """The pid of a process that is gone, and of one alive until the test's end."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    alive = subprocess.Popen(["sleep", "600"])
+    try:
+        yield gone.pid, alive.pid
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def _hidden(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob(".*") if "themes" not in p.parts)
+
+
+def test_the_sweep_removes_the_files_of_processes_gone_and_nothing_else(
+    tree: Callable[..., Path], pids: tuple[int, int]
+) -> None:
+    gone, alive = pids
+    root = tree({"content/annotations/sous/n.md": "x", "seeds/s.txt": "x"})
+    article = root / "content/articles/un-article.md"
+    removed = [f"content/articles/.un-article.md.{gone}.old", f"content/annotations/sous/.n.md.{gone}.tmp"]
+    removed.append(f".site.yml.{gone}.old")
+    for rel in removed:
+        os.link(article, root / rel)
+    kept = [
+        f"content/articles/.un-article.md.{alive}.old",  # a rename still running
+        f"content/articles/.un-article.md.{alive}.tmp",
+        f"content/articles/.un-article.md.{os.getpid()}.tmp",  # this process's: being written, by another thread
+        f"content/articles/.un-article.md.{gone}.bak",  # other names: the editor's
+        f"content/articles/.un-article.txt.{gone}.old",
+        f"content/articles/.un-article.md.{gone}x.old",
+        f"content/articles/.un-article.md.{gone}.old.md",
+        f"seeds/.s.txt.{gone}.old",
+        f"seeds/.s.md.{gone}.old",  # not in content/
+        f".README.md.{gone}.old",  # at the root, only site.yml's
+        f".site.yml.{alive}.tmp",
+    ]
+    for rel in kept:
+        (root / rel).write_text("mine", encoding="utf-8")
+    (root / f"content/topics/.irak.md.{gone}.old").mkdir()  # a folder: not one of these files
+    (root / f"content/topics/.t.md.{gone}.tmp").symlink_to(article)  # a link: neither
+    writing.sweep(root)
+    assert _hidden(root) == sorted([*kept, f"content/topics/.irak.md.{gone}.old", f"content/topics/.t.md.{gone}.tmp"])
+    assert article.read_text(encoding="utf-8").startswith("---\n")
+
+
+_COMMANDS = {
+    "rename": ["rename", "article", "un-article", "une-depeche"],
+    "new": ["new", "topic", "--label", "Syrie"],
+    "import": ["import", "seeds/s.txt"],
+    "reanchor": ["reanchor", "--write"],
+}
+
+
+@pytest.mark.parametrize("command", _COMMANDS)
+def test_the_next_command_that_writes_content_removes_what_a_killed_one_left(
+    tree: Callable[..., Path], run: Callable[..., Run], pids: tuple[int, int], command: str
+) -> None:
+    gone, alive = pids
+    root = tree({"seeds/s.txt": "date 2024-03\nUn texte.\n"})
+    article = root / "content/articles/un-article.md"
+    left = [root / f"content/articles/.un-article.md.{pid}.old" for pid in (gone, alive)]
+    for path in left:
+        os.link(article, path)
+    for unwritten in (["build", "-q", "--no-search"], ["check"]):  # a build never writes content: it leaves them
+        assert run(*unwritten, "--root", root).code == 0
+        assert all(path.exists() for path in left), unwritten
+    note = "---\narticle: un-article\nquote: ont entamé en février des discussions\nkind: contexte\n---\nN.\n"
+    (root / "content/annotations").mkdir()
+    (root / "content/annotations/n.md").write_text(note, encoding="utf-8")  # for reanchor to move
+    refused = run("rename", "article", "un-article", "Une dépêche", "--root", root)
+    assert refused.code == 1 and all(path.exists() for path in left)  # refused: nothing written
+    done = run(*_COMMANDS[command], "--root", root)
+    assert done.code == 0, done.err
+    assert [path.exists() for path in left] == [False, True]

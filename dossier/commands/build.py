@@ -6,6 +6,7 @@ collected; the build stops before writing anything if there is one, so the last 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import functools
@@ -102,7 +103,9 @@ def build(
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    """A line on standard error as a stop unwinds the build: nothing raised if the terminal is gone (SIGHUP)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
 
 
 WARNING = Severity.WARNING

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import ScalarNode
+from yaml.error import Mark
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dossier.errors import ContentErrors
 from dossier.model import PartialDate
@@ -172,3 +173,140 @@ def _leading_blank(lines: list[str]) -> list[str]:
             break
         out.append(line)
     return out
+
+
+# -- a list field, item by item ---------------------------------------------------------------------
+
+
+def list_edited(path: str, text: str, key: str, values: Sequence[str]) -> str:
+    """``text`` with the list field ``key`` holding ``values``: the items it keeps stay as written
+    (their quoting, the list's flow or block style, comments), the items not in ``values`` go, and
+    the new ones are added after the last, quoted as the last item is. A field the file lacks, or
+    that holds no item, is written whole as :func:`edited` writes it.
+
+    Raises :class:`ContentErrors` when the file's front matter cannot be read.
+    """
+    document, problems = split(path, text)
+    if document is None:
+        raise ContentErrors(problems)
+    node = next((e.node for e in document.entries if e.key == key), None)
+    items = _items(node) if node is not None else ()
+    if node is None or not items or not values:
+        return edited(path, text, {key: list(values) or None})
+    kept_text = _items_edited(_LINE.findall(text), node, items, values)
+    return edited(path, text, {key: list(values)}) if kept_text is None else kept_text
+
+
+def _items_edited(lines: Sequence[str], node: Node, items: Sequence[ScalarNode], values: Sequence[str]) -> str | None:
+    """The file's ``lines`` with the list ``node`` (of ``items``) holding ``values``, every item kept as
+    written; None when the list is not written in a way kept here (an item on the line under its dash)."""
+    gone = [item for item in items if item.value not in values]
+    known = {item.value for item in items}
+    new = [value for value in dict.fromkeys(values) if value not in known]
+    if isinstance(node, ScalarNode):
+        return _scalar_edited(lines, node, bool(gone), new)
+    if getattr(node, "flow_style", False):
+        return _flow_edited(lines, items, gone, new)
+    if not all(_dashed(lines, item) for item in items):
+        return None
+    return _block_edited(lines, items, gone, new)
+
+
+def _items(node: Node) -> tuple[ScalarNode, ...]:
+    """The one-line text items of a list (a single text counts as a one-item list); () for anything else."""
+    nodes = node.value if isinstance(node, SequenceNode) else [node]
+    if isinstance(node, MappingNode) or not all(isinstance(n, ScalarNode) for n in nodes):
+        return ()
+    scalars = tuple(n for n in nodes if isinstance(n, ScalarNode))
+    if any(n.style in ("|", ">") or n.start_mark.line != n.end_mark.line for n in scalars):
+        return ()
+    if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
+        return ()  # an empty field
+    return scalars
+
+
+def _dashed(lines: Sequence[str], item: ScalarNode) -> bool:
+    """Whether a block list's item is on its dash's line, after it (``  - a``)."""
+    return lines[item.start_mark.line + 1][: item.start_mark.column].strip() == "-"
+
+
+def _item(value: str, like: ScalarNode, flow: bool) -> str:
+    """``value`` as a list item quoted as ``like`` is (plain when ``value`` can be)."""
+    if like.style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if flow and any(c in value for c in ",[]{}"):
+        return yaml_value(value)
+    return _styled(value, like.style)
+
+
+def _offset(lines: Sequence[str], mark: Mark) -> int:
+    """Where a mark of the front matter's YAML is in the file's text (its YAML starts on the file's second line)."""
+    return sum(len(line) for line in lines[: mark.line + 1]) + mark.column
+
+
+def _scalar_edited(lines: Sequence[str], node: ScalarNode, gone: bool, new: Sequence[str]) -> str:
+    """A single text (a one-item list) made a flow list: itself, as written, unless it is ``gone``, then ``new``."""
+    text = "".join(lines)
+    start, end = _offset(lines, node.start_mark), _offset(lines, node.end_mark)
+    items = ([] if gone else [text[start:end]]) + [_item(v, node, True) for v in new]
+    return text[:start] + "[" + ", ".join(items) + "]" + text[end:]
+
+
+_Edit = tuple[int, int, str]  # the text from one offset to another replaced by a new one
+
+
+def _flow_edited(
+    lines: Sequence[str], items: Sequence[ScalarNode], gone: Sequence[ScalarNode], new: Sequence[str]
+) -> str:
+    """A flow list (``[a, "b"]``) with the items ``gone`` taken out and ``new`` added after the last kept."""
+    text = "".join(lines)
+    starts = [_offset(lines, n.start_mark) for n in items]
+    ends = [_offset(lines, n.end_mark) for n in items]
+    edits: list[_Edit] = [(start, end, "") for start, end in _cuts(starts, ends, [n in gone for n in items])]
+    if new:
+        kept = [i for i, n in enumerate(items) if n not in gone]
+        edits.append(_addition(text, starts, ends, kept[-1] if kept else -1, [_item(v, items[-1], True) for v in new]))
+    for start, end, insert in sorted(edits, reverse=True):
+        text = text[:start] + insert + text[end:]
+    return text
+
+
+def _addition(text: str, starts: Sequence[int], ends: Sequence[int], after: int, added: Sequence[str]) -> _Edit:
+    """The items ``added`` inserted in a flow list after its item ``after`` (-1: where the first item was,
+    all of them gone), separated as its last two items are."""
+    separator = _separator(text, starts, ends)
+    if after < 0:
+        return starts[0], starts[0], separator.join(added)
+    return ends[after], ends[after], separator + separator.join(added)
+
+
+def _cuts(starts: Sequence[int], ends: Sequence[int], gone: Sequence[bool]) -> list[tuple[int, int]]:
+    """The spans of a flow list's text that go with its items ``gone``: each with the separator before it,
+    the first with the separator after it when an item stays after it."""
+    cuts = [(ends[i - 1] if i else starts[0], ends[i]) for i in range(len(gone)) if gone[i]]
+    first = next((i for i in range(len(gone)) if not gone[i]), 0)
+    if first:  # the first item left has no separator before it any more
+        cuts.append((ends[first - 1], starts[first]))
+    return cuts
+
+
+def _separator(text: str, starts: Sequence[int], ends: Sequence[int]) -> str:
+    """What separates a flow list's last two items (``", "``, or a comma and a line break), or ``", "``."""
+    between = text[ends[-2] : starts[-1]] if len(starts) > 1 else ", "
+    return between if between.strip() == "," else ", "
+
+
+def _block_edited(
+    lines: Sequence[str], items: Sequence[ScalarNode], gone: Sequence[ScalarNode], new: Sequence[str]
+) -> str:
+    """A block list (``- a`` lines) with the lines of the items ``gone`` taken out and ``new`` added after the last."""
+    last = items[-1]
+    at = last.end_mark.line + 2  # the file's line after the last item's
+    line = lines[at - 1]
+    prefix = line[: last.start_mark.column]
+    newline = line[len(line.rstrip("\r\n")) :] or "\n"
+    out = list(lines)
+    out[at:at] = [prefix + _item(value, last, False) + newline for value in new]
+    for item in sorted(gone, key=lambda n: n.start_mark.line, reverse=True):
+        del out[item.start_mark.line + 1]
+    return "".join(out)

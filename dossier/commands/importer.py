@@ -22,7 +22,7 @@ from dossier import project
 from dossier.commands import fieldedit, topicrank, writing
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity, UsageError
 from dossier.model import Annotation, Article, EarlierSeed, Topic
-from dossier.project import SEEDS
+from dossier.project import ANNOTATIONS, CONTENT, SEEDS
 from dossier.source import discovery, loader, seeds
 from dossier.source.frontmatter import FENCES
 from dossier.source.seeds import Seed
@@ -251,12 +251,14 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
 
     ``slug`` names the article of the one seed requested; ``update_of`` names the article the
     one seed requested is a new version of (see :func:`new_version`). A problem with the topics
-    or the articles stops everything: a seed's article that cannot be read might be written twice.
+    or the articles stops everything: a seed's article that cannot be read might be written twice;
+    so does, for an update, a notes' folder that cannot be read (see :func:`_blocking`).
     """
     if update_of:
         _check_update_of(requested, update, slug)
     records, problems = loader.load(root)
-    blocking = [p for p in problems if p.severity is Severity.ERROR and _blocking(root, p.location.path)]
+    updates = update or bool(update_of)
+    blocking = [p for p in problems if p.severity is Severity.ERROR and _blocking(root, p, updates)]
     if blocking:
         raise ContentErrors(blocking)
     known = _Known.of(records.articles, records.annotations, records.topics)
@@ -265,10 +267,19 @@ def run(root: Path, requested: Sequence[str], update: bool = False, slug: str = 
     paths, problems = _requested(root, requested, known.by_seed)
     if slug:
         _check_slug(slug, requested, paths, known.by_seed, known.taken)
+    return _import_all(root, paths, known, problems, slug=slug, update=update, named=bool(requested))
+
+
+def _import_all(
+    root: Path, paths: Sequence[str], known: _Known, problems: list[Diagnostic], *, slug: str, update: bool, named: bool
+) -> Outcome:
+    """The seeds at ``paths`` imported in turn, until the disk stops them; ``problems``: those met so far."""
     results: list[Imported] = []
+    if paths:
+        writing.sweep(root)
     for index, rel in enumerate(paths):
         try:
-            done, more = _import_seed(root, rel, known, slug=slug, update=update, named=bool(requested))
+            done, more = _import_seed(root, rel, known, slug=slug, update=update, named=named)
         except OSError as exc:  # the disk: every seed after this one would fail the same way
             problems.append(_stopped(rel, exc, len(paths) - index - 1))
             break
@@ -397,12 +408,21 @@ def _update(root: Path, rel: str, seed: Seed, existing: Article, notes: int) -> 
 
 
 _BLOCKING = ("content/topics/", "content/articles/")
+_NOTES = f"{CONTENT}/{ANNOTATIONS}"
 
 
-def _blocking(root: Path, path: str) -> bool:
-    """Whether a problem at ``path`` leaves the articles or the topics unknown: in their folders,
-    or at a folder on their way that is there (one that cannot be read: its articles would be
-    imported again). A project without ``content/`` yet has no article to import twice."""
+def _blocking(root: Path, problem: Diagnostic, updates: bool) -> bool:
+    """Whether ``problem`` leaves the articles or the topics unknown: in their folders, or at a
+    folder on their way that is there (one that cannot be read: its articles would be imported
+    again). A project without ``content/`` yet has no article to import twice.
+
+    The notes matter only to an update (``updates``), which says how many point into the text it
+    replaces: a notes' folder that cannot be read would have it say none, and the notes whose
+    passage it takes away would be broken unsaid. A new article has no note yet: a plain import
+    writes the same files whatever the notes hold, readable or not (the build says what is wrong)."""
+    path = problem.location.path
+    if updates and discovery.is_unreadable(problem) and (path == _NOTES or path.startswith(f"{_NOTES}/")):
+        return True
     on_the_way = any(folder.startswith(f"{path}/") for folder in _BLOCKING) and os.path.isdir(root / path)
     return path.startswith(_BLOCKING) or on_the_way
 
@@ -437,6 +457,7 @@ def new_version(root: Path, given: str, slug: str, known: _Known) -> Outcome:
     problems += _not_a_new_version(rel, seed, article, current, known)
     if problems or current is None:
         return Outcome((), tuple(problems))
+    writing.sweep(root)
     try:
         done = _replace_version(root, rel, seed, article, known.notes[article.slug])
     except ContentErrors as exc:

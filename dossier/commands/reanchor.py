@@ -94,6 +94,8 @@ def run(root: Path, write: bool = False, only: frozenset[str] | None = None, ins
             left += orphans
     if not write:
         return Outcome((), (*left, *(m.error for m in moved)), len(moved))
+    if moved:
+        writing.sweep(root)
     for m in moved:
         write_moved(root, m)
     return Outcome(tuple(moved), tuple(left))

@@ -3,7 +3,8 @@
 What makes the URL changes: the file is renamed in its folder (``content/articles/OLD.md`` →
 ``NEW.md``), or, when the file has a ``slug:`` line, that line. The former URL goes into the
 record's ``aliases:`` (an article's, topic's or page's: the build writes a redirect page there;
-an event has no page of its own, only its anchor on the timeline). Every reference follows:
+an event has no page of its own, only its anchor on the timeline), after the aliases already
+listed, which stay as written (a flow or a block list, their quotes), in their list's style. Every reference follows:
 notes' ``article:``, events' ``articles:``, the ``topics:`` of articles, notes and events (a
 topic renamed), and the internal links of every Markdown body and of ``site.yml``'s intro (a
 relative path to the renamed file, a site path to its page or to its anchor). Only the text of
@@ -12,7 +13,7 @@ those references changes: every other byte of each file stays as it was.
 Everything is checked and made in memory first; a refusal (an unknown OLD, a NEW that is not a
 slug, is taken or is OLD) writes nothing. Then the renamed file is created under its new name
 (never over a file), the other files are replaced one by one, each whole, and the old name is
-removed, with Ctrl-C and SIGTERM held until all is done; a write that fails (a full disk) puts
+removed, with Ctrl-C, SIGTERM and SIGHUP held until all is done; a write that fails (a full disk) puts
 back every file already written as it was, and is said.
 """
 
@@ -28,7 +29,7 @@ from urllib.parse import unquote
 
 from dossier import stops
 from dossier.commands import writing
-from dossier.commands.fieldedit import edited
+from dossier.commands.fieldedit import list_edited
 from dossier.errors import ContentErrors, Diagnostic, DossierError, Location, Severity
 from dossier.link.links import FILES, SECTIONS
 from dossier.model import Annotation, Article, Event, Page, Record, Topic
@@ -259,7 +260,7 @@ def _own(text: str, renaming: Renaming) -> tuple[str, list[str]]:
         said.append(f"{former} added to its aliases")
     if now in record.aliases:
         said.append(f"{now} taken out of its aliases")
-    return edited(renaming.path, text, {"aliases": aliases or None}), said
+    return list_edited(renaming.path, text, "aliases", aliases), said
 
 
 def _file_change(root: Path, record: Record, renaming: Renaming) -> Change | None:
@@ -319,12 +320,13 @@ def changes(root: Path, content: Content, renaming: Renaming) -> list[Change]:
 def write(root: Path, found: Sequence[Change]) -> None:
     """The renamed file created under its new name, every other file replaced, the old name removed:
     all of it, or (a write that fails: :class:`DossierError`) none of it, each file put back as it
-    was. Ctrl-C and SIGTERM wait until the writes are done (they are quick), then stop the program."""
+    was. Ctrl-C, SIGTERM and SIGHUP wait until the writes are done (they are quick), then stop the program."""
     moved = [c for c in found if c.moved_to]
     steps = [_Step(c.moved_to, "create", c.text.encode("utf-8")) for c in moved]
     steps += [_Step(c.path, "replace", c.text.encode("utf-8")) for c in found if not c.moved_to]
     steps += [_Step(c.path, "remove") for c in moved]
     done: list[_Done] = []
+    writing.sweep(root)  # what a rename killed before it was done left beside the files
     with stops.held():
         for step in steps:
             try:

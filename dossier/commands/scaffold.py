@@ -145,6 +145,7 @@ def create(root: Path, request: Request, records: content.Content | None = None,
         problems += _check_references(root, record, records)
     if problems:
         raise ContentErrors(problems)
+    writing.sweep(root)
     try:
         writing.create_file(target, text.encode("utf-8"))
     except FileExistsError:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import fcntl
@@ -41,6 +42,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from dossier import stops
 from dossier.commands import build, overlay, workbench_http
 from dossier.commands.previewindex import PreviewIndex
 from dossier.commands.runner import Runner
@@ -734,7 +736,7 @@ class DevServer:
                     timer = threading.Timer(0.5, webbrowser.open, [self.url])
                     timer.daemon = True
                     timer.start()
-                self.loop.start()
+                _serve_until_stopped(self.loop)
             except KeyboardInterrupt:
                 self.stop()
         finally:
@@ -749,9 +751,10 @@ class DevServer:
         sockets: Iterable[socket.socket],
         held: int | None,
     ) -> None:
-        """Everything the server started, stopped without a word (a second Ctrl-C included)."""
+        """Everything the server started, stopped without a word (a second Ctrl-C, SIGTERM or SIGHUP
+        included: a closed terminal may send it twice)."""
         main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        previous = {number: signal.signal(number, signal.SIG_IGN) for number in stops.STOPS} if main else {}
         try:
             self.stopping = True
             self.search.stop()
@@ -768,13 +771,49 @@ class DevServer:
             if held is not None:
                 os.close(held)
         finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                if handler is not None:  # None: not a handler Python knows, nothing to put back
+                    signal.signal(number, handler)
 
     def _fault(self, trace: str) -> None:
         for line in trace.rstrip().splitlines():
             self.log(line)
         self.log("error: the rebuild stopped on a fault of dossier (hint: report it; the next save builds again)")
+
+
+_ENDS = (signal.SIGTERM, signal.SIGHUP)  # stops that end the server as they end any command
+
+
+def _serve_until_stopped(loop: ioloop.IOLoop) -> None:
+    """``loop`` run until it is stopped; SIGTERM or SIGHUP (the terminal closed) stops it, then is
+    raised here, by the program's own handler. Raised by that handler inside the loop, in a request's
+    callback, the stop would be caught and logged by asyncio, and the server would go on: the loop's
+    own signal handling (which wakes it whichever thread got the signal) stops it between callbacks.
+    A signal ignored from the start (``nohup``) stays ignored; Ctrl-C stops the loop as before."""
+    previous = {number: signal.getsignal(number) for number in _ENDS}
+    main = threading.current_thread() is threading.main_thread()
+    own = [number for number in _ENDS if main and callable(previous[number])]
+    caught: list[int] = []
+    events: asyncio.AbstractEventLoop = loop.asyncio_loop  # type: ignore[attr-defined]
+
+    def stopping(number: int) -> None:
+        caught.append(number)
+        loop.stop()
+
+    for number in own:
+        events.add_signal_handler(number, stopping, number)
+    try:
+        loop.start()
+    finally:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, own)  # one more, meanwhile, goes to the program's handler
+        try:
+            for number in own:
+                events.remove_signal_handler(number)
+                signal.signal(number, previous[number])
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if caught:
+        signal.raise_signal(caught[0])
 
 
 def _reachable(address: str) -> bool:

@@ -5,14 +5,46 @@ A content file is written to a temporary file beside it, then put in place by on
 meanwhile). A full disk or an interrupted write leaves the editor's file as it was.
 A command that writes several files keeps each one as it was (:class:`Kept`) until all are
 written, to put them back if one cannot be.
+
+Those two hidden names (``.x.md.<pid>.tmp``, ``.x.md.<pid>.old``) go before the command ends; a
+command killed meanwhile (SIGKILL, a power cut) leaves them, ignored by every command. The next
+command that writes content removes those of processes that are gone (:func:`sweep`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from dossier.project import CONTENT, SETTINGS_FILE
+from dossier.publish.output import owner_gone
+
+# the names this module gives beside a file: in content/, beside a Markdown file; at the root, beside site.yml
+_LEFT_IN_CONTENT = re.compile(r"\.[^/]+\.md\.(\d+)\.(?:tmp|old)")
+_LEFT_AT_ROOT = re.compile(r"\." + re.escape(SETTINGS_FILE) + r"\.(\d+)\.(?:tmp|old)")
+
+
+def sweep(root: Path) -> None:
+    """The temporary files and kept files (:class:`Kept`) of processes that are gone, removed from
+    ``root/content`` (its folders, not those reached through a symbolic link) and beside ``root/site.yml``:
+    regular files with exactly those names, nothing else. A live process's are its own, and so are this
+    one's (a thread of the preview may be writing one)."""
+    _sweep_folder(os.fspath(root), _LEFT_AT_ROOT)
+    for folder, _, _ in os.walk(root / CONTENT):
+        _sweep_folder(folder, _LEFT_IN_CONTENT)
+
+
+def _sweep_folder(folder: str, left: re.Pattern[str]) -> None:
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            found = left.fullmatch(entry.name)
+            pid = int(found.group(1)) if found else os.getpid()
+            if pid != os.getpid() and entry.is_file(follow_symlinks=False) and owner_gone(pid):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _temporary(path: Path, data: bytes) -> Path:

@@ -103,7 +103,7 @@ class _Worker:
 
 def _fork(count: int, workers: list[_Worker]) -> None:
     """``count`` workers, into ``workers`` (fewer if the system has no more processes to give).
-    Ctrl-C and SIGTERM wait while they are forked: a worker never runs this process's handlers,
+    Ctrl-C, SIGTERM and SIGHUP wait while they are forked: a worker never runs this process's handlers,
     and each one forked is in ``workers`` when a stop is acted on, to be reaped."""
     with stops.held():
         for _ in range(count):
@@ -126,12 +126,10 @@ def _fork(count: int, workers: list[_Worker]) -> None:
 def _serve(tasks: int, results: int, others: list[int]) -> NoReturn:
     """In a worker: the spans it is handed, each answered with its results (or the exception it
     raised), until this process closes its pipe; then out, never back into the caller's code.
-    Ctrl-C is the main process's to act on (it stops the workers); SIGTERM ends a worker at once."""
+    Ctrl-C is the main process's to act on (it stops the workers); SIGTERM and SIGHUP end a worker at once."""
     try:
         gc.disable()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+        stops.forked()
         for fd in others:  # the other workers' pipes: each must see its own close when this process closes it
             os.close(fd)
         while (span := pipes.read_exactly(tasks, _SPAN.size)) is not None:
@@ -218,8 +216,8 @@ def _lost(worker: _Worker) -> NoReturn:
 
 
 def _end(workers: list[_Worker]) -> None:
-    """Kill the workers (done, or stopped midway), close their pipes and reap them; Ctrl-C and
-    SIGTERM wait until it is done (a moment: nothing here waits for a worker's work)."""
+    """Kill the workers (done, or stopped midway), close their pipes and reap them; Ctrl-C,
+    SIGTERM and SIGHUP wait until it is done (a moment: nothing here waits for a worker's work)."""
     stops.finish(lambda: _reap(workers))
 
 

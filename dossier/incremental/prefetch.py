@@ -42,9 +42,7 @@ class Prefetch:
                     return
                 if pid == 0:  # the child: results in order, then out (never back into the caller's code)
                     try:
-                        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops it (close)
-                        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # SIGTERM: it ends at once, silently
-                        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops.STOPS)
+                        stops.forked()  # Ctrl-C: the caller stops it (close); SIGTERM, SIGHUP: it ends at once
                         os.close(read)
                         for name, job in jobs:
                             pipes.send(write, (name, job()))
