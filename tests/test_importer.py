@@ -758,4 +758,4 @@ def test_notes_that_cannot_be_read_stop_an_update_not_the_import_of_a_new_articl
     assert created.out.startswith("content/articles/") and f": created from {NEW_VERSION} " in created.out
     monkeypatch.undo()
     done = run("import", "--root", root, SEED_REL, "--update")
-    assert done.code == 0 and "; 1 note to check: run check" in done.out, done
+    assert done.code == 0 and "; 1 note to check: run dossier check" in done.out, done
