@@ -105,15 +105,16 @@ def _hidden(root: Path) -> list[str]:
 
 
 def test_the_sweep_removes_the_files_of_processes_gone_and_nothing_else(
-    tree: Callable[..., Path], pids: tuple[int, int]
+    tree: Callable[..., Path], pids: tuple[int, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     gone, alive = pids
     root = tree({"content/annotations/sous/n.md": "x", "seeds/s.txt": "x"})
     article = root / "content/articles/un-article.md"
     removed = [f"content/articles/.un-article.md.{gone}.old", f"content/annotations/sous/.n.md.{gone}.tmp"]
     removed.append(f".site.yml.{gone}.old")
-    for rel in removed:
-        os.link(article, root / rel)
+    os.link(article, root / removed[0])  # a second name of the file, not replaced yet: nothing lost
+    os.link(article, root / removed[1])  # a temporary file: never the only copy of anything
+    os.link(root / "site.yml", root / removed[2])
     kept = [
         f"content/articles/.un-article.md.{alive}.old",  # a rename still running
         f"content/articles/.un-article.md.{alive}.tmp",
@@ -129,11 +130,19 @@ def test_the_sweep_removes_the_files_of_processes_gone_and_nothing_else(
     ]
     for rel in kept:
         (root / rel).write_text("mine", encoding="utf-8")
-    (root / f"content/topics/.irak.md.{gone}.old").mkdir()  # a folder: not one of these files
+    (root / f"content/topics/.dossier.md.{gone}.old").mkdir()  # a folder: not one of these files
     (root / f"content/topics/.t.md.{gone}.tmp").symlink_to(article)  # a link: neither
+    former = root / f"content/topics/.irak.md.{gone}.old"  # irak.md was replaced: its only former text
+    former.write_text("---\nlabel: Irak (avant)\n---\n", encoding="utf-8")
     writing.sweep(root)
-    assert _hidden(root) == sorted([*kept, f"content/topics/.irak.md.{gone}.old", f"content/topics/.t.md.{gone}.tmp"])
+    folders = [f"content/topics/.dossier.md.{gone}.old", f"content/topics/.t.md.{gone}.tmp"]
+    assert _hidden(root) == sorted([*kept, *folders, f"content/topics/.irak.md.{gone}.old"])
     assert article.read_text(encoding="utf-8").startswith("---\n")
+    assert capsys.readouterr().err == (
+        f"content/topics/.irak.md.{gone}.old: warning: the text content/topics/irak.md had before a command was"
+        " killed as it changed it (hint: the project may be half changed (git status shows how):"
+        f" mv content/topics/.irak.md.{gone}.old content/topics/irak.md restores it, or delete it)\n"
+    )
 
 
 _COMMANDS = {

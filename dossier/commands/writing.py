@@ -8,7 +8,9 @@ written, to put them back if one cannot be.
 
 Those two hidden names (``.x.md.<pid>.tmp``, ``.x.md.<pid>.old``) go before the command ends; a
 command killed meanwhile (SIGKILL, a power cut) leaves them, ignored by every command. The next
-command that writes content removes those of processes that are gone (:func:`sweep`).
+command that writes content removes those of processes that are gone (:func:`sweep`), but for a
+kept file whose file was replaced already: that is the only copy of the text it had, and it stays,
+said in a warning, for the editor to compare and restore or delete.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier.errors import Diagnostic, Location, Severity
 from dossier.project import CONTENT, SETTINGS_FILE
 from dossier.publish.output import owner_gone
 
@@ -31,20 +35,49 @@ def sweep(root: Path) -> None:
     """The temporary files and kept files (:class:`Kept`) of processes that are gone, removed from
     ``root/content`` (its folders, not those reached through a symbolic link) and beside ``root/site.yml``:
     regular files with exactly those names, nothing else. A live process's are its own, and so are this
-    one's (a thread of the preview may be writing one)."""
-    _sweep_folder(os.fspath(root), _LEFT_AT_ROOT)
+    one's (a thread of the preview may be writing one). A kept file whose file was replaced (a command
+    killed midway: the project may be half changed) stays, said on standard error: it is the only copy
+    of the text that file had."""
+    kept = _sweep_folder(root, os.fspath(root), _LEFT_AT_ROOT)
     for folder, _, _ in os.walk(root / CONTENT):
-        _sweep_folder(folder, _LEFT_IN_CONTENT)
+        kept += _sweep_folder(root, folder, _LEFT_IN_CONTENT)
+    for diagnostic in kept:
+        with contextlib.suppress(OSError, ValueError):
+            print(diagnostic.format(), file=sys.stderr, flush=True)
 
 
-def _sweep_folder(folder: str, left: re.Pattern[str]) -> None:
+def _sweep_folder(root: Path, folder: str, left: re.Pattern[str]) -> list[Diagnostic]:
+    kept: list[Diagnostic] = []
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             found = left.fullmatch(entry.name)
             pid = int(found.group(1)) if found else os.getpid()
-            if pid != os.getpid() and entry.is_file(follow_symlinks=False) and owner_gone(pid):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+            if pid == os.getpid() or not entry.is_file(follow_symlinks=False) or not owner_gone(pid):
+                continue
+            if entry.name.endswith(".old") and not _still_the_file(entry.path):
+                kept.append(_kept_warning(root, Path(entry.path)))
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    return kept
+
+
+def _still_the_file(old: str) -> bool:
+    """Whether a kept file is its file itself (a second name of it: the file was not replaced yet)."""
+    name = os.path.basename(old)[1:].rsplit(".", 2)[0]  # .x.md.123.old → x.md
+    try:
+        return os.path.samefile(old, os.path.join(os.path.dirname(old), name))
+    except OSError:
+        return False
+
+
+def _kept_warning(root: Path, old: Path) -> Diagnostic:
+    """A kept file left by a command killed after it replaced its file: the text that file had."""
+    shown = old.relative_to(root).as_posix()
+    target = old.with_name(old.name[1:].rsplit(".", 2)[0]).relative_to(root).as_posix()
+    message = f"the text {target} had before a command was killed as it changed it"
+    hint = f"the project may be half changed (git status shows how): mv {shown} {target} restores it, or delete it"
+    return Diagnostic(Location(shown), message, hint, Severity.WARNING)
 
 
 def _temporary(path: Path, data: bytes) -> Path:
