@@ -202,3 +202,20 @@ def test_a_newsroom_changes_the_stylesheet_and_adds_its_logo(tmp_path: Path) -> 
     (project / "static").write_text("logo")  # after a good build: the quick check sees it too
     done = typed("python build.py", project)
     assert done.code == 1 and done.errors == ["static: error: not a folder (hint: static files go in a folder static/)"]
+
+
+@pytest.mark.parametrize("folder", ["static", "content/media"])
+@pytest.mark.parametrize("target", ["folder", "nothing"])
+def test_a_link_to_a_folder_or_to_nothing_added_after_a_build_is_seen_by_the_next(
+    tree: Callable[..., Path], run: Callable[..., Run], folder: str, target: str
+) -> None:
+    """The quick 'nothing changed' check sees it come and go, as a clean build would."""
+    root = tree()
+    (root / folder).mkdir(parents=True)
+    assert run("build", "--root", root, "-q", "--no-search").code == 0
+    link = root / folder / "lien"
+    link.symlink_to(root / "content" if target == "folder" else root / "nulle-part")
+    refused = run("build", "--root", root, "--no-search")
+    assert refused.code == 1 and refused.errors and refused.errors[0].startswith(f"{folder}/lien: error:"), refused
+    link.unlink()
+    assert run("build", "--root", root, "--no-search").code == 0

@@ -23,11 +23,13 @@ def signature(path: Path | str) -> Signature | None:
 
 
 UNREADABLE: Signature = b""  # a folder that cannot be listed: no file has this signature
+LINK: Signature = b"\0link\0"  # then where a link to a folder, or to nothing, points: no file has these
 
 
 def tree(folder: str) -> list[tuple[str, Signature]]:
     """Every file below ``folder`` with its signature, in a stable order (links to files are followed;
-    ``folder`` itself when it is a file);
+    ``folder`` itself when it is a file; a link to a folder or to nothing, with where it points, not
+    followed: the build refuses it, and a build resumed must see it come and go);
     a folder below it that cannot be listed is there too, signed :data:`UNREADABLE`: made unreadable,
     or readable again, the tree is not the one it was."""
     found: list[tuple[str, Signature]] = []
@@ -43,9 +45,11 @@ def tree(folder: str) -> list[tuple[str, Signature]]:
         return [(folder, UNREADABLE)]
     for entry in entries:
         try:
+            if entry.is_symlink() and not entry.is_file():  # to a folder, or to nothing: the build refuses it
+                found.append((entry.path, LINK + os.fsencode(os.readlink(entry.path))))
+                continue
             if entry.is_dir():
-                if not entry.is_symlink():
-                    found += tree(entry.path)
+                found += tree(entry.path)
                 continue
             st = entry.stat()
         except OSError:
