@@ -352,7 +352,9 @@ class Engine:
         previous = self.rendered.inputs if key == self.rendered.key else {}
         env = self._environment(dirs, urls, strings, key)
         files = self._render(env, plan, common, previous)
-        copies = {**staticfiles.published(root, theme), **self._media_copies()}
+        static = staticfiles.published(root, theme)
+        _check_logo(loaded, static)
+        copies = {**static, **self._media_copies()}
         extra = self._base_url_warnings(urls, loaded)
         inputs = {p.path: p.inputs for p in plan}
         positions = {p.path: i for i, p in enumerate(plan)}
@@ -494,3 +496,13 @@ class Engine:
             compiled = bytecode_cache(engine_key().hex()[:24]) if self.options.cache else None
             self._env = (key, render.environment(dirs, urls, strings, compiled, self.root))
         return self._env[1]
+
+
+def _check_logo(loaded: config.LoadedSettings, static: Mapping[str, Path]) -> None:
+    """The publisher's logo, when it is one of the site's static files (``/static/...``), is one it publishes."""
+    publisher = loaded.settings.publisher
+    logo = publisher.logo if publisher is not None else ""
+    if logo.startswith(f"/{staticfiles.FOLDER}/") and logo[1:] not in static:
+        hint = f"put the file in the project's {staticfiles.FOLDER}/ folder ({logo[1:]}), or give its URL"
+        where = Location(config.SETTINGS_FILE, loaded.lines.get("publisher", 1))
+        raise ContentErrors([Diagnostic(where, f"the publisher's logo {logo} is no file the site publishes", hint)])

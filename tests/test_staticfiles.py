@@ -219,3 +219,18 @@ def test_a_link_to_a_folder_or_to_nothing_added_after_a_build_is_seen_by_the_nex
     assert refused.code == 1 and refused.errors and refused.errors[0].startswith(f"{folder}/lien: error:"), refused
     link.unlink()
     assert run("build", "--root", root, "--no-search").code == 0
+
+
+def test_the_publisher_s_logo_is_one_of_the_static_files_the_site_publishes(
+    tree: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    root = tree({"site.yml": "title: D\npublisher:\n  name: Le Quotidien\n  logo: /static/img/logo.png\n"})
+    refused = run("check", "--root", root)
+    assert refused.code == 1
+    assert refused.errors == [
+        "site.yml:2: error: the publisher's logo /static/img/logo.png is no file the site publishes"
+        " (hint: put the file in the project's static/ folder (static/img/logo.png), or give its URL)"
+    ]
+    write_tree(root, {"static/img/logo.png": b"\x89PNG"})
+    assert run("build", "--root", root, "-q", "--no-search").code == 0
+    assert (root / "_site" / "static" / "img" / "logo.png").is_file()
