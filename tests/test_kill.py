@@ -210,7 +210,10 @@ def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_
     whole = time.monotonic() - started  # a guard for the moments below, not a measure
     current, stopped = "B", 0
     code, message = STOPS[stop]
-    for n, moment in enumerate(MOMENTS):
+    early = (0.0, 0.05, 0.1, 0.0, 0.05, 0.1)  # more, should a loaded machine have made the builds outrun the moments
+    for n, moment in enumerate((*MOMENTS, *early)):
+        if n >= len(MOMENTS) and stopped >= 3:
+            break
         target = "A" if current == "B" else "B"
         exit_code, err, gone = stop_at(versions[target], out, cache, stop, moment * whole, group=n % 2 == 0)
         assert "Traceback" not in err, err
@@ -231,7 +234,7 @@ def test_a_stopped_build_says_so_in_one_line_and_leaves_the_old_site_or_the_new_
         cached = versions[target] / ".dossier-cache" / "build"
         left = [p.name for p in cached.iterdir()] if cached.is_dir() else []
         assert [name for name in left if ".spool-" in name or name.endswith(".tmp")] == []
-    assert stopped >= 3, f"only {stopped} of {len(MOMENTS)} signals came while the build ran"
+    assert stopped >= 3, f"only {stopped} of {n + 1} signals came while the build ran"
 
 
 def on_a_terminal(line: list[str]) -> tuple[subprocess.Popen[bytes], int]:
@@ -267,7 +270,9 @@ def test_a_build_whose_terminal_closes_stops_cleanly_with_nowhere_to_say_so(tmp_
     build(versions["B"], out, False, "--jobs", "2")
     whole = time.monotonic() - started  # a guard for the moments below, not a measure
     current, codes = "B", []
-    for moment in (0.1, 0.3, 0.5):
+    for n, moment in enumerate((0.1, 0.3, 0.5, 0.0, 0.05, 0.0)):  # the last, should the builds outrun the first
+        if n >= 3 and codes.count(129) >= 2:
+            break
         target = "A" if current == "B" else "B"
         line = [c for c in command(versions[target], out, False, "--jobs", "2") if c != "-q"]  # it speaks
         process, master = on_a_terminal(line)
