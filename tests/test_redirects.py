@@ -177,32 +177,23 @@ def test_an_alias_on_a_taken_url_is_an_error_naming_what_is_there(
     assert not (root / "_site").exists()
 
 
-def test_a_slug_line_on_a_taken_url_is_an_error_naming_both(tree: Callable[..., Path], run: Callable[..., Run]) -> None:
-    root = tree(
-        {
-            "content/pages/a.md": PAGE.format(title="A", more=""),
-            "content/pages/b.md": PAGE.format(title="B", more="slug: a\n"),
-        }
-    )
-    done = run("check", "--root", root)
-    assert done.errors == [
-        "content/pages/b.md:3: error: two things on one URL /a/: this file and content/pages/a.md"
-        " (hint: give this file another slug)"
-    ]
-
-
-def test_a_taken_url_is_said_at_the_slug_line_that_chose_it_whichever_file_comes_first(
-    tree: Callable[..., Path], run: Callable[..., Run]
+@pytest.mark.parametrize(
+    ("slugged", "other"),
+    [("b", "a"), ("a", "b")],  # the file with the slug: line comes after the other, or before it
+    ids=["later", "first"],
+)
+def test_a_slug_line_on_a_taken_url_is_said_at_that_line_naming_both(
+    tree: Callable[..., Path], run: Callable[..., Run], slugged: str, other: str
 ) -> None:
     root = tree(
         {
-            "content/pages/a.md": PAGE.format(title="A", more="slug: b\n"),
-            "content/pages/b.md": PAGE.format(title="B", more=""),
+            f"content/pages/{slugged}.md": PAGE.format(title=slugged.upper(), more=f"slug: {other}\n"),
+            f"content/pages/{other}.md": PAGE.format(title=other.upper(), more=""),
         }
     )
     done = run("check", "--root", root)
     assert done.errors == [
-        "content/pages/a.md:3: error: two things on one URL /b/: this file and content/pages/b.md"
+        f"content/pages/{slugged}.md:3: error: two things on one URL /{other}/: this file and content/pages/{other}.md"
         " (hint: give this file another slug)"
     ]
 
